@@ -1,0 +1,324 @@
+"""Ofsted / CQC area SEND inspection outcomes: the 2016-framework official statistics (ODS) and the
+2023-framework data (Ofsted MI CSV + Data to Insight overview workbook)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+from odf.opendocument import load as odf_load
+from odf.table import Table, TableCell, TableRow
+
+from ..errors import DataError
+from ._common import counts, dates, read_csv, read_sheet, require_columns, yes_no
+
+ODS_2016 = "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
+MI_2023 = "ofsted/area_send_mi_jan_to_aug_2023.csv"
+OVERVIEW_2023 = "ofsted/area_send_2023_framework_overview.xlsx"
+LA_LOOKUP = "lookups/la_lookup_d2i.csv"
+
+SHEET_2016 = "Area_SEND_up_to_31_Aug_2022"
+COLUMNS_2016 = {
+    "Web link to Ofsted local authority webpage": "ofsted_link_text",
+    "Local authority code": "la_code",
+    "Area name": "area",
+    "Ofsted region": "region",
+    "Inspection start date": "inspection_start",
+    "Inspection publication date": "published",
+    "Inspection outcome: written statement of action required?": "wsoa",
+    "Number significant weaknesses identified in written statement of action": "n_weaknesses",
+    "Revisit start date": "revisit_start",
+    "Revisit publication date": "revisit_published",
+    "Revisit outcome: sufficient progress in addressing all significant weaknesses?": "revisit_outcome",
+    "Number significant weaknesses where sufficient progress has been made": "n_weaknesses_progress",
+    "Number significant weaknesses where sufficient progress has not been made": "n_weaknesses_no_progress",
+}
+REVISIT_LEVELS = ["No", "Some", "Yes"]  # ordered: Yes > Some > No
+OUTCOME_LEVELS = ["positive", "inconsistent", "systemic_failings"]
+OFSTED_REGIONS = [
+    "East Midlands", "East of England", "London", "North East, Yorkshire and the Humber",
+    "North West", "South East", "South West", "West Midlands",
+]
+# Region codes in the Data to Insight workbook -> Ofsted's regions (Ofsted combines NE with Yorkshire)
+REGION_CODES = {
+    "EM": "East Midlands", "E": "East of England", "GL": "London", "NE": OFSTED_REGIONS[3],
+    "YH": OFSTED_REGIONS[3], "NW": "North West", "SE": "South East", "SW": "South West", "WM": "West Midlands",
+}
+# The two areas the 2016 file describes only in its Notes sheet. Codes/regions are those of the former
+# councils; everything else is parsed from the Notes text (and checked against it).
+PREDECESSORS = {
+    "Dorset": {"la_code": "E10000009", "region": "South West"},
+    "Northamptonshire": {"la_code": "E10000021", "region": "East Midlands"},
+}
+CODE_RE = re.compile(r"^E(06|08|09|10)\d{6}$")
+
+
+def _check_codes(codes: pd.Series, path, where) -> None:
+    bad = ~codes.astype("string").fillna("").str.match(CODE_RE.pattern)
+    if bad.any():
+        i = bad.idxmax()
+        raise DataError(path, f"expected a 9-digit ONS local authority code, got {codes[i]!r}", where=f"{where}, row {i}")
+
+
+def _ods_hyperlinks(path: Path, sheet: str) -> list[str | None]:
+    """Targets of column A's HYPERLINK formulas, one per non-empty data row (odfpy; calamine cannot see them)."""
+    try:
+        doc = odf_load(str(path))
+    except Exception as e:
+        raise DataError(path, f"cannot open as ODS to read hyperlinks ({type(e).__name__}: {e})") from None
+    tables = [t for t in doc.spreadsheet.getElementsByType(Table) if t.getAttribute("name") == sheet]
+    if not tables:
+        raise DataError(path, f"sheet {sheet!r} not found")
+    links = []
+    for row in tables[0].getElementsByType(TableRow):
+        cells = row.getElementsByType(TableCell)
+        if len(cells) < 2:
+            continue
+        code = str(cells[1]).strip()
+        if CODE_RE.match(code):
+            m = re.search(r'HYPERLINK\("([^"]+)"', cells[0].getAttribute("formula") or "")
+            links.append((code, m.group(1) if m else None))
+    return links
+
+
+def _parse_notes(path: Path) -> pd.DataFrame:
+    """Dorset and Northamptonshire, from the Notes sheet's sentences."""
+    notes = read_sheet(path, "Notes", header=None)
+    text = " ".join(str(v) for v in notes.iloc[:, -1].dropna())
+    rows = []
+    for name, fixed in PREDECESSORS.items():
+        m = re.search(rf"{name} were inspected in (\w+ \d{{4}}) and (required a WSoA|did not require a WSoA)", text)
+        end = re.search(rf"{name} were inspected.{{0,300}}?(?:came into effect|were established) on 1st (\w+ \d{{4}})", text)
+        if not m or not end:
+            raise DataError(path, f"cannot find the sentence describing {name}'s inspection and replacement", where="sheet 'Notes'")
+        rev = re.search(rf"{name} were inspected.{{0,200}}?revisit took place in (\w+ \d{{4}}).{{0,120}}?progress in addressing (some|all|no) significant", text)
+        rows.append({
+            "la_code": fixed["la_code"], "area": name, "region": fixed["region"],
+            "inspection_month": pd.Period(pd.to_datetime(m.group(1), format="%B %Y"), "M"),
+            "wsoa": m.group(2).startswith("required"),
+            "revisit_month": pd.Period(pd.to_datetime(rev.group(1), format="%B %Y"), "M") if rev else pd.NaT,
+            "revisit_outcome": {"some": "Some", "all": "Yes", "no": "No"}[rev.group(2)] if rev else None,
+            "ceased": pd.to_datetime(end.group(1), format="%B %Y") - pd.Timedelta(days=1),
+            "predecessor": True,
+        })
+    return pd.DataFrame(rows)
+
+
+def read_2016(path: Path) -> pd.DataFrame:
+    """The 2016-2022 official statistics ODS -> one row per area (149) plus the 2 predecessor areas.
+
+    Columns: see ``COLUMNS_2016`` values, plus ``revisit_status`` (revisited / not_revisited_yet /
+    not_required), ``ofsted_url``, ``ofsted_urn``, ``inspection_month``, ``predecessor``, ``ceased``.
+    """
+    raw = read_sheet(path, SHEET_2016, header=4)
+    require_columns(raw, COLUMNS_2016, path, where=f"sheet {SHEET_2016!r}, header row 5")
+    df = raw[list(COLUMNS_2016)].rename(columns=COLUMNS_2016)
+    df = df[df["la_code"].notna()].reset_index(drop=True)
+    where = f"sheet {SHEET_2016!r}"
+    _check_codes(df["la_code"], path, f"{where}, column 'Local authority code'")
+    if df["la_code"].duplicated().any():
+        raise DataError(path, f"duplicated LA code {df['la_code'][df['la_code'].duplicated()].iloc[0]}", where=where)
+    unknown = set(df["region"]) - set(OFSTED_REGIONS)
+    if unknown:
+        raise DataError(path, f"unknown Ofsted region(s) {sorted(unknown)}", where=f"{where}, column 'Ofsted region'")
+
+    out = pd.DataFrame({
+        "la_code": df["la_code"].astype("string"),
+        "area": df["area"].astype("string").str.strip(),
+        "region": df["region"].astype("string"),
+        "inspection_start": dates(df["inspection_start"], path, f"{where}, column 'Inspection start date'"),
+        "published": dates(df["published"], path, f"{where}, column 'Inspection publication date'"),
+        "wsoa": yes_no(df["wsoa"], path, f"{where}, column 'Inspection outcome'"),
+        "n_weaknesses": counts(df["n_weaknesses"], path, f"{where}, column 'Number significant weaknesses'"),
+    })
+    not_yet = df["revisit_start"].astype("string").str.strip().eq("Not revisited yet").fillna(False)
+    out["revisit_status"] = pd.Series(
+        ["revisited" if pd.notna(s) and not ny else ("not_revisited_yet" if ny else "not_required")
+         for s, ny in zip(df["revisit_start"], not_yet)], dtype="string")
+    out["revisit_start"] = dates(df["revisit_start"].where(~not_yet), path, f"{where}, column 'Revisit start date'")
+    out["revisit_published"] = dates(df["revisit_published"], path, f"{where}, column 'Revisit publication date'")
+    bad = df["revisit_outcome"].notna() & ~df["revisit_outcome"].isin(REVISIT_LEVELS)
+    if bad.any():
+        raise DataError(path, f"revisit outcome must be Yes/Some/No, got {df['revisit_outcome'][bad].iloc[0]!r}", where=where)
+    out["revisit_outcome"] = pd.Categorical(df["revisit_outcome"], categories=REVISIT_LEVELS, ordered=True)
+    for c in ("n_weaknesses_progress", "n_weaknesses_no_progress"):
+        out[c] = counts(df[c], path, f"{where}, column {c}")
+
+    # consistency checks that the publisher's own definitions imply
+    if (out["wsoa"] != out["n_weaknesses"].notna()).any():
+        raise DataError(path, "number of weaknesses must be given exactly when a WSoA was required", where=where)
+    if (out["revisit_status"].eq("revisited") & ~out["wsoa"]).any():
+        raise DataError(path, "a revisit is recorded for an area without a WSoA", where=where)
+
+    links = dict(_ods_hyperlinks(path, SHEET_2016))
+    out["ofsted_url"] = out["la_code"].map(links).astype("string")
+    if out["ofsted_url"].isna().any():
+        raise DataError(path, f"no hyperlink in column A for {out['area'][out['ofsted_url'].isna()].tolist()}", where=where)
+    out["ofsted_urn"] = out["ofsted_url"].str.extract(r"/(\d+)$", expand=False).astype("Int64")
+    out["inspection_month"] = out["inspection_start"].dt.to_period("M")
+    out["predecessor"] = False
+    out["ceased"] = pd.NaT
+
+    pred = _parse_notes(path)
+    out = pd.concat([out, pred], ignore_index=True)
+    out["predecessor"] = out["predecessor"].astype(bool)
+    out["wsoa"] = out["wsoa"].astype("boolean")
+    out["revisit_outcome"] = pd.Categorical(out["revisit_outcome"], categories=REVISIT_LEVELS, ordered=True)
+    out.loc[out["predecessor"], "revisit_status"] = [
+        "revisited" if pd.notna(r) else "not_required" for r in out.loc[out["predecessor"], "revisit_outcome"]]
+    out["ceased"] = out["ceased"].astype("datetime64[ns]")
+    for c in ("la_code", "area", "region", "revisit_status"):
+        out[c] = out[c].astype("string")
+    return out
+
+
+def read_la_lookup(path: Path) -> pd.DataFrame:
+    """Data to Insight LA lookup -> la_code_3 (DfE 3-digit), la_code (9-digit), names, urn, population."""
+    df = read_csv(path, dtype=str, encoding="utf-8-sig")
+    require_columns(df, ["urn", "la_code", "la_code_new", "ltla23cd", "local_authority_ons_name", "also_known_as",
+                         "region_name", "stat_neighbours", "ons_population_0-25", "ons_la_type"], path)
+    out = pd.DataFrame({
+        "la_code_3": df["la_code"].str.strip(),
+        # former councils (e.g. Cumbria) have no 'new' code: their 2023 code is ltla23cd
+        "la_code": df["la_code_new"].fillna(df["ltla23cd"]).str.strip(),
+        "name": df["local_authority_ons_name"].str.strip(),
+        "also_known_as": df["also_known_as"],
+        "ofsted_urn": pd.to_numeric(df["urn"], errors="coerce").astype("Int64"),
+        "region_name": df["region_name"],
+        "stat_neighbours_3": df["stat_neighbours"],
+        "population_0_25": pd.to_numeric(df["ons_population_0-25"], errors="coerce").astype("Int64"),
+        "la_type": df["ons_la_type"],
+    })
+    if out["la_code_3"].duplicated().any():
+        raise DataError(path, f"duplicated 3-digit code {out['la_code_3'][out['la_code_3'].duplicated()].iloc[0]}")
+    return out
+
+
+def _norm_name(s: pd.Series) -> pd.Series:
+    return (s.astype("string").str.lower().str.replace("&", "and", regex=False)
+            .str.replace(r"[^a-z ]", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip())
+
+
+OUTCOME_TEXT = {
+    "Typically positive experiences and outcomes": "positive",
+    "Inconsistent experiences and outcomes": "inconsistent",
+    "Widespread and/or systemic failings": "systemic_failings",
+}
+MI_COLUMNS = {
+    "Local.area.partnership": "area", "Ofsted.region": "region", "Inspection.start.date": "inspection_start",
+    "Inspection.publication.date": "published", "Inspection.outcome": "outcome",
+    "Priority.action.plan.required.": "priority_action_plan", "Number.of.areas.for.priority.action": "n_priority_actions",
+}
+OVERVIEW_COLUMNS = ["urn", "la_code", "region_code", "ltla23cd", "local_authority", "inspection_link", "outcome_grade",
+                    "previous_inspection_date", "inspection_start_date", "inspection_end_date", "publication_date"]
+
+
+def read_mi_2023(path: Path) -> pd.DataFrame:
+    df = read_csv(path, dtype=str, keep_default_na=False, na_values=["NA", ""])
+    require_columns(df, MI_COLUMNS, path)
+    df = df[list(MI_COLUMNS)].rename(columns=MI_COLUMNS)
+    unknown = set(df["outcome"]) - set(OUTCOME_TEXT)
+    if unknown:
+        raise DataError(path, f"unknown inspection outcome(s) {sorted(unknown)}", where="column 'Inspection.outcome'")
+    return pd.DataFrame({
+        "area": df["area"].astype("string"),
+        "region": df["region"].astype("string"),
+        "inspection_start": dates(df["inspection_start"], path, "column 'Inspection.start.date'", "%d/%m/%Y"),
+        "published": dates(df["published"], path, "column 'Inspection.publication.date'", "%d/%m/%Y"),
+        "outcome": df["outcome"].map(OUTCOME_TEXT),
+        "priority_action_plan": yes_no(df["priority_action_plan"], path, "column 'Priority.action.plan.required.'"),
+        "n_priority_actions": counts(df["n_priority_actions"], path, "column 'Number.of.areas.for.priority.action'"),
+    })
+
+
+def read_overview_2023(path: Path) -> pd.DataFrame:
+    """Data to Insight's workbook: one row per area inspected under the 2023 framework (dd/mm/yy dates;
+    01/01/1900 means none; the end date of the previous inspection is in previous_inspection_date)."""
+    df = read_sheet(path, 0, dtype=str)
+    require_columns(df, OVERVIEW_COLUMNS, path)
+    where = "first sheet"
+    grade = pd.to_numeric(df["outcome_grade"], errors="coerce")
+    if (df["outcome_grade"].notna() & ~grade.isin([1, 2, 3])).any():
+        raise DataError(path, "outcome_grade must be 1, 2 or 3", where=f"{where}, column 'outcome_grade'")
+    unknown = set(df["region_code"].dropna()) - set(REGION_CODES)
+    if unknown:
+        raise DataError(path, f"unknown region code(s) {sorted(unknown)}", where=f"{where}, column 'region_code'")
+    prev = dates(df["previous_inspection_date"], path, f"{where}, column 'previous_inspection_date'", "%d/%m/%Y")
+    return pd.DataFrame({
+        "la_code_3": df["la_code"].str.strip(),
+        "ltla23cd": df["ltla23cd"],
+        "name": df["local_authority"],
+        "ofsted_urn": pd.to_numeric(df["urn"], errors="coerce").astype("Int64"),
+        "region": df["region_code"].map(REGION_CODES).astype("string"),
+        "inspection_start": dates(df["inspection_start_date"], path, f"{where}, column 'inspection_start_date'", "%d/%m/%y"),
+        "inspection_end": dates(df["inspection_end_date"], path, f"{where}, column 'inspection_end_date'", "%d/%m/%y"),
+        "published": dates(df["publication_date"], path, f"{where}, column 'publication_date'", "%d/%m/%y"),
+        "previous_inspection_end": prev.where(prev.dt.year > 1900),
+        "outcome": pd.Categorical(grade.map(dict(zip([1, 2, 3], OUTCOME_LEVELS))), categories=OUTCOME_LEVELS,
+                                  ordered=True),
+        "report_url": df["inspection_link"].astype("string"),
+    })
+
+
+def read_2023(overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataFrame:
+    """One row per 2023-framework inspection, joined to 9-digit ONS codes through the 3-digit DfE code.
+
+    The overview workbook is the list of inspections; Ofsted's own MI (Jan-Aug 2023) is joined to it
+    (by name via the lookup, as the MI has no codes) and supplies priority-action-plan facts where it has them.
+    """
+    ov = read_overview_2023(overview_path)
+    lk = read_la_lookup(lookup_path)
+    ov = ov.merge(lk[["la_code_3", "la_code", "name", "region_name"]].rename(columns={"name": "area"}),
+                  on="la_code_3", how="left", validate="many_to_one")
+    # the workbook has no region for Medway: take the lookup's ONS region, in Ofsted's grouping
+    ons_region = ov["region_name"].replace({"North East": OFSTED_REGIONS[3], "Yorkshire and the Humber": OFSTED_REGIONS[3]})
+    ov["region"] = ov["region"].fillna(ons_region.where(ons_region.isin(OFSTED_REGIONS)).astype("string"))
+    if ov["la_code"].isna().any():
+        raise DataError(overview_path, f"3-digit code(s) {ov['la_code_3'][ov['la_code'].isna()].tolist()} not in {lookup_path.name}")
+    ov["source_note"] = pd.Series(pd.NA, index=ov.index, dtype="string")
+    wrong = ov["ltla23cd"] != ov["la_code"]
+    ov.loc[wrong, "source_note"] = "workbook ltla23cd " + ov.loc[wrong, "ltla23cd"] + " corrected via 3-digit code"
+
+    mi = read_mi_2023(mi_path)
+    names = pd.concat([
+        pd.DataFrame({"key": _norm_name(lk["name"]), "la_code": lk["la_code"]}),
+        pd.DataFrame({"key": _norm_name(lk["also_known_as"]), "la_code": lk["la_code"]}),
+    ]).dropna().drop_duplicates("key")
+    mi["key"] = _norm_name(mi["area"])
+    mi = mi.merge(names, on="key", how="left")
+    if mi["la_code"].isna().any():
+        raise DataError(mi_path, f"area name(s) {mi['area'][mi['la_code'].isna()].tolist()} match no local authority in {lookup_path.name}")
+    both = ov.merge(mi[["la_code", "published", "inspection_start", "outcome", "priority_action_plan",
+                        "n_priority_actions"]], on=["la_code", "published"], how="left", suffixes=("", "_mi"),
+                    indicator=True)
+    missing = set(mi["la_code"]) - set(both.loc[both["_merge"] == "both", "la_code"])
+    if missing:
+        raise DataError(mi_path, f"MI inspections not found in {overview_path.name} (by code and publication date): {sorted(missing)}")
+    disagree = both["outcome_mi"].notna() & (both["outcome_mi"] != both["outcome"].astype("string"))
+    if disagree.any():
+        raise DataError(mi_path, f"outcome disagrees with {overview_path.name} for {both['area'][disagree].tolist()}")
+    # Ofsted's own MI is the official record: its start date wins where the scraped workbook differs.
+    moved = both["inspection_start_mi"].notna() & (both["inspection_start_mi"] != both["inspection_start"])
+    both.loc[moved, "source_note"] = (both.loc[moved, "source_note"].fillna("") + "inspection start "
+                                    + both.loc[moved, "inspection_start"].dt.strftime("%Y-%m-%d")
+                                    + " in workbook; Ofsted MI date used").str.strip()
+    both["inspection_start"] = both["inspection_start_mi"].fillna(both["inspection_start"])
+    in_mi = both["_merge"] == "both"
+    # Under the 2023 framework a 'widespread and/or systemic failings' outcome always requires a priority
+    # action plan; outside the MI's months we apply that rule.
+    both["priority_action_plan"] = both["priority_action_plan"].where(
+        in_mi, both["outcome"].astype("string").eq("systemic_failings").where(both["outcome"].notna())).astype("boolean")
+    both["priority_action_plan_source"] = pd.Series(
+        ["ofsted_mi" if m else ("framework_rule" if pd.notna(o) else pd.NA) for m, o in zip(in_mi, both["outcome"])],
+        dtype="string")
+    both["missing_reason"] = pd.Series(
+        ["; ".join(filter(None, ["outcome not in source" if pd.isna(o) else "",
+                                 "dates not in source" if pd.isna(s) else ""])) or pd.NA
+         for o, s in zip(both["outcome"], both["inspection_start"])], dtype="string")
+    cols = ["la_code", "area", "region", "inspection_start", "inspection_end", "published", "outcome",
+            "priority_action_plan", "priority_action_plan_source", "n_priority_actions", "previous_inspection_end",
+            "ofsted_urn", "report_url", "missing_reason", "source_note"]
+    out = both[cols].sort_values(["inspection_start", "la_code"], na_position="last").reset_index(drop=True)
+    for c in ("la_code", "area"):
+        out[c] = out[c].astype("string")
+    return out

@@ -1,0 +1,170 @@
+"""Inspection outcomes: the public loaders and the headline summaries (counts, shares, Wilson intervals)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .build import load_table
+from .errors import ParameterError
+from .ingest.ofsted import OUTCOME_LEVELS
+from .stats import proportion
+
+FRAMEWORKS = ("2016", "2023")
+BASES = {"published": "published", "inspected": "inspection_start"}
+# The 2016-framework file covers inspections carried out by 31 Aug 2022 (published by 31 Oct 2022):
+# with no as_at, predecessor areas are judged as at that date, i.e. not counted, as in Ofsted's 149.
+FILE_DATE_2016 = pd.Timestamp("2022-08-31")
+
+
+def _framework(framework) -> str:
+    f = str(framework)
+    if f not in FRAMEWORKS:
+        raise ParameterError(f"framework must be one of {list(FRAMEWORKS)}, got {framework!r}")
+    return f
+
+
+def _as_at(as_at) -> pd.Timestamp | None:
+    if as_at is None or (isinstance(as_at, str) and as_at.strip() == ""):
+        return None
+    try:
+        ts = pd.Timestamp(as_at)
+    except (ValueError, TypeError):
+        ts = pd.NaT
+    if pd.isna(ts):
+        raise ParameterError(f"as_at must be a date such as '2021-03-31', got {as_at!r}")
+    return ts.normalize()
+
+
+def load_inspections(framework="2016") -> pd.DataFrame:
+    """One row per area inspection under the given framework ("2016" or "2023").
+
+    2016: ``la_code`` (9-digit ONS), ``area``, ``region`` (Ofsted region), ``inspection_start``,
+    ``published``, ``wsoa`` (bool), ``n_weaknesses``, ``revisit_status`` (revisited / not_revisited_yet /
+    not_required), ``revisit_start``, ``revisit_published``, ``revisit_outcome`` (ordered No < Some < Yes),
+    ``n_weaknesses_progress``, ``n_weaknesses_no_progress``, ``ofsted_url`` (column A's link target),
+    ``ofsted_urn``, ``inspection_month``, ``predecessor`` (True for Dorset and Northamptonshire, described
+    only in the file's Notes sheet; their exact dates and counts are not published there), ``ceased``.
+
+    2023: ``la_code``, ``area``, ``region``, ``inspection_start``, ``inspection_end``, ``published``,
+    ``outcome`` (ordered positive < inconsistent < systemic_failings), ``priority_action_plan``,
+    ``priority_action_plan_source`` (ofsted_mi, or framework_rule: a systemic-failings outcome requires a
+    plan), ``n_priority_actions`` (Ofsted MI only), ``previous_inspection_end``, ``ofsted_urn``,
+    ``report_url``, ``missing_reason``, ``source_note``.
+    """
+    return load_table(f"inspections_{_framework(framework)}")
+
+
+def _filter_2016(df, as_at, date_col, include_predecessors):
+    ref = FILE_DATE_2016 if as_at is None else as_at
+    month_end = df["inspection_month"].dt.end_time.dt.normalize()
+    keep_pred = df["predecessor"] & (df["ceased"] >= ref) & (month_end <= ref) & include_predecessors
+    keep_main = ~df["predecessor"] & (True if as_at is None else (df[date_col] <= as_at))
+    return df[keep_main | keep_pred]
+
+
+def _add_year(df, date_col):
+    year = df[date_col].dt.year.astype("Int64")
+    if "inspection_month" in df:  # predecessors: the month of inspection is all that is published
+        year = year.fillna(df["inspection_month"].dt.year.astype("Int64"))
+    return df.assign(year=year)
+
+
+def outcome_summary(framework="2016", as_at=None, basis="published", by=None,
+                    include_predecessors: bool = True) -> pd.DataFrame:
+    """Counts and shares of inspection outcomes with Wilson 95% intervals.
+
+    framework "2016": columns ``n`` (areas counted), ``n_wsoa``, ``share``, ``ci_low``, ``ci_high``,
+    ``n_predecessors`` (how many of ``n`` are predecessor areas).
+    framework "2023": one row per outcome level: ``outcome``, ``count``, ``n`` (inspections with a
+    published outcome), ``share``, ``ci_low``, ``ci_high``, ``n_no_outcome`` (left out: no outcome in source).
+
+    ``as_at`` keeps inspections published on or before that date (``basis="inspected"``: started on or
+    before). A predecessor area counts only if it still existed on ``as_at`` (Dorset until 31 Mar 2019,
+    Northamptonshire until 31 Mar 2021) and had been inspected by the end of its inspection month (only the
+    month is published). With no ``as_at`` the 2016 figures are as at the file's date (predecessors not
+    counted: Ofsted's 149 areas). ``by``: None, ``"region"``, ``"year"`` (calendar year of the basis date)
+    or another column of :func:`load_inspections`.
+    """
+    if not isinstance(include_predecessors, bool):
+        raise ParameterError(f"include_predecessors must be True or False, got {include_predecessors!r}")
+    f = _framework(framework)
+    df = inspections_as_at(f, as_at, basis, include_predecessors)
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    unknown = [k for k in keys if k not in df.columns]
+    if unknown:
+        raise ParameterError(f"by: unknown column(s) {unknown}; choose from {sorted(df.columns)}")
+
+    if f == "2016":
+        groups = df.groupby(keys, dropna=False, observed=True) if keys else [((), df)]
+        rows = []
+        for key, g in groups:
+            p = proportion(int(g["wsoa"].sum()), len(g))
+            rows.append({**dict(zip(keys, key if isinstance(key, tuple) else (key,))),
+                         "n": len(g), "n_wsoa": int(g["wsoa"].sum()), "share": p["share"],
+                         "ci_low": p["ci_low"], "ci_high": p["ci_high"], "n_predecessors": int(g["predecessor"].sum())})
+        return pd.DataFrame(rows)
+
+    rows = []
+    groups = df.groupby(keys, dropna=False, observed=True) if keys else [((), df)]
+    for key, g in groups:
+        has = g[g["outcome"].notna()]
+        for level in OUTCOME_LEVELS:
+            k = int((has["outcome"] == level).sum())
+            p = proportion(k, len(has))
+            rows.append({**dict(zip(keys, key if isinstance(key, tuple) else (key,))), "outcome": level,
+                         "count": k, "n": len(has), "share": p["share"], "ci_low": p["ci_low"],
+                         "ci_high": p["ci_high"], "n_no_outcome": len(g) - len(has)})
+    out = pd.DataFrame(rows)
+    if len(out):
+        out["outcome"] = pd.Categorical(out["outcome"], categories=OUTCOME_LEVELS, ordered=True)
+    return out
+
+
+def inspections_as_at(framework="2016", as_at=None, basis="published", include_predecessors: bool = True):
+    """The inspections :func:`outcome_summary` counts, with a ``year`` column (of the basis date)."""
+    f = _framework(framework)
+    if basis not in BASES:
+        raise ParameterError(f"basis must be one of {list(BASES)}, got {basis!r}")
+    as_at, date_col = _as_at(as_at), BASES[basis]
+    df = _add_year(load_inspections(f), date_col)
+    if f == "2016":
+        return _filter_2016(df, as_at, date_col, include_predecessors)
+    return df if as_at is None else df[df[date_col] <= as_at]
+
+
+def weakness_distribution(as_at=None, basis="published", include_predecessors: bool = True) -> pd.DataFrame:
+    """How many WSoA areas listed each number of significant weaknesses (2016 framework).
+
+    Columns ``n_weaknesses``, ``count``, ``share`` (of WSoA areas with a published count, ``n``), and
+    ``n_unknown`` (WSoA areas counted without a published number: the predecessor Dorset)."""
+    df = inspections_as_at("2016", as_at, basis, include_predecessors)
+    w = df[df["wsoa"]]
+    known = w["n_weaknesses"].dropna().astype(int)
+    counts = known.value_counts().reindex(range(1, max(known.max(), 1) + 1), fill_value=0)
+    return pd.DataFrame({"n_weaknesses": counts.index, "count": counts.values,
+                         "share": counts.values / max(len(known), 1), "n": len(known),
+                         "n_unknown": len(w) - len(known)})
+
+
+def revisit_summary(as_at=None, basis="published", include_predecessors: bool = True) -> pd.DataFrame:
+    """Revisit outcomes of WSoA areas (2016 framework): one row per outcome (Yes = sufficient progress on
+    all weaknesses, Some, No) among revisited areas, with a Wilson interval; plus rows for WSoA areas not
+    yet revisited. ``as_at`` filters on the first inspection, and a revisit counts only if its publication
+    (or, ``basis="inspected"``, start) is on or before ``as_at``."""
+    df = inspections_as_at("2016", as_at, basis, include_predecessors)
+    w = df[df["wsoa"]].copy()
+    as_at_ts = _as_at(as_at)
+    if as_at_ts is not None:
+        col = "revisit_published" if basis == "published" else "revisit_start"
+        late = w[col].notna() & (w[col] > as_at_ts)
+        w.loc[late, "revisit_outcome"] = pd.NA
+        w.loc[late, "revisit_status"] = "not_revisited_yet"
+    rev = w[w["revisit_outcome"].notna()]
+    rows = []
+    for level in ["Yes", "Some", "No"]:
+        k = int((rev["revisit_outcome"] == level).sum())
+        p = proportion(k, len(rev))
+        rows.append({"revisit_outcome": level, "count": k, "n": len(rev), "share": p["share"],
+                     "ci_low": p["ci_low"], "ci_high": p["ci_high"]})
+    rows.append({"revisit_outcome": "not revisited yet", "count": int((w["revisit_outcome"].isna()).sum()),
+                 "n": len(w), "share": float("nan"), "ci_low": float("nan"), "ci_high": float("nan")})
+    return pd.DataFrame(rows)

@@ -1,0 +1,118 @@
+"""The house style and the few figure types the reports use. Functions take tidy frames (``data=``),
+return the matplotlib Axes, and never call ``plt.show()`` or choose a backend."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+
+def setup() -> None:
+    """House style; in a notebook, SVG figures without a date and with a fixed hash salt (reproducible)."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    plt.rcParams["svg.hashsalt"] = "sendstats"
+    plt.rcParams["figure.dpi"] = 100
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("svg", metadata={"Date": None}, bbox_inches="tight")
+
+
+def share_with_ci(data, y: str, *, share="share", low="ci_low", high="ci_high", n="n", title=None, xlabel=None, ax=None):
+    """Horizontal point-and-interval plot of a share with its confidence interval, one row per ``y``,
+    labelled with the denominator."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.2))
+    labels = [f"{v} (n={m})" for v, m in zip(data[y].astype(str), data[n])]
+    pos = range(len(data))
+    ax.errorbar(data[share], pos, xerr=[data[share] - data[low], data[high] - data[share]],
+                fmt="o", color="C0", ecolor="0.4", capsize=3)
+    ax.set_yticks(list(pos), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(xlabel or "share (95% Wilson interval)")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=None, ylabel="number of areas", ax=None):
+    """Bar chart of counts (e.g. the distribution of the number of weaknesses)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, color=None if hue else "C0")
+    ax.set_xlabel(xlabel or x)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str | None = None):
+    """A styled table for a report: shares as percentages, no index, a caption, a stable id
+    (so two renders of the same data are byte-identical)."""
+    import hashlib
+
+    fmt = {c: "{:.1%}" for c in percent if c in df.columns}
+    sty = df.style.format(fmt, na_rep="–").hide(axis="index").set_caption(caption)
+    return sty.set_uuid(uuid or hashlib.sha256(caption.encode()).hexdigest()[:8])
+
+
+OUTCOME_LABELS = {"positive": "typically positive", "inconsistent": "inconsistent",
+                  "systemic_failings": "widespread/systemic failings"}
+
+
+def outcome_figure(data, by: str, framework: str, *, title=None):
+    """The figure for an ``outcome_summary(..., by=by)`` frame: WSoA share with intervals (2016), or
+    each outcome's share with intervals, side by side per group (2023)."""
+    if str(framework) == "2016":
+        return share_with_ci(data, by, title=title, xlabel="share of areas required to write a WSoA (95% Wilson interval)")
+    groups = list(dict.fromkeys(data[by].astype(str)))
+    _, ax = plt.subplots(figsize=(7, 0.9 * len(groups) + 1.5))
+    offsets = {"positive": -0.22, "inconsistent": 0.0, "systemic_failings": 0.22}
+    for i, (level, off) in enumerate(offsets.items()):
+        d = data[data["outcome"].astype(str) == level]
+        pos = [groups.index(g) + off for g in d[by].astype(str)]
+        ax.errorbar(d["share"], pos, xerr=[d["share"] - d["ci_low"], d["ci_high"] - d["share"]], fmt="o",
+                    color=f"C{i}", capsize=3, label=OUTCOME_LABELS[level])
+    n = data.drop_duplicates(by)["n"].tolist()
+    ax.set_yticks(range(len(groups)), [f"{g} (n={m})" for g, m in zip(groups, n)])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of inspections (95% Wilson interval)")
+    ax.legend(loc="lower right", fontsize="small")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _pct(x) -> str:
+    return f"{x:.0%}"
+
+
+def describe_overall(overall, framework: str) -> str:
+    """One plain-English paragraph for the overall table."""
+    if str(framework) == "2016":
+        r = overall.iloc[0].to_dict()
+        r.update({k: int(r[k]) for k in ("n", "n_wsoa", "n_predecessors")})
+        pred = f" (including {r['n_predecessors']} predecessor area(s))" if r["n_predecessors"] else ""
+        return (f"Of {r['n']} inspected areas{pred}, {r['n_wsoa']} ({_pct(r['share'])}; 95% CI "
+                f"{_pct(r['ci_low'])} to {_pct(r['ci_high'])}) were required to write a WSoA. The interval describes "
+                "uncertainty if these areas are seen as a sample of how areas perform; it says nothing about causes.")
+    parts = [f"{OUTCOME_LABELS[str(r['outcome'])]}: {r['count']} ({_pct(r['share'])}; 95% CI "
+             f"{_pct(r['ci_low'])} to {_pct(r['ci_high'])})" for _, r in overall.iterrows()]
+    n, miss = overall["n"].iat[0], overall["n_no_outcome"].iat[0]
+    tail = f" {miss} inspection(s) without a published outcome in the sources are not counted." if miss else ""
+    return f"Of {n} inspections with an outcome: " + "; ".join(parts) + "." + tail
+
+
+def describe_revisits(rev) -> str:
+    yes = rev[rev["revisit_outcome"] == "Yes"].iloc[0].to_dict()
+    yes.update({k: int(yes[k]) for k in ("n", "count")})
+    pending = int(rev["count"].iat[-1])
+    return (f"Of {yes['n']} revisited WSoA areas, {yes['count']} ({_pct(yes['share'])}; 95% CI {_pct(yes['ci_low'])} "
+            f"to {_pct(yes['ci_high'])}) had made sufficient progress on all their significant weaknesses; "
+            f"{pending} WSoA area(s) had no published revisit in the period. Revisited areas are those inspected "
+            "earliest, so they are not a random sample of WSoA areas.")
