@@ -1,0 +1,85 @@
+"""User-caused failures: one clear message naming the file/column/parameter, non-zero exit, outputs untouched."""
+import csv
+import hashlib
+
+import pandas as pd
+import pytest
+
+from conftest import ODS, run_cli
+
+REL = "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
+
+
+def _replace(data, rel, payload: bytes):
+    """Swap a raw file and re-sign it in the copy's manifest (so the parse, not the hash check, fails)."""
+    (data / "raw" / rel).write_bytes(payload)
+    man = data / "raw" / "MANIFEST.csv"
+    rows = list(csv.DictReader(man.open(encoding="utf-8")))
+    for r in rows:
+        if r["path"] == rel:
+            r["sha256"] = hashlib.sha256(payload).hexdigest()
+    with man.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _build_ok(data):
+    r = run_cli("data", "build", env={"SENDSTATS_DATA": str(data)})
+    assert r.returncode == 0, r.stderr
+    return {p.name: p.read_bytes() for p in (data / "processed").iterdir()}
+
+
+def _ods_with(tmp_path, mutate):
+    sheets = pd.read_excel(ODS, sheet_name=None, header=None, engine="calamine")
+    mutate(sheets)
+    out = tmp_path / "mutated.ods"
+    with pd.ExcelWriter(out, engine="odf") as xw:
+        for name, df in sheets.items():
+            df.to_excel(xw, sheet_name=name, header=False, index=False)
+    return out.read_bytes()
+
+
+def test_verify_names_the_changed_file(data_copy):
+    assert run_cli("data", "verify", env={"SENDSTATS_DATA": str(data_copy)}).returncode == 0
+    p = data_copy / "raw" / REL
+    p.write_bytes(p.read_bytes()[:-10])
+    r = run_cli("data", "verify", env={"SENDSTATS_DATA": str(data_copy)})
+    assert r.returncode == 1 and REL in r.stderr and "differs" in r.stderr
+    b = run_cli("data", "build", env={"SENDSTATS_DATA": str(data_copy)})
+    assert b.returncode == 2 and REL in b.stderr
+
+
+@pytest.mark.parametrize("kind, expect", [
+    ("garbage", "cannot read"),
+    ("truncated", "cannot read"),
+    ("missing_sheet", "sheet 'Area_SEND_up_to_31_Aug_2022' not found"),
+    ("renamed_column", "missing column(s) ['Ofsted region']"),
+    ("bad_value", "expected one of ['Yes', 'No'], got 'Maybe'"),
+])
+def test_bad_ods_fails_cleanly_and_keeps_outputs(data_copy, tmp_path, kind, expect):
+    before = _build_ok(data_copy)
+    if kind == "garbage":
+        payload = b"this is not a spreadsheet\n" * 100
+    elif kind == "truncated":
+        payload = ODS.read_bytes()[: ODS.stat().st_size // 2]
+    elif kind == "missing_sheet":
+        payload = _ods_with(tmp_path, lambda s: s.pop("Area_SEND_up_to_31_Aug_2022"))
+    elif kind == "renamed_column":
+        payload = _ods_with(tmp_path, lambda s: s["Area_SEND_up_to_31_Aug_2022"].iat.__setitem__((4, 3), "Region"))
+    else:
+        payload = _ods_with(tmp_path, lambda s: s["Area_SEND_up_to_31_Aug_2022"].iat.__setitem__((7, 6), "Maybe"))
+    _replace(data_copy, REL, payload)
+    r = run_cli("data", "build", env={"SENDSTATS_DATA": str(data_copy)})
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "mutated" not in r.stderr and REL.split("/")[-1] in r.stderr and expect in r.stderr
+    after = {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()}
+    assert after == before  # nothing half-written
+
+
+def test_unknown_cli_things():
+    r = run_cli("report", "no_such_report")
+    assert r.returncode == 2 and "unknown report 'no_such_report'" in r.stderr and "01_inspection_outcomes" in r.stderr
+    r = run_cli("report", "01_inspection_outcomes", "-p", "framework")
+    assert r.returncode == 2 and "key=value" in r.stderr
