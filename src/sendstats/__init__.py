@@ -3,6 +3,7 @@ __version__ = "0.1.0"
 
 from .outcomes import (  # noqa: E402
     inspections_as_at,
+    load_areas,
     load_inspections,
     outcome_summary,
     revisit_summary,
@@ -11,5 +12,5 @@ from .outcomes import (  # noqa: E402
 
 from . import report  # noqa: E402,F401  (sendstats.report.footer() in notebooks)
 
-__all__ = ["load_inspections", "outcome_summary", "inspections_as_at", "revisit_summary",
+__all__ = ["load_areas", "load_inspections", "outcome_summary", "inspections_as_at", "revisit_summary",
            "weakness_distribution", "__version__"]

@@ -15,7 +15,11 @@ import pandas as pd
 
 from . import sources
 from .errors import DataError
-from .ingest import ofsted
+from .ingest import dfe, ofsted
+from .ingest import geography as geo
+
+FACTOR_FILES = [geo.ccg_lookup_path(y) for y in geo.CCG_YEARS] + [geo.COUNTY16, geo.COUNTY20, geo.UTLA19, geo.IMD19,
+                                                                   dfe.DMO_DCO, dfe.SEN2_MI]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -29,15 +33,23 @@ def _inspections_2023() -> pd.DataFrame:
                             sources.raw_path(ofsted.LA_LOOKUP))
 
 
+def _areas_2016() -> pd.DataFrame:
+    from .factors import area_factors
+
+    return area_factors(_inspections_2016())
+
+
 def _schema(name):
     from . import schemas  # pandera is only needed when building
-    return {"inspections_2016": schemas.INSPECTIONS_2016, "inspections_2023": schemas.INSPECTIONS_2023}[name]
+    return {"inspections_2016": schemas.INSPECTIONS_2016, "inspections_2023": schemas.INSPECTIONS_2023,
+            "areas_2016": schemas.AREAS_2016}[name]
 
 
 # table name -> (builder, raw files it reads)
 TABLES = {
     "inspections_2016": (_inspections_2016, [ofsted.ODS_2016]),
     "inspections_2023": (_inspections_2023, [ofsted.OVERVIEW_2023, ofsted.MI_2023, ofsted.LA_LOOKUP]),
+    "areas_2016": (_areas_2016, [ofsted.ODS_2016, *FACTOR_FILES]),
 }
 
 

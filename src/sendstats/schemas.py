@@ -57,3 +57,38 @@ INSPECTIONS_2023 = pa.DataFrameSchema(
     unique=["la_code", "published"],
     strict=False,
 )
+
+REASON = pa.Check.isin(["not_applicable", "suppressed", "not_collected_yet", "no_match"])
+
+
+def _reasoned(value: str, reason: str):
+    """A value is present, or its reason is (never a silent NaN)."""
+    return pa.Check(lambda d: d[value].notna() | d[reason].notna(), name=f"{value}_or_{reason}")
+
+
+AREAS_2016 = pa.DataFrameSchema(
+    {
+        **INSPECTIONS_2016.columns,
+        "factor_date": pa.Column("datetime64[ns]"),
+        "n_ccgs": pa.Column("Int64", pa.Check.in_range(1, 12), nullable=True),
+        "main_ccg_share": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
+        "ccg_coterminous": pa.Column("boolean", nullable=True),
+        "ccg_shared": pa.Column("boolean", nullable=True),
+        "dmo_in_post": pa.Column("string", pa.Check.isin(["Yes", "No", "Recruiting"]), nullable=True),
+        "dco_in_post": pa.Column("string", pa.Check.isin(["Yes", "No", "Recruiting"]), nullable=True),
+        "ehcp_20wk_pct": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
+        "ehcp_20wk_inc_exc_pct": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
+        "ehcp_20wk_change_2y": pa.Column(float, pa.Check.in_range(-100, 100), nullable=True),
+        "imd_share_most_deprived_decile": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
+        "imd_mean_rank": pa.Column(float, pa.Check.in_range(1, 32844), nullable=True),
+        "imd_quintile": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True),
+        **{c: pa.Column("string", REASON, nullable=True) for c in (
+            "ccg_reason", "dmo_dco_reason", "ehcp_20wk_pct_reason", "ehcp_20wk_inc_exc_pct_reason",
+            "ehcp_20wk_change_2y_reason", "imd_reason")},
+    },
+    checks=[*INSPECTIONS_2016.checks,
+            _reasoned("n_ccgs", "ccg_reason"), _reasoned("dmo_in_post", "dmo_dco_reason"),
+            _reasoned("ehcp_20wk_pct", "ehcp_20wk_pct_reason"), _reasoned("ehcp_20wk_change_2y", "ehcp_20wk_change_2y_reason"),
+            _reasoned("imd_quintile", "imd_reason")],
+    strict=False,
+)

@@ -1,0 +1,116 @@
+"""Area factors as at each inspection: CCG structure, designated health officers, EHC-plan timeliness,
+deprivation. One row per inspected area; every missing value has a reason column saying why."""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import geography, sources
+from .ingest import dfe
+
+# column -> (unit, source): the data dictionary is generated from this
+FACTORS = {
+    "ccg_lookup_year": ("year of the 1 April LSOA-CCG lookup used", "ONS LSOA-CCG-LAD lookups 2016-2021"),
+    "n_lsoas": ("count of LSOAs (2011) in the area", "ONS LSOA-CCG-LAD lookups"),
+    "n_ccgs": ("count of CCGs serving any of the area's LSOAs", "ONS LSOA-CCG-LAD lookups"),
+    "main_ccg_code": ("ONS code of the CCG serving most of the area's LSOAs", "ONS LSOA-CCG-LAD lookups"),
+    "main_ccg_name": ("name of that CCG", "ONS LSOA-CCG-LAD lookups"),
+    "main_ccg_share": ("share (0-1) of the area's LSOAs in its main CCG", "ONS LSOA-CCG-LAD lookups"),
+    "ccg_coterminous": ("True if one CCG serves exactly the area's LSOAs", "ONS LSOA-CCG-LAD lookups"),
+    "ccg_shared": ("True if the main CCG also serves LSOAs of other local areas", "ONS LSOA-CCG-LAD lookups"),
+    "dmo_dco_year": ("SEN2 year (January census) used: latest at or before the inspection year", "DfE SEN2 DMO/DCO file"),
+    "dmo_in_post": ("designated medical officer in post: Yes / No / Recruiting", "DfE SEN2 DMO/DCO file"),
+    "dco_in_post": ("designated clinical officer in post: Yes / No / Recruiting", "DfE SEN2 DMO/DCO file"),
+    "ehcp_year": ("calendar year of the EHC-plan figures: the year before the inspection started", "DfE SEN2 2014-2022"),
+    "ehcp_20wk_pct": ("% of new EHC plans issued within 20 weeks, excluding exceptions", "DfE SEN2 2014-2022"),
+    "ehcp_20wk_inc_exc_pct": ("% of new EHC plans issued within 20 weeks, including exceptions", "DfE SEN2 2014-2022"),
+    "ehcp_20wk_change_2y": ("percentage points: ehcp_20wk_pct minus its value two years earlier", "DfE SEN2 2014-2022"),
+    "imd_share_most_deprived_decile": ("share (0-1) of the area's LSOAs in the most deprived national IMD 2019 decile", "MHCLG IMD 2019"),
+    "imd_mean_rank": ("mean IMD 2019 rank of the area's LSOAs (1 = most deprived of 32,844)", "MHCLG IMD 2019"),
+    "imd_quintile": ("national quintile of upper-tier areas on imd_share_most_deprived_decile (1 = most deprived)", "MHCLG IMD 2019"),
+}
+REASONS = ("not_applicable", "suppressed", "not_collected_yet", "no_match")
+
+
+def reference_date(row) -> pd.Timestamp:
+    """The inspection start; for a predecessor area (only the month is published) the month's first day."""
+    if pd.notna(row["inspection_start"]):
+        return row["inspection_start"]
+    return row["inspection_month"].start_time
+
+
+def _dmo_dco(code: str, year: int, table: pd.DataFrame) -> dict:
+    if year < table["year"].min():
+        return {"dmo_dco_reason": "not_collected_yet"}
+    rows = table[(table["key"] == code) & (table["year"] <= year)]
+    if rows.empty:
+        return {"dmo_dco_reason": "no_match"}
+    r = rows.loc[rows["year"].idxmax()]
+    return {"dmo_dco_year": int(r["year"]), "dmo_in_post": r["dmo_in_post"], "dco_in_post": r["dco_in_post"]}
+
+
+def _ehcp(code: str, year: int, table: pd.DataFrame) -> dict:
+    by_year = table[table["key"] == code].set_index("year")
+    out = {"ehcp_year": year - 1}
+    for col in ("ehcp_20wk_pct", "ehcp_20wk_inc_exc_pct"):
+        if year - 1 in by_year.index:
+            out[col] = by_year.at[year - 1, col]
+            out[f"{col}_reason"] = by_year.at[year - 1, f"{col}_reason"]
+        else:
+            out[f"{col}_reason"] = "not_collected_yet" if year - 1 < table["year"].min() else "no_match"
+    if year - 3 in by_year.index and pd.notna(out.get("ehcp_20wk_pct")) and pd.notna(by_year.at[year - 3, "ehcp_20wk_pct"]):
+        out["ehcp_20wk_change_2y"] = out["ehcp_20wk_pct"] - by_year.at[year - 3, "ehcp_20wk_pct"]
+    else:
+        out["ehcp_20wk_change_2y_reason"] = (out["ehcp_20wk_pct_reason"] if pd.isna(out.get("ehcp_20wk_pct"))
+                                             else by_year.at[year - 3, "ehcp_20wk_pct_reason"] if year - 3 in by_year.index
+                                             else "not_collected_yet" if year - 3 < table["year"].min()
+                                             else "no_match")  # e.g. BCP did not exist three years earlier
+    return out
+
+
+def area_factors(inspections: pd.DataFrame) -> pd.DataFrame:
+    """Add every factor, as at each row's inspection, to a ``load_inspections("2016")`` frame."""
+    dmo = dfe.read_dmo_dco(sources.raw_path(dfe.DMO_DCO))
+    dmo["key"] = geography.harmonise(dmo["la_code"])
+    ehcp = dfe.read_sen2_timeliness(sources.raw_path(dfe.SEN2_MI))
+    ehcp["key"] = geography.harmonise(ehcp["la_code"])
+    rows = []
+    for _, r in inspections.iterrows():
+        when = reference_date(r)
+        key = geography.SUCCESSION.get(r["la_code"], r["la_code"])
+        rows.append({"factor_date": when, **geography.ccg_structure(r["la_code"], when),
+                     **_dmo_dco(key, when.year, dmo), **_ehcp(key, when.year, ehcp), **geography.imd(r["la_code"], when)})
+    f = pd.DataFrame(rows, index=inspections.index)
+    out = pd.concat([inspections, f], axis=1)
+    for col in ("ccg_lookup_year", "n_lsoas", "n_ccgs", "dmo_dco_year", "ehcp_year", "imd_quintile"):
+        out[col] = pd.to_numeric(out.get(col), errors="coerce").astype("Int64")
+    for col in ("ccg_coterminous", "ccg_shared"):
+        out[col] = out[col].astype("boolean")
+    for col in ("main_ccg_share", "ehcp_20wk_pct", "ehcp_20wk_inc_exc_pct", "ehcp_20wk_change_2y",
+                "imd_share_most_deprived_decile", "imd_mean_rank"):
+        out[col] = pd.to_numeric(out.get(col), errors="coerce").astype(float)
+    for col in ("main_ccg_code", "main_ccg_name", "dmo_in_post", "dco_in_post", "ccg_reason", "dmo_dco_reason",
+                "ehcp_20wk_pct_reason", "ehcp_20wk_inc_exc_pct_reason", "ehcp_20wk_change_2y_reason", "imd_reason"):
+        out[col] = out.get(col, pd.Series(pd.NA, index=out.index)).astype("string")
+    return out
+
+
+def coverage(areas: pd.DataFrame) -> pd.DataFrame:
+    """Factor x share of areas with a value, and the reasons for the rest."""
+    rows = []
+    for col in FACTORS:
+        have = areas[col].notna()
+        reason_col = next((c for c in (f"{col}_reason", _group_reason(col)) if c in areas), None)
+        reasons = areas.loc[~have, reason_col].value_counts().to_dict() if reason_col else {}
+        rows.append({"factor": col, "n_areas": len(areas), "n_with_value": int(have.sum()),
+                     "share_with_value": have.mean(), "missing_reasons": "; ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))})
+    return pd.DataFrame(rows)
+
+
+def _group_reason(col: str) -> str:
+    if col.startswith(("ccg", "n_lsoas", "n_ccgs", "main_ccg")):
+        return "ccg_reason"
+    if col.startswith(("dmo", "dco")):
+        return "dmo_dco_reason"
+    if col.startswith("imd"):
+        return "imd_reason"
+    return "ehcp_20wk_pct_reason"

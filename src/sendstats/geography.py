@@ -1,0 +1,130 @@
+"""Which LSOAs made up each upper-tier local area (county or unitary) on a date, and what follows from
+that: the CCGs that served it and its deprivation.
+
+The SEND "local area" is the upper-tier authority. LSOAs (2011) nest in districts, and districts in
+upper-tier areas, so an area on 1 April of year Y is the set of LSOAs whose district that year rolls up to
+it: districts -> county from the December 2016 county lookup (2016-2018), the December 2019 UTLA lookup
+(2019), and the April 2020 county lookup (2020-2021); a district absent from the county lookup is itself
+unitary (metropolitan, London or unitary). Known code changes handled here:
+
+- Buckinghamshire became unitary on 1 April 2020 with the same boundary: E10000002 -> E06000060
+  (``SUCCESSION``; Ofsted's 2022 file still uses E10000002).
+- Dorset (E10000009, county) and Bournemouth/Poole were replaced on 1 April 2019 by Dorset (E06000059)
+  and BCP (E06000058): different boundaries, so the old county is its own area in 2016-2018 lookups.
+- Northamptonshire (E10000021) was replaced on 1 April 2021 by North (E06000061) and West (E06000062).
+- Gateshead and Northumberland changed codes in 2013 (E08000020 -> E08000037, E06000048 -> E06000057),
+  before any lookup used here.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from . import sources
+from .errors import DataError
+from .ingest import geography as g
+
+SUCCESSION = {"E10000002": "E06000060"}
+CCG_ABOLISHED = pd.Timestamp("2022-07-01")
+MOST_DEPRIVED_DECILE_MAX_RANK = 3284  # IMD 2019 ranks 32,844 LSOAs: decile 1 is ranks 1-3,284
+
+
+def harmonise(code: pd.Series) -> pd.Series:
+    """Map codes replaced without a boundary change to their successor (for joining across years)."""
+    return code.replace(SUCCESSION)
+
+
+def lookup_year(date) -> int | None:
+    """The April lookup in force on ``date`` (latest 1 April on or before it, 2016-2021); None from
+    1 July 2022, when CCGs were abolished. April 2021 stays in force to June 2022 (no CCG changes in 2022)."""
+    d = pd.Timestamp(date)
+    if d >= CCG_ABOLISHED:
+        return None
+    y = d.year if d >= pd.Timestamp(d.year, 4, 1) else d.year - 1
+    if y < min(g.CCG_YEARS):
+        raise DataError(sources.raw_dir() / g.ccg_lookup_path(min(g.CCG_YEARS)), f"no CCG lookup before April 2016 (date {d.date()})")
+    return min(y, max(g.CCG_YEARS))
+
+
+@lru_cache(maxsize=None)
+def _upper_map(year: int) -> pd.DataFrame:
+    if year <= 2018:
+        return g.read_lad_to_upper(sources.raw_path(g.COUNTY16), "LAD16CD", "CTY16CD")
+    if year == 2019:
+        return g.read_lad_to_upper(sources.raw_path(g.UTLA19), "LAD19CD", "UTLA19CD")
+    return g.read_lad_to_upper(sources.raw_path(g.COUNTY20), "LAD20CD", "CTY20CD")
+
+
+@lru_cache(maxsize=None)
+def lsoa_areas(year: int) -> pd.DataFrame:
+    """lsoa, ccg_code, ccg_name, lad, area_code (upper tier, harmonised) as at 1 April ``year``."""
+    path = sources.raw_path(g.ccg_lookup_path(year))
+    df = g.read_ccg_lookup(path, year)
+    up = _upper_map(year)
+    up = up[up["upper"].str.startswith("E10")]  # shire counties only (not metropolitan counties / Inner-Outer London)
+    df = df.merge(up, on="lad", how="left", validate="many_to_one")
+    district = df["lad"].str.startswith("E07")
+    orphan = district & df["upper"].isna()
+    if orphan.any():
+        raise DataError(path, f"district {df['lad'][orphan].iloc[0]} ({year}) has no county in the county lookup")
+    df["area_code"] = harmonise(df["upper"].fillna(df["lad"]))
+    return df.drop(columns="upper")
+
+
+def ccg_structure(area_code: str, date) -> dict:
+    """CCG measures for one area on one date (see :func:`area_ccg_table`)."""
+    year = lookup_year(date)
+    if year is None:
+        return {"ccg_lookup_year": pd.NA, "ccg_reason": "not_applicable"}
+    df = lsoa_areas(year)
+    code = SUCCESSION.get(area_code, area_code)
+    mine = df[df["area_code"] == code]
+    if mine.empty:
+        return {"ccg_lookup_year": year, "ccg_reason": "no_match"}
+    counts = mine["ccg_code"].value_counts()
+    main = counts.index[0]
+    main_lsoas = df[df["ccg_code"] == main]
+    return {
+        "ccg_lookup_year": year, "ccg_reason": pd.NA, "n_lsoas": len(mine),
+        "n_ccgs": int(counts.size), "main_ccg_code": main,
+        "main_ccg_name": mine.loc[mine["ccg_code"] == main, "ccg_name"].iat[0],
+        "main_ccg_share": counts.iat[0] / len(mine),
+        "ccg_coterminous": bool(counts.size == 1 and len(main_lsoas) == len(mine)),
+        "ccg_shared": bool((main_lsoas["area_code"] != code).any()),
+    }
+
+
+@lru_cache(maxsize=None)
+def _imd() -> pd.DataFrame:
+    return g.read_imd(sources.raw_path(g.IMD19))
+
+
+def _imd_summary(ranks: pd.Series) -> tuple[float, float]:
+    return float((ranks <= MOST_DEPRIVED_DECILE_MAX_RANK).mean()), float(ranks.mean())
+
+
+@lru_cache(maxsize=None)
+def _imd_reference() -> pd.DataFrame:
+    """IMD summaries of every upper-tier area on the 2019 geography: the national distribution."""
+    df = lsoa_areas(2019)[["lsoa", "area_code"]].merge(_imd()[["lsoa", "imd_rank"]], on="lsoa", validate="one_to_one")
+    rows = [(code, *_imd_summary(grp["imd_rank"])) for code, grp in df.groupby("area_code")]
+    return pd.DataFrame(rows, columns=["area_code", "share", "mean_rank"])
+
+
+def imd(area_code: str, date) -> dict:
+    """IMD 2019 for the area's LSOAs on ``date`` (CCG-lookup geography; April 2021 after July 2022):
+    share of LSOAs in the most deprived national decile, mean LSOA rank (lower = more deprived), and the
+    national quintile (1 = most deprived) among the 151 upper-tier areas of April 2019, ordered by that share,
+    ties broken by mean rank."""
+    year = lookup_year(date) or max(g.CCG_YEARS)
+    df = lsoa_areas(year)
+    lsoas = df.loc[df["area_code"] == SUCCESSION.get(area_code, area_code), "lsoa"]
+    ranks = _imd().set_index("lsoa").loc[lsoas, "imd_rank"] if len(lsoas) else pd.Series(dtype=int)
+    if ranks.empty:
+        return {"imd_reason": "no_match"}
+    share, mean_rank = _imd_summary(ranks)
+    ref = _imd_reference()
+    more_deprived = ((ref["share"] > share) | ((ref["share"] == share) & (ref["mean_rank"] < mean_rank))).sum()
+    return {"imd_share_most_deprived_decile": share, "imd_mean_rank": mean_rank,
+            "imd_quintile": int(5 * more_deprived // len(ref)) + 1, "imd_reason": pd.NA}

@@ -1,0 +1,54 @@
+"""ONS lookups: LSOA (2011) -> CCG -> LAD per April 2016-2021, LAD -> county/UTLA, IMD 2019 LSOA ranks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError
+from ._common import read_csv, require_columns
+
+CCG_YEARS = range(2016, 2022)
+
+
+def ccg_lookup_path(year: int) -> str:
+    return f"ons/lsoa11_ccg_lad_april_{year}.csv.gz"
+
+
+COUNTY16, COUNTY20, UTLA19, IMD19 = ("ons/lad16_to_county16.csv", "ons/lad20_to_county20.csv",
+                                     "ons/ward19_pcon_lad19_utla19.csv.gz", "ons/lsoa11_imd2019_lad19.csv.gz")
+
+
+def read_ccg_lookup(path: Path, year: int) -> pd.DataFrame:
+    """-> lsoa, ccg_code, ccg_name, lad (codes as at 1 April ``year``). Each LSOA exactly once."""
+    yy = str(year)[2:]
+    cols = ["LSOA11CD", f"CCG{yy}CD", f"CCG{yy}NM", f"LAD{yy}CD"]
+    df = read_csv(path, dtype=str, encoding="utf-8-sig")
+    require_columns(df, cols, path)
+    out = df[cols].set_axis(["lsoa", "ccg_code", "ccg_name", "lad"], axis=1)
+    dup = out["lsoa"].duplicated()
+    if dup.any():
+        raise DataError(path, f"LSOA {out['lsoa'][dup].iloc[0]} appears more than once")
+    if out.isna().any().any():
+        raise DataError(path, f"empty cell in row {out.isna().any(axis=1).idxmax() + 2}")
+    return out
+
+
+def read_lad_to_upper(path: Path, lad_col: str, upper_col: str) -> pd.DataFrame:
+    df = read_csv(path, dtype=str, encoding="utf-8-sig")
+    require_columns(df, [lad_col, upper_col], path)
+    out = df[[lad_col, upper_col]].drop_duplicates().set_axis(["lad", "upper"], axis=1)
+    dup = out["lad"].duplicated()
+    if dup.any():
+        raise DataError(path, f"district {out['lad'][dup].iloc[0]} maps to more than one upper-tier area")
+    return out
+
+
+def read_imd(path: Path) -> pd.DataFrame:
+    df = read_csv(path, dtype={"LSOA11CD": str, "LAD19CD": str}, encoding="utf-8-sig")
+    require_columns(df, ["LSOA11CD", "LAD19CD", "IMD19"], path)
+    out = df[["LSOA11CD", "LAD19CD", "IMD19"]].set_axis(["lsoa", "lad", "imd_rank"], axis=1)
+    rank = pd.to_numeric(out["imd_rank"], errors="coerce")
+    if rank.isna().any() or out["lsoa"].duplicated().any():
+        raise DataError(path, "IMD19 must be a rank for every LSOA, each LSOA once")
+    return out.assign(imd_rank=rank.astype(int))

@@ -1,0 +1,171 @@
+"""Area factors as at the inspection date, spot-checked by hand from the raw lookups (plain pandas/csv here,
+not sendstats), plus the no-drop/no-duplicate guarantees and the error paths."""
+import csv
+import gzip
+import io
+
+import pandas as pd
+import pytest
+
+import sendstats
+import sendstats.factors
+import sendstats.ingest.dfe
+from conftest import RAW, run_cli
+from sendstats import geography
+
+ONS = RAW / "ons"
+
+
+@pytest.fixture(scope="module")
+def areas():
+    return sendstats.load_areas().set_index("area")
+
+
+def ccg_raw(year):
+    return pd.read_csv(ONS / f"lsoa11_ccg_lad_april_{year}.csv.gz", dtype=str, encoding="utf-8-sig")
+
+
+def hand_ccgs(year, lads):
+    yy = str(year)[2:]
+    df = ccg_raw(year)
+    mine = df[df[f"LAD{yy}CD"].isin(lads)]
+    counts = mine[f"CCG{yy}CD"].value_counts()
+    main_all = df[df[f"CCG{yy}CD"] == counts.index[0]]
+    return {"n_ccgs": counts.size, "main_ccg_share": counts.iat[0] / len(mine), "n_lsoas": len(mine),
+            "ccg_shared": bool((~main_all[f"LAD{yy}CD"].isin(lads)).any())}
+
+
+def kent_districts():
+    c = pd.read_csv(ONS / "lad16_to_county16.csv", dtype=str)
+    return c.loc[c["CTY16NM"] == "Kent", "LAD16CD"].tolist()
+
+
+def test_every_area_once_with_a_geography(areas):
+    a = sendstats.load_areas()
+    assert len(a) == 151 and a["la_code"].is_unique and a["predecessor"].sum() == 2
+    assert (a["n_lsoas"] > 0).all() and a["ccg_reason"].isna().all()
+    inspections = sendstats.load_inspections()
+    assert a["la_code"].tolist() == inspections["la_code"].tolist()
+    cov = sendstats.factors.coverage(a)
+    print("\n" + cov.to_string())
+    for col in ("dmo_in_post", "ehcp_20wk_pct", "ehcp_20wk_change_2y"):
+        reason = "dmo_dco_reason" if col == "dmo_in_post" else f"{col}_reason"
+        print(col, "missing:", a.loc[a[col].isna(), ["area", reason]].values.tolist())
+
+
+def test_kingston_upon_thames_sept_2018(areas):
+    k = areas.loc["Kingston upon Thames"]
+    assert k["ccg_lookup_year"] == 2018
+    h = hand_ccgs(2018, ["E09000021"])
+    assert k["n_ccgs"] == h["n_ccgs"] == 1 and k["n_lsoas"] == h["n_lsoas"]
+    assert bool(k["ccg_coterminous"]) and not bool(k["ccg_shared"])
+    assert k["dmo_dco_reason"] == "not_collected_yet"  # the DMO/DCO collection starts in 2019
+    # EHC plans issued within 20 weeks in 2017 (calendar year before the inspection), from the raw CSV
+    rows = [r for r in csv.DictReader(open(RAW / "dfe/sen2_mi_2014_to_2022.csv", encoding="utf-8-sig"))
+            if r["new_la_code"] == "E09000021" and r["time_period"] in ("2015", "2017")]
+    by = {r["time_period"]: float(r["no_exc_20week_rate"]) for r in rows}
+    assert k["ehcp_20wk_pct"] == pytest.approx(by["2017"])
+    assert k["ehcp_20wk_change_2y"] == pytest.approx(by["2017"] - by["2015"])
+    imd = pd.read_csv(ONS / "lsoa11_imd2019_lad19.csv.gz", dtype={"LAD19CD": str})
+    mine = imd[imd["LAD19CD"] == "E09000021"]
+    assert k["imd_share_most_deprived_decile"] == pytest.approx((mine["IMD19"] <= 3284).mean())
+    assert k["imd_mean_rank"] == pytest.approx(mine["IMD19"].mean())
+
+
+def test_metropolitan_district_manchester(areas):
+    m = areas.loc["Manchester"]
+    assert m["inspection_start"] == pd.Timestamp("2021-11-22") and m["ccg_lookup_year"] == 2021
+    h = hand_ccgs(2021, ["E08000003"])
+    assert (m["n_ccgs"], m["n_lsoas"]) == (h["n_ccgs"], h["n_lsoas"])
+    assert m["imd_quintile"] == 1
+
+
+def test_county_with_many_districts_kent(areas):
+    k = areas.loc["Kent"]
+    assert k["ccg_lookup_year"] == 2018  # inspected January 2019: the April 2018 lookup is in force
+    h = hand_ccgs(2018, kent_districts())
+    assert k["n_ccgs"] == h["n_ccgs"] == 7 and k["main_ccg_share"] == pytest.approx(h["main_ccg_share"])
+    assert k["n_lsoas"] == h["n_lsoas"]
+    dmo = [r for r in csv.DictReader(open(RAW / "dfe/sen2_dmo_dco_2019_to_2025.csv", encoding="utf-8-sig"))
+           if r["new_la_code"] == "E10000016" and r["time_period"] == "2019"]
+    assert k["dmo_in_post"] == dmo[0]["des_med_off"] and k["dco_in_post"] == dmo[0]["des_clin_off"]
+
+
+def test_ccgs_merged_between_2016_and_2021():
+    """Kent's CCGs merged into NHS Kent and Medway CCG in April 2020: the date decides the count."""
+    before = geography.ccg_structure("E10000016", "2019-01-28")
+    after = geography.ccg_structure("E10000016", "2020-06-01")
+    c20 = pd.read_csv(ONS / "lad20_to_county20.csv", dtype=str)
+    kent20 = c20.loc[c20["CTY20CD"] == "E10000016", "LAD20CD"].tolist()
+    assert after["n_ccgs"] == hand_ccgs(2020, kent20)["n_ccgs"] == 1 < before["n_ccgs"]
+    assert after["ccg_shared"]  # Kent and Medway CCG also serves Medway
+
+
+def test_post_2019_unitary_bcp_and_predecessors(areas):
+    b = areas.loc["Bournemouth, Christchurch and Poole"]
+    h = hand_ccgs(2021, ["E06000058"])
+    assert (b["n_ccgs"], b["n_lsoas"], bool(b["ccg_shared"])) == (h["n_ccgs"], h["n_lsoas"], h["ccg_shared"])
+    assert b["ehcp_20wk_change_2y_reason"] == "no_match"  # BCP did not exist in 2018
+    d = areas.loc["Dorset"]  # the old county, inspected January 2017: 2016 lookup, districts via county16
+    c16 = pd.read_csv(ONS / "lad16_to_county16.csv", dtype=str)
+    dorset16 = c16.loc[c16["CTY16CD"] == "E10000009", "LAD16CD"].tolist()
+    assert d["n_lsoas"] == hand_ccgs(2016, dorset16)["n_lsoas"] and d["ccg_lookup_year"] == 2016
+    n = areas.loc["Northamptonshire"]
+    assert n["n_lsoas"] == len(ccg_raw(2021).query("LAD21CD in ['E06000061', 'E06000062']"))  # North + West
+
+
+def test_buckinghamshire_code_change(areas):
+    b = areas.loc["Buckinghamshire"]  # Ofsted's file keeps E10000002; inspected March 2022 (E06000060)
+    assert b["la_code"] == "E10000002" and b["ccg_lookup_year"] == 2021
+    assert b["n_lsoas"] == len(ccg_raw(2021).query("LAD21CD == 'E06000060'"))
+    assert pd.notna(b["dmo_in_post"]) and pd.notna(b["ehcp_20wk_pct"])
+
+
+def test_suppressed_values_are_never_numbers():
+    t = sendstats.ingest.dfe.read_sen2_timeliness(RAW / "dfe/sen2_mi_2014_to_2022.csv")
+    raw = pd.read_csv(RAW / "dfe/sen2_mi_2014_to_2022.csv", dtype=str)
+    raw = raw[raw["geographic_level"] == "Local authority"].reset_index(drop=True)
+    z = raw["no_exc_20week_rate"].str.strip().isin(["z", "x", "c"])
+    assert z.sum() == 89
+    assert t.loc[z.values, "ehcp_20wk_pct"].isna().all()
+    assert set(t.loc[z.values, "ehcp_20wk_pct_reason"]) == {"not_applicable", "suppressed"}
+
+
+def test_lookup_year_rules():
+    assert geography.lookup_year("2018-03-31") == 2017 and geography.lookup_year("2018-04-01") == 2018
+    assert geography.lookup_year("2022-06-30") == 2021 and geography.lookup_year("2022-07-01") is None
+    assert geography.ccg_structure("E09000021", "2022-07-04")["ccg_reason"] == "not_applicable"
+
+
+def _rewrite_gz(path, mutate):
+    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    df = mutate(df)
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as fh:
+        fh.write(df.to_csv(index=False).encode())
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("mutate, expect", [
+    (lambda d: d.drop(columns=["CCG18CD"]), "missing column(s) ['CCG18CD']"),
+    (lambda d: pd.concat([d, d.iloc[[5]]]), "appears more than once"),
+    (lambda d: d.assign(LAD18CD=d["LAD18CD"].where(d.index != 0, "E07999999")), "E07999999"),
+])
+def test_bad_lookup_fails_cleanly(data_copy, mutate, expect):
+    from test_errors import _build_ok, _replace
+
+    before = _build_ok(data_copy)
+    rel = "ons/lsoa11_ccg_lad_april_2018.csv.gz"
+    _replace(data_copy, rel, _rewrite_gz(data_copy / "raw" / rel, mutate))
+    r = run_cli("data", "build", env={"SENDSTATS_DATA": str(data_copy)})
+    assert r.returncode == 2 and "lsoa11_ccg_lad_april_2018.csv.gz" in r.stderr and expect in r.stderr, r.stderr
+    assert {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()} == before
+
+
+def test_data_dictionary_matches_code():
+    from sendstats import dictionary
+
+    from conftest import ROOT
+    assert (ROOT / "docs" / "data_dictionary.md").read_text() == dictionary.markdown()
+    cols = set(sendstats.load_areas().columns)
+    assert cols == set(dictionary.INSPECTIONS_2016) | set(dictionary.FACTORS) | set(dictionary.FACTOR_EXTRA)
