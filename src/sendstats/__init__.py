@@ -10,7 +10,5 @@ from .outcomes import (  # noqa: E402
     weakness_distribution,
 )
 
-from . import report  # noqa: E402,F401  (sendstats.report.footer() in notebooks)
-
 __all__ = ["load_areas", "load_inspections", "outcome_summary", "inspections_as_at", "revisit_summary",
            "weakness_distribution", "__version__"]

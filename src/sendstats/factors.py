@@ -50,20 +50,22 @@ def _dmo_dco(code: str, year: int, table: pd.DataFrame) -> dict:
 
 def _ehcp(code: str, year: int, table: pd.DataFrame) -> dict:
     by_year = table[table["key"] == code].set_index("year")
+
+    def value(col: str, y: int):
+        """(value, reason) for calendar year ``y``; an absent row is not_collected_yet before the first
+        year collected, else no_match (e.g. BCP did not exist before 2019)."""
+        if y in by_year.index:
+            return by_year.at[y, col], by_year.at[y, f"{col}_reason"]
+        return None, "not_collected_yet" if y < table["year"].min() else "no_match"
+
     out = {"ehcp_year": year - 1}
     for col in ("ehcp_20wk_pct", "ehcp_20wk_inc_exc_pct"):
-        if year - 1 in by_year.index:
-            out[col] = by_year.at[year - 1, col]
-            out[f"{col}_reason"] = by_year.at[year - 1, f"{col}_reason"]
-        else:
-            out[f"{col}_reason"] = "not_collected_yet" if year - 1 < table["year"].min() else "no_match"
-    if year - 3 in by_year.index and pd.notna(out.get("ehcp_20wk_pct")) and pd.notna(by_year.at[year - 3, "ehcp_20wk_pct"]):
-        out["ehcp_20wk_change_2y"] = out["ehcp_20wk_pct"] - by_year.at[year - 3, "ehcp_20wk_pct"]
+        out[col], out[f"{col}_reason"] = value(col, year - 1)
+    (now, now_reason), (before, before_reason) = value("ehcp_20wk_pct", year - 1), value("ehcp_20wk_pct", year - 3)
+    if pd.notna(now) and pd.notna(before):
+        out["ehcp_20wk_change_2y"] = now - before
     else:
-        out["ehcp_20wk_change_2y_reason"] = (out["ehcp_20wk_pct_reason"] if pd.isna(out.get("ehcp_20wk_pct"))
-                                             else by_year.at[year - 3, "ehcp_20wk_pct_reason"] if year - 3 in by_year.index
-                                             else "not_collected_yet" if year - 3 < table["year"].min()
-                                             else "no_match")  # e.g. BCP did not exist three years earlier
+        out["ehcp_20wk_change_2y_reason"] = now_reason if pd.isna(now) else before_reason
     return out
 
 

@@ -97,7 +97,7 @@ def ccg_structure(area_code: str, date) -> dict:
 
 @lru_cache(maxsize=None)
 def _imd() -> pd.DataFrame:
-    return g.read_imd(sources.raw_path(g.IMD19))
+    return g.read_imd(sources.raw_path(g.IMD19)).set_index("lsoa")
 
 
 def _imd_summary(ranks: pd.Series) -> tuple[float, float]:
@@ -107,7 +107,7 @@ def _imd_summary(ranks: pd.Series) -> tuple[float, float]:
 @lru_cache(maxsize=None)
 def _imd_reference() -> pd.DataFrame:
     """IMD summaries of every upper-tier area on the 2019 geography: the national distribution."""
-    df = lsoa_areas(2019)[["lsoa", "area_code"]].merge(_imd()[["lsoa", "imd_rank"]], on="lsoa", validate="one_to_one")
+    df = lsoa_areas(2019)[["lsoa", "area_code"]].join(_imd()["imd_rank"], on="lsoa", validate="many_to_one")
     rows = [(code, *_imd_summary(grp["imd_rank"])) for code, grp in df.groupby("area_code")]
     return pd.DataFrame(rows, columns=["area_code", "share", "mean_rank"])
 
@@ -120,7 +120,7 @@ def imd(area_code: str, date) -> dict:
     year = lookup_year(date) or max(g.CCG_YEARS)
     df = lsoa_areas(year)
     lsoas = df.loc[df["area_code"] == SUCCESSION.get(area_code, area_code), "lsoa"]
-    ranks = _imd().set_index("lsoa").loc[lsoas, "imd_rank"] if len(lsoas) else pd.Series(dtype=int)
+    ranks = _imd().loc[lsoas, "imd_rank"] if len(lsoas) else pd.Series(dtype=int)
     if ranks.empty:
         return {"imd_reason": "no_match"}
     share, mean_rank = _imd_summary(ranks)

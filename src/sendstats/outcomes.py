@@ -79,6 +79,15 @@ def _add_year(df, date_col):
     return df.assign(year=year)
 
 
+def _groups(df: pd.DataFrame, keys: list):
+    """(group labels as a dict, rows) for each group of ``keys`` (missing values kept as a group)."""
+    if not keys:
+        yield {}, df
+        return
+    for key, g in df.groupby(keys, dropna=False, observed=True):
+        yield dict(zip(keys, key if isinstance(key, tuple) else (key,))), g
+
+
 def outcome_summary(framework="2016", as_at=None, basis="published", by=None,
                     include_predecessors: bool = True) -> pd.DataFrame:
     """Counts and shares of inspection outcomes with Wilson 95% intervals.
@@ -105,23 +114,20 @@ def outcome_summary(framework="2016", as_at=None, basis="published", by=None,
         raise ParameterError(f"by: unknown column(s) {unknown}; choose from {sorted(df.columns)}")
 
     if f == "2016":
-        groups = df.groupby(keys, dropna=False, observed=True) if keys else [((), df)]
         rows = []
-        for key, g in groups:
+        for labels, g in _groups(df, keys):
             p = proportion(int(g["wsoa"].sum()), len(g))
-            rows.append({**dict(zip(keys, key if isinstance(key, tuple) else (key,))),
-                         "n": len(g), "n_wsoa": int(g["wsoa"].sum()), "share": p["share"],
+            rows.append({**labels, "n": len(g), "n_wsoa": int(g["wsoa"].sum()), "share": p["share"],
                          "ci_low": p["ci_low"], "ci_high": p["ci_high"], "n_predecessors": int(g["predecessor"].sum())})
         return pd.DataFrame(rows)
 
     rows = []
-    groups = df.groupby(keys, dropna=False, observed=True) if keys else [((), df)]
-    for key, g in groups:
+    for labels, g in _groups(df, keys):
         has = g[g["outcome"].notna()]
         for level in OUTCOME_LEVELS:
             k = int((has["outcome"] == level).sum())
             p = proportion(k, len(has))
-            rows.append({**dict(zip(keys, key if isinstance(key, tuple) else (key,))), "outcome": level,
+            rows.append({**labels, "outcome": level,
                          "count": k, "n": len(has), "share": p["share"], "ci_low": p["ci_low"],
                          "ci_high": p["ci_high"], "n_no_outcome": len(g) - len(has)})
     out = pd.DataFrame(rows)

@@ -16,8 +16,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import nbformat
-
 from . import __version__, sources
 from .errors import ParameterError, SendstatsError
 
@@ -191,6 +189,7 @@ def to_html(nb) -> str:
 
 def render(name: str, parameters: dict | None = None, out_dir: Path | None = None) -> Path:
     """Execute report ``name`` with ``parameters`` and write ``<out_dir>/<name>.html``. Returns its path."""
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 

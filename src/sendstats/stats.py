@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from .errors import ParameterError
 
@@ -14,6 +13,8 @@ def proportion(successes, n, alpha: float = 0.05) -> pd.Series:
     Returns a Series: successes, n, share, ci_low, ci_high. ``n == 0`` gives NaN share and interval.
     Array-like inputs give a DataFrame with one row per element.
     """
+    from statsmodels.stats.proportion import proportion_confint  # heavy: imported on first use
+
     k = np.asarray(successes, dtype=float)
     m = np.asarray(n, dtype=float)
     if np.any(k < 0) or np.any(m < 0) or np.any(k > m):
