@@ -161,6 +161,9 @@ def footer():
         f"<li>git commit: <code>{html.escape(ctx.get('commit') or git_commit())}</code></li>"
         f"<li>parameters: <code>{ptxt}</code></li>"
         f"<li>rendered: {html.escape(ctx.get('render_time') or render_time())}</li></ul>"
+        "<style>.sendstats-provenance table{table-layout:fixed;width:100%;font-size:0.85em}"
+        ".jp-RenderedHTMLCommon .sendstats-provenance th,.jp-RenderedHTMLCommon .sendstats-provenance td{text-align:left;vertical-align:top}"
+        ".sendstats-provenance code{word-break:break-all}</style>"
         "<table><thead><tr><th>data file</th><th>publisher</th><th>original publication</th><th>licence</th>"
         f"<th>path in data/raw</th><th>sha256</th></tr></thead><tbody>{rows}</tbody></table></footer>")
 
