@@ -169,3 +169,106 @@ def test_data_dictionary_matches_code():
     assert (ROOT / "docs" / "data_dictionary.md").read_text() == dictionary.markdown()
     cols = set(sendstats.load_areas().columns)
     assert cols == set(dictionary.INSPECTIONS_2016) | set(dictionary.FACTORS) | set(dictionary.FACTOR_EXTRA)
+
+
+# --- SEND Tribunal appeal rate, EHC plans per 1,000, and the 2023-framework areas -------------------------
+# Expected values are read by eye from the zip's "SEND Tribunals and appeal rate 2014-2024.csv" rows
+# (appeals registered, total appealable decisions) and caseload.csv / the D2I lookup.
+
+def test_appeal_rate_year_before_inspection(areas):
+    k = areas.loc["Kingston upon Thames"]  # inspected Sep 2018 -> 2017: 14 appeals / 1,073 decisions
+    assert k["appeals_year"] == 2017 and k["appeals_registered"] == 14
+    assert k["appeal_rate"] == pytest.approx(100 * 14 / 1073)
+
+
+@pytest.mark.parametrize("area, year, registered, decisions", [
+    ("Nottingham", 2020, 19, 1343),            # table codes Nottingham 891 (Nottinghamshire's code)
+    ("Nottinghamshire", 2015, 35, 1850),       # table codes it 928 (Northamptonshire's)
+    ("Central Bedfordshire", 2018, 19, 1859),  # table swaps Central Bedfordshire / Cambridgeshire codes
+    ("Cambridgeshire", 2016, 65, 3955),
+    ("Northamptonshire", 2016, 73, 3960),      # predecessor; the table codes it 892 (Nottingham's)
+    ("Dorset", 2016, 18, 1990),                # predecessor county: the table's Dorset row before 2019
+    ("Bournemouth, Christchurch and Poole", 2020, 21, 2747),
+])
+def test_appeals_placed_by_name_not_by_the_tables_wrong_codes(areas, area, year, registered, decisions):
+    r = areas.loc[area]
+    assert (r["appeals_year"], r["appeals_registered"]) == (year, registered)
+    assert r["appeal_rate"] == pytest.approx(100 * registered / decisions)
+
+
+def test_appeals_symbols_and_crosswalk():
+    from sendstats.ingest import ofsted
+    lookup = ofsted.read_la_lookup(RAW / ofsted.LA_LOOKUP)
+    a = sendstats.ingest.dfe.read_appeals(RAW / sendstats.ingest.dfe.EHCP_ZIP, lookup).set_index(["la_code", "year"])
+    assert a.loc[("E09000001", 2016), "appeals_registered"] == 0  # City of London " - " means zero
+    assert a.loc[("E06000028", 2018), "appeals_registered"] == 20  # Bournemouth: blank code in the table
+    assert ("E06000028", 2019) not in a.index  # merged into BCP: no invented zero rows
+    n21 = a.loc[("E10000021", 2021)]  # Northamptonshire 2021: 85 registered, decisions ".."
+    assert pd.isna(n21["appeal_rate"]) and n21["reason"] == "no_match"
+    assert not a.index.duplicated().any()
+
+
+def test_ehcp_per_1000_uses_caseload_and_d2i_population():
+    b = sendstats.load_areas("2023").set_index("area")
+    c = b.loc["Cumberland"]  # inspected July 2025: January 2025 caseload 2,893; D2I population 0-25 128,211
+    assert c["ehcp_caseload_year"] == 2025 and c["ehcp_per_1000_0_25"] == pytest.approx(1000 * 2893 / 128211)
+    a = sendstats.load_areas("2016").set_index("area")
+    assert a.loc["Kingston upon Thames", "ehcp_per_1000_reason"] == "not_collected_yet"  # before Jan 2019
+
+
+def test_areas_2023_one_row_per_inspection_and_factor_reasons():
+    b = sendstats.load_areas("2023")
+    i = sendstats.load_inspections("2023")
+    assert b["la_code"].tolist() == i["la_code"].tolist() and len(b) == 72
+    assert (b["ccg_reason"] == "not_applicable").all()  # CCGs abolished 1 July 2022
+    assert b["imd_quintile"].notna().all() and b["appeal_rate"].notna().all()
+    cov = sendstats.factors.coverage(b)
+    print("\n" + cov.to_string())
+    # Cumberland (a 2023 unitary) from its three districts in the 2021 LSOA lookup, by hand
+    d = ccg_raw(2021)
+    mine = d[d["LAD21CD"].isin(["E07000026", "E07000028", "E07000029"])]["LSOA11CD"]
+    imd = pd.read_csv(ONS / "lsoa11_imd2019_lad19.csv.gz", dtype=str, encoding="utf-8-sig")
+    rank_col = "IMD19"
+    ranks = imd.set_index(imd.columns[0]).loc[mine, rank_col].astype(int)
+    row = b.set_index("area").loc["Cumberland"]
+    assert row["imd_mean_rank"] == pytest.approx(ranks.mean())
+    # North Yorkshire (E06000065 from April 2023) keeps the county's LSOAs
+    assert sendstats.load_areas("2023").set_index("area").loc["North Yorkshire", "imd_quintile"] == \
+        sendstats.load_areas("2016").set_index("area").loc["North Yorkshire", "imd_quintile"]
+
+
+def test_timeliness_2025_release_agrees_with_sen2_2014_2022():
+    old = sendstats.ingest.dfe.read_sen2_timeliness(RAW / sendstats.ingest.dfe.SEN2_MI)
+    new = sendstats.ingest.dfe.read_timeliness_2025(RAW / sendstats.ingest.dfe.EHCP_ZIP)
+    m = old.merge(new, on=["la_code", "year"], suffixes=("_old", "_new"))
+    assert len(m) > 500
+    both = m.dropna(subset=["ehcp_20wk_pct_old", "ehcp_20wk_pct_new"])
+    share_close = ((both["ehcp_20wk_pct_old"] - both["ehcp_20wk_pct_new"]).abs() < 0.15).mean()
+    print("2019-2022 LA rows compared:", len(both), "share within 0.15 pp:", share_close)
+    assert share_close > 0.95
+
+
+def _rezip(path, member, mutate):
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, mutate(data) if info.filename == member else data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("mutate, expect", [
+    (lambda b: b.replace(b"Kingston upon Thames,314", b"Atlantis,999"), "'Atlantis' (code 999) matches no name"),
+    (lambda b: b.replace(b"Kingston upon Thames,314,15", b"Kingston upon Thames,314,lots"), "'lots'"),
+])
+def test_bad_appeals_table_fails_cleanly(data_copy, mutate, expect):
+    from test_errors import _build_ok, _replace
+
+    before = _build_ok(data_copy)
+    rel = sendstats.ingest.dfe.EHCP_ZIP
+    _replace(data_copy, rel, _rezip(data_copy / "raw" / rel, sendstats.ingest.dfe.APPEALS_MEMBER, mutate))
+    r = run_cli("data", "build", env={"SENDSTATS_DATA": str(data_copy)})
+    assert r.returncode == 2 and "education-health-and-care-plans_2025.zip" in r.stderr and expect in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()} == before

@@ -19,7 +19,7 @@ from .ingest import dfe, ofsted
 from .ingest import geography as geo
 
 FACTOR_FILES = [geo.ccg_lookup_path(y) for y in geo.CCG_YEARS] + [geo.COUNTY16, geo.COUNTY20, geo.UTLA19, geo.IMD19,
-                                                                   dfe.DMO_DCO, dfe.SEN2_MI]
+                                                                   dfe.DMO_DCO, dfe.SEN2_MI, dfe.EHCP_ZIP, ofsted.LA_LOOKUP]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -39,10 +39,16 @@ def _areas_2016() -> pd.DataFrame:
     return area_factors(_inspections_2016())
 
 
+def _areas_2023() -> pd.DataFrame:
+    from .factors import area_factors
+
+    return area_factors(_inspections_2023(), "2023")
+
+
 def _schema(name):
     from . import schemas  # pandera is only needed when building
     return {"inspections_2016": schemas.INSPECTIONS_2016, "inspections_2023": schemas.INSPECTIONS_2023,
-            "areas_2016": schemas.AREAS_2016}[name]
+            "areas_2016": schemas.AREAS_2016, "areas_2023": schemas.AREAS_2023}[name]
 
 
 # table name -> (builder, raw files it reads)
@@ -50,6 +56,7 @@ TABLES = {
     "inspections_2016": (_inspections_2016, [ofsted.ODS_2016]),
     "inspections_2023": (_inspections_2023, [ofsted.OVERVIEW_2023, ofsted.MI_2023, ofsted.LA_LOOKUP]),
     "areas_2016": (_areas_2016, [ofsted.ODS_2016, *FACTOR_FILES]),
+    "areas_2023": (_areas_2023, [ofsted.OVERVIEW_2023, ofsted.MI_2023, *FACTOR_FILES]),
 }
 
 

@@ -25,8 +25,15 @@ from . import sources
 from .errors import DataError
 from .ingest import geography as g
 
-SUCCESSION = {"E10000002": "E06000060"}
+# codes replaced without a boundary change: Buckinghamshire (April 2020), North Yorkshire and Somerset (April 2023)
+SUCCESSION = {"E10000002": "E06000060", "E10000023": "E06000065", "E10000027": "E06000066"}
 CCG_ABOLISHED = pd.Timestamp("2022-07-01")
+# Unitaries created on 1 April 2023 with new boundaries, after the last (2021) LSOA lookup: built from the
+# districts they replaced (North Yorkshire and Somerset kept their county's boundary: see SUCCESSION).
+REORG_2023 = {
+    "E06000063": {"districts": ["E07000026", "E07000028", "E07000029"]},  # Cumberland: Allerdale, Carlisle, Copeland
+    "E06000064": {"districts": ["E07000027", "E07000030", "E07000031"]},  # Westmorland and Furness: Barrow, Eden, S. Lakeland
+}
 MOST_DEPRIVED_DECILE_MAX_RANK = 3284  # IMD 2019 ranks 32,844 LSOAs: decile 1 is ranks 1-3,284
 
 
@@ -70,6 +77,13 @@ def lsoa_areas(year: int) -> pd.DataFrame:
         raise DataError(path, f"district {df['lad'][orphan].iloc[0]} ({year}) has no county in the county lookup")
     df["area_code"] = harmonise(df["upper"].fillna(df["lad"]))
     return df.drop(columns="upper")
+
+
+def area_lsoas(df: pd.DataFrame, area_code: str) -> pd.Series:
+    """The LSOAs of an area in an :func:`lsoa_areas` frame, including the April 2023 unitaries."""
+    if area_code in REORG_2023:
+        return df.loc[df["lad"].isin(REORG_2023[area_code]["districts"]), "lsoa"]
+    return df.loc[df["area_code"] == SUCCESSION.get(area_code, area_code), "lsoa"]
 
 
 def ccg_structure(area_code: str, date) -> dict:
@@ -119,7 +133,7 @@ def imd(area_code: str, date) -> dict:
     ties broken by mean rank."""
     year = lookup_year(date) or max(g.CCG_YEARS)
     df = lsoa_areas(year)
-    lsoas = df.loc[df["area_code"] == SUCCESSION.get(area_code, area_code), "lsoa"]
+    lsoas = area_lsoas(df, area_code)
     ranks = _imd().loc[lsoas, "imd_rank"] if len(lsoas) else pd.Series(dtype=int)
     if ranks.empty:
         return {"imd_reason": "no_match"}

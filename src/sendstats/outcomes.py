@@ -54,14 +54,13 @@ def load_inspections(framework="2016") -> pd.DataFrame:
 
 
 def load_areas(framework="2016") -> pd.DataFrame:
-    """One row per inspected area (2016 framework: 149 + 2 predecessors) with its inspection outcome
+    """One row per inspected area (2016 framework: 149 + 2 predecessors; 2023 framework: one row per
+    inspection, 72) with its inspection outcome
     columns plus every area factor as at its inspection (``factor_date``): CCG structure, DMO/DCO in post,
     EHC-plan 20-week timeliness, IMD 2019. Each factor's unit and source: ``sendstats.factors.FACTORS`` and
     docs/data_dictionary.md. A missing factor has a reason in its ``*_reason`` column (not_applicable,
     suppressed, not_collected_yet, no_match)."""
-    if _framework(framework) != "2016":
-        raise ParameterError("load_areas: only framework='2016' has area factors so far")
-    return load_table("areas_2016")
+    return load_table(f"areas_{_framework(framework)}")
 
 
 def _filter_2016(df, as_at, date_col, include_predecessors):

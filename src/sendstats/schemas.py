@@ -66,9 +66,7 @@ def _reasoned(value: str, reason: str):
     return pa.Check(lambda d: d[value].notna() | d[reason].notna(), name=f"{value}_or_{reason}")
 
 
-AREAS_2016 = pa.DataFrameSchema(
-    {
-        **INSPECTIONS_2016.columns,
+FACTOR_COLUMNS = {
         "factor_date": pa.Column("datetime64[ns]"),
         "n_ccgs": pa.Column("Int64", pa.Check.in_range(1, 12), nullable=True),
         "main_ccg_share": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
@@ -82,13 +80,18 @@ AREAS_2016 = pa.DataFrameSchema(
         "imd_share_most_deprived_decile": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
         "imd_mean_rank": pa.Column(float, pa.Check.in_range(1, 32844), nullable=True),
         "imd_quintile": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True),
+        "appeal_rate": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
+        "ehcp_per_1000_0_25": pa.Column(float, pa.Check.in_range(0, 1000), nullable=True),
         **{c: pa.Column("string", REASON, nullable=True) for c in (
             "ccg_reason", "dmo_dco_reason", "ehcp_20wk_pct_reason", "ehcp_20wk_inc_exc_pct_reason",
-            "ehcp_20wk_change_2y_reason", "imd_reason")},
-    },
-    checks=[*INSPECTIONS_2016.checks,
-            _reasoned("n_ccgs", "ccg_reason"), _reasoned("dmo_in_post", "dmo_dco_reason"),
-            _reasoned("ehcp_20wk_pct", "ehcp_20wk_pct_reason"), _reasoned("ehcp_20wk_change_2y", "ehcp_20wk_change_2y_reason"),
-            _reasoned("imd_quintile", "imd_reason")],
-    strict=False,
-)
+            "ehcp_20wk_change_2y_reason", "imd_reason", "appeal_reason", "ehcp_per_1000_reason")},
+}
+FACTOR_CHECKS = [
+    _reasoned("n_ccgs", "ccg_reason"), _reasoned("dmo_in_post", "dmo_dco_reason"),
+    _reasoned("ehcp_20wk_pct", "ehcp_20wk_pct_reason"), _reasoned("ehcp_20wk_change_2y", "ehcp_20wk_change_2y_reason"),
+    _reasoned("imd_quintile", "imd_reason"), _reasoned("appeal_rate", "appeal_reason"),
+    _reasoned("ehcp_per_1000_0_25", "ehcp_per_1000_reason")]
+AREAS_2016 = pa.DataFrameSchema({**INSPECTIONS_2016.columns, **FACTOR_COLUMNS},
+                                checks=[*INSPECTIONS_2016.checks, *FACTOR_CHECKS], strict=False)
+AREAS_2023 = pa.DataFrameSchema({**INSPECTIONS_2023.columns, **FACTOR_COLUMNS},
+                                checks=[*INSPECTIONS_2023.checks, *FACTOR_CHECKS], strict=False)

@@ -66,3 +66,137 @@ def read_sen2_timeliness(path: Path) -> pd.DataFrame:
         if ((out[dst] < 0) | (out[dst] > 100)).any():
             raise DataError(path, "a percentage outside 0-100", where=f"column {src}")
     return out.reset_index(drop=True)
+
+
+# --- the 2025 release zip: later SEN2 years, caseload, and the SEND Tribunal appeal rate ---------------
+EHCP_ZIP = "dfe/education-health-and-care-plans_2025.zip"
+APPEALS_MEMBER = "supporting-files/SEND Tribunals and appeal rate 2014-2024.csv"
+TIMELINESS_MEMBER = "data/timeliness_20_week.csv"
+CASELOAD_MEMBER = "data/caseload.csv"
+# appeals-table symbols: " - " is zero, ".." not available, "~" suppressed (footnotes of the table)
+APPEAL_SYMBOLS = {"-": 0.0}
+APPEAL_REASONS = {"..": "no_match", "~": "suppressed", "": "no_match"}
+# Appeals rows the name lookup cannot place, keyed by cleaned name. Bournemouth and Poole have no code in
+# the table; the table's Dorset row is the pre-2019 county before April 2019 (footnote 6) and the new
+# unitary after; Northamptonshire (split 2021) and Cumbria (split 2023) are not in the current lookup.
+APPEAL_CROSSWALK = {
+    "bournemouth": [(None, "E06000028")], "poole": [(None, "E06000029")],
+    "dorset": [(2018, "E10000009"), (None, "E06000059")],
+    "northamptonshire": [(None, "E10000021")], "cumbria": [(None, "E10000006")],
+}
+
+
+def read_zip_csv(path: Path, member: str, **kwargs) -> pd.DataFrame:
+    """One CSV inside a zip; a missing/corrupt zip or member is a DataError naming both."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z, z.open(member) as f:
+            return pd.read_csv(f, **kwargs)
+    except FileNotFoundError:
+        raise DataError(path, "file not found") from None
+    except zipfile.BadZipFile as e:
+        raise DataError(path, f"not a readable zip file ({e})") from None
+    except KeyError:
+        raise DataError(path, f"member {member!r} not found in the zip") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+        raise DataError(path, f"cannot parse CSV ({e})", where=member) from None
+
+
+def clean_la_name(s: pd.Series) -> pd.Series:
+    """Names compared across DfE/HMCTS/D2I files: footnote digits and 'City of' dropped, & -> and."""
+    return (s.astype("string").str.replace(r"[\d,]+$", "", regex=True).str.lower()
+            .str.replace(", city of", "", regex=False).str.replace("city of ", "", regex=False)
+            .str.replace("&", "and", regex=False).str.replace(r"[^a-z ]", " ", regex=True)
+            .str.replace(r"\s+", " ", regex=True).str.strip())
+
+
+def read_appeals(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:
+    """SEND Tribunal appeal-rate table (calendar years 2014-2024) -> one row per (la_code, year) with
+    appeals_registered, appealable_decisions, appeal_rate (% = registered / decisions, recomputed because the
+    published rate is rounded) and a reason where missing. Rows are placed by name, not by the table's own
+    3-digit code, which is wrong for Northamptonshire (892 is Nottingham's); every code disagreement is kept
+    in ``code_note``. ``lookup`` is ``ofsted.read_la_lookup``'s frame."""
+    raw = read_zip_csv(path, APPEALS_MEMBER, header=None, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    where = APPEALS_MEMBER
+    head = raw.index[raw[0].str.strip() == "Local Authority"]
+    if head.empty:
+        raise DataError(path, "no header row starting 'Local Authority'", where=where)
+    h = head[0]
+    years = {c: int(v) for c, v in raw.iloc[h].items() if str(v).strip().isdigit()}
+    if not years or any(not str(raw.iat[h + 1, c]).startswith("Appeals registered") for c in years):
+        raise DataError(path, "expected year columns each starting with 'Appeals registered'", where=where)
+    body = raw.iloc[h + 2:]
+    body = body[(body[0].str.strip() != "") & (body[2].str.strip() != "") & ~body[0].str.contains("England|^\\d", regex=True)]
+    by_name, by_code3 = {}, {}
+    for _, r in lookup.iterrows():
+        names = [r["name"], *str(r["also_known_as"] or "").strip("[]").split(",")]
+        for n in clean_la_name(pd.Series(names)).dropna():
+            if n:
+                by_name[n] = by_name[n.removesuffix(" borough")] = (r["la_code"], r["la_code_3"])
+        by_code3[r["la_code_3"]] = (r["la_code"], r["la_code_3"])
+    rows = []
+    for _, r in body.iterrows():
+        name = clean_la_name(pd.Series([r[0]])).iloc[0]
+        code3 = r[1].strip()
+        for col, year in years.items():
+            if name in APPEAL_CROSSWALK:
+                code = next(c for until, c in APPEAL_CROSSWALK[name] if until is None or year <= until)
+                note = "placed by the sendstats crosswalk (code missing or changed)"
+            elif name in by_name:
+                code, lookup3 = by_name[name]
+                note = "" if lookup3 == code3 else f"table code {code3 or 'blank'} ignored; lookup code {lookup3}"
+            elif code3 in by_code3:
+                code, note = by_code3[code3][0], "placed by the table's code (name differs from the lookup)"
+            else:
+                raise DataError(path, f"local authority {r[0]!r} (code {code3 or 'blank'}) matches no name or code in the LA lookup", where=where)
+            vals, reasons = [], []
+            for c in (col, col + 1):
+                v = r[c].strip().replace(",", "")
+                if v in APPEAL_SYMBOLS:
+                    vals.append(APPEAL_SYMBOLS[v]); reasons.append(None)
+                elif v in APPEAL_REASONS:
+                    vals.append(None); reasons.append(APPEAL_REASONS[v])
+                else:
+                    try:
+                        vals.append(float(v)); reasons.append(None)
+                    except ValueError:
+                        raise DataError(path, f"neither a number nor a symbol (-, .., ~): {r[c]!r}",
+                                        where=f"{where}, {r[0]}, {year}") from None
+            rows.append({"la_code": code, "year": year, "appeals_registered": vals[0], "appealable_decisions": vals[1],
+                         "reason": next((x for x in reasons if x), None), "code_note": note, "source_name": r[0]})
+    out = pd.DataFrame(rows)
+    out = out[~(out["reason"].eq("no_match") & out["source_name"].str.lower().str.startswith(("bournemouth5", "poole")) & (out["year"] >= 2019))]
+    ok = out["appealable_decisions"] > 0
+    out["appeal_rate"] = (100 * out["appeals_registered"] / out["appealable_decisions"]).where(ok)
+    out.loc[out["appeal_rate"].isna() & out["reason"].isna(), "reason"] = "not_applicable"
+    dup = out.duplicated(["la_code", "year"], keep=False) & out["appeal_rate"].notna()
+    if dup.any():
+        raise DataError(path, f"two rows for {out['la_code'][dup].iloc[0]} in {out['year'][dup].iloc[0]}", where=where)
+    # prefer the row with a value when a code has two (e.g. Dorset's table row vs nothing)
+    out = out.sort_values(["la_code", "year", "appeal_rate"], na_position="last").drop_duplicates(["la_code", "year"])
+    return out.reset_index(drop=True)
+
+
+def read_timeliness_2025(path: Path) -> pd.DataFrame:
+    """timeliness_20_week.csv (calendar years 2019-2024, all plans) -> same columns as read_sen2_timeliness."""
+    df = read_zip_csv(path, TIMELINESS_MEMBER, dtype=str, encoding="utf-8-sig")
+    require_columns(df, ["breakdown_topic", "PC_plans_issued_20_weeks_ex", "pc_plans_issued_within_20_weeks"], path,
+                    where=TIMELINESS_MEMBER)
+    la = _la_rows(df[df["breakdown_topic"] == "All EHC plans issued"], path)
+    out = la[["year", "new_la_code"]].rename(columns={"new_la_code": "la_code"})
+    for src, dst in (("PC_plans_issued_20_weeks_ex", "ehcp_20wk_pct"), ("pc_plans_issued_within_20_weeks", "ehcp_20wk_inc_exc_pct")):
+        out[dst], out[f"{dst}_reason"] = numeric_with_reason(la[src], path, src)
+    return out.reset_index(drop=True)
+
+
+def read_caseload(path: Path) -> pd.DataFrame:
+    """caseload.csv -> year (of the January census: 201819 -> 2019), la_code, ehc_plans (all plans)."""
+    df = read_zip_csv(path, CASELOAD_MEMBER, dtype=str, encoding="utf-8-sig")
+    require_columns(df, ["breakdown_topic", "ehcplans"], path, where=CASELOAD_MEMBER)
+    df = df[df["breakdown_topic"] == "All EHC plans"].copy()
+    df["time_period"] = df["time_period"].str[-2:].radd("20")  # academic year 201819 -> January 2019
+    la = _la_rows(df, path)
+    out = la[["year", "new_la_code"]].rename(columns={"new_la_code": "la_code"})
+    out["ehc_plans"], out["ehc_plans_reason"] = numeric_with_reason(la["ehcplans"], path, "ehcplans")
+    return out.reset_index(drop=True)
