@@ -28,6 +28,11 @@ def main(argv=None) -> int:
     rep.add_argument("name", nargs="?", help="one report, e.g. 01_inspection_outcomes")
     rep.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="a notebook parameter")
     rep.add_argument("--output-dir", help="where to write HTML (default: reports/)")
+    rep.add_argument("--areas", metavar="all|NAMES", help="also render area profiles: 'all', or names/codes separated by commas")
+    rep.add_argument("--force", action="store_true", help="re-render even when nothing changed since the last render")
+    rep.add_argument("--reproducible", action="store_true",
+                     help="pin the footer's render time (to SOURCE_DATE_EPOCH, else the git commit time)")
+    rep.add_argument("--workers", type=int, help="parallel kernels (default: number of cores)")
     sub.add_parser("list", help="list the reports and their parameters")
     args = ap.parse_args(argv)
 
@@ -57,19 +62,24 @@ def main(argv=None) -> int:
         elif args.cmd == "report":
             from . import report
 
+            if args.workers is not None and args.workers < 1:
+                raise ParameterError(f"--workers must be at least 1, got {args.workers}")
+            opts = dict(force=args.force, progress=True, reproducible=args.reproducible, workers=args.workers)
             if args.name:
-                path = report.render(args.name, _params(args.param), args.output_dir)
-                report.write_index(args.output_dir)
-                print(f"wrote {path}")
+                if args.areas:
+                    raise ParameterError("--areas renders area profiles; give it without a report NAME")
+                res = report.render_jobs([(args.name, _params(args.param), None)], args.output_dir, **opts)
+                res["index"] = report.write_index(args.output_dir)
             else:
                 if args.param:
                     raise ParameterError("-p needs a report NAME (parameters differ between reports)")
-                done, errors = report.render_all(args.output_dir)
-                for e in errors:
-                    print(f"sendstats: error: {e}", file=sys.stderr)
-                print(f"rendered {len(done) - 1} report(s); open {done[-1].resolve()}")
-                if errors:
-                    return 1
+                res = report.render_all(args.output_dir, areas=args.areas, **opts)
+            for e in res["errors"]:
+                print(f"sendstats: error: {e}", file=sys.stderr)
+            print(f"rendered {len(res['written'])}, unchanged {len(res['skipped'])}, failed {len(res['errors'])}; "
+                  f"open {res['index'].resolve()}")
+            if res["errors"]:
+                return 1
     except SendstatsError as e:
         print(f"sendstats: error: {e}", file=sys.stderr)
         return 2

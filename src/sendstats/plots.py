@@ -55,7 +55,8 @@ def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str
     (so two renders of the same data are byte-identical)."""
     import hashlib
 
-    fmt = {c: "{:.1%}" for c in percent if c in df.columns}
+    fmt = {c: "{:.3f}" for c in df.columns if df[c].dtype.kind == "f"}
+    fmt.update({c: "{:.1%}" for c in percent if c in df.columns})
     sty = df.style.format(fmt, na_rep="–").hide(axis="index").set_caption(caption)
     return sty.set_uuid(uuid or hashlib.sha256(caption.encode()).hexdigest()[:8])
 
@@ -116,3 +117,58 @@ def describe_revisits(rev) -> str:
             f"to {_pct(yes['ci_high'])}) had made sufficient progress on all their significant weaknesses; "
             f"{pending} WSoA area(s) had no published revisit in the period. Revisited areas are those inspected "
             "earliest, so they are not a random sample of WSoA areas.")
+
+
+def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log scale)", ax=None):
+    """Forest plot of odds ratios: one row per ``label`` with its interval; a line at 1 (no association)."""
+    import numpy as np
+
+    d = data.dropna(subset=["odds_ratio", "ci_low", "ci_high"])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.45 * len(d) + 1.3))
+    pos = np.arange(len(d))
+    ax.errorbar(d["odds_ratio"], pos, xerr=[d["odds_ratio"] - d["ci_low"], d["ci_high"] - d["odds_ratio"]],
+                fmt="o", color="C0", ecolor="0.4", capsize=3)
+    ax.axvline(1, color="0.5", lw=1, ls="--")
+    ax.set_xscale("log")
+    ax.set_yticks(pos, d[label].astype(str))
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _ci(r) -> str:
+    return f"{r['effect']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f})"
+
+
+def describe_screen(screen, outcome_text: str) -> str:
+    """Plain English under a factor screen: what passed the BH threshold, what it does and does not show."""
+    sig = screen[screen["q_value_bh"] < 0.05]
+    n = len(screen)
+    if sig.empty:
+        lead = (f"None of the {n} factors is associated with {outcome_text} after Benjamini-Hochberg correction "
+                "(all q >= 0.05)")
+        lowest = screen.sort_values("p_value").iloc[0] if screen["p_value"].notna().any() else None
+        if lowest is not None:
+            lead += (f"; the smallest unadjusted p-value is {lowest['p_value']:.3f} ({lowest['factor']}, "
+                     f"{lowest['effect_name']} {_ci(lowest)})")
+    else:
+        lead = (f"{len(sig)} of {n} factors are associated with {outcome_text} after Benjamini-Hochberg correction: "
+                + "; ".join(f"{r['factor']} ({r['effect_name']} {_ci(r)}, q = {r['q_value_bh']:.3f})" for _, r in sig.iterrows()))
+    return (lead + ". Each row uses the areas with a value for that factor (n_used; n_dropped lacked one). These are "
+            "associations across areas, not causes: areas differ in many ways the table does not measure, and a "
+            "non-significant result with a wide interval is not evidence of no association.")
+
+
+def describe_model(model, outcome_text: str) -> str:
+    """Plain English under a multivariable model table."""
+    r0 = model.iloc[0]
+    parts = [f"{r['term']} {r['odds_ratio']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f}, {r['unit']})"
+             for _, r in model.iterrows()]
+    return (f"Odds ratios for {outcome_text}, each adjusted for the others: " + "; ".join(parts) + ". "
+            f"Fitted on {int(r0['n_used'])} areas with every factor known ({int(r0['n_dropped'])} left out for a missing "
+            f"value), method: {r0['method']}. An odds ratio above 1 means higher odds; an interval crossing 1 is "
+            "compatible with no association. Adjustment is only for the factors listed; it does not make the "
+            "estimates causal.")

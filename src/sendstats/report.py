@@ -13,6 +13,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -37,9 +38,9 @@ def reports_dir() -> Path:
 
 
 def available() -> dict[str, dict]:
-    """Report name -> {"path", "description"} for every numbered notebook."""
+    """Report name -> {"path", "description"} for every notebook (numbered ones are the core suite)."""
     out = {}
-    for p in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb")):
+    for p in sorted(notebooks_dir().glob("*.ipynb")):
         meta = json.loads(p.read_text(encoding="utf-8")).get("metadata", {}).get("sendstats", {})
         out[p.stem] = {"path": p, "description": meta.get("description", "")}
     return out
@@ -53,12 +54,24 @@ def _notebook(name: str) -> Path:
 
 
 def declared_parameters(path: Path) -> dict[str, dict]:
-    """The notebook's parameters (papermill.inspect_notebook): name -> {default, inferred_type_name, help}."""
-    import papermill
-
-    params = papermill.inspect_notebook(str(path))
-    if not params:
+    """The notebook's parameters: name -> {default, inferred_type_name, help}, as papermill.inspect_notebook
+    gives them, read from the cell tagged ``parameters`` (lines ``name: type = default  # help``) with
+    ``ast``, so checking parameters does not import papermill/nbformat (1 s)."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
         raise ParameterError(f"{path}: no cell tagged 'parameters'")
+    src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    lines = src.splitlines()
+    params = {}
+    for node in ast.parse(src).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            line = lines[node.lineno - 1]
+            params[node.target.id] = {"name": node.target.id, "default": ast.get_source_segment(src, node.value),
+                                      "inferred_type_name": ast.get_source_segment(src, node.annotation),
+                                      "help": line.split("#", 1)[1].strip() if "#" in line else ""}
+    if not params:
+        raise ParameterError(f"{path}: the parameters cell declares nothing (expected lines like `name: str = \"x\"`)")
     return params
 
 
@@ -90,10 +103,18 @@ def _coerce(name: str, raw, spec: dict, report: str):
     return value
 
 
-def _check_value(name: str, value, rule: dict, report: str) -> None:
-    """Extra rules from the notebook's metadata (sendstats.parameters): choices, date."""
+def _check_value(name: str, value, rule: dict, report: str):
+    """Extra rules from the notebook's metadata (sendstats.parameters): choices, date, area (a name or code,
+    returned as the area's 9-digit code). Returns the value to use."""
     if value is None:
-        return
+        return value
+    if rule.get("area"):
+        from .analysis import resolve_area
+
+        try:
+            return resolve_area(value)
+        except ParameterError as e:
+            raise ParameterError(f"report {report}: parameter {name}: {e}") from None
     values = value if isinstance(value, list) else [value]
     if "choices" in rule:
         bad = [v for v in values if v not in rule["choices"]]
@@ -106,6 +127,7 @@ def _check_value(name: str, value, rule: dict, report: str) -> None:
             pd.Timestamp(value)
         except (ValueError, TypeError):
             raise ParameterError(f"report {report}: parameter {name} must be a date like 2021-03-31, got {value!r}") from None
+    return value
 
 
 def resolve_parameters(name: str, given: dict | None = None) -> dict:
@@ -121,7 +143,7 @@ def resolve_parameters(name: str, given: dict | None = None) -> dict:
         params[k] = _coerce(k, v, declared[k], name)
     rules = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("sendstats", {}).get("parameters", {})
     for k, v in params.items():
-        _check_value(k, v, rules.get(k, {}), name)
+        params[k] = _check_value(k, v, rules.get(k, {}), name)
     return params
 
 
@@ -181,68 +203,266 @@ def _atomic_text(path: Path, text: str) -> None:
         raise
 
 
-def to_html(nb) -> str:
+def to_html(nb, title: str) -> str:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="sendstats", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
 
-def render(name: str, parameters: dict | None = None, out_dir: Path | None = None) -> Path:
-    """Execute report ``name`` with ``parameters`` and write ``<out_dir>/<name>.html``. Returns its path."""
-    import nbformat
+def normalise(nb):
+    """Make an executed notebook depend only on its inputs: stable cell ids, execution counts 1..n, no
+    papermill/execution metadata (timestamps, durations)."""
+    keep = ("kernelspec", "language_info", "sendstats")
+    nb.metadata = type(nb.metadata)({k: v for k, v in nb.metadata.items() if k in keep})
+    n = 0
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
+        for k in ("papermill", "execution", "tags") if cell.cell_type != "code" else ("papermill", "execution"):
+            cell.metadata.pop(k, None)
+        if cell.cell_type == "code":
+            n += 1
+            cell.execution_count = n
+            for o in cell.outputs:
+                if "execution_count" in o:
+                    o["execution_count"] = n
+    return nb
+
+
+# --- execution: one kernel per worker process, reused across that worker's reports -----------------------
+_KERNEL = None
+
+
+def _kernel():
+    """This process's kernel (started once, in notebooks/, without MPLBACKEND; shut down at exit)."""
+    global _KERNEL
+    if _KERNEL is not None and _KERNEL.is_alive():
+        return _KERNEL
+    import atexit
+    import multiprocessing.util
+    import warnings
+
+    from jupyter_client.manager import KernelManager
+
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # MPLBACKEND=Agg would drop figures
+    # unix sockets at an absolute path (the kernel runs in notebooks/): no TCP, so no plain-text warning
+    km = KernelManager(kernel_name="python3", transport="ipc",
+                       ip=str(Path(tempfile.mkdtemp(prefix="sendstats-kernel-")) / "kernel"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # jupyter_client's "running over TCP without encryption" notice
+        km.start_kernel(cwd=str(notebooks_dir()), env=env)
+    def stop():
+        import shutil
+
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+        shutil.rmtree(Path(km.ip).parent, ignore_errors=True)
+
+    multiprocessing.util.Finalize(None, stop, exitpriority=10)
+    atexit.register(stop)
+    _KERNEL = km
+    return km
+
+
+def _reset_kernel(km, context: dict) -> None:
+    """Before each report: empty the user namespace, forget recorded data files, hand over the context."""
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        code = ("get_ipython().run_line_magic('reset', '-f')\n"
+                f"import os as _os; _os.environ[{RENDER_ENV!r}] = {json.dumps(context)!r}\n"
+                "import sendstats.sources as _s; _s.reset_used(); del _os, _s")
+        reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise ReportError(f"could not prepare the kernel: {reply['content'].get('evalue')}")
+    finally:
+        kc.stop_channels()
+
+
+def _execute(job: dict) -> dict:
+    """Run one report job ({name, path, params, title, context}) -> {"html"} or {"error"}. Runs in a worker."""
+    import warnings
+
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    path = _notebook(name)
-    params = resolve_parameters(name, parameters)
+    try:
+        km = _kernel()
+        _reset_kernel(km, job["context"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = papermill.execute_notebook(job["path"], None, parameters=job["params"], km=km, progress_bar=False,
+                                            log_output=False, cwd=str(Path(job["path"]).parent))
+        return {"html": to_html(normalise(nb), job["title"])}
+    except PapermillExecutionError as e:
+        return {"error": f"report {job['title']} failed in cell {e.cell_index + 1} ({e.ename}: {e.evalue}); "
+                         "previous HTML (if any) left in place"}
+    except Exception as e:  # kernel died, timeout, ...: reported per report, the others go on
+        global _KERNEL
+        _KERNEL = None
+        return {"error": f"report {job['title']} could not run ({type(e).__name__}: {e}); previous HTML (if any) left in place"}
+
+
+def code_hash() -> str:
+    """sha256 over the package's Python files and templates (part of every render's cache key)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for p in sorted([*pkg.rglob("*.py"), *TEMPLATES.rglob("*")]):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def cache_key(path: Path, params: dict, code: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for part in (path.read_bytes(), json.dumps(params, sort_keys=True).encode(), code.encode(),
+                 sources.manifest_path().read_bytes()):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def _cache_file(out_dir: Path, title: str) -> Path:
+    return out_dir / ".cache" / f"{title}.json"
+
+
+def render_jobs(jobs: list[tuple[str, dict | None, str | None]], out_dir: Path | None = None, *, force: bool = False,
+                workers: int | None = None, progress: bool = False, reproducible: bool = False) -> dict:
+    """Render reports in parallel. ``jobs``: (report name, parameters, output name or None = report name).
+    Parameters of every job are checked before anything runs. A job whose notebook, parameters, package code
+    and data (MANIFEST.csv) are unchanged since its last render, and whose HTML exists, is skipped unless
+    ``force``. Returns {"written": [paths], "skipped": [paths], "errors": [messages]}; a failing report keeps
+    its previous HTML and does not stop the others."""
     out_dir = Path(out_dir) if out_dir else reports_dir()
-    os.environ[RENDER_ENV] = json.dumps({"parameters": params, "render_time": render_time(), "commit": git_commit()})
-    os.environ.pop("MPLBACKEND", None)  # MPLBACKEND=Agg in the kernel would silently drop every figure
-    with tempfile.TemporaryDirectory() as tmp:
-        executed = Path(tmp) / f"{name}.ipynb"
+    code = code_hash()
+    pinned = os.environ.get("SOURCE_DATE_EPOCH") or (_commit_epoch() if reproducible else None)
+    when = render_time() if not pinned else _fmt_epoch(pinned)
+    commit = git_commit()
+    todo, skipped = [], []
+    for name, given, title in jobs:
+        path = _notebook(name)
+        params = resolve_parameters(name, given)
+        title = title or (f"areas/{params['area']}" if name == AREA_REPORT else name)
+        key = cache_key(path, params, code)
+        target = out_dir / f"{title}.html"
+        cached = _cache_file(out_dir, title)
+        if not force and target.exists() and cached.exists() and json.loads(cached.read_text()).get("key") == key:
+            skipped.append(target)
+            continue
+        todo.append({"name": name, "path": str(path), "params": params, "title": title, "key": key,
+                     "context": {"parameters": params, "render_time": when, "commit": commit}})
+    written, errors = [], []
+    if todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc="rendering", unit="report", disable=not progress, file=sys.stderr)
+        n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+        if n == 1:
+            results = ((job, _execute(job)) for job in todo)
+        else:
+            import concurrent.futures as cf
+            import multiprocessing as mp
+
+            pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("forkserver"))
+            futures = {pool.submit(_execute, job): job for job in todo}
+            results = ((futures[f], f.result()) for f in cf.as_completed(futures))
         try:
-            papermill.execute_notebook(str(path), str(executed), parameters=params, kernel_name="python3",
-                                       progress_bar=False, log_output=False, cwd=str(path.parent))
-        except PapermillExecutionError as e:
-            raise ReportError(f"report {name} failed in cell {e.cell_index + 1} ({e.ename}: {e.evalue}); "
-                              f"previous HTML (if any) left in place") from None
+            for job, res in results:
+                bar.update(1)
+                if "error" in res:
+                    errors.append(res["error"])
+                    continue
+                target = out_dir / f"{job['title']}.html"
+                _atomic_text(target, res["html"])
+                _atomic_text(_cache_file(out_dir, job["title"]), json.dumps({"key": job["key"]}) + "\n")
+                written.append(target)
         finally:
-            os.environ.pop(RENDER_ENV, None)
-        nb = nbformat.read(executed, as_version=4)
-    target = out_dir / f"{name}.html"
-    _atomic_text(target, to_html(nb))
-    return target
+            bar.close()
+            if n > 1:
+                pool.shutdown()
+    return {"written": written, "skipped": skipped, "errors": errors}
+
+
+def _commit_epoch() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or "0"
+    except (OSError, subprocess.SubprocessError):
+        return "0"
+
+
+def _fmt_epoch(epoch: str) -> str:
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def render(name: str, parameters: dict | None = None, out_dir: Path | None = None, *, force: bool = False,
+           title: str | None = None) -> Path:
+    """Execute report ``name`` with ``parameters`` and write ``<out_dir>/<title or name>.html``; raises
+    ReportError when it fails (previous HTML kept). Returns the path (also when unchanged and skipped)."""
+    res = render_jobs([(name, parameters, title)], out_dir, force=force, workers=1)
+    if res["errors"]:
+        raise ReportError(res["errors"][0])
+    return (res["written"] or res["skipped"])[0]
+
+
+AREA_REPORT = "area_profile"
+
+
+def area_jobs(areas: str) -> list[tuple[str, dict, str]]:
+    """``--areas all`` (every inspected area) or a comma-separated list of names/codes -> profile jobs."""
+    from . import analysis
+
+    if areas.strip().lower() == "all":
+        codes = analysis.area_index()["code"].tolist()
+    else:
+        codes = [analysis.resolve_area(a) for a in areas.split(",") if a.strip()]
+    return [(AREA_REPORT, {"area": c}, f"areas/{c}") for c in codes]
 
 
 def write_index(out_dir: Path | None = None) -> Path:
-    """reports/index.html: every report with its description; links to those rendered."""
+    """reports/index.html: every core report with its description, and every rendered area profile."""
     out_dir = Path(out_dir) if out_dir else reports_dir()
     items = []
     for name, info in available().items():
+        if name == AREA_REPORT:
+            continue
         rendered = (out_dir / f"{name}.html").exists()
         link = f'<a href="{name}.html">{name}</a>' if rendered else f"{name} (not rendered yet)"
         items.append(f"<li>{link}: {html.escape(info['description'])}</li>")
+    profiles = sorted((out_dir / "areas").glob("*.html")) if (out_dir / "areas").is_dir() else []
+    names = {}
+    if profiles:
+        from . import analysis
+
+        names = dict(zip(analysis.area_index()["code"], analysis.area_index()["area"]))
+    plist = "".join(f'<li><a href="areas/{p.name}">{html.escape(names.get(p.stem, p.stem))}</a> ({p.stem})</li>'
+                    for p in sorted(profiles, key=lambda p: names.get(p.stem, p.stem)))
+    area_html = (f"<h2>Area profiles ({len(profiles)})</h2><ul>{plist}</ul>" if profiles else
+                 "<h2>Area profiles</h2><p>None rendered: <code>sendstats report --areas all</code> renders them.</p>")
     page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>sendstats reports</title>"
             "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}</style></head><body>"
             "<h1>sendstats reports</h1><p>Joint local area SEND inspections in England (Ofsted / CQC). "
             "Every figure is computed from the published files listed in each report's provenance footer.</p>"
-            f"<ul>{''.join(items)}</ul><p>sendstats {__version__}</p></body></html>\n")
+            f"<ul>{''.join(items)}</ul>{area_html}<p>sendstats {__version__}</p></body></html>\n")
     target = out_dir / "index.html"
     _atomic_text(target, page)
     return target
 
 
-def render_all(out_dir: Path | None = None) -> tuple[list[Path], list[str]]:
-    """Render every core report, then the index. Returns (written paths, error messages); a failing report
-    does not stop the others."""
-    done, errors = [], []
-    for name in available():
-        try:
-            done.append(render(name, out_dir=out_dir))
-        except SendstatsError as e:
-            errors.append(str(e))
-    done.append(write_index(out_dir))
-    return done, errors
+def core_reports() -> list[str]:
+    return [n for n in available() if n != AREA_REPORT]
+
+
+def render_all(out_dir: Path | None = None, *, force: bool = False, progress: bool = False, areas: str | None = None,
+               reproducible: bool = False, workers: int | None = None) -> dict:
+    """Render every core report (and, with ``areas``, area profiles), then the index."""
+    jobs = [(n, None, None) for n in core_reports()] + (area_jobs(areas) if areas else [])
+    res = render_jobs(jobs, out_dir, force=force, progress=progress, reproducible=reproducible, workers=workers)
+    res["index"] = write_index(out_dir)
+    return res

@@ -85,10 +85,15 @@ def mark_used(rels) -> None:
         _USED[rel] = None
 
 
+def reset_used() -> None:
+    """Forget the files recorded so far (a reused kernel starts each report afresh)."""
+    _USED.clear()
+
+
 def used() -> list[dict]:
-    """Manifest rows of the raw files read (directly or behind processed tables) in this process."""
+    """Manifest rows of the raw files read (directly or behind processed tables) in this process, by path."""
     by_path = {r["path"]: r for r in manifest()}
-    return [by_path[p] for p in _USED if p in by_path]
+    return [by_path[p] for p in sorted(_USED) if p in by_path]
 
 
 def verify() -> list[tuple[str, str]]:

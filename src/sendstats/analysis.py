@@ -1,0 +1,210 @@
+"""The analysis frames the report notebooks use: which areas, which factors, joined how. Statistics are in
+:mod:`sendstats.stats`; this module only selects and joins, so each notebook stays prose plus calls."""
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from . import geography, sources
+from .errors import ParameterError
+from .ingest.ofsted import REVISIT_LEVELS
+from .outcomes import inspections_as_at, load_areas, load_inspections
+
+# factor -> label for tables and figures (02/03 screen these)
+FACTOR_LABELS = {
+    "n_ccgs": "number of CCGs serving the area",
+    "ccg_coterminous": "one CCG, coterminous with the area",
+    "ccg_shared": "main CCG also serves other areas",
+    "main_ccg_share": "share of LSOAs in the main CCG",
+    "dmo_in_post": "designated medical officer in post",
+    "dco_in_post": "designated clinical officer in post",
+    "ehcp_20wk_pct": "% new EHC plans within 20 weeks (year before)",
+    "ehcp_20wk_change_2y": "change in that % over two years (pp)",
+    "ehcp_per_1000_0_25": "EHC plans per 1,000 aged 0-25",
+    "appeal_rate": "SEND Tribunal appeal rate % (year before)",
+    "imd_share_most_deprived_decile": "share of LSOAs in most deprived IMD decile",
+    "imd_mean_rank": "mean IMD rank of LSOAs (higher = less deprived)",
+    "region": "Ofsted region",
+    "inspection_year": "year the inspection started",
+}
+CCG_FACTORS = ["n_ccgs", "ccg_coterminous", "ccg_shared", "main_ccg_share", "dmo_in_post", "dco_in_post"]
+MODEL_FACTORS = ["ccg_coterminous", "ehcp_20wk_pct", "appeal_rate", "imd_share_most_deprived_decile"]
+# 2016-framework areas that no longer exist -> the 2023-framework areas that cover them
+SUCCESSORS = {"E10000009": ["E06000059"], "E10000021": ["E06000061", "E06000062"],
+              "E10000006": ["E06000063", "E06000064"]}
+
+
+def areas_2016(as_at=None, exclude_regions=()) -> pd.DataFrame:
+    """``load_areas("2016")`` restricted to areas whose inspection was published by ``as_at`` (predecessors
+    while they existed, as in :func:`outcome_summary`), without ``exclude_regions``, plus ``inspection_year``."""
+    keep = set(inspections_as_at("2016", as_at)["la_code"])
+    a = load_areas("2016")
+    bad = sorted(set(exclude_regions) - set(a["region"]))
+    if bad:
+        raise ParameterError(f"exclude_regions: unknown region(s) {bad}; regions: {sorted(a['region'].unique())}")
+    a = a[a["la_code"].isin(keep) & ~a["region"].isin(list(exclude_regions))].copy()
+    a["inspection_year"] = a["factor_date"].dt.year.astype(float)
+    for col in ("dmo_in_post", "dco_in_post"):
+        a[col] = pd.Categorical(a[col], categories=["Yes", "Recruiting", "No"])
+    return a.reset_index(drop=True)
+
+
+def revisits(as_at=None) -> pd.DataFrame:
+    """WSoA areas with a revisit outcome, with ``days_to_revisit`` (first inspection start to revisit start)."""
+    a = areas_2016(as_at)
+    r = a[a["wsoa"] & a["revisit_outcome"].notna()].copy()
+    r["days_to_revisit"] = (r["revisit_start"] - r["inspection_start"]).dt.days.astype(float)
+    r["years_to_revisit"] = r["days_to_revisit"] / 365.25
+    return r.reset_index(drop=True)
+
+
+def transition() -> pd.DataFrame:
+    """Areas inspected under both frameworks: each 2023-framework inspection with an outcome, joined to the
+    2016-framework inspection of the same area (same code after :data:`geography.SUCCESSION`; a 2023 area
+    whose 2016 predecessor was a former council takes that council's result: see :data:`SUCCESSORS`)."""
+    old = load_inspections("2016").copy()
+    old["key"] = geography.harmonise(old["la_code"])
+    rows = []
+    for _, r in old.iterrows():
+        for key in SUCCESSORS.get(r["la_code"], [r["key"]]):
+            rows.append({**r.to_dict(), "key": key, "via_predecessor": r["la_code"] in SUCCESSORS})
+    old = pd.DataFrame(rows)
+    new = load_inspections("2023")
+    new = new[new["outcome"].notna()].copy()
+    new["key"] = geography.harmonise(new["la_code"])
+    new = new.sort_values("published").drop_duplicates("key", keep="last")
+    m = new.merge(old[["key", "area", "wsoa", "n_weaknesses", "revisit_outcome", "revisit_status", "via_predecessor",
+                       "inspection_start"]].rename(columns={"area": "area_2016", "inspection_start": "inspection_start_2016"}),
+                  on="key", how="inner", validate="one_to_many")
+    # an area covered by two predecessors is not possible here; one 2016 row per 2023 inspection
+    if m["key"].duplicated().any():
+        raise ParameterError(f"transition: area {m['key'][m['key'].duplicated()].iloc[0]} joined twice")
+    m["revisit_outcome"] = pd.Categorical(m["revisit_outcome"], categories=REVISIT_LEVELS, ordered=True)
+    m["wsoa_2016"] = m["wsoa"].map({True: "WSoA", False: "no WSoA"})
+    m["wsoa_2016"] = pd.Categorical(m["wsoa_2016"], categories=["no WSoA", "WSoA"])
+    return m.reset_index(drop=True)
+
+
+# --- one area ----------------------------------------------------------------------------------------------
+def area_index() -> pd.DataFrame:
+    """Every area inspected under either framework: code (harmonised 9-digit), name, region."""
+    a = load_inspections("2016")[["la_code", "area", "region"]]
+    b = load_inspections("2023")[["la_code", "area", "region"]]
+    both = pd.concat([a, b], ignore_index=True)
+    both["code"] = geography.harmonise(both["la_code"])
+    return both.drop_duplicates("code", keep="last")[["code", "area", "region"]].sort_values("area").reset_index(drop=True)
+
+
+def _norm(s: str) -> str:
+    return " ".join(str(s).lower().replace("&", "and").replace(",", " ").split())
+
+
+def resolve_area(area: str) -> str:
+    """An area name (case-insensitive) or 9-digit code -> its harmonised code; unknown -> ParameterError
+    listing close matches."""
+    idx = area_index()
+    a = str(area).strip()
+    code = geography.SUCCESSION.get(a.upper(), a.upper())
+    if code in set(idx["code"]):
+        return code
+    names = {_norm(n): c for n, c in zip(idx["area"], idx["code"])}
+    if _norm(a) in names:
+        return names[_norm(a)]
+    close = difflib.get_close_matches(_norm(a), list(names), n=5, cutoff=0.5)
+    label = dict(zip(idx["code"], idx["area"]))
+    hint = "; close matches: " + ", ".join(f"{label[names[c]]} ({names[c]})" for c in close) if close else ""
+    raise ParameterError(f"unknown area {area!r}: not a name or 9-digit code of an inspected area{hint}")
+
+
+def area_inspections(code: str) -> pd.DataFrame:
+    """The area's inspections under both frameworks, one row each, in date order."""
+    a = load_inspections("2016")
+    a = a[geography.harmonise(a["la_code"]) == code]
+    rows = [{"framework": "2016", "area": r["area"], "inspection_start": r["inspection_start"], "published": r["published"],
+             "outcome": "WSoA required" if r["wsoa"] else "no WSoA",
+             "weaknesses": r["n_weaknesses"], "revisit": r["revisit_outcome"] if pd.notna(r["revisit_outcome"]) else r["revisit_status"]}
+            for _, r in a.iterrows()]
+    b = load_inspections("2023")
+    b = b[geography.harmonise(b["la_code"]) == code]
+    rows += [{"framework": "2023", "area": r["area"], "inspection_start": r["inspection_start"], "published": r["published"],
+              "outcome": r["outcome"] if pd.notna(r["outcome"]) else f"not in sources ({r['missing_reason']})",
+              "weaknesses": r["n_priority_actions"], "revisit": ""} for _, r in b.iterrows()]
+    out = pd.DataFrame(rows)
+    for c in ("inspection_start", "published"):
+        out[c] = pd.to_datetime(out[c]).dt.strftime("%d %b %Y").fillna("not published")
+    return out
+
+
+NUMERIC_PROFILE = ["n_ccgs", "main_ccg_share", "ehcp_20wk_pct", "ehcp_20wk_change_2y", "ehcp_per_1000_0_25",
+                   "appeal_rate", "imd_share_most_deprived_decile", "imd_mean_rank"]
+
+
+def area_factors_vs_distribution(code: str) -> pd.DataFrame:
+    """For the area's latest inspection with factors: each numeric factor, the area's value, the national and
+    regional medians (of all areas, each as at its own inspection of the same framework), the area's national
+    percentile (share of areas with a lower value) and the number of areas compared."""
+    for framework in ("2023", "2016"):
+        a = load_areas(framework).copy()
+        a["code"] = geography.harmonise(a["la_code"])
+        if framework == "2023":
+            a = a.sort_values("published").drop_duplicates("code", keep="last")
+        mine = a[a["code"] == code]
+        if len(mine):
+            break
+    else:
+        return pd.DataFrame()
+    me = mine.iloc[-1]
+    region = a[a["region"] == me["region"]]
+    rows = []
+    for f in NUMERIC_PROFILE:
+        col = a[f].dropna()
+        v = me[f]
+        reason_col = next((c for c in (f"{f}_reason",) if c in a), None)
+        rows.append({"factor": FACTOR_LABELS.get(f, f), "area": v if pd.notna(v) else None,
+                     "why missing": "" if pd.notna(v) else _reason(a, me, f),
+                     "national median": col.median() if len(col) else None,
+                     "regional median": region[f].dropna().median() if region[f].notna().any() else None,
+                     "national percentile": (100 * (col < v).mean()) if pd.notna(v) and len(col) else None,
+                     "areas compared": len(col)})
+    out = pd.DataFrame(rows)
+    out.attrs.update(framework=framework, factor_date=me["factor_date"], region=me["region"])
+    return out
+
+
+def _reason(a: pd.DataFrame, row, f: str) -> str:
+    from .factors import _group_reason
+
+    for c in (f"{f}_reason", _group_reason(f)):
+        if c in a and pd.notna(row.get(c)):
+            return str(row[c])
+    return "no_match"
+
+
+def statistical_neighbours(code: str) -> pd.DataFrame:
+    """The area's 10 statistical neighbours (DfE children's services neighbours, D2I lookup), each with its
+    2016-framework WSoA and revisit outcome and its latest 2023-framework outcome."""
+    from .ingest import ofsted
+
+    lk = ofsted.read_la_lookup(sources.raw_path(ofsted.LA_LOOKUP))
+    sources.mark_used([ofsted.LA_LOOKUP])
+    lk["code"] = geography.harmonise(lk["la_code"])
+    me = lk[lk["code"] == code]
+    if me.empty or pd.isna(me["stat_neighbours_3"].iat[0]):
+        return pd.DataFrame(columns=["rank", "area", "code", "WSoA (2016)", "revisit", "2023 outcome"])
+    by3 = lk.set_index("la_code_3")
+    old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"])).set_index("code")
+    new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    new = new.sort_values("published").drop_duplicates("code", keep="last").set_index("code")
+    rows = []
+    for i, c3 in enumerate(str(me["stat_neighbours_3"].iat[0]).split(","), start=1):
+        c3 = c3.strip()
+        n = by3.loc[c3] if c3 in by3.index else None
+        ncode = n["code"] if n is not None else None
+        o = old.loc[ncode] if ncode in old.index else None
+        w = new.loc[ncode] if ncode in new.index else None
+        rows.append({"rank": i, "area": n["name"] if n is not None else f"DfE code {c3} (not in lookup)", "code": ncode,
+                     "WSoA (2016)": ("yes" if o["wsoa"] else "no") if o is not None else "not inspected",
+                     "revisit": (o["revisit_outcome"] if pd.notna(o["revisit_outcome"]) else o["revisit_status"]) if o is not None else "",
+                     "2023 outcome": (w["outcome"] if pd.notna(w["outcome"]) else "no outcome in sources") if w is not None else "not inspected yet"})
+    return pd.DataFrame(rows)
