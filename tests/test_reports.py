@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from conftest import ODS, ROOT, run_cli
@@ -33,15 +34,81 @@ def test_parameters_are_checked_before_running():
     assert p["include_predecessors"] is False and p["as_at"] == "2021-03-31" and p["framework"] == "2016"
 
 
+CORE = ["01_inspection_outcomes", "02_factors_and_wsoa", "03_revisits", "04_framework_transition"]
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
+    """The full core suite, rendered cold from the CLI as `make reports` does."""
     out = tmp_path_factory.mktemp("reports")
-    r = run_cli("report", "--output-dir", str(out))
+    r = run_cli("report", "--output-dir", str(out), env=EPOCH)
     assert r.returncode == 0, r.stderr
+    assert sorted(p.stem for p in out.glob("*.html")) == sorted(CORE + ["index"])
     return out
 
 
-def test_report_renders_with_provenance(rendered):
+def _body(html):
+    return re.sub(r"<style.*?</style>", "", html, flags=re.S)
+
+
+@pytest.mark.parametrize("name", CORE)
+def test_every_core_report_is_clean(rendered, name):
+    html = (rendered / f"{name}.html").read_text()
+    body = _body(html)
+    assert "Traceback" not in body and "Error" not in body
+    assert "application/vnd.jupyter.stderr" not in body, "a notebook wrote to stderr (warning or progress bar)"
+    assert not re.search(r"Warning\b", body), "a warning reached the report"
+    assert not re.search(r'<script[^>]+src="https?://', html), "reports must read offline"
+    assert "def " not in body and "import " not in body  # code hidden
+    assert "Provenance" in body and "sha256" in body
+    assert re.search(r"TODO|placeholder|lorem", body, re.I) is None
+
+
+def test_two_renders_are_byte_identical(rendered, tmp_path):
+    r = run_cli("report", "--force", "--output-dir", str(tmp_path), env=EPOCH)
+    assert r.returncode == 0, r.stderr
+    for name in CORE + ["index"]:
+        assert (tmp_path / f"{name}.html").read_bytes() == (rendered / f"{name}.html").read_bytes(), name
+
+
+def test_report_02_numbers_match_an_independent_fisher_test(rendered):
+    from scipy.stats import fisher_exact
+    import sendstats
+    a = sendstats.load_areas()
+    a = a[~a["predecessor"]]  # as at the file's date (31 Aug 2022) the two former councils had ceased: 149 areas
+    t = pd.crosstab(a["ccg_coterminous"], a["wsoa"]).to_numpy()
+    p = fisher_exact(t).pvalue
+    html = (rendered / "02_factors_and_wsoa.html").read_text()
+    assert f"{p:.3f}" in html and "Fisher exact" in html and "q_value_bh" in html
+    assert html.count("image/svg+xml") >= 2  # forest plot and CCG figure
+
+
+def test_cache_skips_unchanged_and_rerenders_only_a_changed_parameter(rendered):
+    before = {p.name: p.stat().st_mtime_ns for p in rendered.glob("0*.html")}
+    r = run_cli("report", "--output-dir", str(rendered), env=EPOCH)
+    assert r.returncode == 0 and "rendered 0, unchanged 4" in r.stdout, r.stdout + r.stderr
+    r = run_cli("report", "03_revisits", "-p", "as_at=2019-12-31", "--output-dir", str(rendered), env=EPOCH)
+    assert r.returncode == 0 and "rendered 1, unchanged 0" in r.stdout, r.stdout + r.stderr
+    after = {p.name: p.stat().st_mtime_ns for p in rendered.glob("0*.html")}
+    assert [n for n in before if before[n] != after[n]] == ["03_revisits.html"]
+    assert "2019-12-31" in (rendered / "03_revisits.html").read_text()
+    r = run_cli("report", "03_revisits", "--output-dir", str(rendered), env=EPOCH)  # back to the defaults
+    assert r.returncode == 0
+
+
+def test_area_profile_by_name_and_unknown_area(tmp_path):
+    r = run_cli("report", "area_profile", "-p", "area=Kingston upon Thames", "--output-dir", str(tmp_path), env=EPOCH)
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "areas" / "E09000021.html").read_text()
+    assert "Kingston upon Thames (E09000021)" in html and "17 Sep 2018" in html and "Sutton" in html
+    assert 'href="areas/E09000021.html"' in (tmp_path / "index.html").read_text()
+    r = run_cli("report", "area_profile", "-p", "area=Kingston upon Tames", "--output-dir", str(tmp_path))
+    assert r.returncode == 2 and "close matches: Kingston upon Thames (E09000021)" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_report_01_renders_with_provenance(rendered):
     html = (rendered / "01_inspection_outcomes.html").read_text()
     sha = hashlib.sha256(ODS.read_bytes()).hexdigest()
     assert sha in html and "Open Government Licence" in html and "git commit" in html
@@ -59,9 +126,9 @@ def test_failed_render_leaves_previous_html(rendered, data_copy):
     target = rendered / "01_inspection_outcomes.html"
     before = target.read_bytes()
     (data_copy / "raw" / "ofsted" / ODS.name).write_bytes(b"broken")
-    r = run_cli("report", "01_inspection_outcomes", "--output-dir", str(rendered),
-                env={"SENDSTATS_DATA": str(data_copy)})
-    assert r.returncode == 2 and "failed in cell" in r.stderr
+    r = run_cli("report", "--output-dir", str(rendered), env={"SENDSTATS_DATA": str(data_copy)})
+    assert r.returncode == 1 and "failed in cell" in r.stderr, r.stderr  # every report fails on this data
+    assert r.stderr.count("sendstats: error:") == 4
     assert target.read_bytes() == before
     r = run_cli("report", "01_inspection_outcomes", "-p", "as_at=soon", "--output-dir", str(rendered))
     assert r.returncode == 2 and "as_at" in r.stderr and target.read_bytes() == before

@@ -318,12 +318,22 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def cache_key(path: Path, params: dict, code: str) -> str:
+def data_stamp() -> str:
+    """The data a render reads: MANIFEST.csv (every raw file's sha256) plus each raw file's path, size and
+    modification time, so a file changed on disk without a new manifest still invalidates the cache."""
+    parts = [sources.manifest_path().read_bytes().decode("utf-8", "replace")]
+    for r in sources.manifest():
+        p = sources.raw_dir() / r["path"]
+        st = p.stat() if p.exists() else None
+        parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}" if st else f"{p}:missing")
+    return "\n".join(parts)
+
+
+def cache_key(path: Path, params: dict, code: str, data: str) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for part in (path.read_bytes(), json.dumps(params, sort_keys=True).encode(), code.encode(),
-                 sources.manifest_path().read_bytes()):
+    for part in (path.read_bytes(), json.dumps(params, sort_keys=True).encode(), code.encode(), data.encode()):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
 
@@ -340,7 +350,7 @@ def render_jobs(jobs: list[tuple[str, dict | None, str | None]], out_dir: Path |
     ``force``. Returns {"written": [paths], "skipped": [paths], "errors": [messages]}; a failing report keeps
     its previous HTML and does not stop the others."""
     out_dir = Path(out_dir) if out_dir else reports_dir()
-    code = code_hash()
+    code, data = code_hash(), data_stamp()
     pinned = os.environ.get("SOURCE_DATE_EPOCH") or (_commit_epoch() if reproducible else None)
     when = render_time() if not pinned else _fmt_epoch(pinned)
     commit = git_commit()
@@ -349,7 +359,7 @@ def render_jobs(jobs: list[tuple[str, dict | None, str | None]], out_dir: Path |
         path = _notebook(name)
         params = resolve_parameters(name, given)
         title = title or (f"areas/{params['area']}" if name == AREA_REPORT else name)
-        key = cache_key(path, params, code)
+        key = cache_key(path, params, code, data)
         target = out_dir / f"{title}.html"
         cached = _cache_file(out_dir, title)
         if not force and target.exists() and cached.exists() and json.loads(cached.read_text()).get("key") == key:

@@ -195,14 +195,16 @@ def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = T
         warnings.simplefilter("ignore")  # convergence chatter; checked below
         res = OrderedModel(y.cat.codes.to_numpy(), X, distr="logit").fit(method="bfgs", disp=False, maxiter=1000)
     k = X.shape[1]
-    ci = res.conf_int().to_numpy()[:k]
+    b, ci, p = res.params.to_numpy()[:k], res.conf_int().to_numpy()[:k], res.pvalues.to_numpy()[:k]
     method = "proportional-odds logistic (OrderedModel, Wald CI)"
-    if not res.mle_retvals.get("converged", True) or np.abs(res.params.to_numpy()[:k]).max() > 15:
-        method += "; did not converge or separated: do not interpret"
-    return pd.DataFrame([{"term": t, "unit": units.get(t, ""), "odds_ratio": float(np.exp(b)),
+    if not res.mle_retvals.get("converged", True) or not np.isfinite(ci).all() or np.abs(b).max() > 10:
+        # (quasi-)separation: a level where every area had one outcome; the estimate runs off to infinity
+        b, ci, p = np.full(k, np.nan), np.full((k, 2), np.nan), np.full(k, np.nan)
+        method = "not estimable: separation or no convergence (a level with a single outcome)"
+    return pd.DataFrame([{"term": t, "unit": units.get(t, ""), "odds_ratio": float(np.exp(bb)),
                           "ci_low": float(np.exp(lo)), "ci_high": float(np.exp(hi)), "p_value": float(pv), **base,
                           "method": method}
-                         for t, b, (lo, hi), pv in zip(X.columns, res.params.to_numpy()[:k], ci, res.pvalues.to_numpy()[:k])])
+                         for t, bb, (lo, hi), pv in zip(X.columns, b, ci, p)])
 
 
 def mann_whitney(df: pd.DataFrame, factor: str, outcome: str) -> dict:
