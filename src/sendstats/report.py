@@ -371,7 +371,8 @@ def render_jobs(jobs: list[tuple[str, dict | None, str | None]], out_dir: Path |
     if todo:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(todo), desc="rendering", unit="report", disable=not progress, file=sys.stderr)
+        bar = tqdm(total=len(todo), desc="rendering", unit="report", file=sys.stderr,
+                   disable=not (progress and sys.stderr.isatty()))  # no bar in logs or notebooks
         n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         if n == 1:
             results = ((job, _execute(job)) for job in todo)
