@@ -1,0 +1,353 @@
+"""Inspection letters (2016 framework) and reports (2023 framework) as data: read, extract, code themes.
+
+PDF text comes from pdfminer.six (chosen over pypdf: it keeps paragraph breaks, which separate the items of
+the 2023 reports' recommendation lists; pypdf is about twice as fast but runs paragraphs together; see
+benchmarks/bench_letters.py). Extracted text is cached by file hash, so re-reading is fast.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import sources
+from .errors import DataError
+
+TEXT_CACHE_VERSION = "pdfminer-1"
+BULLET = re.compile(r"^(\s*)([-■•▪●◦]|\u2022)\s+(.*)$")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+FOOTER = re.compile(r"^((?:Area SEND )?[Ii]nspection report:.*|\d{1,2}(?:\s+(?:" + MONTHS + r"))?(?:\s+\d{4})?\s+to\s+\d{1,2}\s+(?:" + MONTHS
+                    + r")\s+\d{4}|\d{1,3})\s*$")
+
+
+class LetterError(DataError):
+    """A document that cannot be read or has no recognisable sections; names the file."""
+
+
+@dataclass
+class Letter:
+    path: Path
+    text: str                      # cleaned text: page furniture removed, hyphenation joined
+    framework: str                 # "2016" (letter) or "2023" (report)
+    sections: dict = field(default_factory=dict)  # heading -> text under it, in document order
+
+
+@dataclass
+class Record:
+    framework: str
+    area: str
+    inspection_start: dt.date | None
+    inspection_end: dt.date | None
+    letter_date: dt.date | None
+    wsoa_required: bool | None
+    weaknesses: list
+    outcome: str | None
+    priority_actions: list
+    improvements: list
+    previous_inspection_start: dt.date | None = None
+    previous_inspection_end: dt.date | None = None
+    icb: str | None = None
+    strengths: dict = field(default_factory=dict)            # 2016: section -> bullets
+    areas_for_development: dict = field(default_factory=dict)  # 2016: section -> bullets
+    source: str = ""
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+def _cache_dir() -> Path:
+    return sources.data_dir() / "processed" / "text_cache"
+
+
+def pdf_text(path: Path) -> str:
+    """Text of a PDF (pdfminer.six), cached under data/processed/text_cache by the file's sha256."""
+    data = path.read_bytes()
+    if not data.startswith(b"%PDF"):
+        raise LetterError(path, "not a PDF (no %PDF header)")
+    key = hashlib.sha256(data + TEXT_CACHE_VERSION.encode()).hexdigest()
+    cached = _cache_dir() / f"{key}.txt"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    from pdfminer.high_level import extract_text
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        text = extract_text(str(path))
+    except (PDFEncryptionError, PDFPasswordIncorrect) as e:
+        raise LetterError(path, f"encrypted PDF ({type(e).__name__})") from None
+    except PDFSyntaxError as e:
+        raise LetterError(path, f"malformed PDF ({e})") from None
+    except Exception as e:  # pdfminer raises many types on damaged files
+        raise LetterError(path, f"cannot read PDF ({type(e).__name__}: {e})") from None
+    if not text.strip():
+        raise LetterError(path, "PDF has no text layer (empty or scanned)")
+    from .build import _atomic_write
+
+    _atomic_write(cached, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return text
+
+
+def clean(text: str) -> str:
+    """Remove page furniture (running footers, page numbers, form feeds), join words hyphenated across
+    lines, turn typographic quotes into plain ones, collapse runs of blank lines to one."""
+    text = text.replace("\f", "\n").replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    lines = ["" if FOOTER.match(ln.strip()) and not ln.strip().startswith(("Inspection dates", "Dates of")) else ln for ln in lines]
+    out = "\n".join(lines)
+    out = re.sub(r"(\w)-\n(?=[a-z])", r"\1", out)  # hyphenation across lines
+    return re.sub(r"\n{3,}", "\n\n\n", out).strip() + "\n"
+
+
+HEADINGS_2016 = ["Main findings",
+                 "The effectiveness of the local area in identifying children and young people's special educational needs and/or disabilities",
+                 "The effectiveness of the local area in meeting the needs of children and young people who have special educational needs and/or disabilities",
+                 "The effectiveness of the local area in improving outcomes for children and young people who have special educational needs and/or disabilities"]
+HEADINGS_2023 = ["Inspection outcome", "Information about the local area partnership",
+                 "What is it like to be a child or young person with SEND in this area?",
+                 "What is the area partnership doing that is effective?",
+                 "What does the area partnership need to do better?",
+                 "Areas for priority action", "Areas for improvement", "Local area partnership details"]
+
+
+def _sections(text: str, headings: list[str]) -> dict:
+    """heading -> text up to the next known heading (first occurrence of each heading on a line of its own)."""
+    norm = lambda s: re.sub(r"\s+", " ", s).strip().lower()
+    lines = text.splitlines()
+    marks = []
+    for h in headings:
+        for i, ln in enumerate(lines):
+            if norm(ln) == norm(h) and all(i != m for _, m in marks):
+                marks.append((h, i))
+                break
+    marks.sort(key=lambda m: m[1])
+    return {h: "\n".join(lines[i + 1:(marks[k + 1][1] if k + 1 < len(marks) else len(lines))])
+            for k, (h, i) in enumerate(marks)}
+
+
+def read(path) -> Letter:
+    """A letter (.txt or .pdf) -> :class:`Letter` with cleaned text and sections. Raises LetterError naming
+    the file when it is not a PDF, is empty or encrypted, or has no recognisable sections."""
+    path = Path(path)
+    if not path.is_file():
+        raise LetterError(path, "file not found")
+    if path.suffix.lower() == ".pdf":
+        raw = pdf_text(path)
+    else:
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise LetterError(path, "not UTF-8 text") from None
+    text = clean(raw)
+    if re.search(r"Area SEND inspection of", text) and "Inspection outcome" in text:
+        framework, heads = "2023", HEADINGS_2023
+    elif re.search(r"Joint local area SEND inspection in", text):
+        framework, heads = "2016", HEADINGS_2016
+    else:
+        raise LetterError(path, "no recognisable sections: neither a 2016-framework letter ('Joint local area SEND "
+                                "inspection in ...') nor a 2023-framework report ('Area SEND inspection of ...')")
+    return Letter(path=path, text=text, framework=framework, sections=_sections(text, heads))
+
+
+# --- lists -------------------------------------------------------------------------------------------------
+def _tidy(item: str) -> str:
+    return re.sub(r"\s+", " ", item).strip().rstrip(";").strip()
+
+
+def bullets(block: str) -> list[str]:
+    """Bulleted items ("-", "■", "•") of a block: continuation lines and indented sub-bullets join their item;
+    an item broken by a page break (the next 'bullet' starts in lower case or with a digit after blank lines,
+    and the item had not ended) is rejoined."""
+    items, blank = [], 0
+    for ln in block.splitlines():
+        if not ln.strip():
+            blank += 1
+            continue
+        m = BULLET.match(ln)
+        if m:
+            indent, _, body = m.groups()
+            unfinished = items and not items[-1].rstrip().endswith((".", ":", ";"))
+            if items and (indent or (unfinished and blank >= 1 and (body[:1].islower() or body[:1].isdigit()))):
+                items[-1] += ("; " if indent else " ") + body
+            else:
+                items.append(body)
+        elif items:
+            items[-1] += " " + ln.strip()
+        blank = 0
+    return [_tidy(i) for i in items if _tidy(i)]
+
+
+OPENER = re.compile(r"^(?!(This|These|It|That|Such)\b)[A-Z][\w'’,()-]*(\s+[\w'’,()-]+){0,9}?\s+should\b")
+
+
+def paragraphs(block: str) -> list[str]:
+    """Recommendation items of a 2023 report list ("Areas for priority action" / "for improvement"). The
+    layout is a table: a "Responsible body" column (repeated on every page) beside the items, which may hold
+    "•" sub-bullets across blank lines. Responsible-body lines are dropped; an item starts where a line opens a
+    recommendation ("Leaders across the partnership should ...") after the previous one ended a sentence."""
+    lines = [ln.strip() for ln in block.splitlines()]
+    if "Responsible body" in lines:
+        inner = next((i for i, ln in enumerate(lines) if ln.lower().startswith("areas for")), len(lines))
+        body_lines = {ln for ln in lines[:inner] if ln}
+        lines = [ln for ln in lines[inner + 1:] if ln not in body_lines]
+    lines = [ln for ln in lines if not ln.lower().startswith("areas for")]
+    items, cur, blank = [], [], True
+    for i, ln in enumerate(lines):
+        if not ln or ln.startswith("Inspection report:"):
+            blank = True
+            continue
+        numbered = re.match(r"^\d{1,2}\.\s+(?=[A-Z])", ln)
+        ln = ln[numbered.end():] if numbered else ln
+        ended = not cur or cur[-1].endswith((".", "?"))
+        starts = ln[:1].isupper() and not ln.startswith("•")
+        if numbered or (ended and starts and (blank or OPENER.match(" ".join(lines[i:i + 3])))):
+            if cur:
+                items.append(" ".join(cur))
+            cur = [ln]
+        elif cur:
+            cur.append(ln)
+        blank = False
+    if cur:
+        items.append(" ".join(cur))
+    return [_tidy(re.sub(r"\s*•\s*", " • ", i)) for i in items]
+
+
+# --- extraction --------------------------------------------------------------------------------------------
+def _date(day, month, year) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(f"{int(day)} {month} {int(year)}", "%d %B %Y").date()
+    except (TypeError, ValueError):
+        return None
+
+
+def _date_range(s: str):
+    """'17 September 2018 and 21 September 2018', '11 to 15 March 2024', '27 February to 3 March 2023'."""
+    m = re.search(rf"(\d{{1,2}})(?:\s+({MONTHS}))?(?:\s+(\d{{4}}))?\s+(?:to|and)\s+(\d{{1,2}})\s+({MONTHS})\s+(\d{{4}})", s)
+    if not m:
+        return None, None
+    d1, m1, y1, d2, m2, y2 = m.groups()
+    end = _date(d2, m2, y2)
+    start = _date(d1, m1 or m2, y1 or y2)
+    if start and end and start > end:  # e.g. 30 December to 3 January
+        start = _date(d1, m1 or m2, int(y2) - 1)
+    return start, end
+
+
+def _icb_name(s: str) -> str:
+    """'NHS Dorset' -> 'NHS Dorset ICB'; drops words after a person's name or a comma list spill-over."""
+    return re.sub(r"\s+", " ", s).strip() + " ICB"
+
+
+def extract(letter: Letter) -> Record:
+    """The structured record of a letter or report (see :class:`Record`). Fields the text does not give are
+    None or empty; a document without its area or dates raises LetterError naming the file."""
+    t = re.sub(r"[ \t]+", " ", letter.text)
+    flat = re.sub(r"\s+", " ", t)
+    if letter.framework == "2016":
+        area = re.search(r"Joint local area SEND inspection in ([^\n]+)", t)
+        start, end = _date_range(re.search(r"Between ([^,]+)", flat).group(1) if "Between " in flat else "")
+        ld = re.search(rf"^\s*(\d{{1,2}}) ({MONTHS}) (\d{{4}})\s*$", t, re.M)
+        wsoa = bool(re.search(r"Written Statement of Action is required|required to produce and submit a Written Statement", flat))
+        weak = []
+        m = re.search(r"areas? of significant weakness:?\s*\n(.*?)(?:\n\s*Yours sincerely|\Z)", t, re.S)
+        if wsoa and m:
+            weak = bullets(m.group(1))
+        strengths, dev = {}, {}
+        for h in HEADINGS_2016[1:]:
+            body = letter.sections.get(h, "")
+            parts = re.split(r"^\s*(Strengths|Areas for development|Areas for improvement)\s*$", body, flags=re.M)
+            for label, block in zip(parts[1::2], parts[2::2]):
+                block = block.split("The inspection raises significant concerns")[0]
+                (strengths if label == "Strengths" else dev)[h] = bullets(block)
+        rec = Record("2016", area.group(1).strip() if area else None, start, end,
+                     _date(*ld.groups()) if ld else None, wsoa, weak, None, [], [],
+                     strengths=strengths, areas_for_development=dev, source=letter.path.name)
+    else:
+        area = re.search(r"Area SEND inspection of (.+?) Local Area Partnership", flat, re.I)
+        dates = re.search(r"Inspection dates?:?\s*(.{0,80})", flat)
+        start, end = _date_range(dates.group(1)) if dates else (None, None)
+        prev = re.search(r"Dates? of previous inspection:?\s*(.{0,80})", flat)
+        pstart, pend = _date_range(prev.group(1)) if prev else (None, None)
+        head = re.sub(r"\s+", " ", letter.sections.get("Inspection outcome", flat[:3000])).lower()
+        outcome = ("systemic_failings" if "widespread and/or systemic failings" in head else
+                   "inconsistent" if "inconsistent experiences and outcomes" in head else
+                   "positive" if "positive experiences and outcomes" in head else None)
+        info = re.sub(r"\s+", " ", letter.sections.get("Information about the local area partnership", "")) or flat
+        icb = (re.search(r"(NHS [A-Z][\w&',\- ]*?) (?:Integrated Care Board|ICB)\b", info)
+               or re.search(r"(NHS [A-Z][\w&',\- ]*?) (?:Integrated Care Board|ICB)\b", flat))
+        rec = Record("2023", re.sub(r"^the ", "", re.sub(r"-\s+", "-", area.group(1).strip())) if area else None, start, end, None, None, [], outcome,
+                     paragraphs(letter.sections.get("Areas for priority action", "")),
+                     paragraphs(letter.sections.get("Areas for improvement", "")),
+                     previous_inspection_start=pstart, previous_inspection_end=pend,
+                     icb=_icb_name(icb.group(1)) if icb else None, source=letter.path.name)
+    missing = [f for f in ("area", "inspection_start", "inspection_end") if getattr(rec, f) is None]
+    if missing:
+        raise LetterError(letter.path, f"could not find {', '.join(missing)} in the text")
+    return rec
+
+
+def read_many(paths) -> tuple[list[Record], list[tuple[str, str]]]:
+    """Read and extract every document; a bad one is recorded (file, problem) and the batch goes on."""
+    records, failures = [], []
+    for p in paths:
+        try:
+            records.append(extract(read(p)))
+        except LetterError as e:
+            failures.append((str(p), str(e)))
+    return records, failures
+
+
+# --- theme coding ------------------------------------------------------------------------------------------
+CODEBOOK = Path(__file__).resolve().parent / "codebook.yaml"
+
+
+def load_codebook(path=None) -> list[dict]:
+    """The codebook (YAML list of {theme, description, patterns, examples}); patterns are case-insensitive
+    regular expressions. A researcher's own file can replace the bundled one."""
+    import yaml
+
+    path = Path(path) if path else CODEBOOK
+    try:
+        book = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(path, "codebook not found") from None
+    except yaml.YAMLError as e:
+        raise DataError(path, f"not valid YAML ({e})") from None
+    if not isinstance(book, list) or not book:
+        raise DataError(path, "a codebook is a non-empty list of themes")
+    for i, t in enumerate(book):
+        if not isinstance(t, dict) or not {"theme", "patterns"} <= set(t):
+            raise DataError(path, "each theme needs 'theme' and 'patterns'", where=f"entry {i + 1}")
+        for p in t["patterns"]:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise DataError(path, f"bad pattern {p!r} ({e})", where=f"theme {t['theme']}") from None
+    return book
+
+
+def code(items, codebook=None) -> pd.DataFrame:
+    """Code each item (a weakness or recommendation) with every theme whose pattern matches. Returns one row
+    per (item, theme): item_no, item, theme, matched (the matched phrase, for audit). An item matching no
+    theme gets theme 'other' and an empty match."""
+    book = codebook if isinstance(codebook, list) else load_codebook(codebook)
+    compiled = [(t["theme"], [re.compile(p, re.I) for p in t["patterns"]]) for t in book]
+    rows = []
+    for i, item in enumerate(items):
+        hit = False
+        for theme, pats in compiled:
+            m = next((m for p in pats if (m := p.search(item))), None)
+            if m:
+                rows.append({"item_no": i, "item": item, "theme": theme, "matched": m.group(0)})
+                hit = True
+        if not hit:
+            rows.append({"item_no": i, "item": item, "theme": "other", "matched": ""})
+    return pd.DataFrame(rows, columns=["item_no", "item", "theme", "matched"])
+
+
+def quote(text: str, source: str) -> str:
+    """An HTML-escaped quotation attributed to its document (for reports)."""
+    return f"&ldquo;{html.escape(text)}&rdquo; <small>({html.escape(source)})</small>"
