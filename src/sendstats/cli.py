@@ -34,6 +34,13 @@ def main(argv=None) -> int:
                      help="pin the footer's render time (to SOURCE_DATE_EPOCH, else the git commit time)")
     rep.add_argument("--workers", type=int, help="parallel kernels (default: number of cores)")
     sub.add_parser("list", help="list the reports and their parameters")
+    let = sub.add_parser("letters", help="inspection letters and reports").add_subparsers(dest="action", required=True)
+    fe = let.add_parser("fetch", help="download letters/reports from the Ofsted area pages in the official file")
+    fe.add_argument("--cache", default=None, help="cache directory (default: data/letters_cache)")
+    fe.add_argument("--limit", type=int, help="only the first N area pages")
+    fe.add_argument("--delay", type=float, default=1.0, help="seconds between requests (default 1)")
+    pa = let.add_parser("parse", help="read and extract documents; failures are listed at the end")
+    pa.add_argument("paths", nargs="*", help="files (default: every bundled letter and report)")
     args = ap.parse_args(argv)
 
     try:
@@ -80,10 +87,44 @@ def main(argv=None) -> int:
                   f"open {res['index'].resolve()}")
             if res["errors"]:
                 return 1
+        elif args.cmd == "letters":
+            return _letters(args)
     except SendstatsError as e:
         print(f"sendstats: error: {e}", file=sys.stderr)
         return 2
     return 0
+
+
+def _letters(args) -> int:
+    from . import letters, sources
+
+    if args.action == "fetch":
+        from .outcomes import load_inspections
+
+        urls = load_inspections("2016")["ofsted_url"].dropna().unique().tolist()
+        if args.limit is not None:
+            if args.limit < 1:
+                raise ParameterError(f"--limit must be at least 1, got {args.limit}")
+            urls = urls[: args.limit]
+        cache = args.cache or str(sources.data_dir() / "letters_cache")
+        res = letters.fetch(urls, cache, delay=args.delay, progress=lambda u: print(f"fetched {u}", file=sys.stderr))
+        for _, r in res[res["status"] == "failed"].iterrows():
+            print(f"sendstats: failed: {r['error']}", file=sys.stderr)
+        print(f"{(res['status'] == 'downloaded').sum()} downloaded, {(res['status'] == 'cached').sum()} cached, "
+              f"{(res['status'] == 'failed').sum()} failed; files in {cache}")
+        return 1 if (res["status"] == "failed").any() else 0
+    paths = args.paths or [str(p) for p in sorted((sources.raw_dir() / "letters").glob("*.txt"))
+                           + sorted((sources.raw_dir() / "ofsted" / "reports_2023_framework").glob("*.pdf"))]
+    records, failures = letters.read_many(paths)
+    for r in records:
+        print(f"{r.source}: {r.framework} {r.area}, {r.inspection_start} to {r.inspection_end}, "
+              + (f"WSoA {'required' if r.wsoa_required else 'not required'}, {len(r.weaknesses)} weaknesses"
+                 if r.framework == "2016" else f"{r.outcome}, {len(r.priority_actions)} priority actions, "
+                 f"{len(r.improvements)} areas for improvement"))
+    for path, why in failures:
+        print(f"sendstats: failed: {why}", file=sys.stderr)
+    print(f"{len(records)} parsed, {len(failures)} failed")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ class Letter:
     text: str                      # cleaned text: page furniture removed, hyphenation joined
     framework: str                 # "2016" (letter) or "2023" (report)
     sections: dict = field(default_factory=dict)  # heading -> text under it, in document order
+    raw: str = ""                  # the text as extracted (page footers included)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Record:
     previous_inspection_start: dt.date | None = None
     previous_inspection_end: dt.date | None = None
     icb: str | None = None
+    dates_from: str = "header"     # 2023: "header", or "page footer" when the header's dates are blank
     strengths: dict = field(default_factory=dict)            # 2016: section -> bullets
     areas_for_development: dict = field(default_factory=dict)  # 2016: section -> bullets
     source: str = ""
@@ -149,7 +151,7 @@ def read(path) -> Letter:
     else:
         raise LetterError(path, "no recognisable sections: neither a 2016-framework letter ('Joint local area SEND "
                                 "inspection in ...') nor a 2023-framework report ('Area SEND inspection of ...')")
-    return Letter(path=path, text=text, framework=framework, sections=_sections(text, heads))
+    return Letter(path=path, text=text, framework=framework, sections=_sections(text, heads), raw=raw)
 
 
 # --- lists -------------------------------------------------------------------------------------------------
@@ -271,6 +273,16 @@ def extract(letter: Letter) -> Record:
         start, end = _date_range(dates.group(1)) if dates else (None, None)
         prev = re.search(r"Dates? of previous inspection:?\s*(.{0,80})", flat)
         pstart, pend = _date_range(prev.group(1)) if prev else (None, None)
+        dates_from = "header"
+        if start is None:  # some reports leave the header's date fields blank; every page footer has them
+            foot = re.search(r"[Ii]nspection report:[^\n]*\n?[^\n]*", letter.raw)
+            start, end = _date_range(re.sub(r"\s+", " ", foot.group(0))) if foot else (None, None)
+            ranges = [_date_range(m) for m in re.findall(rf"\d{{1,2}}(?: (?:{MONTHS}))?(?: \d{{4}})? to \d{{1,2}} (?:{MONTHS}) \d{{4}}",
+                                                        re.sub(r"\s+", " ", letter.raw))]
+            earlier = [r for r in ranges if r[1] and start and r[1] < start]
+            if pstart is None and earlier:
+                pstart, pend = earlier[0]
+            dates_from = "page footer"
         head = re.sub(r"\s+", " ", letter.sections.get("Inspection outcome", flat[:3000])).lower()
         outcome = ("systemic_failings" if "widespread and/or systemic failings" in head else
                    "inconsistent" if "inconsistent experiences and outcomes" in head else
@@ -282,7 +294,7 @@ def extract(letter: Letter) -> Record:
                      paragraphs(letter.sections.get("Areas for priority action", "")),
                      paragraphs(letter.sections.get("Areas for improvement", "")),
                      previous_inspection_start=pstart, previous_inspection_end=pend,
-                     icb=_icb_name(icb.group(1)) if icb else None, source=letter.path.name)
+                     icb=_icb_name(icb.group(1)) if icb else None, dates_from=dates_from, source=letter.path.name)
     missing = [f for f in ("area", "inspection_start", "inspection_end") if getattr(rec, f) is None]
     if missing:
         raise LetterError(letter.path, f"could not find {', '.join(missing)} in the text")
@@ -334,20 +346,184 @@ def code(items, codebook=None) -> pd.DataFrame:
     per (item, theme): item_no, item, theme, matched (the matched phrase, for audit). An item matching no
     theme gets theme 'other' and an empty match."""
     book = codebook if isinstance(codebook, list) else load_codebook(codebook)
-    compiled = [(t["theme"], [re.compile(p, re.I) for p in t["patterns"]]) for t in book]
+    compiled = [(t["theme"], [re.compile(p, re.I) for p in t["patterns"]], set(t.get("unless", []))) for t in book]
     rows = []
     for i, item in enumerate(items):
-        hit = False
-        for theme, pats in compiled:
+        hits = {}
+        for theme, pats, _ in compiled:
             m = next((m for p in pats if (m := p.search(item))), None)
             if m:
-                rows.append({"item_no": i, "item": item, "theme": theme, "matched": m.group(0)})
-                hit = True
-        if not hit:
+                hits[theme] = m.group(0)
+        hits = {t: m for t, m in hits.items() if not (next(u for th, _, u in compiled if th == t) & set(hits))}
+        for theme, matched in hits.items():
+            rows.append({"item_no": i, "item": item, "theme": theme, "matched": matched})
+        if not hits:
             rows.append({"item_no": i, "item": item, "theme": "other", "matched": ""})
     return pd.DataFrame(rows, columns=["item_no", "item", "theme", "matched"])
+
+
+# --- the hand-coded dataset -----------------------------------------------------------------------------
+WEAKNESSES = "curated/wsoa_weaknesses.csv"
+WSOA_AREAS = "curated/wsoa_areas.csv"
+
+
+def load_weaknesses() -> pd.DataFrame:
+    """The hand-coded significant weaknesses of 2016-framework WSoAs (one row per weakness: code, area,
+    weakness_no, summary, themes (list), source_url), with each area's completeness ``status`` and a check
+    of its count against the official ``n_weaknesses`` (``count_matches_official``). Coverage: see
+    :func:`weakness_coverage`; a missing area has unknown weaknesses, not none."""
+    from .ingest._common import read_csv, require_columns
+    from .outcomes import load_inspections
+
+    wpath, apath = sources.raw_path(WEAKNESSES), sources.raw_path(WSOA_AREAS)
+    w = read_csv(wpath, dtype={"code": str, "weakness_no": "Int64"})
+    a = read_csv(apath, dtype={"code": str})
+    require_columns(w, ["code", "area", "weakness_no", "summary", "themes", "source_url"], wpath)
+    require_columns(a, ["code", "area", "nweak_official", "nweak_found", "status"], apath)
+    known = {t["theme"] for t in load_codebook()} | {"other"}
+    w["themes"] = w["themes"].fillna("").str.split(";").map(lambda ts: [t.strip() for t in ts if t.strip()])
+    bad = sorted({t for ts in w["themes"] for t in ts} - known)
+    if bad:
+        raise DataError(wpath, f"unknown theme(s) {bad}; the codebook has {sorted(known)}")
+    official = load_inspections("2016").set_index("la_code")["n_weaknesses"]
+    a["n_weaknesses_official"] = a["code"].map(official).astype("Int64")
+    counts = w.groupby("code").size()
+    a["n_found"] = a["code"].map(counts).fillna(0).astype(int)
+    a["count_matches_official"] = a["n_found"] == a["n_weaknesses_official"]
+    return w.merge(a[["code", "status", "n_weaknesses_official", "count_matches_official"]], on="code", how="left",
+                   validate="many_to_one")
+
+
+def weakness_areas() -> pd.DataFrame:
+    """One row per WSoA area of the hand-coded dataset with status and the count check."""
+    from .ingest._common import read_csv
+    from .outcomes import load_inspections
+
+    a = read_csv(sources.raw_path(WSOA_AREAS), dtype={"code": str})
+    official = load_inspections("2016").set_index("la_code")["n_weaknesses"]
+    w = read_csv(sources.raw_path(WEAKNESSES), dtype={"code": str})
+    a["n_weaknesses_official"] = a["code"].map(official).astype("Int64")
+    a["n_found"] = a["code"].map(w.groupby("code").size()).fillna(0).astype(int)
+    a["count_matches_official"] = a["n_found"] == a["n_weaknesses_official"]
+    return a
+
+
+def agreement(weaknesses: pd.DataFrame | None = None, codebook=None) -> pd.DataFrame:
+    """Automatic coding of each hand-coded weakness summary vs its hand codes, per theme: n items, hand
+    count, automatic count, agreement rate, Cohen's kappa (NaN when a theme never or always occurs)."""
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    w = load_weaknesses() if weaknesses is None else weaknesses
+    auto = code(w["summary"].tolist(), codebook)
+    auto_sets = auto.groupby("item_no")["theme"].apply(set)
+    rows = []
+    for theme in [t["theme"] for t in (codebook if isinstance(codebook, list) else load_codebook(codebook))]:
+        hand = w["themes"].map(lambda ts: theme in ts).to_numpy()
+        mine = pd.Series(range(len(w))).map(lambda i: theme in auto_sets.get(i, set())).to_numpy()
+        table = pd.crosstab(pd.Categorical(hand, [False, True]), pd.Categorical(mine, [False, True]), dropna=False).to_numpy()
+        kappa = float(cohens_kappa(table).kappa) if 0 < hand.sum() < len(hand) or 0 < mine.sum() < len(mine) else float("nan")
+        rows.append({"theme": theme, "n_items": len(w), "hand": int(hand.sum()), "automatic": int(mine.sum()),
+                     "both": int((hand & mine).sum()), "agreement": float((hand == mine).mean()), "kappa": kappa})
+    return pd.DataFrame(rows)
 
 
 def quote(text: str, source: str) -> str:
     """An HTML-escaped quotation attributed to its document (for reports)."""
     return f"&ldquo;{html.escape(text)}&rdquo; <small>({html.escape(source)})</small>"
+
+
+# --- fetching ----------------------------------------------------------------------------------------------
+ALLOWED_HOSTS = frozenset({"reports.ofsted.gov.uk", "files.ofsted.gov.uk", "www.gov.uk",
+                           "assets.publishing.service.gov.uk"})
+MAX_BYTES = 25 * 1024 * 1024
+
+
+def _get(url: str, *, allowed_hosts, timeout: float, max_bytes: int) -> bytes:
+    """One GET with a User-Agent naming the package, a timeout and a size limit; refuses hosts (also after a
+    redirect) outside ``allowed_hosts``."""
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    from . import __version__
+
+    if urlsplit(url).scheme not in ("http", "https") or urlsplit(url).hostname not in allowed_hosts:
+        raise LetterError(url, f"host not allowed (allowed: {', '.join(sorted(allowed_hosts))})")
+    req = urllib.request.Request(url, headers={"User-Agent": f"sendstats/{__version__} (research software; SEND inspection letters)"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            if urlsplit(resp.geturl()).hostname not in allowed_hosts:
+                raise LetterError(url, f"redirected to a host not allowed: {resp.geturl()}")
+            size = int(resp.headers.get("Content-Length") or 0)
+            if size > max_bytes:
+                raise LetterError(url, f"larger than the {max_bytes:,}-byte limit ({size:,} bytes)")
+            data = resp.read(max_bytes + 1)
+    except urllib.error.HTTPError as e:
+        raise LetterError(url, f"HTTP {e.code} {e.reason}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as e:
+        raise LetterError(url, f"cannot download ({getattr(e, 'reason', e)})") from None
+    if len(data) > max_bytes:
+        raise LetterError(url, f"larger than the {max_bytes:,}-byte limit")
+    return data
+
+
+def _safe_name(url: str, suffix: str) -> str:
+    """A cache file name: the URL's sha256 prefix plus its last path segment reduced to [A-Za-z0-9._-]."""
+    from urllib.parse import urlsplit
+
+    tail = re.sub(r"[^A-Za-z0-9._-]+", "_", urlsplit(url).path.rsplit("/", 1)[-1])[:60].strip("._") or "file"
+    return f"{hashlib.sha256(url.encode()).hexdigest()[:16]}_{tail}{'' if tail.endswith(suffix) else suffix}"
+
+
+def pdf_links(page_html: str, base_url: str) -> list[str]:
+    """Absolute URLs of the PDF/report-file links on an Ofsted provider page, in page order, deduplicated."""
+    from urllib.parse import urljoin
+
+    hrefs = re.findall(r'href=["\']([^"\']+)["\']', page_html)
+    out = [urljoin(base_url, html.unescape(h)) for h in hrefs
+           if h.lower().endswith(".pdf") or "files.ofsted.gov.uk" in h or "/v1/file/" in h]
+    return list(dict.fromkeys(out))
+
+
+def fetch(page_urls, cache_dir, *, allowed_hosts=ALLOWED_HOSTS, timeout: float = 30, max_bytes: int = MAX_BYTES,
+          delay: float = 1.0, progress=None) -> pd.DataFrame:
+    """Download each area page and the report PDFs it links to into ``cache_dir`` (pages/ and pdf/), one
+    request at a time with ``delay`` seconds between requests; a file already cached (by URL hash) is not
+    fetched again. Returns one row per URL: page_url, url, path, status (downloaded / cached / failed), error.
+    A failure is recorded and the batch goes on."""
+    import time
+
+    cache = Path(cache_dir)
+    (cache / "pages").mkdir(parents=True, exist_ok=True)
+    (cache / "pdf").mkdir(parents=True, exist_ok=True)
+    rows = []
+
+    def get_cached(url, sub, suffix, check_pdf):
+        target = cache / sub / _safe_name(url, suffix)
+        if target.exists():
+            return target, "cached"
+        data = _get(url, allowed_hosts=allowed_hosts, timeout=timeout, max_bytes=max_bytes)
+        if check_pdf and not data.startswith(b"%PDF"):
+            raise LetterError(url, "response is not a PDF")
+        from .build import _atomic_write
+
+        _atomic_write(target, lambda tmp: Path(tmp).write_bytes(data))
+        if delay:
+            time.sleep(delay)
+        return target, "downloaded"
+
+    for page in page_urls:
+        try:
+            path, status = get_cached(page, "pages", ".html", False)
+            rows.append({"page_url": page, "url": page, "path": str(path), "status": status, "error": ""})
+            for link in pdf_links(path.read_text(encoding="utf-8", errors="replace"), page):
+                try:
+                    p, st = get_cached(link, "pdf", ".pdf", True)
+                    rows.append({"page_url": page, "url": link, "path": str(p), "status": st, "error": ""})
+                except LetterError as e:
+                    rows.append({"page_url": page, "url": link, "path": "", "status": "failed", "error": str(e)})
+        except LetterError as e:
+            rows.append({"page_url": page, "url": page, "path": "", "status": "failed", "error": str(e)})
+        if progress:
+            progress(page)
+    return pd.DataFrame(rows, columns=["page_url", "url", "path", "status", "error"])
