@@ -26,6 +26,7 @@ test: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_letters.py
 
 clean:
 	rm -rf data/processed/*.parquet data/processed/BUILD.json reports/*.html reports/.cache

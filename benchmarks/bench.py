@@ -20,7 +20,9 @@ SENDSTATS = [sys.executable, "-m", "sendstats.cli"]
 
 def timed(cmd) -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(f"benchmark step failed ({' '.join(cmd[:4])}...):\n{r.stderr[-2000:]}")
     return time.perf_counter() - t
 
 

@@ -269,9 +269,9 @@ def extract(letter: Letter) -> Record:
                      strengths=strengths, areas_for_development=dev, source=letter.path.name)
     else:
         area = re.search(r"Area SEND inspection of (.+?) Local Area Partnership", flat, re.I)
-        dates = re.search(r"Inspection dates?:?\s*(.{0,80})", flat)
+        dates = re.search(r"Inspection dates?:?\s*(.{0,80}?)(?=Dates? of previous|Inspection outcome|$)", flat)
         start, end = _date_range(dates.group(1)) if dates else (None, None)
-        prev = re.search(r"Dates? of previous inspection:?\s*(.{0,80})", flat)
+        prev = re.search(r"Dates? of previous inspection:?\s*(.{0,80}?)(?=Inspection outcome|$)", flat)
         pstart, pend = _date_range(prev.group(1)) if prev else (None, None)
         dates_from = "header"
         if start is None:  # some reports leave the header's date fields blank; every page footer has them
@@ -527,3 +527,49 @@ def fetch(page_urls, cache_dir, *, allowed_hosts=ALLOWED_HOSTS, timeout: float =
         if progress:
             progress(page)
     return pd.DataFrame(rows, columns=["page_url", "url", "path", "status", "error"])
+
+
+# --- analysis frames for the letters report ----------------------------------------------------------------
+REPORTS_2023_DIR = "ofsted/reports_2023_framework"
+
+
+def bundled_documents() -> list[Path]:
+    """The bundled 2016 letter(s) and 2023 reports in data/raw (recorded for the provenance footer)."""
+    rels = sorted(r["path"] for r in sources.manifest() if r["path"].startswith(("letters/", REPORTS_2023_DIR)))
+    sources.mark_used(rels)
+    return [sources.raw_dir() / r for r in rels]
+
+
+def area_themes(weaknesses: pd.DataFrame | None = None, status=("complete",)) -> pd.DataFrame:
+    """One row per WSoA area of the hand-coded dataset with the given ``status``: a boolean column per theme
+    (any of its weaknesses has it), with the area's revisit outcome from the official file."""
+    from .outcomes import load_inspections
+
+    w = load_weaknesses() if weaknesses is None else weaknesses
+    w = w[w["status"].isin(status)]
+    themes = [t["theme"] for t in load_codebook()] + ["other"]
+    rows = [{"code": c, **{t: any(t in ts for ts in g["themes"]) for t in themes}} for c, g in w.groupby("code")]
+    out = pd.DataFrame(rows)
+    insp = load_inspections("2016").set_index("la_code")
+    out["area"] = out["code"].map(insp["area"])
+    out["revisit_outcome"] = pd.Categorical(out["code"].map(insp["revisit_outcome"]), categories=["No", "Some", "Yes"],
+                                            ordered=True)
+    out["progress_all"] = out["revisit_outcome"].map({"Yes": True, "Some": False, "No": False}).astype("boolean")
+    return out
+
+
+def reports_2023(paths=None, codebook=None) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """Extract every bundled 2023 report: (one row per report, one row per coded item, failures)."""
+    paths = [p for p in (paths or bundled_documents()) if Path(p).suffix.lower() == ".pdf"]
+    records, failures = read_many(paths)
+    reps = pd.DataFrame([{"source": r.source, "area": r.area, "inspection_start": r.inspection_start,
+                          "inspection_end": r.inspection_end, "outcome": r.outcome, "icb": r.icb,
+                          "n_priority_actions": len(r.priority_actions), "n_improvements": len(r.improvements),
+                          "dates_from": r.dates_from, "ofsted_urn": int(r.source.split("_")[0])} for r in records])
+    items = []
+    for r in records:
+        for kind, lst in (("priority action", r.priority_actions), ("improvement", r.improvements)):
+            coded = code(lst, codebook)
+            items += [{"source": r.source, "area": r.area, "outcome": r.outcome, "kind": kind, **row}
+                      for row in coded.to_dict("records")]
+    return reps, pd.DataFrame(items), failures
