@@ -371,35 +371,30 @@ def load_weaknesses() -> pd.DataFrame:
     """The hand-coded significant weaknesses of 2016-framework WSoAs (one row per weakness: code, area,
     weakness_no, summary, themes (list), source_url), with each area's completeness ``status`` and a check
     of its count against the official ``n_weaknesses`` (``count_matches_official``). Coverage: see
-    :func:`weakness_coverage`; a missing area has unknown weaknesses, not none."""
+    :func:`weakness_areas`; a missing area has unknown weaknesses, not none."""
     from .ingest._common import read_csv, require_columns
-    from .outcomes import load_inspections
 
-    wpath, apath = sources.raw_path(WEAKNESSES), sources.raw_path(WSOA_AREAS)
+    wpath = sources.raw_path(WEAKNESSES)
     w = read_csv(wpath, dtype={"code": str, "weakness_no": "Int64"})
-    a = read_csv(apath, dtype={"code": str})
     require_columns(w, ["code", "area", "weakness_no", "summary", "themes", "source_url"], wpath)
-    require_columns(a, ["code", "area", "nweak_official", "nweak_found", "status"], apath)
     known = {t["theme"] for t in load_codebook()} | {"other"}
     w["themes"] = w["themes"].fillna("").str.split(";").map(lambda ts: [t.strip() for t in ts if t.strip()])
     bad = sorted({t for ts in w["themes"] for t in ts} - known)
     if bad:
         raise DataError(wpath, f"unknown theme(s) {bad}; the codebook has {sorted(known)}")
-    official = load_inspections("2016").set_index("la_code")["n_weaknesses"]
-    a["n_weaknesses_official"] = a["code"].map(official).astype("Int64")
-    counts = w.groupby("code").size()
-    a["n_found"] = a["code"].map(counts).fillna(0).astype(int)
-    a["count_matches_official"] = a["n_found"] == a["n_weaknesses_official"]
+    a = weakness_areas()
     return w.merge(a[["code", "status", "n_weaknesses_official", "count_matches_official"]], on="code", how="left",
                    validate="many_to_one")
 
 
 def weakness_areas() -> pd.DataFrame:
     """One row per WSoA area of the hand-coded dataset with status and the count check."""
-    from .ingest._common import read_csv
+    from .ingest._common import read_csv, require_columns
     from .outcomes import load_inspections
 
-    a = read_csv(sources.raw_path(WSOA_AREAS), dtype={"code": str})
+    apath = sources.raw_path(WSOA_AREAS)
+    a = read_csv(apath, dtype={"code": str})
+    require_columns(a, ["code", "area", "nweak_official", "nweak_found", "status"], apath)
     official = load_inspections("2016").set_index("la_code")["n_weaknesses"]
     w = read_csv(sources.raw_path(WEAKNESSES), dtype={"code": str})
     a["n_weaknesses_official"] = a["code"].map(official).astype("Int64")
