@@ -160,7 +160,6 @@ def area_factors_vs_distribution(code: str) -> pd.DataFrame:
     for f in NUMERIC_PROFILE:
         col = a[f].dropna()
         v = me[f]
-        reason_col = next((c for c in (f"{f}_reason",) if c in a), None)
         rows.append({"factor": FACTOR_LABELS.get(f, f), "area": v if pd.notna(v) else None,
                      "why missing": "" if pd.notna(v) else _reason(a, me, f),
                      "national median": col.median() if len(col) else None,

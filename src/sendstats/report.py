@@ -307,14 +307,15 @@ def _execute(job: dict) -> dict:
 
 
 def code_hash() -> str:
-    """sha256 over the package's Python files and templates (part of every render's cache key)."""
+    """The package's code hash (:func:`sendstats.build.code_hash`) extended with the HTML templates."""
     import hashlib
 
-    h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parent
-    for p in sorted([*pkg.rglob("*.py"), *TEMPLATES.rglob("*")]):
-        if p.is_file() and "__pycache__" not in p.parts:
-            h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
+    from .build import code_hash as package_hash
+
+    h = hashlib.sha256(package_hash().encode())
+    for p in sorted(TEMPLATES.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(TEMPLATES).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
 
