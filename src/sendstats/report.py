@@ -307,15 +307,17 @@ def _execute(job: dict) -> dict:
 
 
 def code_hash() -> str:
-    """The package's code hash (:func:`sendstats.build.code_hash`) extended with the HTML templates."""
+    """The package's code hash (:func:`sendstats.build.code_hash`) extended with its data files: the HTML
+    templates and the theme codebook."""
     import hashlib
 
     from .build import code_hash as package_hash
 
     h = hashlib.sha256(package_hash().encode())
-    for p in sorted(TEMPLATES.rglob("*")):
+    pkg = TEMPLATES.parent
+    for p in sorted([*TEMPLATES.rglob("*"), pkg / "codebook.yaml"]):
         if p.is_file():
-            h.update(p.relative_to(TEMPLATES).as_posix().encode() + b"\0" + p.read_bytes())
+            h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
 
