@@ -382,13 +382,14 @@ def load_weaknesses() -> pd.DataFrame:
     bad = sorted({t for ts in w["themes"] for t in ts} - known)
     if bad:
         raise DataError(wpath, f"unknown theme(s) {bad}; the codebook has {sorted(known)}")
-    a = weakness_areas()
+    a = weakness_areas(w)
     return w.merge(a[["code", "status", "n_weaknesses_official", "count_matches_official"]], on="code", how="left",
                    validate="many_to_one")
 
 
-def weakness_areas() -> pd.DataFrame:
-    """One row per WSoA area of the hand-coded dataset with status and the count check."""
+def weakness_areas(weaknesses: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per WSoA area of the hand-coded dataset with status and the count check (``weaknesses``:
+    the weakness rows if already read)."""
     from .ingest._common import read_csv, require_columns
     from .outcomes import load_inspections
 
@@ -396,7 +397,7 @@ def weakness_areas() -> pd.DataFrame:
     a = read_csv(apath, dtype={"code": str})
     require_columns(a, ["code", "area", "nweak_official", "nweak_found", "status"], apath)
     official = load_inspections("2016").set_index("la_code")["n_weaknesses"]
-    w = read_csv(sources.raw_path(WEAKNESSES), dtype={"code": str})
+    w = read_csv(sources.raw_path(WEAKNESSES), dtype={"code": str}) if weaknesses is None else weaknesses
     a["n_weaknesses_official"] = a["code"].map(official).astype("Int64")
     a["n_found"] = a["code"].map(w.groupby("code").size()).fillna(0).astype(int)
     a["count_matches_official"] = a["n_found"] == a["n_weaknesses_official"]

@@ -24,6 +24,11 @@ def setup() -> None:
         set_matplotlib_formats("svg", metadata={"Date": None}, bbox_inches="tight")
 
 
+def _intervals(ax, x, lo, hi, pos, **kw):
+    """Points at ``x`` with horizontal intervals [lo, hi] at heights ``pos``."""
+    return ax.errorbar(x, pos, xerr=[x - lo, hi - x], fmt="o", capsize=3, **kw)
+
+
 def share_with_ci(data, y: str, *, share="share", low="ci_low", high="ci_high", n="n", title=None, xlabel=None, ax=None):
     """Horizontal point-and-interval plot of a share with its confidence interval, one row per ``y``,
     labelled with the denominator."""
@@ -31,8 +36,7 @@ def share_with_ci(data, y: str, *, share="share", low="ci_low", high="ci_high", 
         _, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.2))
     labels = [f"{v} (n={m})" for v, m in zip(data[y].astype(str), data[n])]
     pos = range(len(data))
-    ax.errorbar(data[share], pos, xerr=[data[share] - data[low], data[high] - data[share]],
-                fmt="o", color="C0", ecolor="0.4", capsize=3)
+    _intervals(ax, data[share], data[low], data[high], pos, color="C0", ecolor="0.4")
     ax.set_yticks(list(pos), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
@@ -80,8 +84,7 @@ def outcome_figure(data, by: str, framework: str, *, title=None):
     for i, (level, off) in enumerate(offsets.items()):
         d = data[data["outcome"].astype(str) == level]
         pos = [groups.index(g) + off for g in d[by].astype(str)]
-        ax.errorbar(d["share"], pos, xerr=[d["share"] - d["ci_low"], d["ci_high"] - d["share"]], fmt="o",
-                    color=f"C{i}", capsize=3, label=OUTCOME_LABELS[level])
+        _intervals(ax, d["share"], d["ci_low"], d["ci_high"], pos, color=f"C{i}", label=OUTCOME_LABELS[level])
     n = data.drop_duplicates(by)["n"].tolist()
     ax.set_yticks(range(len(groups)), [f"{g} (n={m})" for g, m in zip(groups, n)])
     ax.invert_yaxis()
@@ -131,8 +134,7 @@ def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log sc
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.45 * len(d) + 1.3))
     pos = np.arange(len(d))
-    ax.errorbar(d["odds_ratio"], pos, xerr=[d["odds_ratio"] - d["ci_low"], d["ci_high"] - d["odds_ratio"]],
-                fmt="o", color="C0", ecolor="0.4", capsize=3)
+    _intervals(ax, d["odds_ratio"], d["ci_low"], d["ci_high"], pos, color="C0", ecolor="0.4")
     ax.axvline(1, color="0.5", lw=1, ls="--")
     ax.set_xscale("log")
     ax.set_yticks(pos, d[label].astype(str))

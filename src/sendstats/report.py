@@ -415,16 +415,6 @@ def _fmt_epoch(epoch: str) -> str:
     return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def render(name: str, parameters: dict | None = None, out_dir: Path | None = None, *, force: bool = False,
-           title: str | None = None) -> Path:
-    """Execute report ``name`` with ``parameters`` and write ``<out_dir>/<title or name>.html``; raises
-    ReportError when it fails (previous HTML kept). Returns the path (also when unchanged and skipped)."""
-    res = render_jobs([(name, parameters, title)], out_dir, force=force, workers=1)
-    if res["errors"]:
-        raise ReportError(res["errors"][0])
-    return (res["written"] or res["skipped"])[0]
-
-
 AREA_REPORT = "area_profile"
 
 

@@ -257,8 +257,7 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
             rows.append({"factor": f, "kind": "numeric" if _is_numeric(s) else "categorical", "n_used": r["n_used"],
                          "n_dropped": r["n_dropped"], "test": r["method"], "p_value": r["p_value"],
                          "effect_name": f"odds ratio of a better/higher outcome, {r['unit']}" if r["unit"] else "odds ratio",
-                         "effect": r["odds_ratio"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-                         "terms": len(ordinal(df, outcome, [f]))})
+                         "effect": r["odds_ratio"], "ci_low": r["ci_low"], "ci_high": r["ci_high"]})
         elif _is_numeric(s):
             lg = logistic(df, outcome, [f]).iloc[0]
             mw = mann_whitney(df, f, outcome)
@@ -273,7 +272,7 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
                          "effect": t["effect"], "ci_low": t["ci_low"], "ci_high": t["ci_high"]})
     out = pd.DataFrame(rows)
     out.insert(out.columns.get_loc("p_value") + 1, "q_value_bh", bh(out["p_value"]))
-    return out.drop(columns=["terms"], errors="ignore")
+    return out
 
 
 def share_by(df: pd.DataFrame, by: str, outcome: str) -> pd.DataFrame:

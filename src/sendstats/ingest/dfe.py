@@ -76,11 +76,12 @@ CASELOAD_MEMBER = "data/caseload.csv"
 # appeals-table symbols: " - " is zero, ".." not available, "~" suppressed (footnotes of the table)
 APPEAL_SYMBOLS = {"-": 0.0}
 APPEAL_REASONS = {"..": "no_match", "~": "suppressed", "": "no_match"}
-# Appeals rows the name lookup cannot place, keyed by cleaned name. Bournemouth and Poole have no code in
-# the table; the table's Dorset row is the pre-2019 county before April 2019 (footnote 6) and the new
-# unitary after; Northamptonshire (split 2021) and Cumbria (split 2023) are not in the current lookup.
+# Appeals rows the name lookup cannot place, keyed by cleaned name: [(last year or None, code)]; a year past
+# every entry is dropped (the council no longer existed). Bournemouth and Poole have no code in the table and
+# merged into BCP in 2019; the table's Dorset row is the pre-2019 county before April 2019 (footnote 6) and
+# the new unitary after; Northamptonshire (split 2021) and Cumbria (split 2023) are not in the current lookup.
 APPEAL_CROSSWALK = {
-    "bournemouth": [(None, "E06000028")], "poole": [(None, "E06000029")],
+    "bournemouth": [(2018, "E06000028")], "poole": [(2018, "E06000029")],
     "dorset": [(2018, "E10000009"), (None, "E06000059")],
     "northamptonshire": [(None, "E10000021")], "cumbria": [(None, "E10000006")],
 }
@@ -141,7 +142,9 @@ def read_appeals(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:
         code3 = r[1].strip()
         for col, year in years.items():
             if name in APPEAL_CROSSWALK:
-                code = next(c for until, c in APPEAL_CROSSWALK[name] if until is None or year <= until)
+                code = next((c for until, c in APPEAL_CROSSWALK[name] if until is None or year <= until), None)
+                if code is None:
+                    continue
                 note = "placed by the sendstats crosswalk (code missing or changed)"
             elif name in by_name:
                 code, lookup3 = by_name[name]
@@ -166,16 +169,13 @@ def read_appeals(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:
             rows.append({"la_code": code, "year": year, "appeals_registered": vals[0], "appealable_decisions": vals[1],
                          "reason": next((x for x in reasons if x), None), "code_note": note, "source_name": r[0]})
     out = pd.DataFrame(rows)
-    out = out[~(out["reason"].eq("no_match") & out["source_name"].str.lower().str.startswith(("bournemouth5", "poole")) & (out["year"] >= 2019))]
     ok = out["appealable_decisions"] > 0
     out["appeal_rate"] = (100 * out["appeals_registered"] / out["appealable_decisions"]).where(ok)
     out.loc[out["appeal_rate"].isna() & out["reason"].isna(), "reason"] = "not_applicable"
-    dup = out.duplicated(["la_code", "year"], keep=False) & out["appeal_rate"].notna()
+    dup = out.duplicated(["la_code", "year"], keep=False)
     if dup.any():
         raise DataError(path, f"two rows for {out['la_code'][dup].iloc[0]} in {out['year'][dup].iloc[0]}", where=where)
-    # prefer the row with a value when a code has two (e.g. Dorset's table row vs nothing)
-    out = out.sort_values(["la_code", "year", "appeal_rate"], na_position="last").drop_duplicates(["la_code", "year"])
-    return out.reset_index(drop=True)
+    return out.sort_values(["la_code", "year"]).reset_index(drop=True)
 
 
 def read_timeliness_2025(path: Path) -> pd.DataFrame:
