@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 import pandas as pd
 
-from . import geography, sources
+from . import geography, registry
+from .boundaries import SUCCESSORS
 from .errors import ParameterError
 from .ingest.ofsted import REVISIT_LEVELS
+from .names import normalise_one
 from .outcomes import inspections_as_at, load_areas, load_inspections
 
-# factor -> label for tables and figures (02/03 screen these)
-FACTOR_LABELS = {
-    "n_ccgs": "number of CCGs serving the area",
-    "ccg_coterminous": "one CCG, coterminous with the area",
-    "ccg_shared": "main CCG also serves other areas",
-    "main_ccg_share": "share of LSOAs in the main CCG",
-    "dmo_in_post": "designated medical officer in post",
-    "dco_in_post": "designated clinical officer in post",
-    "ehcp_20wk_pct": "% new EHC plans within 20 weeks (year before)",
-    "ehcp_20wk_change_2y": "change in that % over two years (pp)",
-    "ehcp_per_1000_0_25": "EHC plans per 1,000 aged 0-25",
-    "appeal_rate": "SEND Tribunal appeal rate % (year before)",
-    "imd_share_most_deprived_decile": "share of LSOAs in most deprived IMD decile",
-    "imd_mean_rank": "mean IMD rank of LSOAs (higher = less deprived)",
-    "region": "Ofsted region",
-    "inspection_year": "year the inspection started",
-}
 CCG_FACTORS = ["n_ccgs", "ccg_coterminous", "ccg_shared", "main_ccg_share", "dmo_in_post", "dco_in_post"]
 MODEL_FACTORS = ["ccg_coterminous", "ehcp_20wk_pct", "appeal_rate", "imd_share_most_deprived_decile"]
-# 2016-framework areas that no longer exist -> the 2023-framework areas that cover them
-SUCCESSORS = {"E10000009": ["E06000059"], "E10000021": ["E06000061", "E06000062"],
-              "E10000006": ["E06000063", "E06000064"]}
 
 
 def areas_2016(as_at=None, exclude_regions=()) -> pd.DataFrame:
@@ -89,15 +72,18 @@ def transition() -> pd.DataFrame:
 # --- one area ----------------------------------------------------------------------------------------------
 def area_index() -> pd.DataFrame:
     """Every area inspected under either framework: code (harmonised 9-digit), name, region."""
+    from .build import table_key
+
+    return _area_index(table_key("inspections_2016"), table_key("inspections_2023")).copy()
+
+
+@lru_cache(maxsize=2)
+def _area_index(key16: str, key23: str) -> pd.DataFrame:
     a = load_inspections("2016")[["la_code", "area", "region"]]
     b = load_inspections("2023")[["la_code", "area", "region"]]
     both = pd.concat([a, b], ignore_index=True)
     both["code"] = geography.harmonise(both["la_code"])
     return both.drop_duplicates("code", keep="last")[["code", "area", "region"]].sort_values("area").reset_index(drop=True)
-
-
-def _norm(s: str) -> str:
-    return " ".join(str(s).lower().replace("&", "and").replace(",", " ").split())
 
 
 def resolve_area(area: str) -> str:
@@ -108,13 +94,20 @@ def resolve_area(area: str) -> str:
     code = geography.SUCCESSION.get(a.upper(), a.upper())
     if code in set(idx["code"]):
         return code
-    names = {_norm(n): c for n, c in zip(idx["area"], idx["code"])}
-    if _norm(a) in names:
-        return names[_norm(a)]
-    close = difflib.get_close_matches(_norm(a), list(names), n=5, cutoff=0.5)
+    names = {normalise_one(n): c for n, c in zip(idx["area"], idx["code"])}
+    if normalise_one(a) in names:
+        return names[normalise_one(a)]
+    close = difflib.get_close_matches(normalise_one(a), list(names), n=5, cutoff=0.5)
     label = dict(zip(idx["code"], idx["area"]))
     hint = "; close matches: " + ", ".join(f"{label[names[c]]} ({names[c]})" for c in close) if close else ""
     raise ParameterError(f"unknown area {area!r}: not a name or 9-digit code of an inspected area{hint}")
+
+
+def area_codes(spec: str) -> list[str]:
+    """``all`` (every inspected area) or names/codes separated by commas -> harmonised codes."""
+    if spec.strip().lower() == "all":
+        return area_index()["code"].tolist()
+    return [resolve_area(a) for a in spec.split(",") if a.strip()]
 
 
 def area_inspections(code: str) -> pd.DataFrame:
@@ -160,7 +153,7 @@ def area_factors_vs_distribution(code: str) -> pd.DataFrame:
     for f in NUMERIC_PROFILE:
         col = a[f].dropna()
         v = me[f]
-        rows.append({"factor": FACTOR_LABELS.get(f, f), "area": v if pd.notna(v) else None,
+        rows.append({"factor": registry.label(f), "area": v if pd.notna(v) else None,
                      "why missing": "" if pd.notna(v) else _reason(a, me, f),
                      "national median": col.median() if len(col) else None,
                      "regional median": region[f].dropna().median() if region[f].notna().any() else None,
@@ -172,21 +165,16 @@ def area_factors_vs_distribution(code: str) -> pd.DataFrame:
 
 
 def _reason(a: pd.DataFrame, row, f: str) -> str:
-    from .factors import _group_reason
-
-    for c in (f"{f}_reason", _group_reason(f)):
-        if c in a and pd.notna(row.get(c)):
-            return str(row[c])
-    return "no_match"
+    c = registry.FACTOR_REASON.get(f)
+    return str(row[c]) if c in a and pd.notna(row.get(c)) else "no_match"
 
 
 def statistical_neighbours(code: str) -> pd.DataFrame:
     """The area's 10 statistical neighbours (DfE children's services neighbours, D2I lookup), each with its
     2016-framework WSoA and revisit outcome and its latest 2023-framework outcome."""
-    from .ingest import ofsted
+    from .build import load_table
 
-    lk = ofsted.read_la_lookup(sources.raw_path(ofsted.LA_LOOKUP))
-    sources.mark_used([ofsted.LA_LOOKUP])
+    lk = load_table("la_lookup")
     lk["code"] = geography.harmonise(lk["la_code"])
     me = lk[lk["code"] == code]
     if me.empty or pd.isna(me["stat_neighbours_3"].iat[0]):

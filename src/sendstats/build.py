@@ -1,139 +1,197 @@
-"""Build the processed tables in data/processed/ from data/raw/ and load them, rebuilding when stale.
+"""Build the registered tables (:mod:`sendstats.registry`) into data/processed/ and load them.
 
-A table is stale when any raw file behind it or any of the package's source files changed since it was
-written (the key is a sha256 over both, stored in data/processed/BUILD.json).
+A table's key is a sha256 over the sha256 of every raw file it reads (as on disk now), the package files it
+reads, and the source of the package modules its builder depends on (:mod:`sendstats.deps`). A table whose
+key differs from the one in ``BUILD.json`` is rebuilt on load. Every raw file passes
+:func:`sources.check` (manifest sha256) before a builder reads it, so an edited file stops the build with
+a message naming it. ``build()`` writes every table and the build record into a staging folder and swaps
+it in at the end: a failure at any point (including a write error) leaves the previous tables untouched.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
-from . import sources
+from . import config, deps, registry, sources
 from .errors import DataError
-from .ingest import dfe, ofsted
-from .ingest import geography as geo
 
-FACTOR_FILES = [geo.ccg_lookup_path(y) for y in geo.CCG_YEARS] + [geo.COUNTY16, geo.COUNTY20, geo.UTLA19, geo.IMD19,
-                                                                   dfe.DMO_DCO, dfe.SEN2_MI, dfe.EHCP_ZIP, ofsted.LA_LOOKUP]
-
-PACKAGE_DIR = Path(__file__).resolve().parent
+BUILD_RECORD = "BUILD.json"
 
 
-def _inspections_2016() -> pd.DataFrame:
+# --- builders: registry entries name these as "build:<function>" ------------------------------------------
+def inspections_2016():
+    from .ingest import ofsted
+
     return ofsted.read_2016(sources.raw_path(ofsted.ODS_2016))
 
 
-def _inspections_2023() -> pd.DataFrame:
+def inspections_2023():
+    from .ingest import ofsted
+
     return ofsted.read_2023(sources.raw_path(ofsted.OVERVIEW_2023), sources.raw_path(ofsted.MI_2023),
                             sources.raw_path(ofsted.LA_LOOKUP))
 
 
-def _areas_2016() -> pd.DataFrame:
+def areas_2016():
     from .factors import area_factors
 
-    return area_factors(_inspections_2016())
+    return area_factors(inspections_2016())
 
 
-def _areas_2023() -> pd.DataFrame:
+def areas_2023():
     from .factors import area_factors
 
-    return area_factors(_inspections_2023(), "2023")
+    return area_factors(inspections_2023(), "2023")
 
 
-def _schema(name):
-    from . import schemas  # pandera is only needed when building
-    return {"inspections_2016": schemas.INSPECTIONS_2016, "inspections_2023": schemas.INSPECTIONS_2023,
-            "areas_2016": schemas.AREAS_2016, "areas_2023": schemas.AREAS_2023}[name]
+def la_lookup():
+    from .ingest import ofsted
+
+    return ofsted.read_la_lookup(sources.raw_path(ofsted.LA_LOOKUP))
 
 
-# table name -> (builder, raw files it reads)
-TABLES = {
-    "inspections_2016": (_inspections_2016, [ofsted.ODS_2016]),
-    "inspections_2023": (_inspections_2023, [ofsted.OVERVIEW_2023, ofsted.MI_2023, ofsted.LA_LOOKUP]),
-    "areas_2016": (_areas_2016, [ofsted.ODS_2016, *FACTOR_FILES]),
-    "areas_2023": (_areas_2023, [ofsted.OVERVIEW_2023, ofsted.MI_2023, *FACTOR_FILES]),
-}
+def weaknesses():
+    from . import letters
+
+    return letters.read_weaknesses(inspections_2016())
 
 
+def wsoa_areas():
+    from . import letters
+
+    return letters.read_wsoa_areas(inspections_2016())
+
+
+def documents():
+    from . import letters
+
+    return letters.documents_table()
+
+
+def document_items():
+    from . import letters
+
+    return letters.document_items_table()
+
+
+def weakness_coding():
+    from . import letters
+
+    return letters.weakness_coding_table()
+
+
+# --- keys and the build record -------------------------------------------------------------------------------
 def processed_dir() -> Path:
-    return sources.data_dir() / "processed"
+    return config.processed_dir()
 
 
-def code_hash() -> str:
-    h = hashlib.sha256()
-    for p in sorted(PACKAGE_DIR.rglob("*.py")):
-        h.update(p.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + p.read_bytes())
+def code_hash(table: str) -> str:
+    """Hash of the package modules the table's builder depends on and the package files it reads."""
+    t = registry.TABLES[table]
+    module, func = t.builder.split(":")
+    h = hashlib.sha256(deps.modules_hash(deps.function_deps(module, func)).encode())
+    for f in t.package_files:
+        h.update(f.encode() + b"\0" + (config.PACKAGE_DIR / f).read_bytes())
     return h.hexdigest()
 
 
-def _key(name: str, code: str) -> str:
-    h = hashlib.sha256(code.encode())
-    for rel in TABLES[name][1]:
-        h.update(sources.entry(rel)["sha256"].encode())
-        p = sources.raw_dir() / rel
-        h.update(str(p.stat().st_size if p.exists() else -1).encode())
+def raw_files(table: str) -> list[str]:
+    return sources.expand(registry.TABLES[table].raw)
+
+
+def table_key(table: str) -> str:
+    """The key a built table must carry to be current (see the module docstring)."""
+    h = hashlib.sha256(code_hash(table).encode())
+    for rel in raw_files(table):
+        h.update(f"{rel}\0{sources.file_hash(rel)}\n".encode())
     return h.hexdigest()
 
 
-def _read_build_info() -> dict:
-    p = processed_dir() / "BUILD.json"
+def read_record() -> dict:
     try:
-        return json.loads(p.read_text())
+        return json.loads((processed_dir() / BUILD_RECORD).read_text())
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+def _validate(name: str, df):
     try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return registry.schema(name).validate(df, lazy=False)
+    except Exception as e:  # pandera SchemaError: name the table, its sources and the failed check
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise DataError(", ".join(registry.TABLES[name].raw), f"table {name} fails its schema: {first}") from None
 
 
-def build(names=None, *, verify: bool = True) -> dict[str, int]:
-    """Build the named tables (default all). Raw files are hash-checked first; every table is built and
-    validated before any is written, so a failure leaves data/processed/ as it was. Returns rows per table."""
-    names = list(TABLES) if names is None else list(names)
-    if verify:
-        wanted = {rel for n in names for rel in TABLES[n][1]}
-        bad = [(p, why) for p, why in sources.verify() if p in wanted]
-        if bad:
-            raise DataError(sources.raw_dir() / bad[0][0], bad[0][1] + " (run `sendstats data verify`)")
+def build(names=None) -> dict[str, int]:
+    """Build the named tables (default all) and swap them in together. Every raw file is checked against
+    the manifest first. Returns rows per table."""
+    names = list(registry.TABLES) if names is None else list(names)
+    unknown = sorted(set(names) - set(registry.TABLES))
+    if unknown:
+        raise DataError(processed_dir(), f"unknown table(s) {unknown}; known: {sorted(registry.TABLES)}")
+    for rel in sorted({r for n in names for r in raw_files(n)}):
+        sources.check(rel)
     built = {}
     for n in names:
-        df = TABLES[n][0]()
-        try:
-            _schema(n).validate(df, lazy=False)
-        except Exception as e:  # pandera SchemaError: name the table, its sources and the failed check
-            raise DataError(", ".join(TABLES[n][1]), f"table {n} fails its schema: {str(e).splitlines()[0]}") from None
-        built[n] = df
-    code = code_hash()
-    info = _read_build_info()
+        module, func = registry.TABLES[n].builder.split(":")
+        import importlib
+
+        df = getattr(importlib.import_module(f"sendstats.{module}"), func)()
+        built[n] = _validate(n, df)
+    record = read_record()
     for n, df in built.items():
-        _atomic_write(processed_dir() / f"{n}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
-        info[n] = {"key": _key(n, code), "rows": len(df), "sources": TABLES[n][1]}
-    _atomic_write(processed_dir() / "BUILD.json",
-                  lambda tmp: Path(tmp).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n"))
+        files = raw_files(n)
+        record[n] = {"key": table_key(n), "rows": len(df), "sources": {rel: sources.entry(rel)["sha256"] for rel in files}}
+    _swap_in(built, record)
     return {n: len(df) for n, df in built.items()}
 
 
-def load_table(name: str) -> pd.DataFrame:
-    """A processed table, rebuilt first if missing or stale. Records its raw sources for provenance."""
-    if name not in TABLES:
-        raise DataError(processed_dir(), f"unknown table {name!r}; known: {sorted(TABLES)}")
+def _swap_in(built: dict, record: dict) -> None:
+    target = processed_dir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".processed-staging-", dir=target.parent))
+    try:
+        if target.is_dir():
+            for p in target.iterdir():
+                if p.is_file():
+                    os.link(p, staging / p.name)  # unchanged tables come along without copying
+        for n, df in built.items():
+            tmp = staging / f".{n}.parquet.tmp"
+            df.to_parquet(tmp, index=False)
+            (staging / f"{n}.parquet").unlink(missing_ok=True)
+            os.replace(tmp, staging / f"{n}.parquet")
+        (staging / BUILD_RECORD).unlink(missing_ok=True)
+        (staging / BUILD_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=".processed-old-", dir=target.parent))
+            os.rmdir(old)
+            os.replace(target, old)
+        os.replace(staging, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def load_table(name: str):
+    """A processed table, rebuilt first if missing or stale."""
+    import pandas as pd
+
+    if name not in registry.TABLES:
+        raise DataError(processed_dir(), f"unknown table {name!r}; known: {sorted(registry.TABLES)}")
     path = processed_dir() / f"{name}.parquet"
-    if not path.exists() or _read_build_info().get(name, {}).get("key") != _key(name, code_hash()):
+    if not path.exists() or read_record().get(name, {}).get("key") != table_key(name):
         build([name])
-    sources.mark_used(TABLES[name][1])
     return pd.read_parquet(path)
+
+
+def stale(names) -> list[str]:
+    """The tables among ``names`` that are missing or out of date (no pandas needed)."""
+    rec = read_record()
+    return [n for n in names if not (processed_dir() / f"{n}.parquet").exists() or rec.get(n, {}).get("key") != table_key(n)]

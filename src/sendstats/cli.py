@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from .errors import ParameterError, SendstatsError
 
@@ -19,10 +20,23 @@ def _params(pairs) -> dict:
 
 
 def main(argv=None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("sendstats: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv=None) -> int:
+    from . import __version__
+
     ap = argparse.ArgumentParser(prog="sendstats", description=__doc__)
+    ap.add_argument("--version", action="version", version=f"sendstats {__version__}")
+    ap.add_argument("--data-dir", metavar="DIR", help="data folder holding raw/MANIFEST.csv (default: $SENDSTATS_DATA, "
+                                                      "else the checkout's data/)")
     sub = ap.add_subparsers(dest="cmd", required=True)
     data = sub.add_parser("data", help="raw and processed data").add_subparsers(dest="action", required=True)
-    data.add_parser("verify", help="check every raw file's sha256 against data/raw/MANIFEST.csv")
+    data.add_parser("verify", help="check every raw file's sha256 against data/raw/MANIFEST.csv, and look for unlisted files")
     data.add_parser("build", help="build data/processed/ from data/raw/")
     rep = sub.add_parser("report", help="render reports to HTML (all core reports and the index if no NAME)")
     rep.add_argument("name", nargs="?", help="one report, e.g. 01_inspection_outcomes")
@@ -42,6 +56,10 @@ def main(argv=None) -> int:
     pa = let.add_parser("parse", help="read and extract documents; failures are listed at the end")
     pa.add_argument("paths", nargs="*", help="files (default: every bundled letter and report)")
     args = ap.parse_args(argv)
+    if args.data_dir:
+        import os
+
+        os.environ["SENDSTATS_DATA"] = str(Path(args.data_dir).resolve())
 
     try:
         if args.cmd == "data" and args.action == "verify":
@@ -52,7 +70,7 @@ def main(argv=None) -> int:
                 print(f"sendstats: {path}: {why}", file=sys.stderr)
             if problems:
                 return 1
-            print(f"all {len(sources.manifest())} raw files match data/raw/MANIFEST.csv")
+            print(f"all {len(sources.manifest())} raw files match {sources.manifest_path()}; no unlisted files")
         elif args.cmd == "data" and args.action == "build":
             from . import build
 
@@ -60,12 +78,13 @@ def main(argv=None) -> int:
             rows = build.build()
             print(", ".join(f"{k}: {v} rows" for k, v in rows.items()) + f" ({time.perf_counter() - t:.1f} s)")
         elif args.cmd == "list":
-            from . import report
+            from . import catalogue
 
-            for name, info in report.available().items():
-                print(f"{name}: {info['description']}")
-                for k, v in report.declared_parameters(info["path"]).items():
-                    print(f"    {k} ({v['inferred_type_name']}, default {v['default']}): {v['help']}")
+            for name, rep in catalogue.reports().items():
+                print(f"{name}{' (core)' if rep.core else ''}: {rep.description}")
+                for k, spec in rep.parameters.items():
+                    kind = f", {spec['kind']}" if spec.get("kind") else ""
+                    print(f"    {k} ({spec['type']}{kind}, default {spec.get('default')!r}): {spec.get('help', '')}")
         elif args.cmd == "report":
             from . import report
 
@@ -75,12 +94,16 @@ def main(argv=None) -> int:
             if args.name:
                 if args.areas:
                     raise ParameterError("--areas renders area profiles; give it without a report NAME")
-                res = report.render_jobs([(args.name, _params(args.param), None)], args.output_dir, **opts)
-                res["index"] = report.write_index(args.output_dir)
+                res = report.render([(args.name, _params(args.param))], args.output_dir, **opts)
             else:
                 if args.param:
                     raise ParameterError("-p needs a report NAME (parameters differ between reports)")
-                res = report.render_all(args.output_dir, areas=args.areas, **opts)
+                codes = []
+                if args.areas:
+                    from . import analysis
+
+                    codes = analysis.area_codes(args.areas)
+                res = report.render_all(args.output_dir, area_codes=codes, **opts)
             for e in res["errors"]:
                 print(f"sendstats: error: {e}", file=sys.stderr)
             print(f"rendered {len(res['written'])}, unchanged {len(res['skipped'])}, failed {len(res['errors'])}; "
@@ -113,8 +136,7 @@ def _letters(args) -> int:
         print(f"{(res['status'] == 'downloaded').sum()} downloaded, {(res['status'] == 'cached').sum()} cached, "
               f"{(res['status'] == 'failed').sum()} failed; files in {cache}")
         return 1 if (res["status"] == "failed").any() else 0
-    paths = args.paths or [str(p) for p in sorted((sources.raw_dir() / "letters").glob("*.txt"))
-                           + sorted((sources.raw_dir() / "ofsted" / "reports_2023_framework").glob("*.pdf"))]
+    paths = args.paths or [str(p) for p in letters.bundled_documents()]
     records, failures = letters.read_many(paths)
     for r in records:
         print(f"{r.source}: {r.framework} {r.area}, {r.inspection_start} to {r.inspection_end}, "

@@ -7,36 +7,9 @@ import pandas as pd
 from . import geography, sources
 from .ingest import dfe
 
-SEN2 = "DfE SEN2 2014-2022; 2023-2024 from the 2025 release (timeliness_20_week.csv)"
-# column -> (unit, source): the data dictionary is generated from this
-FACTORS = {
-    "ccg_lookup_year": ("year of the 1 April LSOA-CCG lookup used", "ONS LSOA-CCG-LAD lookups 2016-2021"),
-    "n_lsoas": ("count of LSOAs (2011) in the area", "ONS LSOA-CCG-LAD lookups"),
-    "n_ccgs": ("count of CCGs serving any of the area's LSOAs", "ONS LSOA-CCG-LAD lookups"),
-    "main_ccg_code": ("ONS code of the CCG serving most of the area's LSOAs", "ONS LSOA-CCG-LAD lookups"),
-    "main_ccg_name": ("name of that CCG", "ONS LSOA-CCG-LAD lookups"),
-    "main_ccg_share": ("share (0-1) of the area's LSOAs in its main CCG", "ONS LSOA-CCG-LAD lookups"),
-    "ccg_coterminous": ("True if one CCG serves exactly the area's LSOAs", "ONS LSOA-CCG-LAD lookups"),
-    "ccg_shared": ("True if the main CCG also serves LSOAs of other local areas", "ONS LSOA-CCG-LAD lookups"),
-    "dmo_dco_year": ("SEN2 year (January census) used: latest at or before the inspection year", "DfE SEN2 DMO/DCO file"),
-    "dmo_in_post": ("designated medical officer in post: Yes / No / Recruiting", "DfE SEN2 DMO/DCO file"),
-    "dco_in_post": ("designated clinical officer in post: Yes / No / Recruiting", "DfE SEN2 DMO/DCO file"),
-    "ehcp_year": ("calendar year of the EHC-plan figures: the year before the inspection started", SEN2),
-    "ehcp_20wk_pct": ("% of new EHC plans issued within 20 weeks, excluding exceptions", SEN2),
-    "ehcp_20wk_inc_exc_pct": ("% of new EHC plans issued within 20 weeks, including exceptions", SEN2),
-    "ehcp_20wk_change_2y": ("percentage points: ehcp_20wk_pct minus its value two years earlier", SEN2),
-    "ehcp_per_1000_0_25": ("EHC plans in the January census of the inspection year (latest at or before it, from 2019) per 1,000 population aged 0-25 (the D2I lookup's single ONS estimate, year not stated: a cross-sectional denominator)", "DfE EHC plans 2025 release (caseload.csv); D2I LA lookup"),
-    "ehcp_caseload_year": ("year of the January census used for ehcp_per_1000_0_25", "DfE EHC plans 2025 release (caseload.csv)"),
-    "appeals_year": ("calendar year of the appeal figures: the year before the inspection started", "DfE/MoJ SEND Tribunal appeal rate 2014-2024 (2025 release)"),
-    "appeal_rate": ("% = SEND Tribunal appeals registered / total appealable decisions x 100 (recomputed from the counts; the published rate is rounded)", "DfE/MoJ SEND Tribunal appeal rate 2014-2024 (2025 release)"),
-    "appeals_registered": ("count of SEND Tribunal appeals registered in appeals_year", "DfE/MoJ SEND Tribunal appeal rate 2014-2024 (2025 release)"),
-    "imd_share_most_deprived_decile": ("share (0-1) of the area's LSOAs in the most deprived national IMD 2019 decile", "MHCLG IMD 2019"),
-    "imd_mean_rank": ("mean IMD 2019 rank of the area's LSOAs (1 = most deprived of 32,844)", "MHCLG IMD 2019"),
-    "imd_quintile": ("national quintile of upper-tier areas on imd_share_most_deprived_decile (1 = most deprived)", "MHCLG IMD 2019"),
-}
-REASON_COLUMNS = ("ccg_reason", "dmo_dco_reason", "ehcp_20wk_pct_reason", "ehcp_20wk_inc_exc_pct_reason",
-                  "ehcp_20wk_change_2y_reason", "imd_reason", "appeal_reason", "ehcp_per_1000_reason")
-REASONS = ("not_applicable", "suppressed", "not_collected_yet", "no_match")
+from .registry import FACTOR_REASON, FACTOR_REASON_COLUMNS, FACTOR_VALUES
+
+REASON_COLUMNS = FACTOR_REASON_COLUMNS
 
 
 def reference_date(row) -> pd.Timestamp:
@@ -130,7 +103,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
                      **_appeals(key, when.year, appeals), **_caseload(key, when.year, caseload, population)})
     f = pd.DataFrame(rows, index=inspections.index)
     out = pd.concat([inspections, f], axis=1)
-    out = out.reindex(columns=[*out.columns, *(c for c in [*FACTORS, *REASON_COLUMNS] if c not in out)])
+    out = out.reindex(columns=[*out.columns, *(c for c in [*FACTOR_VALUES, *REASON_COLUMNS] if c not in out)])
     for col in ("ccg_lookup_year", "n_lsoas", "n_ccgs", "dmo_dco_year", "ehcp_year", "imd_quintile", "appeals_year",
                 "ehcp_caseload_year"):
         out[col] = pd.to_numeric(out.get(col), errors="coerce").astype("Float64").astype("Int64")
@@ -148,24 +121,10 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
 def coverage(areas: pd.DataFrame) -> pd.DataFrame:
     """Factor x share of areas with a value, and the reasons for the rest."""
     rows = []
-    for col in FACTORS:
+    for col in FACTOR_VALUES:
         have = areas[col].notna()
-        reason_col = next((c for c in (f"{col}_reason", _group_reason(col)) if c in areas), None)
+        reason_col = FACTOR_REASON.get(col) if FACTOR_REASON.get(col) in areas else None
         reasons = areas.loc[~have, reason_col].value_counts().to_dict() if reason_col else {}
         rows.append({"factor": col, "n_areas": len(areas), "n_with_value": int(have.sum()),
                      "share_with_value": have.mean(), "missing_reasons": "; ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))})
     return pd.DataFrame(rows)
-
-
-def _group_reason(col: str) -> str:
-    if col.startswith(("ccg", "n_lsoas", "n_ccgs", "main_ccg")):
-        return "ccg_reason"
-    if col.startswith(("dmo", "dco")):
-        return "dmo_dco_reason"
-    if col.startswith("imd"):
-        return "imd_reason"
-    if col.startswith("appeal"):
-        return "appeal_reason"
-    if col in ("ehcp_per_1000_0_25", "ehcp_caseload_year"):
-        return "ehcp_per_1000_reason"
-    return "ehcp_20wk_pct_reason"

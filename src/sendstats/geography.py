@@ -22,18 +22,11 @@ from functools import lru_cache
 import pandas as pd
 
 from . import sources
+from .boundaries import REORG_2023, SUCCESSION, SUCCESSORS  # noqa: F401 (re-exported)
 from .errors import DataError
 from .ingest import geography as g
 
-# codes replaced without a boundary change: Buckinghamshire (April 2020), North Yorkshire and Somerset (April 2023)
-SUCCESSION = {"E10000002": "E06000060", "E10000023": "E06000065", "E10000027": "E06000066"}
 CCG_ABOLISHED = pd.Timestamp("2022-07-01")
-# Unitaries created on 1 April 2023 with new boundaries, after the last (2021) LSOA lookup: built from the
-# districts they replaced (North Yorkshire and Somerset kept their county's boundary: see SUCCESSION).
-REORG_2023 = {
-    "E06000063": {"districts": ["E07000026", "E07000028", "E07000029"]},  # Cumberland: Allerdale, Carlisle, Copeland
-    "E06000064": {"districts": ["E07000027", "E07000030", "E07000031"]},  # Westmorland and Furness: Barrow, Eden, S. Lakeland
-}
 MOST_DEPRIVED_DECILE_MAX_RANK = 3284  # IMD 2019 ranks 32,844 LSOAs: decile 1 is ranks 1-3,284
 
 

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import sources
+from . import config, sources
 from .errors import DataError
+from .fileio import atomic_bytes, atomic_text
+from .rawfiles import LETTERS_DIR, REPORTS_2023_DIR, WEAKNESSES, WSOA_AREAS
 
 TEXT_CACHE_VERSION = "pdfminer-1"
 BULLET = re.compile(r"^(\s*)([-■•▪●◦]|\u2022)\s+(.*)$")
@@ -61,11 +63,11 @@ class Record:
 
 # --- reading -----------------------------------------------------------------------------------------------
 def _cache_dir() -> Path:
-    return sources.data_dir() / "processed" / "text_cache"
+    return config.interim_dir() / "text_cache"
 
 
 def pdf_text(path: Path) -> str:
-    """Text of a PDF (pdfminer.six), cached under data/processed/text_cache by the file's sha256."""
+    """Text of a PDF (pdfminer.six), cached under data/interim/text_cache by the file's sha256."""
     data = path.read_bytes()
     if not data.startswith(b"%PDF"):
         raise LetterError(path, "not a PDF (no %PDF header)")
@@ -87,9 +89,7 @@ def pdf_text(path: Path) -> str:
         raise LetterError(path, f"cannot read PDF ({type(e).__name__}: {e})") from None
     if not text.strip():
         raise LetterError(path, "PDF has no text layer (empty or scanned)")
-    from .build import _atomic_write
-
-    _atomic_write(cached, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_text(cached, text)
     return text
 
 
@@ -313,7 +313,7 @@ def read_many(paths) -> tuple[list[Record], list[tuple[str, str]]]:
 
 
 # --- theme coding ------------------------------------------------------------------------------------------
-CODEBOOK = Path(__file__).resolve().parent / "codebook.yaml"
+CODEBOOK = config.CODEBOOK
 
 
 def load_codebook(path=None) -> list[dict]:
@@ -363,45 +363,58 @@ def code(items, codebook=None) -> pd.DataFrame:
 
 
 # --- the hand-coded dataset -----------------------------------------------------------------------------
-WEAKNESSES = "curated/wsoa_weaknesses.csv"
-WSOA_AREAS = "curated/wsoa_areas.csv"
-
-
-def load_weaknesses() -> pd.DataFrame:
-    """The hand-coded significant weaknesses of 2016-framework WSoAs (one row per weakness: code, area,
-    weakness_no, summary, themes (list), source_url), with each area's completeness ``status`` and a check
-    of its count against the official ``n_weaknesses`` (``count_matches_official``). Coverage: see
-    :func:`weakness_areas`; a missing area has unknown weaknesses, not none."""
+def read_weaknesses(inspections_2016: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``weaknesses`` table: the hand-coded CSV checked against the codebook's themes, with
+    each area's completeness and its count against Ofsted's (``inspections_2016``: the official table)."""
     from .ingest._common import read_csv, require_columns
 
     wpath = sources.raw_path(WEAKNESSES)
-    w = read_csv(wpath, dtype={"code": str, "weakness_no": "Int64"})
+    w = read_csv(wpath, dtype={"code": "string", "area": "string", "summary": "string", "source_url": "string",
+                               "weakness_no": "Int64"})
     require_columns(w, ["code", "area", "weakness_no", "summary", "themes", "source_url"], wpath)
     known = {t["theme"] for t in load_codebook()} | {"other"}
     w["themes"] = w["themes"].fillna("").str.split(";").map(lambda ts: [t.strip() for t in ts if t.strip()])
     bad = sorted({t for ts in w["themes"] for t in ts} - known)
     if bad:
         raise DataError(wpath, f"unknown theme(s) {bad}; the codebook has {sorted(known)}")
-    a = weakness_areas(w)
+    a = read_wsoa_areas(inspections_2016, w)
     return w.merge(a[["code", "status", "n_weaknesses_official", "count_matches_official"]], on="code", how="left",
                    validate="many_to_one")
 
 
-def weakness_areas(weaknesses: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per WSoA area of the hand-coded dataset with status and the count check (``weaknesses``:
-    the weakness rows if already read)."""
+def read_wsoa_areas(inspections_2016: pd.DataFrame, weaknesses: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Builder of the ``wsoa_areas`` table: one row per WSoA area of the hand-coded dataset with status and
+    the count check (``weaknesses``: the weakness rows if already read)."""
     from .ingest._common import read_csv, require_columns
-    from .outcomes import load_inspections
 
     apath = sources.raw_path(WSOA_AREAS)
-    a = read_csv(apath, dtype={"code": str})
+    a = read_csv(apath, dtype={"code": "string", "area": "string", "status": "string", "source_url": "string",
+                               "note": "string"})
     require_columns(a, ["code", "area", "nweak_official", "nweak_found", "status"], apath)
-    official = load_inspections("2016").set_index("la_code")["n_weaknesses"]
+    official = inspections_2016.set_index("la_code")["n_weaknesses"]
     w = read_csv(sources.raw_path(WEAKNESSES), dtype={"code": str}) if weaknesses is None else weaknesses
     a["n_weaknesses_official"] = a["code"].map(official).astype("Int64")
-    a["n_found"] = a["code"].map(w.groupby("code").size()).fillna(0).astype(int)
-    a["count_matches_official"] = a["n_found"] == a["n_weaknesses_official"]
+    a["n_found"] = a["code"].map(w.groupby("code").size()).fillna(0).astype("int64")
+    a["count_matches_official"] = (a["n_found"] == a["n_weaknesses_official"]).astype("boolean")
     return a
+
+
+def load_weaknesses() -> pd.DataFrame:
+    """The hand-coded significant weaknesses of 2016-framework WSoAs (the ``weaknesses`` table: one row per
+    weakness: code, area, weakness_no, summary, themes (list), source_url, status, n_weaknesses_official,
+    count_matches_official). A missing area has unknown weaknesses, not none."""
+    from .build import load_table
+
+    w = load_table("weaknesses")
+    w["themes"] = w["themes"].map(list)
+    return w
+
+
+def weakness_areas() -> pd.DataFrame:
+    """One row per WSoA area of the hand-coded dataset with status and the count check (``wsoa_areas``)."""
+    from .build import load_table
+
+    return load_table("wsoa_areas")
 
 
 def agreement(weaknesses: pd.DataFrame | None = None, codebook=None) -> pd.DataFrame:
@@ -410,7 +423,12 @@ def agreement(weaknesses: pd.DataFrame | None = None, codebook=None) -> pd.DataF
     from statsmodels.stats.inter_rater import cohens_kappa
 
     w = load_weaknesses() if weaknesses is None else weaknesses
-    auto = code(w["summary"].tolist(), codebook)
+    if codebook is None and weaknesses is None:
+        from .build import load_table
+
+        auto = load_table("weakness_coding")
+    else:
+        auto = code(w["summary"].tolist(), codebook)
     auto_sets = auto.groupby("item_no")["theme"].apply(set)
     rows = []
     for theme in [t["theme"] for t in (codebook if isinstance(codebook, list) else load_codebook(codebook))]:
@@ -501,9 +519,7 @@ def fetch(page_urls, cache_dir, *, allowed_hosts=ALLOWED_HOSTS, timeout: float =
         data = _get(url, allowed_hosts=allowed_hosts, timeout=timeout, max_bytes=max_bytes)
         if check_pdf and not data.startswith(b"%PDF"):
             raise LetterError(url, "response is not a PDF")
-        from .build import _atomic_write
-
-        _atomic_write(target, lambda tmp: Path(tmp).write_bytes(data))
+        atomic_bytes(target, data)
         if delay:
             time.sleep(delay)
         return target, "downloaded"
@@ -526,14 +542,66 @@ def fetch(page_urls, cache_dir, *, allowed_hosts=ALLOWED_HOSTS, timeout: float =
 
 
 # --- analysis frames for the letters report ----------------------------------------------------------------
-REPORTS_2023_DIR = "ofsted/reports_2023_framework"
-
-
 def bundled_documents() -> list[Path]:
-    """The bundled 2016 letter(s) and 2023 reports in data/raw (recorded for the provenance footer)."""
-    rels = sorted(r["path"] for r in sources.manifest() if r["path"].startswith(("letters/", REPORTS_2023_DIR)))
-    sources.mark_used(rels)
-    return [sources.raw_dir() / r for r in rels]
+    """The bundled 2016 letter(s) and 2023 reports in data/raw, each checked against the manifest."""
+    rels = sources.expand([LETTERS_DIR + "/", REPORTS_2023_DIR + "/"])
+    return [sources.check(r) for r in rels]
+
+
+def _records():
+    records, failures = read_many(bundled_documents())
+    if failures:
+        raise LetterError(failures[0][0], failures[0][1])
+    return records
+
+
+def documents_table() -> pd.DataFrame:
+    """Builder of the ``documents`` table: what was extracted from each bundled letter and report."""
+    rows = [{"source": r.source, "framework": r.framework, "area": r.area, "inspection_start": r.inspection_start,
+             "inspection_end": r.inspection_end, "letter_date": r.letter_date, "wsoa_required": r.wsoa_required,
+             "outcome": r.outcome, "icb": r.icb, "dates_from": r.dates_from,
+             "ofsted_urn": int(r.source.split("_")[0]) if r.framework == "2023" else None,
+             "n_weaknesses": len(r.weaknesses) if r.framework == "2016" else None,
+             "n_priority_actions": len(r.priority_actions) if r.framework == "2023" else None,
+             "n_improvements": len(r.improvements) if r.framework == "2023" else None} for r in _records()]
+    df = pd.DataFrame(rows)
+    for c in ("inspection_start", "inspection_end", "letter_date"):
+        df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+    for c in ("ofsted_urn", "n_weaknesses", "n_priority_actions", "n_improvements"):
+        df[c] = df[c].astype("Int64")
+    for c in ("source", "framework", "area", "outcome", "icb", "dates_from"):
+        df[c] = df[c].astype("string")
+    df["wsoa_required"] = df["wsoa_required"].astype("boolean")
+    return df
+
+
+def items_frame(records_or_items, codebook=None) -> pd.DataFrame:
+    """One row per item and theme for documents' lists (kind: weakness / priority action / improvement)."""
+    rows = []
+    for r in records_or_items:
+        lists = ((("weakness", r.weaknesses),) if r.framework == "2016" else
+                 (("priority action", r.priority_actions), ("improvement", r.improvements)))
+        for kind, lst in lists:
+            rows += [{"source": r.source, "area": r.area, "outcome": r.outcome, "kind": kind, **row}
+                     for row in code(lst, codebook).to_dict("records")]
+    df = pd.DataFrame(rows, columns=["source", "area", "outcome", "kind", "item_no", "item", "theme", "matched"])
+    df["item_no"] = df["item_no"].astype("int64")
+    for c in ("source", "area", "outcome", "kind", "item", "theme", "matched"):
+        df[c] = df[c].astype("string")
+    return df
+
+
+def document_items_table() -> pd.DataFrame:
+    """Builder of the ``document_items`` table, coded with the bundled codebook."""
+    return items_frame(_records())
+
+
+def weakness_coding_table() -> pd.DataFrame:
+    """Builder of the ``weakness_coding`` table: the hand-coded weaknesses coded automatically."""
+    from .build import weaknesses
+
+    coded = code(weaknesses()["summary"].tolist())[["item_no", "theme", "matched"]]
+    return coded.astype({"item_no": "int64", "theme": "string", "matched": "string"})
 
 
 def area_themes(weaknesses: pd.DataFrame | None = None, status=("complete",)) -> pd.DataFrame:
@@ -554,18 +622,21 @@ def area_themes(weaknesses: pd.DataFrame | None = None, status=("complete",)) ->
     return out
 
 
-def reports_2023(paths=None, codebook=None) -> tuple[pd.DataFrame, pd.DataFrame, list]:
-    """Extract every bundled 2023 report: (one row per report, one row per coded item, failures)."""
-    paths = [p for p in (paths or bundled_documents()) if Path(p).suffix.lower() == ".pdf"]
-    records, failures = read_many(paths)
-    reps = pd.DataFrame([{"source": r.source, "area": r.area, "inspection_start": r.inspection_start,
-                          "inspection_end": r.inspection_end, "outcome": r.outcome, "icb": r.icb,
-                          "n_priority_actions": len(r.priority_actions), "n_improvements": len(r.improvements),
-                          "dates_from": r.dates_from, "ofsted_urn": int(r.source.split("_")[0])} for r in records])
-    items = []
-    for r in records:
-        for kind, lst in (("priority action", r.priority_actions), ("improvement", r.improvements)):
-            coded = code(lst, codebook)
-            items += [{"source": r.source, "area": r.area, "outcome": r.outcome, "kind": kind, **row}
-                      for row in coded.to_dict("records")]
-    return reps, pd.DataFrame(items), failures
+def reports_2023(codebook=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The bundled 2023 reports: (one row per report, one row per coded item), from the built tables; with
+    ``codebook`` the items are coded again with it."""
+    from .build import load_table
+
+    docs = load_table("documents")
+    reps = docs[docs["framework"] == "2023"].reset_index(drop=True)
+    items = load_table("document_items")
+    items = items[items["kind"] != "weakness"]
+    if codebook is not None:
+        uniq = items.drop_duplicates(["source", "kind", "item_no"])
+        recoded = []
+        for (src, kind), g in uniq.groupby(["source", "kind"], sort=False):
+            c = code(g["item"].tolist(), codebook)
+            c["item_no"] = g["item_no"].to_numpy()[c["item_no"]]
+            recoded.append(c.assign(source=src, kind=kind, area=g["area"].iat[0], outcome=g["outcome"].iat[0]))
+        items = pd.concat(recoded, ignore_index=True)[items.columns]
+    return reps, items.reset_index(drop=True)

@@ -26,7 +26,11 @@ def setup() -> None:
 
 def _intervals(ax, x, lo, hi, pos, **kw):
     """Points at ``x`` with horizontal intervals [lo, hi] at heights ``pos``."""
-    return ax.errorbar(x, pos, xerr=[x - lo, hi - x], fmt="o", capsize=3, **kw)
+    import numpy as np
+
+    # a Wilson bound at k = 0 or k = n lands ~1e-16 on the wrong side of the share: clip to zero
+    err = [np.clip(np.asarray(x, float) - np.asarray(lo, float), 0, None), np.clip(np.asarray(hi, float) - np.asarray(x, float), 0, None)]
+    return ax.errorbar(x, pos, xerr=err, fmt="o", capsize=3, **kw)
 
 
 def share_with_ci(data, y: str, *, share="share", low="ci_low", high="ci_high", n="n", title=None, xlabel=None, ax=None):
@@ -59,18 +63,23 @@ def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=N
 
 
 def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str | None = None):
-    """A styled table for a report: shares as percentages, no index, a caption, a stable id
-    (so two renders of the same data are byte-identical)."""
+    """A styled table for a report: headers are the registry's human labels, shares as percentages, values
+    HTML-escaped, no index, a caption, a stable id (so two renders of the same data are byte-identical)."""
     import hashlib
 
-    fmt = {c: "{:.3f}" for c in df.columns if df[c].dtype.kind == "f"}
-    fmt.update({c: "{:.1%}" for c in percent if c in df.columns})
-    sty = df.style.format(fmt, na_rep="–").hide(axis="index").set_caption(caption)
+    from . import registry
+
+    shown = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
+    fmt = {registry.label(c) if isinstance(c, str) else c: "{:.3f}" for c in df.columns if df[c].dtype.kind == "f"}
+    fmt.update({registry.label(c): "{:.1%}" for c in percent if c in df.columns})
+    sty = shown.style.format(fmt, na_rep="–", escape="html").hide(axis="index").set_caption(caption)
     return sty.set_uuid(uuid or hashlib.sha256(caption.encode()).hexdigest()[:8])
 
 
-OUTCOME_LABELS = {"positive": "typically positive", "inconsistent": "inconsistent",
-                  "systemic_failings": "widespread/systemic failings"}
+def outcome_label(level: str) -> str:
+    from . import registry
+
+    return registry.value_label(level)
 
 
 def outcome_figure(data, by: str, framework: str, *, title=None):
@@ -84,7 +93,7 @@ def outcome_figure(data, by: str, framework: str, *, title=None):
     for i, (level, off) in enumerate(offsets.items()):
         d = data[data["outcome"].astype(str) == level]
         pos = [groups.index(g) + off for g in d[by].astype(str)]
-        _intervals(ax, d["share"], d["ci_low"], d["ci_high"], pos, color=f"C{i}", label=OUTCOME_LABELS[level])
+        _intervals(ax, d["share"], d["ci_low"], d["ci_high"], pos, color=f"C{i}", label=outcome_label(level))
     n = data.drop_duplicates(by)["n"].tolist()
     ax.set_yticks(range(len(groups)), [f"{g} (n={m})" for g, m in zip(groups, n)])
     ax.invert_yaxis()
@@ -109,7 +118,7 @@ def describe_overall(overall, framework: str) -> str:
         return (f"Of {r['n']} inspected areas{pred}, {r['n_wsoa']} ({_pct(r['share'])}; 95% CI "
                 f"{_pct(r['ci_low'])} to {_pct(r['ci_high'])}) were required to write a WSoA. The interval describes "
                 "uncertainty if these areas are seen as a sample of how areas perform; it says nothing about causes.")
-    parts = [f"{OUTCOME_LABELS[str(r['outcome'])]}: {r['count']} ({_pct(r['share'])}; 95% CI "
+    parts = [f"{outcome_label(str(r['outcome']))}: {r['count']} ({_pct(r['share'])}; 95% CI "
              f"{_pct(r['ci_low'])} to {_pct(r['ci_high'])})" for _, r in overall.iterrows()]
     n, miss = overall["n"].iat[0], overall["n_no_outcome"].iat[0]
     tail = f" {miss} inspection(s) without a published outcome in the sources are not counted." if miss else ""

@@ -1,37 +1,42 @@
-"""The manifest of raw data files (data/raw/MANIFEST.csv): provenance, hashes and which files were read.
+"""The manifest of raw data files (data/raw/MANIFEST.csv): provenance, and the one check every raw file
+passes before a build uses it.
 
-Every reader opens raw files through :func:`raw_path`, which records the file so that a report's
-provenance footer can list exactly the files behind its numbers.
+:func:`raw_path` is the only way code reaches a raw file: it refuses a file the manifest does not list, a
+missing file, and a file whose sha256 differs from the manifest's, naming the file. Hashes are remembered in
+``data/interim/hashes.json`` by (size, modification time) so an unchanged file is not re-read; the stored
+hash is only a shortcut, never part of any cache key.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
-import os
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
+from . import config
 from .errors import DataError
 
 MANIFEST_COLUMNS = ["path", "publisher", "title", "original_publication", "url", "licence", "sha256"]
-_USED: dict[str, None] = {}  # insertion-ordered set of manifest paths read in this process
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
+# kept for callers of the old names
 def data_dir() -> Path:
-    """The project's data folder (``$SENDSTATS_DATA`` or ``<repo>/data``)."""
-    return Path(os.environ.get("SENDSTATS_DATA", Path(__file__).resolve().parents[2] / "data"))
+    return config.data_dir()
 
 
 def raw_dir() -> Path:
-    return data_dir() / "raw"
+    return config.raw_dir()
 
 
 def manifest_path() -> Path:
-    return raw_dir() / "MANIFEST.csv"
+    return config.manifest_path()
 
 
-@lru_cache(maxsize=None)
-def _manifest_cached(path: str, mtime_ns: int) -> tuple[dict, ...]:
+@lru_cache(maxsize=8)
+def _manifest_cached(path: str, mtime_ns: int, size: int) -> tuple[dict, ...]:
     p = Path(path)
     try:
         with p.open(newline="", encoding="utf-8") as fh:
@@ -41,18 +46,24 @@ def _manifest_cached(path: str, mtime_ns: int) -> tuple[dict, ...]:
                 raise DataError(p, f"missing column(s) {missing}; expected {MANIFEST_COLUMNS}")
             rows = tuple(dict(r) for r in reader)
     except FileNotFoundError:
-        raise DataError(p, "manifest not found (is this a sendstats checkout?)") from None
+        raise DataError(p, "manifest not found (give --data-dir or SENDSTATS_DATA: a folder holding raw/MANIFEST.csv)") from None
+    except UnicodeDecodeError as e:
+        raise DataError(p, f"not UTF-8 text ({e})") from None
+    seen = set()
     for i, r in enumerate(rows, start=2):
-        if not r["path"] or len(r["sha256"] or "") != 64:
-            raise DataError(p, "needs a path and a 64-hex sha256", where=f"line {i}")
+        if not r["path"] or not SHA256.match(r["sha256"] or ""):
+            raise DataError(p, "needs a path and a sha256 of 64 lower-case hex digits", where=f"line {i}")
+        if r["path"] in seen:
+            raise DataError(p, f"{r['path']!r} is listed twice", where=f"line {i}")
+        seen.add(r["path"])
     return rows
 
 
 def manifest() -> list[dict]:
     """The manifest rows (dicts with MANIFEST_COLUMNS)."""
     p = manifest_path()
-    mtime = p.stat().st_mtime_ns if p.exists() else 0
-    return list(_manifest_cached(str(p), mtime))
+    st = p.stat() if p.exists() else None
+    return list(_manifest_cached(str(p), st.st_mtime_ns if st else 0, st.st_size if st else -1))
 
 
 def entry(rel: str) -> dict:
@@ -60,6 +71,15 @@ def entry(rel: str) -> dict:
         if r["path"] == rel:
             return r
     raise DataError(manifest_path(), f"no entry for {rel!r}")
+
+
+def expand(rels) -> list[str]:
+    """Manifest paths, with a path ending in '/' standing for every manifest file under that folder."""
+    rows = [r["path"] for r in manifest()]
+    out = []
+    for rel in rels:
+        out += sorted(p for p in rows if p.startswith(rel)) if rel.endswith("/") else [rel]
+    return out
 
 
 def sha256(path: Path) -> str:
@@ -70,41 +90,88 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def raw_path(rel: str) -> Path:
-    """Absolute path of a manifest-listed raw file; records it as used. Raises DataError if absent."""
-    entry(rel)
+_HASHES: dict[str, list] = {}
+
+
+def _hash_cache_path() -> Path:
+    return config.interim_dir() / "hashes.json"
+
+
+def _load_hash_cache() -> dict:
+    if not _HASHES:
+        try:
+            _HASHES.update(json.loads(_hash_cache_path().read_text()))
+        except (OSError, ValueError):
+            pass
+    return _HASHES
+
+
+def _save_hash_cache() -> None:
+    from .fileio import atomic_text
+
+    try:
+        atomic_text(_hash_cache_path(), json.dumps(_HASHES, sort_keys=True))
+    except OSError:  # a read-only data folder: the cache is only a shortcut
+        pass
+
+
+def file_hash(rel: str) -> str | None:
+    """The sha256 of raw file ``rel`` as it is on disk now (None if missing), re-read only when its size or
+    modification time changed."""
     p = raw_dir() / rel
-    if not p.is_file():
-        raise DataError(p, "raw data file is missing (see data/raw/MANIFEST.csv)")
-    _USED[rel] = None
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return None
+    cache = _load_hash_cache()
+    stamp = [st.st_size, st.st_mtime_ns]
+    hit = cache.get(rel)
+    if hit and hit[:2] == stamp:
+        return hit[2]
+    digest = sha256(p)
+    cache[rel] = [*stamp, digest]
+    _save_hash_cache()
+    return digest
+
+
+def check(rel: str) -> Path:
+    """The path of raw file ``rel`` after checking it is listed, present and unchanged; else DataError."""
+    want = entry(rel)["sha256"]
+    p = raw_dir() / rel
+    got = file_hash(rel)
+    if got is None:
+        raise DataError(p, "raw data file is missing (listed in data/raw/MANIFEST.csv)")
+    if got != want:
+        raise DataError(p, f"sha256 {got} differs from the manifest's {want}: the file was changed; "
+                           "restore it, or update its manifest row if the change is intended")
     return p
 
 
-def mark_used(rels) -> None:
-    for rel in rels:
-        _USED[rel] = None
-
-
-def reset_used() -> None:
-    """Forget the files recorded so far (a reused kernel starts each report afresh)."""
-    _USED.clear()
-
-
-def used() -> list[dict]:
-    """Manifest rows of the raw files read (directly or behind processed tables) in this process, by path."""
-    by_path = {r["path"]: r for r in manifest()}
-    return [by_path[p] for p in sorted(_USED) if p in by_path]
+raw_path = check  # every reader reaches raw files through this check
 
 
 def verify() -> list[tuple[str, str]]:
-    """Check every manifest file's sha256. Returns (path, problem) pairs; empty when all match."""
+    """Check every manifest file's sha256, and look for files on disk that the manifest lacks. Returns
+    (path, problem) pairs; empty when all match."""
     problems = []
+    listed = set()
     for r in manifest():
+        listed.add(r["path"])
         p = raw_dir() / r["path"]
         if not p.is_file():
-            problems.append((r["path"], "missing"))
+            problems.append((r["path"], "listed in the manifest but missing on disk"))
             continue
         got = sha256(p)
         if got != r["sha256"]:
             problems.append((r["path"], f"sha256 {got} differs from manifest {r['sha256']}"))
+    for p in sorted(raw_dir().rglob("*")):
+        rel = p.relative_to(raw_dir()).as_posix()
+        if p.is_file() and rel != "MANIFEST.csv" and rel not in listed:
+            problems.append((rel, "on disk but not listed in the manifest"))
     return problems
+
+
+def rows_for(rels) -> list[dict]:
+    """Manifest rows of the given paths, in path order (for provenance)."""
+    by_path = {r["path"]: r for r in manifest()}
+    return [by_path[p] for p in sorted(set(rels)) if p in by_path]

@@ -6,10 +6,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
+from ..boundaries import APPEAL_CROSSWALK
+from ..names import clean_la_name
 from ._common import read_csv, require_columns
 
-DMO_DCO = "dfe/sen2_dmo_dco_2019_to_2025.csv"
-SEN2_MI = "dfe/sen2_mi_2014_to_2022.csv"
+from ..rawfiles import DMO_DCO, EHCP_ZIP, SEN2_MI  # noqa: F401 (re-exported)
 # DfE symbols for a missing number, and the reason each gives (never read as a number or zero)
 SUPPRESSION = {"z": "not_applicable", "x": "suppressed", "c": "suppressed", "low": "suppressed", "u": "suppressed"}
 ROLE_VALUES = {"Yes", "No", "Recruiting"}
@@ -69,22 +70,13 @@ def read_sen2_timeliness(path: Path) -> pd.DataFrame:
 
 
 # --- the 2025 release zip: later SEN2 years, caseload, and the SEND Tribunal appeal rate ---------------
-EHCP_ZIP = "dfe/education-health-and-care-plans_2025.zip"
 APPEALS_MEMBER = "supporting-files/SEND Tribunals and appeal rate 2014-2024.csv"
 TIMELINESS_MEMBER = "data/timeliness_20_week.csv"
 CASELOAD_MEMBER = "data/caseload.csv"
 # appeals-table symbols: " - " is zero, ".." not available, "~" suppressed (footnotes of the table)
 APPEAL_SYMBOLS = {"-": 0.0}
 APPEAL_REASONS = {"..": "no_match", "~": "suppressed", "": "no_match"}
-# Appeals rows the name lookup cannot place, keyed by cleaned name: [(last year or None, code)]; a year past
-# every entry is dropped (the council no longer existed). Bournemouth and Poole have no code in the table and
-# merged into BCP in 2019; the table's Dorset row is the pre-2019 county before April 2019 (footnote 6) and
-# the new unitary after; Northamptonshire (split 2021) and Cumbria (split 2023) are not in the current lookup.
-APPEAL_CROSSWALK = {
-    "bournemouth": [(2018, "E06000028")], "poole": [(2018, "E06000029")],
-    "dorset": [(2018, "E10000009"), (None, "E06000059")],
-    "northamptonshire": [(None, "E10000021")], "cumbria": [(None, "E10000006")],
-}
+
 
 
 def read_zip_csv(path: Path, member: str, **kwargs) -> pd.DataFrame:
@@ -102,14 +94,6 @@ def read_zip_csv(path: Path, member: str, **kwargs) -> pd.DataFrame:
         raise DataError(path, f"member {member!r} not found in the zip") from None
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
         raise DataError(path, f"cannot parse CSV ({e})", where=member) from None
-
-
-def clean_la_name(s: pd.Series) -> pd.Series:
-    """Names compared across DfE/HMCTS/D2I files: footnote digits and 'City of' dropped, & -> and."""
-    return (s.astype("string").str.replace(r"[\d,]+$", "", regex=True).str.lower()
-            .str.replace(", city of", "", regex=False).str.replace("city of ", "", regex=False)
-            .str.replace("&", "and", regex=False).str.replace(r"[^a-z ]", " ", regex=True)
-            .str.replace(r"\s+", " ", regex=True).str.strip())
 
 
 def read_appeals(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:

@@ -8,15 +8,7 @@ import pandas as pd
 from ..errors import DataError
 from ._common import read_csv, require_columns
 
-CCG_YEARS = range(2016, 2022)
-
-
-def ccg_lookup_path(year: int) -> str:
-    return f"ons/lsoa11_ccg_lad_april_{year}.csv.gz"
-
-
-COUNTY16, COUNTY20, UTLA19, IMD19 = ("ons/lad16_to_county16.csv", "ons/lad20_to_county20.csv",
-                                     "ons/ward19_pcon_lad19_utla19.csv.gz", "ons/lsoa11_imd2019_lad19.csv.gz")
+from ..rawfiles import CCG_YEARS, COUNTY16, COUNTY20, IMD19, UTLA19, ccg_lookup_path  # noqa: F401
 
 
 def read_ccg_lookup(path: Path, year: int) -> pd.DataFrame:

@@ -10,12 +10,11 @@ from odf.opendocument import load as odf_load
 from odf.table import Table, TableCell, TableRow
 
 from ..errors import DataError
+from ..boundaries import PREDECESSORS
+from ..names import normalise
 from ._common import counts, dates, read_csv, read_sheet, require_columns, yes_no
 
-ODS_2016 = "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
-MI_2023 = "ofsted/area_send_mi_jan_to_aug_2023.csv"
-OVERVIEW_2023 = "ofsted/area_send_2023_framework_overview.xlsx"
-LA_LOOKUP = "lookups/la_lookup_d2i.csv"
+from ..rawfiles import LA_LOOKUP, MI_2023, ODS_2016, OVERVIEW_2023  # noqa: F401 (re-exported)
 
 SHEET_2016 = "Area_SEND_up_to_31_Aug_2022"
 COLUMNS_2016 = {
@@ -43,12 +42,6 @@ OFSTED_REGIONS = [
 REGION_CODES = {
     "EM": "East Midlands", "E": "East of England", "GL": "London", "NE": OFSTED_REGIONS[3],
     "YH": OFSTED_REGIONS[3], "NW": "North West", "SE": "South East", "SW": "South West", "WM": "West Midlands",
-}
-# The two areas the 2016 file describes only in its Notes sheet. Codes/regions are those of the former
-# councils; everything else is parsed from the Notes text (and checked against it).
-PREDECESSORS = {
-    "Dorset": {"la_code": "E10000009", "region": "South West"},
-    "Northamptonshire": {"la_code": "E10000021", "region": "East Midlands"},
 }
 CODE_RE = re.compile(r"^E(06|08|09|10)\d{6}$")
 
@@ -194,11 +187,6 @@ def read_la_lookup(path: Path) -> pd.DataFrame:
     return out
 
 
-def _norm_name(s: pd.Series) -> pd.Series:
-    return (s.astype("string").str.lower().str.replace("&", "and", regex=False)
-            .str.replace(r"[^a-z ]", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip())
-
-
 OUTCOME_TEXT = {
     "Typically positive experiences and outcomes": "positive",
     "Inconsistent experiences and outcomes": "inconsistent",
@@ -281,10 +269,10 @@ def read_2023(overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataF
 
     mi = read_mi_2023(mi_path)
     names = pd.concat([
-        pd.DataFrame({"key": _norm_name(lk["name"]), "la_code": lk["la_code"]}),
-        pd.DataFrame({"key": _norm_name(lk["also_known_as"]), "la_code": lk["la_code"]}),
+        pd.DataFrame({"key": normalise(lk["name"]), "la_code": lk["la_code"]}),
+        pd.DataFrame({"key": normalise(lk["also_known_as"]), "la_code": lk["la_code"]}),
     ]).dropna().drop_duplicates("key")
-    mi["key"] = _norm_name(mi["area"])
+    mi["key"] = normalise(mi["area"])
     mi = mi.merge(names, on="key", how="left")
     if mi["la_code"].isna().any():
         raise DataError(mi_path, f"area name(s) {mi['area'][mi['la_code'].isna()].tolist()} match no local authority in {lookup_path.name}")

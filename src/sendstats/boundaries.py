@@ -1,0 +1,42 @@
+"""One home for every boundary and code change between 2016 and 2023 (data only; the logic that uses it is
+in :mod:`sendstats.geography`, the readers in :mod:`sendstats.ingest`).
+
+- Codes replaced without a boundary change (``SUCCESSION``): Buckinghamshire became unitary on 1 April 2020
+  (E10000002 -> E06000060; Ofsted's 2022 file still uses E10000002); North Yorkshire and Somerset on
+  1 April 2023 (E10000023 -> E06000065, E10000027 -> E06000066).
+- Councils replaced by new ones with different boundaries (``SUCCESSORS``): Dorset county (E10000009) and
+  Bournemouth/Poole -> Dorset (E06000059) and BCP (E06000058) on 1 April 2019; Northamptonshire
+  (E10000021) -> North (E06000061) and West (E06000062) on 1 April 2021; Cumbria (E10000006) -> Cumberland
+  (E06000063) and Westmorland and Furness (E06000064) on 1 April 2023.
+- The April 2023 unitaries built from the districts they replaced (``REORG_2023``), because the last
+  LSOA lookup used is April 2021.
+- The two 2016-framework areas that Ofsted's file describes only in its Notes sheet (``PREDECESSORS``).
+- The SEND Tribunal table's rows that its names cannot place (``APPEAL_CROSSWALK``).
+"""
+from __future__ import annotations
+
+SUCCESSION = {"E10000002": "E06000060", "E10000023": "E06000065", "E10000027": "E06000066"}
+
+SUCCESSORS = {"E10000009": ["E06000059"], "E10000021": ["E06000061", "E06000062"],
+              "E10000006": ["E06000063", "E06000064"]}
+
+REORG_2023 = {
+    "E06000063": {"districts": ["E07000026", "E07000028", "E07000029"]},  # Cumberland: Allerdale, Carlisle, Copeland
+    "E06000064": {"districts": ["E07000027", "E07000030", "E07000031"]},  # Westmorland and Furness: Barrow, Eden, S. Lakeland
+}
+
+# Codes/regions are those of the former councils; everything else is parsed from the Notes text.
+PREDECESSORS = {
+    "Dorset": {"la_code": "E10000009", "region": "South West"},
+    "Northamptonshire": {"la_code": "E10000021", "region": "East Midlands"},
+}
+
+# Keyed by cleaned name: [(last year or None, code)]; a year past every entry is dropped (the council no
+# longer existed). Bournemouth and Poole have no code in the table and merged into BCP in 2019; the table's
+# Dorset row is the pre-2019 county before April 2019 (footnote 6) and the new unitary after;
+# Northamptonshire (split 2021) and Cumbria (split 2023) are not in the current lookup.
+APPEAL_CROSSWALK = {
+    "bournemouth": [(2018, "E06000028")], "poole": [(2018, "E06000029")],
+    "dorset": [(2018, "E10000009"), (None, "E06000059")],
+    "northamptonshire": [(None, "E10000021")], "cumbria": [(None, "E10000006")],
+}

@@ -1,0 +1,62 @@
+"""Render cache keys: a report re-renders only when its notebook, its catalogue entry, its parameters, the
+tables it needs (their build keys) or the package code it imports change. Keys hold content hashes only,
+never paths or modification times, so a moved or freshly cloned checkout with a warm cache re-renders
+nothing. Records live in ``<output dir>/.cache/<output name>.json``."""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from . import config, deps
+from .fileio import atomic_text
+
+
+@lru_cache(maxsize=None)
+def _templates_hash() -> str:
+    h = hashlib.sha256()
+    for p in sorted(config.TEMPLATES_DIR.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(config.TEMPLATES_DIR).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def notebook_code(path: Path) -> str:
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    src = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells if c["cell_type"] == "code"]
+    return "\n".join(s for s in src if not s.lstrip().startswith(("%", "!")))
+
+
+def code_key(path: Path) -> str:
+    """Hash of the package modules the notebook imports (transitively), the renderer's export code, and the
+    HTML templates."""
+    mods = set(deps.source_deps(notebook_code(path))) | set(deps.closure(["export"]))
+    return hashlib.sha256((deps.modules_hash(mods) + _templates_hash()).encode()).hexdigest()
+
+
+def key(report, params: dict, table_keys: dict) -> str:
+    h = hashlib.sha256()
+    for part in (Path(report.path).read_bytes(), report.digest().encode(), json.dumps(params, sort_keys=True).encode(),
+                 json.dumps({n: table_keys[n] for n in report.needs}, sort_keys=True).encode(), code_key(report.path).encode()):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def record_path(out_dir: Path, output: str) -> Path:
+    return out_dir / ".cache" / f"{output}.json"
+
+
+def read(out_dir: Path, output: str) -> dict:
+    try:
+        return json.loads(record_path(out_dir, output).read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def fresh(out_dir: Path, output: str, k: str) -> bool:
+    return (out_dir / f"{output}.html").exists() and read(out_dir, output).get("key") == k
+
+
+def write(out_dir: Path, output: str, record: dict) -> None:
+    atomic_text(record_path(out_dir, output), json.dumps(record, sort_keys=True) + "\n")

@@ -1,0 +1,212 @@
+"""The report catalogue (``notebooks/reports.yaml``): which reports exist, what tables they need, and their
+parameters, checked here before any kernel starts.
+
+Parameter kinds beyond the plain types are registered by name (:func:`register_kind`) as ``"module:function"``
+strings, so the renderer never imports domain code; the ``area`` kind is the domain's
+:func:`sendstats.analysis.resolve_area`, imported only when an area parameter is given.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import config
+from .errors import ParameterError
+
+CATALOGUE = "reports.yaml"
+TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+KINDS: dict[str, str] = {"area": "sendstats.analysis:resolve_area"}
+
+
+def register_kind(name: str, resolver: str) -> None:
+    """A parameter kind: ``resolver`` ("module:function") takes the value and returns the value to use, or
+    raises ParameterError."""
+    KINDS[name] = resolver
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str
+    description: str
+    core: bool
+    needs: tuple
+    parameters: dict
+    output: str | None
+    path: Path
+
+    def digest(self) -> str:
+        """Hash of this entry (a changed title or parameter spec re-renders the report)."""
+        entry = {k: getattr(self, k) for k in ("name", "title", "description", "core", "needs", "parameters", "output")}
+        return hashlib.sha256(json.dumps(entry, sort_keys=True, default=list).encode()).hexdigest()
+
+
+def catalogue_path() -> Path:
+    return config.notebooks_dir() / CATALOGUE
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime_ns: int) -> dict[str, Report]:
+    import yaml
+
+    p = Path(path)
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"{p}: report catalogue not found") from None
+    except yaml.YAMLError as e:
+        raise ParameterError(f"{p}: not valid YAML ({e})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("reports"), dict):
+        raise ParameterError(f"{p}: expected a mapping 'reports:' of report name -> entry")
+    out = {}
+    for name, e in doc["reports"].items():
+        for key in ("title", "description", "needs", "parameters"):
+            if key not in e:
+                raise ParameterError(f"{p}: report {name} lacks {key!r}")
+        for pname, spec in e["parameters"].items():
+            if spec.get("type") not in TYPES:
+                raise ParameterError(f"{p}: report {name}, parameter {pname}: type must be one of {list(TYPES)}")
+        out[name] = Report(name, e["title"], e["description"], bool(e.get("core", False)), tuple(e["needs"]),
+                           e["parameters"], e.get("output"), p.parent / f"{name}.ipynb")
+    return out
+
+
+def reports() -> dict[str, Report]:
+    p = catalogue_path()
+    return _load(str(p), p.stat().st_mtime_ns if p.exists() else 0)
+
+
+def get(name: str) -> Report:
+    reps = reports()
+    if name not in reps:
+        raise ParameterError(f"unknown report {name!r}; available: {', '.join(reps) or 'none'}")
+    return reps[name]
+
+
+def core() -> list[str]:
+    return [n for n, r in reports().items() if r.core]
+
+
+def _coerce(report: str, name: str, raw, spec: dict):
+    """A command-line string (or a Python value) -> the declared type. '' and 'none' mean empty where
+    the parameter may be empty (default null or nullable)."""
+    typ = spec["type"]
+    nullable = spec.get("default") is None or spec.get("nullable", False)
+    where = f"report {report}: parameter {name}"
+    if isinstance(raw, str):
+        s = raw.strip()
+        if nullable and s.lower() in ("", "none", "null"):
+            return None
+        if typ == "bool":
+            if s.lower() not in ("true", "false", "yes", "no", "1", "0"):
+                raise ParameterError(f"{where} must be true or false, got {raw!r}")
+            return s.lower() in ("true", "yes", "1")
+        if typ == "int":
+            try:
+                return int(s)
+            except ValueError:
+                raise ParameterError(f"{where} must be a whole number, got {raw!r}") from None
+        if typ == "float":
+            try:
+                return float(s)
+            except ValueError:
+                raise ParameterError(f"{where} must be a number, got {raw!r}") from None
+        if typ == "list":
+            return [v.strip() for v in s.split(",") if v.strip()]
+        return s
+    if raw is None and nullable:
+        return None
+    if not isinstance(raw, TYPES[typ]) or (typ in ("int", "float") and isinstance(raw, bool)):
+        raise ParameterError(f"{where} must be {typ}, got {raw!r}")
+    return raw
+
+
+def _check(report: str, name: str, value, spec: dict):
+    where = f"report {report}: parameter {name}"
+    if value is None:
+        return None
+    values = value if isinstance(value, list) else [value]
+    if "choices" in spec:
+        bad = [v for v in values if v not in spec["choices"]]
+        if bad:
+            raise ParameterError(f"{where}={bad[0]!r} is not one of {spec['choices']}")
+    kind = spec.get("kind")
+    if kind == "date":
+        import datetime as dt
+
+        try:
+            if not ISO_DATE.match(str(value)):
+                raise ValueError
+            dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ParameterError(f"{where} must be an ISO date YYYY-MM-DD such as 2021-03-31, got {value!r}") from None
+    elif kind == "file":
+        p = Path(value).expanduser()
+        if not p.is_file():
+            raise ParameterError(f"{where}: file not found: {value}")
+        return str(p.resolve())
+    elif kind in KINDS:
+        module, func = KINDS[kind].split(":")
+        try:
+            return getattr(importlib.import_module(module), func)(value)
+        except ParameterError as e:
+            raise ParameterError(f"{where}: {e}") from None
+    elif kind is not None:
+        raise ParameterError(f"{where}: unknown kind {kind!r}; registered: date, file, {', '.join(KINDS)}")
+    return value
+
+
+def resolve(name: str, given: dict | None = None) -> dict:
+    """The report's parameters: catalogue defaults overridden by ``given``, each coerced and checked."""
+    rep = get(name)
+    given = dict(given or {})
+    unknown = sorted(set(given) - set(rep.parameters))
+    if unknown:
+        raise ParameterError(f"report {name}: unknown parameter(s) {unknown}; it takes {sorted(rep.parameters)}")
+    params = {}
+    for k, spec in rep.parameters.items():
+        value = _coerce(name, k, given[k], spec) if k in given else spec.get("default")
+        params[k] = _check(name, k, value, spec) if k in given or spec.get("kind") not in KINDS else value
+    return params
+
+
+def is_default(name: str, params: dict) -> bool:
+    return all(params[k] == spec.get("default") for k, spec in get(name).parameters.items())
+
+
+def output_name(name: str, params: dict) -> str:
+    """Where a render goes (without .html): the report's name for its defaults; the catalogue's ``output``
+    pattern, else ``<name>--<slug of the non-default parameters>`` (deterministic), otherwise."""
+    rep = get(name)
+    if rep.output:
+        return rep.output.format(**params)
+    if is_default(name, params):
+        return name
+    parts = []
+    for k, spec in rep.parameters.items():
+        if params[k] != spec.get("default"):
+            v = ",".join(map(str, params[k])) if isinstance(params[k], list) else str(params[k])
+            parts.append(f"{k}-{v}")
+    slug = re.sub(r"[^A-Za-z0-9_.,-]+", "-", "_".join(parts)).strip("-")
+    if len(slug) > 60:
+        slug = slug[:40] + "-" + hashlib.sha256(slug.encode()).hexdigest()[:8]
+    return f"{name}--{slug}"
+
+
+def notebook_parameters(path: Path) -> dict:
+    """name -> default of the notebook's tagged ``parameters`` cell (lines ``name: type = default``)."""
+    import ast
+
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        raise ParameterError(f"{path}: no cell tagged 'parameters'")
+    src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    return {n.target.id: ast.literal_eval(n.value) for n in ast.parse(src).body
+            if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name) and n.value is not None}

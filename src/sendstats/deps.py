@@ -1,0 +1,110 @@
+"""Which package modules a piece of code depends on, read from its imports with ``ast`` (no import runs).
+
+Cache keys use this so that a change to a module re-builds or re-renders only what imports it, directly
+or not: editing ``plots.py`` rebuilds no table; editing ``letters.py`` re-renders only what uses it.
+Keys hash module *source*, by module name, never paths or modification times, so a moved checkout keeps
+its cache.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+from functools import lru_cache
+
+from . import config
+
+PACKAGE = "sendstats"
+
+
+def _path(module: str):
+    base = config.PACKAGE_DIR.joinpath(*module.split(".")) if module else config.PACKAGE_DIR
+    for p in (base.with_suffix(".py"), base / "__init__.py"):
+        if p.is_file():
+            return p
+    return None
+
+
+def _resolve(module: str, node: ast.ImportFrom | ast.Import, is_pkg: bool) -> set[str]:
+    """Package-relative module names an import statement in ``module`` names."""
+    out = set()
+    if isinstance(node, ast.Import):
+        for a in node.names:
+            if a.name == PACKAGE or a.name.startswith(PACKAGE + "."):
+                out.add(a.name[len(PACKAGE) + 1:])
+        return out
+    if node.level:
+        parts = module.split(".") if module else []
+        if not is_pkg:
+            parts = parts[:-1]
+        parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+        base = ".".join([*parts, *([node.module] if node.module else [])])
+    elif node.module and (node.module == PACKAGE or node.module.startswith(PACKAGE + ".")):
+        base = node.module[len(PACKAGE) + 1:]
+    else:
+        return out
+    out.add(base)
+    for a in node.names:  # `from . import stats` names a module
+        sub = f"{base}.{a.name}" if base else a.name
+        if _path(sub) is not None:
+            out.add(sub)
+    return out
+
+
+@lru_cache(maxsize=None)
+def _direct(module: str) -> frozenset:
+    p = _path(module)
+    if p is None:
+        return frozenset()
+    tree = ast.parse(p.read_text(encoding="utf-8"))
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= _resolve(module, node, p.name == "__init__.py")
+    if module == "":  # the package's lazy attributes (see __init__._LAZY)
+        out |= {"outcomes"}
+    return frozenset(m for m in out if _path(m) is not None)
+
+
+def closure(modules) -> list[str]:
+    """The modules and everything they import inside the package, transitively, sorted."""
+    seen, todo = set(), list(modules)
+    while todo:
+        m = todo.pop()
+        if m in seen or _path(m) is None:
+            continue
+        seen.add(m)
+        todo += _direct(m)
+        parts = m.split(".")  # importing a.b runs a/__init__.py
+        todo += [".".join(parts[:i]) for i in range(len(parts))]
+    return sorted(seen)
+
+
+def function_deps(module: str, func: str) -> list[str]:
+    """Modules a top-level function needs: its module's top-level imports and the imports in its body."""
+    p = _path(module)
+    tree = ast.parse(p.read_text(encoding="utf-8"))
+    start = set()
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            start |= _resolve(module, node, p.name == "__init__.py")
+        if isinstance(node, ast.FunctionDef) and node.name == func:
+            for sub in ast.walk(node):
+                if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                    start |= _resolve(module, sub, False)
+    return closure(start | {module})
+
+
+def source_deps(code: str) -> list[str]:
+    """Modules a piece of source (e.g. a notebook's code cells) imports from the package, transitively."""
+    start = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            start |= _resolve("", node, True) if not node.__dict__.get("level") else set()
+    return closure(start)
+
+
+def modules_hash(modules) -> str:
+    h = hashlib.sha256()
+    for m in sorted(modules):
+        h.update(m.encode() + b"\0" + _path(m).read_bytes() + b"\0")
+    return h.hexdigest()
