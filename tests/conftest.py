@@ -13,12 +13,25 @@ MI = RAW / "ofsted" / "area_send_mi_jan_to_aug_2023.csv"
 OVERVIEW = RAW / "ofsted" / "area_send_2023_framework_overview.xlsx"
 
 
+@pytest.fixture(scope="session")
+def built():
+    """The repository's own tables, built once (the PDF text cache in data/interim comes with them)."""
+    from sendstats import build, registry
+
+    stale = build.stale(list(registry.TABLES))
+    if stale:
+        build.build(stale)
+    return ROOT / "data"
+
+
 @pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A private copy of data/raw (and an empty processed/) that SENDSTATS_DATA points to."""
+def data_copy(tmp_path, monkeypatch, built):
+    """A private copy of data/ (raw files, built tables, the text cache) that SENDSTATS_DATA points to."""
     d = tmp_path / "data"
     shutil.copytree(RAW, d / "raw")
-    (d / "processed").mkdir()
+    shutil.copytree(built / "processed", d / "processed")
+    if (built / "interim" / "text_cache").is_dir():
+        shutil.copytree(built / "interim" / "text_cache", d / "interim" / "text_cache")
     monkeypatch.setenv("SENDSTATS_DATA", str(d))
     return d
 

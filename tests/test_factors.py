@@ -152,7 +152,7 @@ def _rewrite_gz(path, mutate):
     (lambda d: d.assign(LAD18CD=d["LAD18CD"].where(d.index != 0, "E07999999")), "E07999999"),
 ])
 def test_bad_lookup_fails_cleanly(data_copy, mutate, expect):
-    from test_errors import _build_ok, _replace
+    from test_build import _build_ok, _replace
 
     before = _build_ok(data_copy)
     rel = "ons/lsoa11_ccg_lad_april_2018.csv.gz"
@@ -160,15 +160,6 @@ def test_bad_lookup_fails_cleanly(data_copy, mutate, expect):
     r = run_cli("data", "build", env={"SENDSTATS_DATA": str(data_copy)})
     assert r.returncode == 2 and "lsoa11_ccg_lad_april_2018.csv.gz" in r.stderr and expect in r.stderr, r.stderr
     assert {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()} == before
-
-
-def test_data_dictionary_matches_code():
-    from sendstats import dictionary
-
-    from conftest import ROOT
-    assert (ROOT / "docs" / "data_dictionary.md").read_text() == dictionary.markdown()
-    cols = set(sendstats.load_areas().columns)
-    assert cols == set(dictionary.INSPECTIONS_2016) | set(dictionary.FACTORS) | set(dictionary.FACTOR_EXTRA)
 
 
 # --- SEND Tribunal appeal rate, EHC plans per 1,000, and the 2023-framework areas -------------------------
@@ -263,7 +254,7 @@ def _rezip(path, member, mutate):
     (lambda b: b.replace(b"Kingston upon Thames,314,15", b"Kingston upon Thames,314,lots"), "'lots'"),
 ])
 def test_bad_appeals_table_fails_cleanly(data_copy, mutate, expect):
-    from test_errors import _build_ok, _replace
+    from test_build import _build_ok, _replace
 
     before = _build_ok(data_copy)
     rel = sendstats.ingest.dfe.EHCP_ZIP

@@ -1,15 +1,16 @@
 """Executing notebooks: one kernel per worker process, reused across that worker's reports.
 
-Process hygiene: workers ignore Ctrl-C (the parent handles it and terminates them); each worker asks the
-kernel (Linux ``PR_SET_PDEATHSIG``) to be killed when its parent goes, and checks its parent is still there;
-each kernel polls its worker (ipykernel's parent poller) and exits within a second of it. So no worker or
-kernel outlives the command by more than a few seconds, even after SIGKILL of the parent.
+Process hygiene: workers ignore Ctrl-C (the command handles it and terminates them); each worker watches
+the command's process and exits within half a second of it; each kernel polls its worker (ipykernel's
+parent poller) and exits within a second of that. So no worker or kernel outlives the command by more than
+a few seconds, even after SIGKILL of the command.
 """
 from __future__ import annotations
 
 import json
 import os
 import signal
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -18,23 +19,35 @@ from .provenance import RENDER_ENV
 _KERNEL = None
 
 
-def _die_with_parent() -> None:
+def _gone(pid: int) -> bool:
     try:
-        import ctypes
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:  # killed but not yet reaped
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
+def worker_init(main_pid: int) -> None:
+    """Runs first in each worker process. A worker is a child of multiprocessing's fork server, which stays
+    up while any worker does, so each worker watches the command's own process and exits soon after it goes
+    (its kernel follows within a second through ipykernel's parent poller)."""
+    import threading
+    import time
 
-def worker_init() -> None:
-    """Runs first in each worker process (a child of multiprocessing's fork server, which exits when the
-    command does)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
-    _die_with_parent()
-    if os.getppid() != parent:  # the parent went before the death signal was set
+
+    def watch():
+        while not _gone(main_pid):
+            time.sleep(0.5)
         os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="sendstats-parent-watch").start()
 
 
 def kernel(cwd: Path):
@@ -52,7 +65,8 @@ def kernel(cwd: Path):
                        ip=str(Path(tempfile.mkdtemp(prefix="sendstats-kernel-")) / "kernel"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        km.start_kernel(cwd=str(cwd), env=env)
+        # the kernel's own log lines (not the notebook's output, which comes over ZMQ) stay off the terminal
+        km.start_kernel(cwd=str(cwd), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def stop():
         import shutil
@@ -125,7 +139,7 @@ def run_all(jobs: list[dict], workers: int, on_result) -> None:
     import multiprocessing as mp
 
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("forkserver"),
-                                  initializer=worker_init)
+                                  initializer=worker_init, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(run, job): job for job in jobs}
         for f in cf.as_completed(futures):

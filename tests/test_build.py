@@ -1,4 +1,5 @@
-"""User-caused failures: one clear message naming the file/column/parameter, non-zero exit, outputs untouched."""
+"""Building the tables: bad raw files give one clear message naming the file, and a build swaps in all
+its tables at once or none (outputs untouched on any failure, a write error included)."""
 import csv
 import hashlib
 
@@ -25,8 +26,10 @@ def _replace(data, rel, payload: bytes):
 
 
 def _build_ok(data):
-    r = run_cli("data", "build", env={"SENDSTATS_DATA": str(data)})
-    assert r.returncode == 0, r.stderr
+    """The copy's built tables (data_copy brings a complete, current build)."""
+    from sendstats import build, registry
+
+    assert build.stale(list(registry.TABLES)) == []
     return {p.name: p.read_bytes() for p in (data / "processed").iterdir()}
 
 
@@ -38,16 +41,6 @@ def _ods_with(tmp_path, mutate):
         for name, df in sheets.items():
             df.to_excel(xw, sheet_name=name, header=False, index=False)
     return out.read_bytes()
-
-
-def test_verify_names_the_changed_file(data_copy):
-    assert run_cli("data", "verify", env={"SENDSTATS_DATA": str(data_copy)}).returncode == 0
-    p = data_copy / "raw" / REL
-    p.write_bytes(p.read_bytes()[:-10])
-    r = run_cli("data", "verify", env={"SENDSTATS_DATA": str(data_copy)})
-    assert r.returncode == 1 and REL in r.stderr and "differs" in r.stderr
-    b = run_cli("data", "build", env={"SENDSTATS_DATA": str(data_copy)})
-    assert b.returncode == 2 and REL in b.stderr
 
 
 @pytest.mark.parametrize("kind, expect", [
@@ -76,6 +69,38 @@ def test_bad_ods_fails_cleanly_and_keeps_outputs(data_copy, tmp_path, kind, expe
     assert "mutated" not in r.stderr and REL.split("/")[-1] in r.stderr and expect in r.stderr
     after = {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()}
     assert after == before  # nothing half-written
+
+
+def test_a_write_failure_leaves_every_table_and_the_record_untouched(data_copy, monkeypatch):
+    from sendstats import build
+
+    build.build()
+    before = {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()}
+    calls = []
+    real = pd.DataFrame.to_parquet
+
+    def failing(self, path, *a, **k):
+        calls.append(path)
+        if len(calls) == 3:  # two tables written to the staging folder, then the disk is full
+            raise OSError(28, "No space left on device")
+        return real(self, path, *a, **k)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", failing)
+    with pytest.raises(OSError, match="No space"):
+        build.build(["inspections_2016", "inspections_2023", "la_lookup"])
+    assert len(calls) == 3
+    assert {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()} == before
+    assert not [p for p in data_copy.iterdir() if p.name.startswith(".processed")], "staging folder left behind"
+
+
+def test_build_record_names_sources_and_keys(data_copy):
+    from sendstats import build, sources
+
+    build.build(["inspections_2016"])
+    rec = build.read_record()["inspections_2016"]
+    assert rec["rows"] == 151 and rec["key"] == build.table_key("inspections_2016")
+    assert rec["sources"] == {REL: sources.entry(REL)["sha256"]}
+    assert build.stale(["inspections_2016"]) == []
 
 
 def test_unknown_cli_things():

@@ -1,7 +1,12 @@
-"""Notebooks and rendered reports."""
+"""Rendering: the core suite, byte-identical re-renders, the cache, failures that keep previous output."""
 import hashlib
-import json
+import os
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -9,8 +14,6 @@ import pandas as pd
 import pytest
 
 from conftest import ODS, ROOT, run_cli
-from sendstats import report
-from sendstats.errors import ParameterError
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -21,17 +24,7 @@ def test_notebook_committed_clean(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code), "commit notebooks without outputs"
     assert any("parameters" in c.metadata.get("tags", []) for c in code)
-    assert nb.metadata.get("sendstats", {}).get("description")
     assert nb.metadata["kernelspec"]["name"] == "python3"
-
-
-def test_parameters_are_checked_before_running():
-    with pytest.raises(ParameterError, match="unknown parameter"):
-        report.resolve_parameters("01_inspection_outcomes", {"areaa": "x"})
-    with pytest.raises(ParameterError, match="framework"):
-        report.resolve_parameters("01_inspection_outcomes", {"framework": "2017"})
-    p = report.resolve_parameters("01_inspection_outcomes", {"include_predecessors": "false", "as_at": "2021-03-31"})
-    assert p["include_predecessors"] is False and p["as_at"] == "2021-03-31" and p["framework"] == "2016"
 
 
 CORE = ["01_inspection_outcomes", "02_factors_and_wsoa", "03_revisits", "04_framework_transition", "05_letter_themes"]
@@ -80,7 +73,8 @@ def test_report_02_numbers_match_an_independent_fisher_test(rendered):
     t = pd.crosstab(a["ccg_coterminous"], a["wsoa"]).to_numpy()
     p = fisher_exact(t).pvalue
     html = (rendered / "02_factors_and_wsoa.html").read_text()
-    assert f"{p:.3f}" in html and "Fisher exact" in html and "q_value_bh" in html
+    assert f"{p:.3f}" in html and "Fisher exact" in html and "q (Benjamini-Hochberg)" in html
+    assert "q_value_bh" not in html and ">n_used<" not in html  # headers are the registry's labels
     assert html.count("image/svg+xml") >= 2  # forest plot and CCG figure
 
 
@@ -122,13 +116,80 @@ def test_report_01_renders_with_provenance(rendered):
     assert 'href="01_inspection_outcomes.html"' in index
 
 
-def test_failed_render_leaves_previous_html(rendered, data_copy):
+def test_failures_leave_previous_html(rendered, data_copy, tmp_path):
     target = rendered / "01_inspection_outcomes.html"
     before = target.read_bytes()
+    # a changed raw file: stopped before any kernel starts, naming the file
     (data_copy / "raw" / "ofsted" / ODS.name).write_bytes(b"broken")
-    r = run_cli("report", "--output-dir", str(rendered), env={"SENDSTATS_DATA": str(data_copy)})
-    assert r.returncode == 1 and "failed in cell" in r.stderr, r.stderr  # every report fails on this data
-    assert r.stderr.count("sendstats: error:") >= 4
+    r = run_cli("report", "--force", "--output-dir", str(rendered), env={"SENDSTATS_DATA": str(data_copy)})
+    assert r.returncode == 2 and ODS.name in r.stderr and "differs from the manifest" in r.stderr, r.stderr
+    assert target.read_bytes() == before
+    # a notebook that fails while running: named with its cell, exit 1, the others still render
+    nbs = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", nbs)
+    nb = nbformat.read(nbs / "01_inspection_outcomes.ipynb", as_version=4)
+    nb.cells[3].source = "raise RuntimeError('boom')"
+    nbformat.write(nb, nbs / "01_inspection_outcomes.ipynb")
+    r = run_cli("report", "01_inspection_outcomes", "--force", "--output-dir", str(rendered),
+                env={"SENDSTATS_NOTEBOOKS": str(nbs)})
+    assert r.returncode == 1 and "failed in cell 4 (RuntimeError: boom)" in r.stderr, r.stderr
     assert target.read_bytes() == before
     r = run_cli("report", "01_inspection_outcomes", "-p", "as_at=soon", "--output-dir", str(rendered))
     assert r.returncode == 2 and "as_at" in r.stderr and target.read_bytes() == before
+    # an output folder that is a file
+    f = tmp_path / "a_file"
+    f.write_text("x")
+    r = run_cli("report", "01_inspection_outcomes", "--output-dir", str(f))
+    assert r.returncode == 2 and "is a file, not a folder" in r.stderr and f.read_text() == "x"
+
+
+def test_parameterised_render_keeps_the_core_file(rendered):
+    core = rendered / "02_factors_and_wsoa.html"
+    before = core.read_bytes()
+    r = run_cli("report", "02_factors_and_wsoa", "-p", "as_at=2019-12-31", "-p", "exclude_regions=London",
+                "--output-dir", str(rendered), env=EPOCH)
+    assert r.returncode == 0, r.stderr
+    assert core.read_bytes() == before
+    other = rendered / "02_factors_and_wsoa--as_at-2019-12-31_exclude_regions-London.html"
+    assert other.exists() and "2019-12-31" in other.read_text()
+    index = (rendered / "index.html").read_text()
+    assert 'href="02_factors_and_wsoa--as_at-2019-12-31_exclude_regions-London.html"' in index
+    assert "&quot;exclude_regions&quot;: [&quot;London&quot;]" in index
+
+
+def _copy_checkout(src_root, dest):
+    """A copy of the working tree elsewhere (what a move or a fresh clone with a warm cache looks like)."""
+    ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache", "reports")
+    shutil.copytree(src_root, dest, ignore=ignore)
+    return dest
+
+
+def _cli_in(checkout, *args):
+    env = {k: v for k, v in os.environ.items() if k not in ("SENDSTATS_DATA", "SENDSTATS_NOTEBOOKS", "SENDSTATS_REPORTS")}
+    env.update(PYTHONPATH=str(checkout / "src"), **EPOCH)
+    return subprocess.run([sys.executable, "-m", "sendstats.cli", *args], capture_output=True, text=True, cwd=checkout,
+                          env=env, timeout=600)
+
+
+def test_moved_checkout_keeps_its_cache_and_edits_rerender_only_what_depends_on_them(rendered, tmp_path):
+    co = _copy_checkout(ROOT, tmp_path / "moved")
+    shutil.copytree(rendered, co / "reports")
+    r = _cli_in(co, "report")
+    assert r.returncode == 0 and "rendered 0, unchanged 5" in r.stdout, r.stdout + r.stderr
+    # the codebook feeds the letter tables, which only report 05 needs
+    book = co / "src" / "sendstats" / "codebook.yaml"
+    book.write_text(book.read_text() + "# an edit\n")
+    r = _cli_in(co, "report")
+    assert r.returncode == 0 and "rendered 1, unchanged 4" in r.stdout, r.stdout + r.stderr
+    # plots.py is used by every report and by no table builder
+    stale = "from sendstats import build, registry; print(build.stale(list(registry.TABLES)))"
+    plots = co / "src" / "sendstats" / "plots.py"
+    plots.write_text(plots.read_text() + "# an edit\n")
+    env = {**os.environ, "PYTHONPATH": str(co / "src")}
+    env.pop("SENDSTATS_DATA", None)
+    out = subprocess.run([sys.executable, "-c", stale], capture_output=True, text=True, cwd=co, env=env)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    assert "/moved/src/sendstats" in subprocess.run([sys.executable, "-c", "import sendstats; print(sendstats.__file__)"],
+                                                     capture_output=True, text=True, cwd=co, env=env).stdout
+    r = _cli_in(co, "report")
+    assert r.returncode == 0 and "rendered 5, unchanged 0" in r.stdout, r.stdout + r.stderr

@@ -1,0 +1,50 @@
+"""The report catalogue: it agrees with each notebook's parameters cell, and parameters are checked before
+any kernel starts."""
+import pytest
+
+from conftest import ROOT
+from sendstats import catalogue
+from sendstats.errors import ParameterError
+
+
+def test_every_notebook_is_catalogued_and_agrees_with_its_parameters_cell():
+    reps = catalogue.reports()
+    assert sorted(reps) == sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+    for name, rep in reps.items():
+        cell = catalogue.notebook_parameters(rep.path)
+        assert list(cell) == list(rep.parameters), name
+        for k, spec in rep.parameters.items():
+            assert cell[k] == spec["default"], (name, k)
+        assert set(rep.needs) <= set(__import__("sendstats.registry").registry.TABLES), name
+
+
+def test_parameters_are_coerced_and_checked():
+    p = catalogue.resolve("01_inspection_outcomes", {"include_predecessors": "false", "as_at": "2021-03-31"})
+    assert p == {"framework": "2016", "as_at": "2021-03-31", "basis": "published", "include_predecessors": False}
+    with pytest.raises(ParameterError, match="unknown parameter"):
+        catalogue.resolve("01_inspection_outcomes", {"areaa": "x"})
+    with pytest.raises(ParameterError, match=r"framework='2017' is not one of"):
+        catalogue.resolve("01_inspection_outcomes", {"framework": "2017"})
+    for bad in ("01/02/2019", "now", "2019-02-30", "2019-2-1"):
+        with pytest.raises(ParameterError, match="ISO date"):
+            catalogue.resolve("01_inspection_outcomes", {"as_at": bad})
+    with pytest.raises(ParameterError, match="true or false"):
+        catalogue.resolve("01_inspection_outcomes", {"include_predecessors": "maybe"})
+    with pytest.raises(ParameterError, match="file not found"):
+        catalogue.resolve("05_letter_themes", {"codebook": "/no/such/codebook.yaml"})
+    with pytest.raises(ParameterError, match="unknown report"):
+        catalogue.get("no_such_report")
+
+
+def test_output_names_keep_core_files_for_defaults_only():
+    d = catalogue.resolve("02_factors_and_wsoa", {})
+    assert catalogue.output_name("02_factors_and_wsoa", d) == "02_factors_and_wsoa"
+    p = catalogue.resolve("02_factors_and_wsoa", {"as_at": "2019-12-31", "exclude_regions": "London"})
+    assert catalogue.output_name("02_factors_and_wsoa", p) == "02_factors_and_wsoa--as_at-2019-12-31_exclude_regions-London"
+    assert catalogue.output_name("area_profile", {"area": "E09000021"}) == "areas/E09000021"
+
+
+def test_area_kind_resolves_names_to_codes():
+    assert catalogue.resolve("area_profile", {"area": "kingston upon thames"})["area"] == "E09000021"
+    with pytest.raises(ParameterError, match=r"close matches: Kingston upon Thames \(E09000021\)"):
+        catalogue.resolve("area_profile", {"area": "Kingston upon Tames"})

@@ -1,0 +1,94 @@
+"""Process hygiene: Ctrl-C stops a render with one line and exit 130; no worker or kernel outlives the
+command by more than a few seconds, even after SIGKILL of the parent."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+def _children():
+    """pid -> parent pid for every process."""
+    out = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+                out[int(d.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+def _descendants(pid):
+    tree, found, todo = _children(), set(), [pid]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in tree.items() if pp == p]
+        found.update(kids)
+        todo += kids
+    return found
+
+
+def _alive(pids):
+    alive = set()
+    for p in pids:
+        try:
+            state = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state != "Z":
+                alive.add(p)
+        except OSError:
+            pass
+    return alive
+
+
+def _start_render(tmp_path):
+    return subprocess.Popen([sys.executable, "-m", "sendstats.cli", "report", "--force", "--workers", "2",
+                             "--output-dir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+def _wait_for_kernels(proc, n=2, timeout=60):
+    """Wait until the render has started its workers' kernels; returns every descendant seen."""
+    seen, t0 = set(), time.time()
+    while time.time() - t0 < timeout:
+        seen |= _descendants(proc.pid)
+        kernels = [p for p in _alive(seen) if b"ipykernel" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        if len(kernels) >= n:
+            time.sleep(0.5)
+            return seen | _descendants(proc.pid)
+        time.sleep(0.2)
+    pytest.fail("kernels did not start")
+
+
+def _gone_within(pids, seconds):
+    t0 = time.time()
+    while time.time() - t0 < seconds:
+        if not _alive(pids):
+            return time.time() - t0
+        time.sleep(0.2)
+    return None
+
+
+def test_sigkill_of_the_parent_leaves_no_worker_or_kernel(tmp_path):
+    proc = _start_render(tmp_path)
+    seen = _wait_for_kernels(proc)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    took = _gone_within(seen, 10)
+    assert took is not None, f"still running 10 s after SIGKILL: {sorted(_alive(seen))}"
+
+
+def test_ctrl_c_stops_with_one_line_and_exit_130(tmp_path):
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("*.html")}
+    proc = _start_render(tmp_path)
+    seen = _wait_for_kernels(proc)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole foreground group
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "sendstats: interrupted" and "Traceback" not in err, err
+    assert _gone_within(seen, 10) is not None, f"left running: {sorted(_alive(seen))}"
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.html")} == before
