@@ -179,16 +179,24 @@ def _swap_in(built: dict, record: dict) -> None:
         raise
 
 
+_LOADED: dict = {}  # (data folder, table) -> (key, frame): a table read once per process and key
+
+
 def load_table(name: str):
-    """A processed table, rebuilt first if missing or stale."""
+    """A processed table, rebuilt first if missing or stale (a copy: callers may change it)."""
     import pandas as pd
 
     if name not in registry.TABLES:
         raise DataError(processed_dir(), f"unknown table {name!r}; known: {sorted(registry.TABLES)}")
     path = processed_dir() / f"{name}.parquet"
-    if not path.exists() or read_record().get(name, {}).get("key") != table_key(name):
+    key = table_key(name)
+    if not path.exists() or read_record().get(name, {}).get("key") != key:
         build([name])
-    return pd.read_parquet(path)
+    hit = _LOADED.get((str(path), name))
+    if hit is None or hit[0] != key:
+        hit = (key, pd.read_parquet(path))
+        _LOADED[(str(path), name)] = hit
+    return hit[1].copy()
 
 
 def stale(names) -> list[str]:

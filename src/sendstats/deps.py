@@ -50,11 +50,17 @@ def _resolve(module: str, node: ast.ImportFrom | ast.Import, is_pkg: bool) -> se
     return out
 
 
-@lru_cache(maxsize=None)
 def _direct(module: str) -> frozenset:
     p = _path(module)
     if p is None:
         return frozenset()
+    st = p.stat()
+    return _direct_cached(module, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=None)
+def _direct_cached(module: str, mtime_ns: int, size: int) -> frozenset:
+    p = _path(module)
     tree = ast.parse(p.read_text(encoding="utf-8"))
     out = set()
     for node in ast.walk(tree):
@@ -81,6 +87,11 @@ def closure(modules) -> list[str]:
 
 def function_deps(module: str, func: str) -> list[str]:
     """Modules a top-level function needs: its module's top-level imports and the imports in its body."""
+    return _function_deps(module, func, *_stamp(module))
+
+
+@lru_cache(maxsize=None)
+def _function_deps(module: str, func: str, mtime_ns: int, size: int) -> list[str]:
     p = _path(module)
     tree = ast.parse(p.read_text(encoding="utf-8"))
     start = set()
@@ -104,7 +115,19 @@ def source_deps(code: str) -> list[str]:
 
 
 def modules_hash(modules) -> str:
+    stamp = tuple((m, *_stamp(m)) for m in sorted(modules))
+    return _modules_hash(stamp)
+
+
+def _stamp(module: str) -> tuple:
+    st = _path(module).stat()
+    return st.st_mtime_ns, st.st_size
+
+
+@lru_cache(maxsize=256)
+def _modules_hash(stamp: tuple) -> str:
+    """Hash of the modules' source (by name); memoised on their (mtime, size), which never enter a key."""
     h = hashlib.sha256()
-    for m in sorted(modules):
+    for m, *_ in stamp:
         h.update(m.encode() + b"\0" + _path(m).read_bytes() + b"\0")
     return h.hexdigest()
