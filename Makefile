@@ -1,16 +1,26 @@
-# sendstats: `make reports` and `make test` do all the set-up (a .venv with pip) on a fresh machine.
+# sendstats: `make reports` and `make test` do all the set-up (a .venv with pip, installed from the lock
+# file) on a fresh machine.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 
-.PHONY: reports test data verify benchmark clean
+.PHONY: reports test lint lock data verify benchmark clean
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Regenerate the lock (exact versions with hashes, Python 3.11 on Linux) from pyproject.toml.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra lint --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 -o $(LOCK)
 
 data: $(STAMP)
 	$(BIN)/sendstats data build
@@ -24,9 +34,15 @@ reports: data
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/python -m sendstats.hygiene notebooks
+
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_letters.py
 
 clean:
-	rm -rf data/processed/*.parquet data/processed/BUILD.json reports/*.html reports/.cache
+	rm -rf data/processed data/interim reports/*.html reports/areas reports/.cache

@@ -4,12 +4,7 @@ The public loaders are imported on first use (PEP 562), so ``import sendstats`` 
 no-change path stay free of pandas."""
 from __future__ import annotations
 
-from importlib import metadata as _metadata
-
-try:
-    __version__ = _metadata.version("sendstats")
-except _metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+from functools import lru_cache as _lru_cache
 
 _LAZY = {"load_areas": "outcomes", "load_inspections": "outcomes", "outcome_summary": "outcomes",
          "inspections_as_at": "outcomes", "revisit_summary": "outcomes", "weakness_distribution": "outcomes",
@@ -19,7 +14,20 @@ __all__ = ["load_areas", "load_inspections", "outcome_summary", "inspections_as_
            "weakness_distribution", "__version__"]
 
 
+@_lru_cache(maxsize=1)
+def _version() -> str:
+    """The installed package's version (pyproject.toml is its one source)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("sendstats")
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name):
+    if name == "__version__":
+        return _version()
     if name not in _LAZY:
         raise AttributeError(f"module 'sendstats' has no attribute {name!r}")
     import importlib

@@ -57,7 +57,7 @@ def _load(path: str, mtime_ns: int) -> dict[str, Report]:
 
     p = Path(path)
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+        doc = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise ParameterError(f"{p}: report catalogue not found") from None
     except yaml.YAMLError as e:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 from functools import lru_cache
 
 from . import config
+from .errors import ParameterError
 
 PACKAGE = "sendstats"
 
 
+@lru_cache(maxsize=None)
 def _path(module: str):
     base = config.PACKAGE_DIR.joinpath(*module.split(".")) if module else config.PACKAGE_DIR
     for p in (base.with_suffix(".py"), base / "__init__.py"):
@@ -50,12 +53,38 @@ def _resolve(module: str, node: ast.ImportFrom | ast.Import, is_pkg: bool) -> se
     return out
 
 
+_DISK: dict = {}  # module -> [mtime_ns, size, [direct deps]], kept in data/interim/deps.json between runs
+
+
+def _disk_cache() -> dict:
+    if not _DISK:
+        try:
+            _DISK.update(json.loads((config.interim_dir() / "deps.json").read_text()))
+        except (OSError, ValueError, ParameterError):
+            _DISK["__loaded__"] = True
+    return _DISK
+
+
 def _direct(module: str) -> frozenset:
+    """The package modules ``module`` imports (memoised on the file's mtime and size, which never enter a
+    key: the import graph is read from the source when either changes)."""
     p = _path(module)
     if p is None:
         return frozenset()
     st = p.stat()
-    return _direct_cached(module, st.st_mtime_ns, st.st_size)
+    disk = _disk_cache()
+    hit = disk.get(module)
+    if hit and hit[:2] == [st.st_mtime_ns, st.st_size]:
+        return frozenset(hit[2])
+    out = _direct_cached(module, st.st_mtime_ns, st.st_size)
+    disk[module] = [st.st_mtime_ns, st.st_size, sorted(out)]
+    try:
+        from .fileio import atomic_text
+
+        atomic_text(config.interim_dir() / "deps.json", json.dumps({k: v for k, v in disk.items() if k != "__loaded__"}))
+    except (OSError, ParameterError):
+        pass
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -85,9 +114,29 @@ def closure(modules) -> list[str]:
     return sorted(seen)
 
 
+def _memo(kind: str, key: str, stamp: list, compute):
+    """A value computed from source, kept in the disk cache under its file's (mtime, size)."""
+    disk = _disk_cache()
+    name = f"{kind}:{key}"
+    hit = disk.get(name)
+    if hit and hit[:2] == stamp:
+        return hit[2]
+    value = compute()
+    disk[name] = [*stamp, value]
+    try:
+        from .fileio import atomic_text
+
+        atomic_text(config.interim_dir() / "deps.json", json.dumps({k: v for k, v in disk.items() if k != "__loaded__"}))
+    except (OSError, ParameterError):
+        pass
+    return value
+
+
 def function_deps(module: str, func: str) -> list[str]:
     """Modules a top-level function needs: its module's top-level imports and the imports in its body."""
-    return _function_deps(module, func, *_stamp(module))
+    stamp = list(_stamp(module))
+    start = _memo("function", f"{module}:{func}", stamp, lambda: _function_deps(module, func, *stamp))
+    return closure(start)
 
 
 @lru_cache(maxsize=None)
@@ -102,16 +151,21 @@ def _function_deps(module: str, func: str, mtime_ns: int, size: int) -> list[str
             for sub in ast.walk(node):
                 if isinstance(sub, (ast.Import, ast.ImportFrom)):
                     start |= _resolve(module, sub, False)
-    return closure(start | {module})
+    return sorted(start | {module})
 
 
 def source_deps(code: str) -> list[str]:
     """Modules a piece of source (e.g. a notebook's code cells) imports from the package, transitively."""
+    digest = hashlib.sha256(code.encode()).hexdigest()
+    return closure(_memo("source", digest, [0, 0], lambda: _source_imports(code)))
+
+
+def _source_imports(code: str) -> list[str]:
     start = set()
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             start |= _resolve("", node, True) if not node.__dict__.get("level") else set()
-    return closure(start)
+    return sorted(start)
 
 
 def modules_hash(modules) -> str:

@@ -5,10 +5,17 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
-from . import __version__, config
+from . import config
 from .fileio import atomic_text
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
 
 
 def normalise(nb):
@@ -44,12 +51,16 @@ def page_title(nb, fallback: str) -> str:
     return fallback
 
 
-def to_html(nb, title: str) -> str:
+@lru_cache(maxsize=1)
+def _exporter():
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="sendstats", extra_template_basedirs=[str(config.TEMPLATES_DIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return HTMLExporter(template_name="sendstats", extra_template_basedirs=[str(config.TEMPLATES_DIR)],
+                        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
+def to_html(nb, title: str) -> str:
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
 
@@ -63,6 +74,16 @@ def _records(out_dir: Path) -> list[dict]:
         if rec.get("output") and (out_dir / f"{rec['output']}.html").exists():
             out.append(rec)
     return out
+
+
+def index_current(out_dir: Path) -> bool:
+    """The index exists and no render record is newer than it (so rewriting it would change nothing)."""
+    index = out_dir / "index.html"
+    if not index.exists():
+        return False
+    t = index.stat().st_mtime_ns
+    cache = out_dir / ".cache"
+    return not cache.is_dir() or all(p.stat().st_mtime_ns <= t for p in cache.rglob("*.json"))
 
 
 def write_index(out_dir: Path, catalogue: dict) -> Path:
@@ -89,7 +110,7 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
             "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}</style></head><body>"
             "<h1>sendstats reports</h1><p>Joint local area SEND inspections in England (Ofsted / CQC). "
             "Every figure is computed from the published files listed in each report's provenance footer.</p>"
-            f"<h2>Core reports</h2><ul>{''.join(items)}</ul>{other_html}{area_html}<p>sendstats {e(__version__)}</p></body></html>\n")
+            f"<h2>Core reports</h2><ul>{''.join(items)}</ul>{other_html}{area_html}<p>sendstats {e(_version())}</p></body></html>\n")
     target = out_dir / "index.html"
     atomic_text(target, page)
     return target

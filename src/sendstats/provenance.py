@@ -9,9 +9,15 @@ import json
 import os
 import subprocess
 
-from . import __version__, config, sources
+from . import config, sources
 
 RENDER_ENV = "SENDSTATS_RENDER"  # JSON handed to the kernel: parameters, needs, render time, commit
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
 
 
 def context() -> dict:
@@ -78,7 +84,7 @@ def footer(needs=None):
     ptxt = e(json.dumps(params, sort_keys=True)) if params is not None else "interactive session (not rendered by sendstats report)"
     return HTML(
         '<footer class="sendstats-provenance"><h2>Provenance</h2><ul>'
-        f"<li>sendstats version: {e(__version__)}</li>"
+        f"<li>sendstats version: {e(_version())}</li>"
         f"<li>git commit: <code>{e(ctx.get('commit') or git_commit())}</code></li>"
         f"<li>parameters: <code>{ptxt}</code></li>"
         f"<li>tables: {e(', '.join(needs))}</li>"

@@ -65,6 +65,8 @@ def plan(jobs, out_dir: Path, *, force: bool = False) -> tuple[list[dict], list[
             continue
         todo.append({"name": rep.name, "path": str(rep.path), "params": params, "title": rep.title, "output": output,
                      "key": key, "needs": list(rep.needs)})
+    # longest first (the last render's time, else the notebook's size), so two workers finish together
+    todo.sort(key=lambda j: (-cache.read(out_dir, j["output"]).get("seconds", Path(j["path"]).stat().st_size / 1000)))
     return todo, skipped
 
 
@@ -95,7 +97,8 @@ def render(jobs, out_dir=None, *, force: bool = False, workers: int | None = Non
             try:
                 atomic_text(target, res["html"])
                 cache.write(out_dir, job["output"], {"key": job["key"], "output": job["output"], "report": job["name"],
-                                                      "title": res["title"], "parameters": job["params"]})
+                                                     "title": res["title"], "parameters": job["params"],
+                                                     "seconds": round(res["seconds"], 1)})
             except OSError as e:
                 errors.append(f"cannot write {target}: {e.strerror or e}; previous HTML (if any) left in place")
                 return
@@ -107,7 +110,9 @@ def render(jobs, out_dir=None, *, force: bool = False, workers: int | None = Non
         finally:
             bar.close()
     try:
-        index = export.write_index(out_dir, catalogue.reports())
+        index = out_dir / "index.html"
+        if written or not export.index_current(out_dir):
+            index = export.write_index(out_dir, catalogue.reports())
     except OSError as e:
         raise ParameterError(f"cannot write {out_dir / 'index.html'}: {e.strerror or e}") from None
     return {"written": written, "skipped": skipped, "errors": errors, "index": index}
