@@ -38,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
-	$(BIN)/python -m sendstats.hygiene notebooks
+	$(BIN)/nbstripout --verify --keep-id notebooks/*.ipynb
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

@@ -9,6 +9,7 @@ Targets (2 cores):
 5. edit the codebook, re-render: only the letters report (and the letter tables) are redone;
 6. a moved checkout with a warm cache: `sendstats report` re-renders nothing.
 """
+
 import os
 import shutil
 import subprocess
@@ -53,23 +54,37 @@ def moved_checkout(tmp: Path, reports: Path) -> Path:
 def main() -> None:
     os.chdir(ROOT)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SENDSTATS_")}
-    build = min(timed([sys.executable, "-c", "from sendstats import build; build.build()"], env=env)[0] for _ in range(ROUNDS))
-    load = min(timed([sys.executable, "-c", "import sendstats; sendstats.load_areas()"], env=env)[0] for _ in range(ROUNDS))
-    print(f"1. data build from raw, all tables (fresh process, best of {ROUNDS}): {build:.2f} s; "
-          f"warm load_areas(): {load:.2f} s; ratio {build / load:.1f}x")
+    build = min(
+        timed([sys.executable, "-c", "from sendstats import build; build.build()"], env=env)[0] for _ in range(ROUNDS)
+    )
+    load = min(
+        timed([sys.executable, "-c", "import sendstats; sendstats.load_areas()"], env=env)[0] for _ in range(ROUNDS)
+    )
+    print(
+        f"1. data build from raw, all tables (fresh process, best of {ROUNDS}): {build:.2f} s; "
+        f"warm load_areas(): {load:.2f} s; ratio {build / load:.1f}x"
+    )
 
-    with tempfile.TemporaryDirectory() as naive_dir, tempfile.TemporaryDirectory() as ours, \
-            tempfile.TemporaryDirectory() as profiles, tempfile.TemporaryDirectory() as tmp:
+    with (
+        tempfile.TemporaryDirectory() as naive_dir,
+        tempfile.TemporaryDirectory() as ours,
+        tempfile.TemporaryDirectory() as profiles,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         naive, _ = timed([sys.executable, "-c", NAIVE, naive_dir], env=env)
         cold, _ = timed([*SENDSTATS, "report", "--force", "--output-dir", ours], env=env)
-        print(f"2. core suite: naive sequential papermill+nbconvert loop {naive:.1f} s; sendstats report cold "
-              f"{cold:.1f} s; speed-up {naive / cold:.2f}x (target >= 3x)")
+        print(
+            f"2. core suite: naive sequential papermill+nbconvert loop {naive:.1f} s; sendstats report cold "
+            f"{cold:.1f} s; speed-up {naive / cold:.2f}x (target >= 3x)"
+        )
         warm = min(timed([*SENDSTATS, "report", "--output-dir", ours], env=env)[0] for _ in range(ROUNDS))
         print(f"3. no-change rebuild (best of {ROUNDS}): {warm:.3f} s (target <= 0.25 s)")
         allp, out = timed([*SENDSTATS, "report", "--areas", "all", "--output-dir", profiles], env=env)
         n = len(list((Path(profiles) / "areas").glob("*.html")))
-        print(f"4. all {n} area profiles + core suite from empty: {allp:.1f} s (target <= 45 s); "
-              f"{allp / n:.2f} s per profile ({out.split(';')[0]})")
+        print(
+            f"4. all {n} area profiles + core suite from empty: {allp:.1f} s (target <= 45 s); "
+            f"{allp / n:.2f} s per profile ({out.split(';')[0]})"
+        )
 
         co = moved_checkout(Path(tmp), Path(ours))
         menv = {**env, "PYTHONPATH": str(co / "src")}

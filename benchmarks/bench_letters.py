@@ -4,6 +4,7 @@
    of the reports' recommendation paragraphs are separated by a blank line, which item splitting needs);
 2. parse + extract + code every bundled document cold (empty text cache) and warm (target: warm under 5 s).
 """
+
 import os
 import shutil
 import subprocess
@@ -40,8 +41,10 @@ def main() -> None:
     t = time.perf_counter()
     b = [extract_text(str(f)) for f in PDFS]
     tb = time.perf_counter() - t
-    print(f"{len(PDFS)} PDFs: pypdf {ta:.1f} s, {sum(map(blank_separated, a))} paragraph breaks kept; "
-          f"pdfminer.six {tb:.1f} s, {sum(map(blank_separated, b))} kept; pypdf is {tb / ta:.1f}x faster")
+    print(
+        f"{len(PDFS)} PDFs: pypdf {ta:.1f} s, {sum(map(blank_separated, a))} paragraph breaks kept; "
+        f"pdfminer.six {tb:.1f} s, {sum(map(blank_separated, b))} kept; pypdf is {tb / ta:.1f}x faster"
+    )
 
     with tempfile.TemporaryDirectory() as d:
         data = Path(d) / "data"

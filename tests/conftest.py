@@ -37,5 +37,10 @@ def data_copy(tmp_path, monkeypatch, built):
 
 
 def run_cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "sendstats.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "sendstats.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )

@@ -1,11 +1,11 @@
 """Building the tables: bad raw files give one clear message naming the file, and a build swaps in all
 its tables at once or none (outputs untouched on any failure, a write error included)."""
+
 import csv
 import hashlib
 
 import pandas as pd
 import pytest
-
 from conftest import ODS, run_cli
 
 REL = "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
@@ -43,13 +43,16 @@ def _ods_with(tmp_path, mutate):
     return out.read_bytes()
 
 
-@pytest.mark.parametrize("kind, expect", [
-    ("garbage", "cannot read"),
-    ("truncated", "cannot read"),
-    ("missing_sheet", "sheet 'Area_SEND_up_to_31_Aug_2022' not found"),
-    ("renamed_column", "missing column(s) ['Ofsted region']"),
-    ("bad_value", "expected one of ['Yes', 'No'], got 'Maybe'"),
-])
+@pytest.mark.parametrize(
+    "kind, expect",
+    [
+        ("garbage", "cannot read"),
+        ("truncated", "cannot read"),
+        ("missing_sheet", "sheet 'Area_SEND_up_to_31_Aug_2022' not found"),
+        ("renamed_column", "missing column(s) ['Ofsted region']"),
+        ("bad_value", "expected one of ['Yes', 'No'], got 'Maybe'"),
+    ],
+)
 def test_bad_ods_fails_cleanly_and_keeps_outputs(data_copy, tmp_path, kind, expect):
     before = _build_ok(data_copy)
     if kind == "garbage":

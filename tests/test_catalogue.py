@@ -1,8 +1,9 @@
 """The report catalogue: it agrees with each notebook's parameters cell, and parameters are checked before
 any kernel starts."""
-import pytest
 
+import pytest
 from conftest import ROOT
+
 from sendstats import catalogue
 from sendstats.errors import ParameterError
 
@@ -40,7 +41,10 @@ def test_output_names_keep_core_files_for_defaults_only():
     d = catalogue.resolve("02_factors_and_wsoa", {})
     assert catalogue.output_name("02_factors_and_wsoa", d) == "02_factors_and_wsoa"
     p = catalogue.resolve("02_factors_and_wsoa", {"as_at": "2019-12-31", "exclude_regions": "London"})
-    assert catalogue.output_name("02_factors_and_wsoa", p) == "02_factors_and_wsoa--as_at-2019-12-31_exclude_regions-London"
+    assert (
+        catalogue.output_name("02_factors_and_wsoa", p)
+        == "02_factors_and_wsoa--as_at-2019-12-31_exclude_regions-London"
+    )
     assert catalogue.output_name("area_profile", {"area": "E09000021"}) == "areas/E09000021"
 
 

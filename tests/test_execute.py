@@ -1,5 +1,6 @@
 """Process hygiene: Ctrl-C stops a render with one line and exit 130; no worker or kernel outlives the
 command by more than a few seconds, even after SIGKILL of the parent."""
+
 import os
 import signal
 import subprocess
@@ -46,9 +47,13 @@ def _alive(pids):
 
 
 def _start_render(tmp_path):
-    return subprocess.Popen([sys.executable, "-m", "sendstats.cli", "report", "--force", "--workers", "2",
-                             "--output-dir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "sendstats.cli", "report", "--force", "--workers", "2", "--output-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _wait_for_kernels(proc, n=2, timeout=60):

@@ -1,16 +1,17 @@
 """Area factors as at the inspection date, spot-checked by hand from the raw lookups (plain pandas/csv here,
 not sendstats), plus the no-drop/no-duplicate guarantees and the error paths."""
+
 import csv
 import gzip
 import io
 
 import pandas as pd
 import pytest
+from conftest import RAW, run_cli
 
 import sendstats
 import sendstats.factors
 import sendstats.ingest.dfe
-from conftest import RAW, run_cli
 from sendstats import geography
 
 ONS = RAW / "ons"
@@ -31,8 +32,12 @@ def hand_ccgs(year, lads):
     mine = df[df[f"LAD{yy}CD"].isin(lads)]
     counts = mine[f"CCG{yy}CD"].value_counts()
     main_all = df[df[f"CCG{yy}CD"] == counts.index[0]]
-    return {"n_ccgs": counts.size, "main_ccg_share": counts.iat[0] / len(mine), "n_lsoas": len(mine),
-            "ccg_shared": bool((~main_all[f"LAD{yy}CD"].isin(lads)).any())}
+    return {
+        "n_ccgs": counts.size,
+        "main_ccg_share": counts.iat[0] / len(mine),
+        "n_lsoas": len(mine),
+        "ccg_shared": bool((~main_all[f"LAD{yy}CD"].isin(lads)).any()),
+    }
 
 
 def kent_districts():
@@ -61,8 +66,11 @@ def test_kingston_upon_thames_sept_2018(areas):
     assert bool(k["ccg_coterminous"]) and not bool(k["ccg_shared"])
     assert k["dmo_dco_reason"] == "not_collected_yet"  # the DMO/DCO collection starts in 2019
     # EHC plans issued within 20 weeks in 2017 (calendar year before the inspection), from the raw CSV
-    rows = [r for r in csv.DictReader(open(RAW / "dfe/sen2_mi_2014_to_2022.csv", encoding="utf-8-sig"))
-            if r["new_la_code"] == "E09000021" and r["time_period"] in ("2015", "2017")]
+    rows = [
+        r
+        for r in csv.DictReader(open(RAW / "dfe/sen2_mi_2014_to_2022.csv", encoding="utf-8-sig"))
+        if r["new_la_code"] == "E09000021" and r["time_period"] in ("2015", "2017")
+    ]
     by = {r["time_period"]: float(r["no_exc_20week_rate"]) for r in rows}
     assert k["ehcp_20wk_pct"] == pytest.approx(by["2017"])
     assert k["ehcp_20wk_change_2y"] == pytest.approx(by["2017"] - by["2015"])
@@ -86,8 +94,11 @@ def test_county_with_many_districts_kent(areas):
     h = hand_ccgs(2018, kent_districts())
     assert k["n_ccgs"] == h["n_ccgs"] == 7 and k["main_ccg_share"] == pytest.approx(h["main_ccg_share"])
     assert k["n_lsoas"] == h["n_lsoas"]
-    dmo = [r for r in csv.DictReader(open(RAW / "dfe/sen2_dmo_dco_2019_to_2025.csv", encoding="utf-8-sig"))
-           if r["new_la_code"] == "E10000016" and r["time_period"] == "2019"]
+    dmo = [
+        r
+        for r in csv.DictReader(open(RAW / "dfe/sen2_dmo_dco_2019_to_2025.csv", encoding="utf-8-sig"))
+        if r["new_la_code"] == "E10000016" and r["time_period"] == "2019"
+    ]
     assert k["dmo_in_post"] == dmo[0]["des_med_off"] and k["dco_in_post"] == dmo[0]["des_clin_off"]
 
 
@@ -146,11 +157,14 @@ def _rewrite_gz(path, mutate):
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("mutate, expect", [
-    (lambda d: d.drop(columns=["CCG18CD"]), "missing column(s) ['CCG18CD']"),
-    (lambda d: pd.concat([d, d.iloc[[5]]]), "appears more than once"),
-    (lambda d: d.assign(LAD18CD=d["LAD18CD"].where(d.index != 0, "E07999999")), "E07999999"),
-])
+@pytest.mark.parametrize(
+    "mutate, expect",
+    [
+        (lambda d: d.drop(columns=["CCG18CD"]), "missing column(s) ['CCG18CD']"),
+        (lambda d: pd.concat([d, d.iloc[[5]]]), "appears more than once"),
+        (lambda d: d.assign(LAD18CD=d["LAD18CD"].where(d.index != 0, "E07999999")), "E07999999"),
+    ],
+)
 def test_bad_lookup_fails_cleanly(data_copy, mutate, expect):
     from test_build import _build_ok, _replace
 
@@ -166,21 +180,25 @@ def test_bad_lookup_fails_cleanly(data_copy, mutate, expect):
 # Expected values are read by eye from the zip's "SEND Tribunals and appeal rate 2014-2024.csv" rows
 # (appeals registered, total appealable decisions) and caseload.csv / the D2I lookup.
 
+
 def test_appeal_rate_year_before_inspection(areas):
     k = areas.loc["Kingston upon Thames"]  # inspected Sep 2018 -> 2017: 14 appeals / 1,073 decisions
     assert k["appeals_year"] == 2017 and k["appeals_registered"] == 14
     assert k["appeal_rate"] == pytest.approx(100 * 14 / 1073)
 
 
-@pytest.mark.parametrize("area, year, registered, decisions", [
-    ("Nottingham", 2020, 19, 1343),            # table codes Nottingham 891 (Nottinghamshire's code)
-    ("Nottinghamshire", 2015, 35, 1850),       # table codes it 928 (Northamptonshire's)
-    ("Central Bedfordshire", 2018, 19, 1859),  # table swaps Central Bedfordshire / Cambridgeshire codes
-    ("Cambridgeshire", 2016, 65, 3955),
-    ("Northamptonshire", 2016, 73, 3960),      # predecessor; the table codes it 892 (Nottingham's)
-    ("Dorset", 2016, 18, 1990),                # predecessor county: the table's Dorset row before 2019
-    ("Bournemouth, Christchurch and Poole", 2020, 21, 2747),
-])
+@pytest.mark.parametrize(
+    "area, year, registered, decisions",
+    [
+        ("Nottingham", 2020, 19, 1343),  # table codes Nottingham 891 (Nottinghamshire's code)
+        ("Nottinghamshire", 2015, 35, 1850),  # table codes it 928 (Northamptonshire's)
+        ("Central Bedfordshire", 2018, 19, 1859),  # table swaps Central Bedfordshire / Cambridgeshire codes
+        ("Cambridgeshire", 2016, 65, 3955),
+        ("Northamptonshire", 2016, 73, 3960),  # predecessor; the table codes it 892 (Nottingham's)
+        ("Dorset", 2016, 18, 1990),  # predecessor county: the table's Dorset row before 2019
+        ("Bournemouth, Christchurch and Poole", 2020, 21, 2747),
+    ],
+)
 def test_appeals_placed_by_name_not_by_the_tables_wrong_codes(areas, area, year, registered, decisions):
     r = areas.loc[area]
     assert (r["appeals_year"], r["appeals_registered"]) == (year, registered)
@@ -189,6 +207,7 @@ def test_appeals_placed_by_name_not_by_the_tables_wrong_codes(areas, area, year,
 
 def test_appeals_symbols_and_crosswalk():
     from sendstats.ingest import ofsted
+
     lookup = ofsted.read_la_lookup(RAW / ofsted.LA_LOOKUP)
     a = sendstats.ingest.dfe.read_appeals(RAW / sendstats.ingest.dfe.EHCP_ZIP, lookup).set_index(["la_code", "year"])
     assert a.loc[("E09000001", 2016), "appeals_registered"] == 0  # City of London " - " means zero
@@ -224,8 +243,10 @@ def test_areas_2023_one_row_per_inspection_and_factor_reasons():
     row = b.set_index("area").loc["Cumberland"]
     assert row["imd_mean_rank"] == pytest.approx(ranks.mean())
     # North Yorkshire (E06000065 from April 2023) keeps the county's LSOAs
-    assert sendstats.load_areas("2023").set_index("area").loc["North Yorkshire", "imd_quintile"] == \
-        sendstats.load_areas("2016").set_index("area").loc["North Yorkshire", "imd_quintile"]
+    assert (
+        sendstats.load_areas("2023").set_index("area").loc["North Yorkshire", "imd_quintile"]
+        == sendstats.load_areas("2016").set_index("area").loc["North Yorkshire", "imd_quintile"]
+    )
 
 
 def test_timeliness_2025_release_agrees_with_sen2_2014_2022():
@@ -241,6 +262,7 @@ def test_timeliness_2025_release_agrees_with_sen2_2014_2022():
 
 def _rezip(path, member, mutate):
     import zipfile
+
     buf = io.BytesIO()
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -249,10 +271,13 @@ def _rezip(path, member, mutate):
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("mutate, expect", [
-    (lambda b: b.replace(b"Kingston upon Thames,314", b"Atlantis,999"), "'Atlantis' (code 999) matches no name"),
-    (lambda b: b.replace(b"Kingston upon Thames,314,15", b"Kingston upon Thames,314,lots"), "'lots'"),
-])
+@pytest.mark.parametrize(
+    "mutate, expect",
+    [
+        (lambda b: b.replace(b"Kingston upon Thames,314", b"Atlantis,999"), "'Atlantis' (code 999) matches no name"),
+        (lambda b: b.replace(b"Kingston upon Thames,314,15", b"Kingston upon Thames,314,lots"), "'lots'"),
+    ],
+)
 def test_bad_appeals_table_fails_cleanly(data_copy, mutate, expect):
     from test_build import _build_ok, _replace
 

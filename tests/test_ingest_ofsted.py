@@ -1,13 +1,14 @@
 """The ingest of Ofsted's files, checked against counts taken straight from the raw files (read here with
 plain pandas / zipfile, not through sendstats) and against the publisher's own statements."""
+
 import re
 import zipfile
 
 import pandas as pd
 import pytest
+from conftest import MI, ODS, OVERVIEW
 
 import sendstats
-from conftest import MI, ODS, OVERVIEW
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +57,13 @@ def test_weakness_and_revisit_counts_match_raw(i16, raw16):
 
 def test_hyperlink_targets_read_from_cells(i16):
     xml = zipfile.ZipFile(ODS).read("content.xml").decode()
-    urls = re.findall(r'HYPERLINK\(&quot;(https://[^&]+)&quot;', xml)
+    urls = re.findall(r"HYPERLINK\(&quot;(https://[^&]+)&quot;", xml)
     main = i16[~i16["predecessor"]]
     assert main["ofsted_url"].tolist() == urls  # same rows, same order as the sheet
-    assert main.set_index("area").loc["Barking and Dagenham", "ofsted_url"] == "https://reports.ofsted.gov.uk/provider/44/80486"
+    assert (
+        main.set_index("area").loc["Barking and Dagenham", "ofsted_url"]
+        == "https://reports.ofsted.gov.uk/provider/44/80486"
+    )
 
 
 def test_predecessors_from_notes_sheet(i16):
@@ -93,9 +97,17 @@ def test_2023_matches_ofsted_mi(i23):
     assert len(mi) == 16
     from_mi = i23[i23["priority_action_plan_source"] == "ofsted_mi"].sort_values("published")
     assert len(from_mi) == 16
-    want = mi.iloc[:, 6].map({"Typically positive experiences and outcomes": "positive",
-                              "Inconsistent experiences and outcomes": "inconsistent",
-                              "Widespread and/or systemic failings": "systemic_failings"}).value_counts()
+    want = (
+        mi.iloc[:, 6]
+        .map(
+            {
+                "Typically positive experiences and outcomes": "positive",
+                "Inconsistent experiences and outcomes": "inconsistent",
+                "Widespread and/or systemic failings": "systemic_failings",
+            }
+        )
+        .value_counts()
+    )
     got = from_mi["outcome"].astype(str).value_counts()
     assert got.to_dict() == want.to_dict()
     assert int(from_mi["priority_action_plan"].sum()) == int((mi.iloc[:, 7] == "Yes").sum())

@@ -1,14 +1,16 @@
 """Letters and reports: extraction checked against the documents' own text and the published outcome data;
 the hand-coded dataset against Ofsted's official counts; error paths; fetching against a local HTTP server."""
+
 import datetime as dt
 import http.server
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import RAW, run_cli
+
 from sendstats import letters, load_inspections
 from sendstats.errors import DataError
 
@@ -54,7 +56,10 @@ def test_all_55_reports_match_the_published_outcome(reports):
     assert (m["outcome"] == m["outcome_official"].astype(str)).all()
     assert m["inspection_start"].notna().all() and (m["inspection_end"] >= m["inspection_start"]).all()
     differ = m[pd.to_datetime(m["inspection_start"]) != m["inspection_start_official"]]
-    print("\nstart dates differing from the outcome data:", differ[["area", "inspection_start", "inspection_start_official"]].values.tolist())
+    print(
+        "\nstart dates differing from the outcome data:",
+        differ[["area", "inspection_start", "inspection_start_official"]].values.tolist(),
+    )
     # the official table has no dates for Derbyshire and North Yorkshire; Ofsted's MI gives a later day than the
     # report for Greenwich and Oxfordshire (documented in README)
     assert sorted(differ["area"]) == ["Derbyshire", "Greenwich", "North Yorkshire", "Oxfordshire"]
@@ -71,11 +76,14 @@ def test_priority_actions_match_ofsted_mi_counts(reports):
     assert len(m) >= 5 and (m["n_priority_actions"] == m["n_priority_actions_mi"]).all()
 
 
-@pytest.mark.parametrize("content, expect", [
-    (b"hello, not a pdf", "not a PDF"),
-    (b"", "not a PDF"),
-    (b"%PDF-1.4\n%%EOF\n", "PDF"),
-])
+@pytest.mark.parametrize(
+    "content, expect",
+    [
+        (b"hello, not a pdf", "not a PDF"),
+        (b"", "not a PDF"),
+        (b"%PDF-1.4\n%%EOF\n", "PDF"),
+    ],
+)
 def test_bad_documents_name_the_file(tmp_path, content, expect):
     p = tmp_path / "bad.pdf"
     p.write_bytes(content)
@@ -86,6 +94,7 @@ def test_bad_documents_name_the_file(tmp_path, content, expect):
 
 def test_encrypted_pdf(tmp_path):
     from pypdf import PdfReader, PdfWriter
+
     w = PdfWriter()
     for page in PdfReader(PDFS[0]).pages[:1]:
         w.add_page(page)
@@ -116,7 +125,10 @@ def test_hand_coded_dataset_counts():
     assert areas["status"].value_counts().to_dict() == {"complete": 51, "not_found": 17, "partial": 14}
     # official n_weaknesses from the ODS: every complete list has exactly that many
     assert areas.loc[areas["status"] == "complete", "count_matches_official"].all()
-    assert (areas.loc[areas["status"] != "complete", "n_found"] < areas.loc[areas["status"] != "complete", "n_weaknesses_official"]).all()
+    assert (
+        areas.loc[areas["status"] != "complete", "n_found"]
+        < areas.loc[areas["status"] != "complete", "n_weaknesses_official"]
+    ).all()
 
 
 def test_agreement_and_kappa_by_hand():
@@ -164,7 +176,8 @@ def server(tmp_path):
     (site / "files" / "fake.pdf").write_bytes(b"<html>not a pdf</html>")
     (site / "provider" / "44" / "80545").write_text(
         '<html><a href="/files/report.pdf">Area SEND report</a> <a href="/files/fake.pdf">x</a>'
-        ' <a href="https://example.org/evil.pdf">elsewhere</a></html>')
+        ' <a href="https://example.org/evil.pdf">elsewhere</a></html>'
+    )
     handler = lambda *a, **k: _Handler(*a, directory=str(site), **k)
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     t = threading.Thread(target=srv.serve_forever, daemon=True)
@@ -177,7 +190,8 @@ def server(tmp_path):
 def test_fetch_against_local_server(server, tmp_path):
     cache = tmp_path / "cache"
     page = f"{server}/provider/44/80545"
-    res = letters.fetch([page, "https://example.org/x"], cache, allowed_hosts={"127.0.0.1"}, delay=0)
+    allowed = {server.split("//")[1]}  # 127.0.0.1:<port>
+    res = letters.fetch([page, "https://example.org/x"], cache, allowed_hosts=allowed, delay=0)
     by_url = res.set_index("url")
     assert by_url.loc[f"{server}/files/report.pdf", "status"] == "downloaded"
     assert by_url.loc[f"{server}/files/fake.pdf", "status"] == "failed"
@@ -188,9 +202,124 @@ def test_fetch_against_local_server(server, tmp_path):
     assert pdf.read_bytes() == PDFS[0].read_bytes() and pdf.parent == cache / "pdf"
     assert all(c.isalnum() or c in "._-" for c in pdf.name)
     n = len(_Handler.hits)
-    again = letters.fetch([page], cache, allowed_hosts={"127.0.0.1"}, delay=0)
+    again = letters.fetch([page], cache, allowed_hosts=allowed, delay=0)
     assert (again.set_index("url").loc[f"{server}/files/report.pdf", "status"]) == "cached"
     assert len(_Handler.hits) == n + 1  # only fake.pdf (never cached) was requested again
-    small = letters.fetch([f"{server}/files/report.pdf"], tmp_path / "c2", allowed_hosts={"127.0.0.1"}, delay=0,
-                          max_bytes=1000)
+    small = letters.fetch(
+        [f"{server}/files/report.pdf"], tmp_path / "c2", allowed_hosts=allowed, delay=0, max_bytes=1000
+    )
     assert "limit" in small["error"].iat[0]
+
+
+# --- a fetcher that cannot be misled: servers on 127.0.0.1 only -------------------------------------------
+class _Tricky(http.server.BaseHTTPRequestHandler):
+    """/redirect-port -> another port; /redirect-localhost -> localhost; /loop -> itself; /trickle sends a
+    byte every 0.2 s; /big sends 3,000 bytes without a Content-Length."""
+
+    hits = []
+    other = ""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        _Tricky.hits.append((self.server.server_address[1], self.path))
+        port = self.server.server_address[1]
+        if self.path.startswith("/redirect-"):
+            target = {
+                "/redirect-port": f"http://127.0.0.1:{_Tricky.other}/pdf",
+                "/redirect-localhost": f"http://localhost:{port}/pdf",
+                "/redirect-ok": "/pdf",
+            }[self.path]
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.end_headers()
+            return
+        if self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.end_headers()
+        if self.path == "/trickle":
+            for _ in range(60):
+                try:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.2)
+        elif self.path == "/big":
+            self.wfile.write(b"%PDF" + b"x" * 2996)
+        else:
+            self.wfile.write(b"%PDF-1.4 tiny")
+
+
+@pytest.fixture
+def tricky():
+    servers = []
+    for _ in range(2):
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Tricky)
+        srv.daemon_threads = True
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        servers.append(srv)
+    _Tricky.other = str(servers[1].server_address[1])
+    _Tricky.hits = []
+    yield servers[0].server_address[1], servers[1].server_address[1]
+    for srv in servers:
+        srv.shutdown()
+
+
+def test_redirects_are_checked_before_any_request(tricky):
+    port, other = tricky
+    allowed = {f"127.0.0.1:{port}"}
+    assert (
+        letters._get(f"http://127.0.0.1:{port}/redirect-ok", allowed_hosts=allowed, timeout=5, max_bytes=100)
+        == b"%PDF-1.4 tiny"
+    )
+    with pytest.raises(letters.LetterError, match=f"host not allowed: 127.0.0.1:{other}"):
+        letters._get(f"http://127.0.0.1:{port}/redirect-port", allowed_hosts=allowed, timeout=5, max_bytes=100)
+    with pytest.raises(letters.LetterError, match=f"host not allowed: localhost:{port}"):
+        letters._get(f"http://127.0.0.1:{port}/redirect-localhost", allowed_hosts=allowed, timeout=5, max_bytes=100)
+    assert all(p == port for p, _ in _Tricky.hits), "a request reached a port outside the allow-list"
+    assert [path for _, path in _Tricky.hits].count("/pdf") == 1  # only the allowed redirect was followed
+    with pytest.raises(letters.LetterError, match="more than 5 redirects"):
+        letters._get(f"http://127.0.0.1:{port}/loop", allowed_hosts=allowed, timeout=5, max_bytes=100)
+    with pytest.raises(letters.LetterError, match="host not allowed"):
+        letters._get(f"http://127.0.0.1:{other}/pdf", allowed_hosts={"127.0.0.1"}, timeout=5, max_bytes=100)
+
+
+def test_a_trickling_server_meets_the_whole_download_deadline(tricky):
+    port, _ = tricky
+    t = time.monotonic()
+    with pytest.raises(letters.LetterError, match="longer than the 1-second limit"):
+        letters._get(
+            f"http://127.0.0.1:{port}/trickle", allowed_hosts={f"127.0.0.1:{port}"}, timeout=1, max_bytes=10_000
+        )
+    assert time.monotonic() - t < 2.5  # a per-read timeout would wait for all 60 bytes (12 s)
+
+
+def test_a_server_sending_too_much_is_cut_off(tricky):
+    port, _ = tricky
+    with pytest.raises(letters.LetterError, match="larger than the 1,000-byte limit"):
+        letters._get(f"http://127.0.0.1:{port}/big", allowed_hosts={f"127.0.0.1:{port}"}, timeout=5, max_bytes=1000)
+
+
+def test_parse_refuses_a_huge_file_and_takes_a_folder(tmp_path):
+    big = tmp_path / "huge.pdf"
+    with big.open("wb") as fh:
+        fh.truncate(letters.MAX_DOCUMENT_BYTES + 1)
+    t = time.monotonic()
+    r = run_cli("letters", "parse", str(big))
+    assert r.returncode == 1 and "over the" in r.stderr and "huge.pdf" in r.stderr and time.monotonic() - t < 20
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "k.txt").write_bytes(KINGSTON.read_bytes())
+    (folder / "ignored.csv").write_text("a,b\n")
+    r = run_cli("letters", "parse", str(folder))
+    assert r.returncode == 0 and "1 parsed, 0 failed" in r.stdout, r.stdout + r.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = run_cli("letters", "parse", str(empty))
+    assert r.returncode == 2 and "no .pdf or .txt files" in r.stderr

@@ -1,11 +1,12 @@
 """Headline figures against the publisher's statements and hand counts from the raw file."""
+
 import math
 
 import pandas as pd
 import pytest
+from conftest import ODS
 
 import sendstats
-from conftest import ODS
 from sendstats.errors import ParameterError
 from sendstats.stats import proportion
 
@@ -53,7 +54,9 @@ def test_2023_as_at_reproduces_mi():
 def test_weaknesses_and_revisits():
     w = sendstats.weakness_distribution()
     assert w["count"].sum() == 82 and w["n"].iat[0] == 82
-    assert (w["n_weaknesses"] * w["count"]).sum() == sendstats.load_inspections().query("not predecessor")["n_weaknesses"].sum()
+    assert (w["n_weaknesses"] * w["count"]).sum() == sendstats.load_inspections().query("not predecessor")[
+        "n_weaknesses"
+    ].sum()
     r = sendstats.revisit_summary().set_index("revisit_outcome")
     assert r.loc[["Yes", "Some", "No"], "count"].tolist() == [20, 24, 2] and r.loc["Yes", "n"] == 46
     assert r.loc["not revisited yet", "count"] == 82 - 46
@@ -72,11 +75,16 @@ def test_wilson_interval_by_hand():
         proportion(5, 3)
 
 
-@pytest.mark.parametrize("kwargs, word", [
-    ({"framework": "2019"}, "framework"), ({"basis": "started"}, "basis"),
-    ({"as_at": "not a date"}, "as_at"), ({"by": "colour"}, "colour"),
-    ({"include_predecessors": "yes"}, "include_predecessors"),
-])
+@pytest.mark.parametrize(
+    "kwargs, word",
+    [
+        ({"framework": "2019"}, "framework"),
+        ({"basis": "started"}, "basis"),
+        ({"as_at": "not a date"}, "as_at"),
+        ({"by": "colour"}, "colour"),
+        ({"include_predecessors": "yes"}, "include_predecessors"),
+    ],
+)
 def test_bad_parameters(kwargs, word):
     with pytest.raises(ParameterError, match=word):
         sendstats.outcome_summary(**kwargs)

@@ -1,9 +1,9 @@
 """The project's own files agree with each other: dependencies, the lock, the version, the README's commands."""
+
 import re
 import tomllib
 
 import yaml
-
 from conftest import ROOT
 
 
@@ -18,7 +18,9 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = [p for d in env["dependencies"] if isinstance(d, dict) for p in d.get("pip", [])]
     have = _names(conda + pip) - {"python", "pip"}
-    assert have == wanted, f"only in environment.yml: {sorted(have - wanted)}; only in pyproject: {sorted(wanted - have)}"
+    assert have == wanted, (
+        f"only in environment.yml: {sorted(have - wanted)}; only in pyproject: {sorted(wanted - have)}"
+    )
 
 
 def test_lock_pins_every_dependency_with_hashes():

@@ -1,18 +1,15 @@
 """Rendering: the core suite, byte-identical re-renders, the cache, failures that keep previous output."""
+
 import hashlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
-
 from conftest import ODS, ROOT, run_cli
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -67,7 +64,9 @@ def test_two_renders_are_byte_identical(rendered, tmp_path):
 
 def test_report_02_numbers_match_an_independent_fisher_test(rendered):
     from scipy.stats import fisher_exact
+
     import sendstats
+
     a = sendstats.load_areas()
     a = a[~a["predecessor"]]  # as at the file's date (31 Aug 2022) the two former councils had ceased: 149 areas
     t = pd.crosstab(a["ccg_coterminous"], a["wsoa"]).to_numpy()
@@ -108,7 +107,9 @@ def test_report_01_renders_with_provenance(rendered):
     sha = hashlib.sha256(ODS.read_bytes()).hexdigest()
     assert sha in html and "Open Government Licence" in html and "git commit" in html
     assert "Traceback" not in html and "Error" not in re.sub(r"<style.*?</style>", "", html, flags=re.S)
-    assert "jp-RenderedText" not in html or "application/vnd.jupyter.stderr" not in re.sub(r"<style.*?</style>", "", html, flags=re.S)
+    assert "jp-RenderedText" not in html or "application/vnd.jupyter.stderr" not in re.sub(
+        r"<style.*?</style>", "", html, flags=re.S
+    )
     assert not re.search(r'<script[^>]+src="https?://', html), "reports must read offline"
     assert html.count("image/svg+xml") >= 4  # figures: region, year, weaknesses, 2023
     assert "Of 149 inspected areas, 82 (55%" in html
@@ -131,12 +132,25 @@ def test_failures_leave_previous_html(rendered, data_copy, tmp_path):
     nb = nbformat.read(nbs / "01_inspection_outcomes.ipynb", as_version=4)
     nb.cells[4].source = "raise RuntimeError('boom')"
     nbformat.write(nb, nbs / "01_inspection_outcomes.ipynb")
-    r = run_cli("report", "01_inspection_outcomes", "--force", "--output-dir", str(rendered),
-                env={"SENDSTATS_NOTEBOOKS": str(nbs), "SENDSTATS_DATA": str(ROOT / "data")})
+    r = run_cli(
+        "report",
+        "01_inspection_outcomes",
+        "--force",
+        "--output-dir",
+        str(rendered),
+        env={"SENDSTATS_NOTEBOOKS": str(nbs), "SENDSTATS_DATA": str(ROOT / "data")},
+    )
     assert r.returncode == 1 and "failed in cell" in r.stderr and "(RuntimeError: boom)" in r.stderr, r.stderr
     assert target.read_bytes() == before
-    r = run_cli("report", "01_inspection_outcomes", "-p", "as_at=soon", "--output-dir", str(rendered),
-                env={"SENDSTATS_DATA": str(ROOT / "data")})
+    r = run_cli(
+        "report",
+        "01_inspection_outcomes",
+        "-p",
+        "as_at=soon",
+        "--output-dir",
+        str(rendered),
+        env={"SENDSTATS_DATA": str(ROOT / "data")},
+    )
     assert r.returncode == 2 and "as_at" in r.stderr and target.read_bytes() == before
     # an output folder that is a file
     f = tmp_path / "a_file"
@@ -148,8 +162,17 @@ def test_failures_leave_previous_html(rendered, data_copy, tmp_path):
 def test_parameterised_render_keeps_the_core_file(rendered):
     core = rendered / "02_factors_and_wsoa.html"
     before = core.read_bytes()
-    r = run_cli("report", "02_factors_and_wsoa", "-p", "as_at=2019-12-31", "-p", "exclude_regions=London",
-                "--output-dir", str(rendered), env=EPOCH)
+    r = run_cli(
+        "report",
+        "02_factors_and_wsoa",
+        "-p",
+        "as_at=2019-12-31",
+        "-p",
+        "exclude_regions=London",
+        "--output-dir",
+        str(rendered),
+        env=EPOCH,
+    )
     assert r.returncode == 0, r.stderr
     assert core.read_bytes() == before
     other = rendered / "02_factors_and_wsoa--as_at-2019-12-31_exclude_regions-London.html"
@@ -167,10 +190,18 @@ def _copy_checkout(src_root, dest):
 
 
 def _cli_in(checkout, *args):
-    env = {k: v for k, v in os.environ.items() if k not in ("SENDSTATS_DATA", "SENDSTATS_NOTEBOOKS", "SENDSTATS_REPORTS")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SENDSTATS_DATA", "SENDSTATS_NOTEBOOKS", "SENDSTATS_REPORTS")
+    }
     env.update(PYTHONPATH=str(checkout / "src"), **EPOCH)
-    return subprocess.run([sys.executable, "-m", "sendstats.cli", *args], capture_output=True, text=True, cwd=checkout,
-                          env=env, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "sendstats.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=checkout,
+        env=env,
+        timeout=600,
+    )
 
 
 def test_moved_checkout_keeps_its_cache_and_edits_rerender_only_what_depends_on_them(rendered, tmp_path):
@@ -191,7 +222,15 @@ def test_moved_checkout_keeps_its_cache_and_edits_rerender_only_what_depends_on_
     env.pop("SENDSTATS_DATA", None)
     out = subprocess.run([sys.executable, "-c", stale], capture_output=True, text=True, cwd=co, env=env)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
-    assert "/moved/src/sendstats" in subprocess.run([sys.executable, "-c", "import sendstats; print(sendstats.__file__)"],
-                                                     capture_output=True, text=True, cwd=co, env=env).stdout
+    assert (
+        "/moved/src/sendstats"
+        in subprocess.run(
+            [sys.executable, "-c", "import sendstats; print(sendstats.__file__)"],
+            capture_output=True,
+            text=True,
+            cwd=co,
+            env=env,
+        ).stdout
+    )
     r = _cli_in(co, "report")
     assert r.returncode == 0 and "rendered 5, unchanged 0" in r.stdout, r.stdout + r.stderr

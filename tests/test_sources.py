@@ -1,9 +1,9 @@
 """Raw files: every one is checked against the manifest's sha256 before a build uses it, and `data verify`
 finds changed, missing and unlisted files."""
+
 import csv
 
 import pytest
-
 from conftest import run_cli
 
 
@@ -39,12 +39,15 @@ def test_verify_reports_changed_missing_and_unlisted_files(data_copy):
     assert "ons/gone.csv: listed in the manifest but missing" in r.stderr
 
 
-@pytest.mark.parametrize("rel, command", [
-    ("letters/kingston-upon-thames_2018-10-23.txt", ["report", "05_letter_themes"]),
-    ("curated/wsoa_weaknesses.csv", ["report", "05_letter_themes"]),
-    ("dfe/sen2_dmo_dco_2019_to_2025.csv", ["data", "build"]),
-    ("lookups/la_lookup_d2i.csv", ["report", "area_profile", "-p", "area=E09000021"]),
-])
+@pytest.mark.parametrize(
+    "rel, command",
+    [
+        ("letters/kingston-upon-thames_2018-10-23.txt", ["report", "05_letter_themes"]),
+        ("curated/wsoa_weaknesses.csv", ["report", "05_letter_themes"]),
+        ("dfe/sen2_dmo_dco_2019_to_2025.csv", ["data", "build"]),
+        ("lookups/la_lookup_d2i.csv", ["report", "area_profile", "-p", "area=E09000021"]),
+    ],
+)
 def test_one_byte_edit_without_manifest_update_fails_naming_the_file(data_copy, tmp_path, rel, command):
     assert run_cli("data", "build", env=_env(data_copy)).returncode == 0
     before = {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()}

@@ -2,16 +2,34 @@
 
 The public loaders are imported on first use (PEP 562), so ``import sendstats`` and the command line's
 no-change path stay free of pandas."""
+
 from __future__ import annotations
 
 from functools import lru_cache as _lru_cache
 
-_LAZY = {"load_areas": "outcomes", "load_inspections": "outcomes", "outcome_summary": "outcomes",
-         "inspections_as_at": "outcomes", "revisit_summary": "outcomes", "weakness_distribution": "outcomes",
-         "stats": None, "analysis": None, "letters": None, "plots": None, "registry": None}
+_LAZY = {
+    "load_areas": "outcomes",
+    "load_inspections": "outcomes",
+    "outcome_summary": "outcomes",
+    "inspections_as_at": "outcomes",
+    "revisit_summary": "outcomes",
+    "weakness_distribution": "outcomes",
+    "stats": None,
+    "analysis": None,
+    "letters": None,
+    "plots": None,
+    "registry": None,
+}
 
-__all__ = ["load_areas", "load_inspections", "outcome_summary", "inspections_as_at", "revisit_summary",
-           "weakness_distribution", "__version__"]
+__all__ = [
+    "load_areas",
+    "load_inspections",
+    "outcome_summary",
+    "inspections_as_at",
+    "revisit_summary",
+    "weakness_distribution",
+    "__version__",
+]
 
 
 @_lru_cache(maxsize=1)

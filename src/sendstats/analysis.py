@@ -1,5 +1,6 @@
 """The analysis frames the report notebooks use: which areas, which factors, joined how. Statistics are in
 :mod:`sendstats.stats`; this module only selects and joins, so each notebook stays prose plus calls."""
+
 from __future__ import annotations
 
 import difflib
@@ -57,9 +58,23 @@ def transition() -> pd.DataFrame:
     new = new[new["outcome"].notna()].copy()
     new["key"] = geography.harmonise(new["la_code"])
     new = new.sort_values("published").drop_duplicates("key", keep="last")
-    m = new.merge(old[["key", "area", "wsoa", "n_weaknesses", "revisit_outcome", "revisit_status", "via_predecessor",
-                       "inspection_start"]].rename(columns={"area": "area_2016", "inspection_start": "inspection_start_2016"}),
-                  on="key", how="inner", validate="one_to_many")
+    m = new.merge(
+        old[
+            [
+                "key",
+                "area",
+                "wsoa",
+                "n_weaknesses",
+                "revisit_outcome",
+                "revisit_status",
+                "via_predecessor",
+                "inspection_start",
+            ]
+        ].rename(columns={"area": "area_2016", "inspection_start": "inspection_start_2016"}),
+        on="key",
+        how="inner",
+        validate="one_to_many",
+    )
     # an area covered by two predecessors is not possible here; one 2016 row per 2023 inspection
     if m["key"].duplicated().any():
         raise ParameterError(f"transition: area {m['key'][m['key'].duplicated()].iloc[0]} joined twice")
@@ -83,7 +98,9 @@ def _area_index(key16: str, key23: str) -> pd.DataFrame:
     b = load_inspections("2023")[["la_code", "area", "region"]]
     both = pd.concat([a, b], ignore_index=True)
     both["code"] = geography.harmonise(both["la_code"])
-    return both.drop_duplicates("code", keep="last")[["code", "area", "region"]].sort_values("area").reset_index(drop=True)
+    return (
+        both.drop_duplicates("code", keep="last")[["code", "area", "region"]].sort_values("area").reset_index(drop=True)
+    )
 
 
 def resolve_area(area: str) -> str:
@@ -114,23 +131,48 @@ def area_inspections(code: str) -> pd.DataFrame:
     """The area's inspections under both frameworks, one row each, in date order."""
     a = load_inspections("2016")
     a = a[geography.harmonise(a["la_code"]) == code]
-    rows = [{"framework": "2016", "area": r["area"], "inspection_start": r["inspection_start"], "published": r["published"],
-             "outcome": "WSoA required" if r["wsoa"] else "no WSoA",
-             "weaknesses": r["n_weaknesses"], "revisit": r["revisit_outcome"] if pd.notna(r["revisit_outcome"]) else r["revisit_status"]}
-            for _, r in a.iterrows()]
+    rows = [
+        {
+            "framework": "2016",
+            "area": r["area"],
+            "inspection_start": r["inspection_start"],
+            "published": r["published"],
+            "outcome": "WSoA required" if r["wsoa"] else "no WSoA",
+            "weaknesses": r["n_weaknesses"],
+            "revisit": r["revisit_outcome"] if pd.notna(r["revisit_outcome"]) else r["revisit_status"],
+        }
+        for _, r in a.iterrows()
+    ]
     b = load_inspections("2023")
     b = b[geography.harmonise(b["la_code"]) == code]
-    rows += [{"framework": "2023", "area": r["area"], "inspection_start": r["inspection_start"], "published": r["published"],
-              "outcome": r["outcome"] if pd.notna(r["outcome"]) else f"not in sources ({r['missing_reason']})",
-              "weaknesses": r["n_priority_actions"], "revisit": ""} for _, r in b.iterrows()]
+    rows += [
+        {
+            "framework": "2023",
+            "area": r["area"],
+            "inspection_start": r["inspection_start"],
+            "published": r["published"],
+            "outcome": r["outcome"] if pd.notna(r["outcome"]) else f"not in sources ({r['missing_reason']})",
+            "weaknesses": r["n_priority_actions"],
+            "revisit": "",
+        }
+        for _, r in b.iterrows()
+    ]
     out = pd.DataFrame(rows)
     for c in ("inspection_start", "published"):
         out[c] = pd.to_datetime(out[c]).dt.strftime("%d %b %Y").fillna("not published")
     return out
 
 
-NUMERIC_PROFILE = ["n_ccgs", "main_ccg_share", "ehcp_20wk_pct", "ehcp_20wk_change_2y", "ehcp_per_1000_0_25",
-                   "appeal_rate", "imd_share_most_deprived_decile", "imd_mean_rank"]
+NUMERIC_PROFILE = [
+    "n_ccgs",
+    "main_ccg_share",
+    "ehcp_20wk_pct",
+    "ehcp_20wk_change_2y",
+    "ehcp_per_1000_0_25",
+    "appeal_rate",
+    "imd_share_most_deprived_decile",
+    "imd_mean_rank",
+]
 
 
 def area_factors_vs_distribution(code: str) -> pd.DataFrame:
@@ -153,12 +195,17 @@ def area_factors_vs_distribution(code: str) -> pd.DataFrame:
     for f in NUMERIC_PROFILE:
         col = a[f].dropna()
         v = me[f]
-        rows.append({"factor": registry.label(f), "area": v if pd.notna(v) else None,
-                     "why missing": "" if pd.notna(v) else _reason(a, me, f),
-                     "national median": col.median() if len(col) else None,
-                     "regional median": region[f].dropna().median() if region[f].notna().any() else None,
-                     "national percentile": (100 * (col < v).mean()) if pd.notna(v) and len(col) else None,
-                     "areas compared": len(col)})
+        rows.append(
+            {
+                "factor": registry.label(f),
+                "area": v if pd.notna(v) else None,
+                "why missing": "" if pd.notna(v) else _reason(a, me, f),
+                "national median": col.median() if len(col) else None,
+                "regional median": region[f].dropna().median() if region[f].notna().any() else None,
+                "national percentile": (100 * (col < v).mean()) if pd.notna(v) and len(col) else None,
+                "areas compared": len(col),
+            }
+        )
     out = pd.DataFrame(rows)
     out.attrs.update(framework=framework, factor_date=me["factor_date"], region=me["region"])
     return out
@@ -190,8 +237,18 @@ def statistical_neighbours(code: str) -> pd.DataFrame:
         ncode = n["code"] if n is not None else None
         o = old.loc[ncode] if ncode in old.index else None
         w = new.loc[ncode] if ncode in new.index else None
-        rows.append({"rank": i, "area": n["name"] if n is not None else f"DfE code {c3} (not in lookup)", "code": ncode,
-                     "WSoA (2016)": ("yes" if o["wsoa"] else "no") if o is not None else "not inspected",
-                     "revisit": (o["revisit_outcome"] if pd.notna(o["revisit_outcome"]) else o["revisit_status"]) if o is not None else "",
-                     "2023 outcome": (w["outcome"] if pd.notna(w["outcome"]) else "no outcome in sources") if w is not None else "not inspected yet"})
+        rows.append(
+            {
+                "rank": i,
+                "area": n["name"] if n is not None else f"DfE code {c3} (not in lookup)",
+                "code": ncode,
+                "WSoA (2016)": ("yes" if o["wsoa"] else "no") if o is not None else "not inspected",
+                "revisit": (o["revisit_outcome"] if pd.notna(o["revisit_outcome"]) else o["revisit_status"])
+                if o is not None
+                else "",
+                "2023 outcome": (w["outcome"] if pd.notna(w["outcome"]) else "no outcome in sources")
+                if w is not None
+                else "not inspected yet",
+            }
+        )
     return pd.DataFrame(rows)

@@ -13,16 +13,22 @@ in :mod:`sendstats.geography`, the readers in :mod:`sendstats.ingest`).
 - The two 2016-framework areas that Ofsted's file describes only in its Notes sheet (``PREDECESSORS``).
 - The SEND Tribunal table's rows that its names cannot place (``APPEAL_CROSSWALK``).
 """
+
 from __future__ import annotations
 
 SUCCESSION = {"E10000002": "E06000060", "E10000023": "E06000065", "E10000027": "E06000066"}
 
-SUCCESSORS = {"E10000009": ["E06000059"], "E10000021": ["E06000061", "E06000062"],
-              "E10000006": ["E06000063", "E06000064"]}
+SUCCESSORS = {
+    "E10000009": ["E06000059"],
+    "E10000021": ["E06000061", "E06000062"],
+    "E10000006": ["E06000063", "E06000064"],
+}
 
 REORG_2023 = {
     "E06000063": {"districts": ["E07000026", "E07000028", "E07000029"]},  # Cumberland: Allerdale, Carlisle, Copeland
-    "E06000064": {"districts": ["E07000027", "E07000030", "E07000031"]},  # Westmorland and Furness: Barrow, Eden, S. Lakeland
+    "E06000064": {
+        "districts": ["E07000027", "E07000030", "E07000031"]
+    },  # Westmorland and Furness: Barrow, Eden, S. Lakeland
 }
 
 # Codes/regions are those of the former councils; everything else is parsed from the Notes text.
@@ -36,7 +42,9 @@ PREDECESSORS = {
 # Dorset row is the pre-2019 county before April 2019 (footnote 6) and the new unitary after;
 # Northamptonshire (split 2021) and Cumbria (split 2023) are not in the current lookup.
 APPEAL_CROSSWALK = {
-    "bournemouth": [(2018, "E06000028")], "poole": [(2018, "E06000029")],
+    "bournemouth": [(2018, "E06000028")],
+    "poole": [(2018, "E06000029")],
     "dorset": [(2018, "E10000009"), (None, "E06000059")],
-    "northamptonshire": [(None, "E10000021")], "cumbria": [(None, "E10000006")],
+    "northamptonshire": [(None, "E10000021")],
+    "cumbria": [(None, "E10000006")],
 }

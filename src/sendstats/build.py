@@ -7,6 +7,7 @@ key differs from the one in ``BUILD.json`` is rebuilt on load. Every raw file pa
 a message naming it. ``build()`` writes every table and the build record into a staging folder and swaps
 it in at the end: a failure at any point (including a write error) leaves the previous tables untouched.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,8 +33,9 @@ def inspections_2016():
 def inspections_2023():
     from .ingest import ofsted
 
-    return ofsted.read_2023(sources.raw_path(ofsted.OVERVIEW_2023), sources.raw_path(ofsted.MI_2023),
-                            sources.raw_path(ofsted.LA_LOOKUP))
+    return ofsted.read_2023(
+        sources.raw_path(ofsted.OVERVIEW_2023), sources.raw_path(ofsted.MI_2023), sources.raw_path(ofsted.LA_LOOKUP)
+    )
 
 
 def areas_2016():
@@ -145,7 +147,11 @@ def build(names=None) -> dict[str, int]:
     record = read_record()
     for n, df in built.items():
         files = raw_files(n)
-        record[n] = {"key": table_key(n), "rows": len(df), "sources": {rel: sources.entry(rel)["sha256"] for rel in files}}
+        record[n] = {
+            "key": table_key(n),
+            "rows": len(df),
+            "sources": {rel: sources.entry(rel)["sha256"] for rel in files},
+        }
     _swap_in(built, record)
     return {n: len(df) for n, df in built.items()}
 
@@ -202,4 +208,6 @@ def load_table(name: str):
 def stale(names) -> list[str]:
     """The tables among ``names`` that are missing or out of date (no pandas needed)."""
     rec = read_record()
-    return [n for n in names if not (processed_dir() / f"{n}.parquet").exists() or rec.get(n, {}).get("key") != table_key(n)]
+    return [
+        n for n in names if not (processed_dir() / f"{n}.parquet").exists() or rec.get(n, {}).get("key") != table_key(n)
+    ]

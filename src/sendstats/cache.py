@@ -2,18 +2,19 @@
 tables it needs (their build keys) or the package code it imports change. Keys hold content hashes only,
 never paths or modification times, so a moved or freshly cloned checkout with a warm cache re-renders
 nothing. Records live in ``<output dir>/.cache/<output name>.json``."""
+
 from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from . import config, deps
 from .fileio import atomic_text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _templates_hash() -> str:
     h = hashlib.sha256()
     for p in sorted(config.TEMPLATES_DIR.rglob("*")):
@@ -24,7 +25,11 @@ def _templates_hash() -> str:
 
 def notebook_code(path: Path) -> str:
     cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
-    src = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells if c["cell_type"] == "code"]
+    src = [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in cells
+        if c["cell_type"] == "code"
+    ]
     return "\n".join(s for s in src if not s.lstrip().startswith(("%", "!")))
 
 
@@ -37,8 +42,13 @@ def code_key(path: Path) -> str:
 
 def key(report, params: dict, table_keys: dict) -> str:
     h = hashlib.sha256()
-    for part in (Path(report.path).read_bytes(), report.digest().encode(), json.dumps(params, sort_keys=True).encode(),
-                 json.dumps({n: table_keys[n] for n in report.needs}, sort_keys=True).encode(), code_key(report.path).encode()):
+    for part in (
+        Path(report.path).read_bytes(),
+        report.digest().encode(),
+        json.dumps(params, sort_keys=True).encode(),
+        json.dumps({n: table_keys[n] for n in report.needs}, sort_keys=True).encode(),
+        code_key(report.path).encode(),
+    ):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
 

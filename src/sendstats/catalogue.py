@@ -5,6 +5,7 @@ Parameter kinds beyond the plain types are registered by name (:func:`register_k
 strings, so the renderer never imports domain code; the ``area`` kind is the domain's
 :func:`sendstats.analysis.resolve_area`, imported only when an area parameter is given.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -72,8 +73,16 @@ def _load(path: str, mtime_ns: int) -> dict[str, Report]:
         for pname, spec in e["parameters"].items():
             if spec.get("type") not in TYPES:
                 raise ParameterError(f"{p}: report {name}, parameter {pname}: type must be one of {list(TYPES)}")
-        out[name] = Report(name, e["title"], e["description"], bool(e.get("core", False)), tuple(e["needs"]),
-                           e["parameters"], e.get("output"), p.parent / f"{name}.ipynb")
+        out[name] = Report(
+            name,
+            e["title"],
+            e["description"],
+            bool(e.get("core", False)),
+            tuple(e["needs"]),
+            e["parameters"],
+            e.get("output"),
+            p.parent / f"{name}.ipynb",
+        )
     return out
 
 
@@ -208,5 +217,8 @@ def notebook_parameters(path: Path) -> dict:
     if cell is None:
         raise ParameterError(f"{path}: no cell tagged 'parameters'")
     src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-    return {n.target.id: ast.literal_eval(n.value) for n in ast.parse(src).body
-            if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name) and n.value is not None}
+    return {
+        n.target.id: ast.literal_eval(n.value)
+        for n in ast.parse(src).body
+        if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name) and n.value is not None
+    }

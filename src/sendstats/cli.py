@@ -1,4 +1,5 @@
 """`sendstats` command line: thin over the modules. User errors print one line and exit 2."""
+
 from __future__ import annotations
 
 import argparse
@@ -32,20 +33,30 @@ def _main(argv=None) -> int:
 
     ap = argparse.ArgumentParser(prog="sendstats", description=__doc__)
     ap.add_argument("--version", action="version", version=f"sendstats {__version__}")
-    ap.add_argument("--data-dir", metavar="DIR", help="data folder holding raw/MANIFEST.csv (default: $SENDSTATS_DATA, "
-                                                      "else the checkout's data/)")
+    ap.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data folder holding raw/MANIFEST.csv (default: $SENDSTATS_DATA, else the checkout's data/)",
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     data = sub.add_parser("data", help="raw and processed data").add_subparsers(dest="action", required=True)
-    data.add_parser("verify", help="check every raw file's sha256 against data/raw/MANIFEST.csv, and look for unlisted files")
+    data.add_parser(
+        "verify", help="check every raw file's sha256 against data/raw/MANIFEST.csv, and look for unlisted files"
+    )
     data.add_parser("build", help="build data/processed/ from data/raw/")
     rep = sub.add_parser("report", help="render reports to HTML (all core reports and the index if no NAME)")
     rep.add_argument("name", nargs="?", help="one report, e.g. 01_inspection_outcomes")
     rep.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="a notebook parameter")
     rep.add_argument("--output-dir", help="where to write HTML (default: reports/)")
-    rep.add_argument("--areas", metavar="all|NAMES", help="also render area profiles: 'all', or names/codes separated by commas")
+    rep.add_argument(
+        "--areas", metavar="all|NAMES", help="also render area profiles: 'all', or names/codes separated by commas"
+    )
     rep.add_argument("--force", action="store_true", help="re-render even when nothing changed since the last render")
-    rep.add_argument("--reproducible", action="store_true",
-                     help="pin the footer's render time (to SOURCE_DATE_EPOCH, else the git commit time)")
+    rep.add_argument(
+        "--reproducible",
+        action="store_true",
+        help="pin the footer's render time (to SOURCE_DATE_EPOCH, else the git commit time)",
+    )
     rep.add_argument("--workers", type=int, help="parallel kernels (default: number of cores)")
     sub.add_parser("list", help="list the reports and their parameters")
     let = sub.add_parser("letters", help="inspection letters and reports").add_subparsers(dest="action", required=True)
@@ -54,7 +65,7 @@ def _main(argv=None) -> int:
     fe.add_argument("--limit", type=int, help="only the first N area pages")
     fe.add_argument("--delay", type=float, default=1.0, help="seconds between requests (default 1)")
     pa = let.add_parser("parse", help="read and extract documents; failures are listed at the end")
-    pa.add_argument("paths", nargs="*", help="files (default: every bundled letter and report)")
+    pa.add_argument("paths", nargs="*", help="files or folders of .pdf/.txt (default: every bundled letter and report)")
     args = ap.parse_args(argv)
     if args.data_dir:
         import os
@@ -106,8 +117,10 @@ def _main(argv=None) -> int:
                 res = report.render_all(args.output_dir, area_codes=codes, **opts)
             for e in res["errors"]:
                 print(f"sendstats: error: {e}", file=sys.stderr)
-            print(f"rendered {len(res['written'])}, unchanged {len(res['skipped'])}, failed {len(res['errors'])}; "
-                  f"open {res['index'].resolve()}")
+            print(
+                f"rendered {len(res['written'])}, unchanged {len(res['skipped'])}, failed {len(res['errors'])}; "
+                f"open {res['index'].resolve()}"
+            )
             if res["errors"]:
                 return 1
         elif args.cmd == "letters":
@@ -133,17 +146,26 @@ def _letters(args) -> int:
         res = letters.fetch(urls, cache, delay=args.delay, progress=lambda u: print(f"fetched {u}", file=sys.stderr))
         for _, r in res[res["status"] == "failed"].iterrows():
             print(f"sendstats: failed: {r['error']}", file=sys.stderr)
-        print(f"{(res['status'] == 'downloaded').sum()} downloaded, {(res['status'] == 'cached').sum()} cached, "
-              f"{(res['status'] == 'failed').sum()} failed; files in {cache}")
+        print(
+            f"{(res['status'] == 'downloaded').sum()} downloaded, {(res['status'] == 'cached').sum()} cached, "
+            f"{(res['status'] == 'failed').sum()} failed; files in {cache}"
+        )
         return 1 if (res["status"] == "failed").any() else 0
     paths = args.paths or [str(p) for p in letters.bundled_documents()]
+    if args.paths and not letters.expand_paths(paths):
+        raise ParameterError(f"no .pdf or .txt files in {', '.join(args.paths)}")
     records, failures = letters.read_many(paths)
     for r in records:
-        print(f"{r.source}: {r.framework} {r.area}, {r.inspection_start} to {r.inspection_end}, "
-              + (f"WSoA {'required' if r.wsoa_required else 'not required'}, {len(r.weaknesses)} weaknesses"
-                 if r.framework == "2016" else f"{r.outcome}, {len(r.priority_actions)} priority actions, "
-                 f"{len(r.improvements)} areas for improvement"))
-    for path, why in failures:
+        print(
+            f"{r.source}: {r.framework} {r.area}, {r.inspection_start} to {r.inspection_end}, "
+            + (
+                f"WSoA {'required' if r.wsoa_required else 'not required'}, {len(r.weaknesses)} weaknesses"
+                if r.framework == "2016"
+                else f"{r.outcome}, {len(r.priority_actions)} priority actions, "
+                f"{len(r.improvements)} areas for improvement"
+            )
+        )
+    for _path, why in failures:
         print(f"sendstats: failed: {why}", file=sys.stderr)
     print(f"{len(records)} parsed, {len(failures)} failed")
     return 1 if failures else 0

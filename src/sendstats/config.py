@@ -5,6 +5,7 @@ The data folder is, in order: ``--data-dir`` (the CLI sets ``SENDSTATS_DATA``), 
 ``$SENDSTATS_REPORTS``, or the checkout's ``reports/`` (outside a checkout: ``./reports``). Notebooks,
 templates, the codebook and the report catalogue ship inside the package.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,10 @@ def data_dir() -> Path:
         return Path(env)
     root = repo_root()
     if root is None:
-        raise ParameterError("no data folder: outside a sendstats checkout, give --data-dir DIR or set "
-                             "SENDSTATS_DATA to a folder holding raw/MANIFEST.csv")
+        raise ParameterError(
+            "no data folder: outside a sendstats checkout, give --data-dir DIR or set "
+            "SENDSTATS_DATA to a folder holding raw/MANIFEST.csv"
+        )
     return root / "data"
 
 

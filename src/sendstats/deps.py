@@ -5,12 +5,13 @@ or not: editing ``plots.py`` rebuilds no table; editing ``letters.py`` re-render
 Keys hash module *source*, by module name, never paths or modification times, so a moved checkout keeps
 its cache.
 """
+
 from __future__ import annotations
 
 import ast
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from . import config
 from .errors import ParameterError
@@ -18,7 +19,7 @@ from .errors import ParameterError
 PACKAGE = "sendstats"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _path(module: str):
     base = config.PACKAGE_DIR.joinpath(*module.split(".")) if module else config.PACKAGE_DIR
     for p in (base.with_suffix(".py"), base / "__init__.py"):
@@ -33,7 +34,7 @@ def _resolve(module: str, node: ast.ImportFrom | ast.Import, is_pkg: bool) -> se
     if isinstance(node, ast.Import):
         for a in node.names:
             if a.name == PACKAGE or a.name.startswith(PACKAGE + "."):
-                out.add(a.name[len(PACKAGE) + 1:])
+                out.add(a.name[len(PACKAGE) + 1 :])
         return out
     if node.level:
         parts = module.split(".") if module else []
@@ -42,7 +43,7 @@ def _resolve(module: str, node: ast.ImportFrom | ast.Import, is_pkg: bool) -> se
         parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
         base = ".".join([*parts, *([node.module] if node.module else [])])
     elif node.module and (node.module == PACKAGE or node.module.startswith(PACKAGE + ".")):
-        base = node.module[len(PACKAGE) + 1:]
+        base = node.module[len(PACKAGE) + 1 :]
     else:
         return out
     out.add(base)
@@ -81,13 +82,15 @@ def _direct(module: str) -> frozenset:
     try:
         from .fileio import atomic_text
 
-        atomic_text(config.interim_dir() / "deps.json", json.dumps({k: v for k, v in disk.items() if k != "__loaded__"}))
+        atomic_text(
+            config.interim_dir() / "deps.json", json.dumps({k: v for k, v in disk.items() if k != "__loaded__"})
+        )
     except (OSError, ParameterError):
         pass
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _direct_cached(module: str, mtime_ns: int, size: int) -> frozenset:
     p = _path(module)
     tree = ast.parse(p.read_text(encoding="utf-8"))
@@ -126,7 +129,9 @@ def _memo(kind: str, key: str, stamp: list, compute):
     try:
         from .fileio import atomic_text
 
-        atomic_text(config.interim_dir() / "deps.json", json.dumps({k: v for k, v in disk.items() if k != "__loaded__"}))
+        atomic_text(
+            config.interim_dir() / "deps.json", json.dumps({k: v for k, v in disk.items() if k != "__loaded__"})
+        )
     except (OSError, ParameterError):
         pass
     return value
@@ -139,7 +144,7 @@ def function_deps(module: str, func: str) -> list[str]:
     return closure(start)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _function_deps(module: str, func: str, mtime_ns: int, size: int) -> list[str]:
     p = _path(module)
     tree = ast.parse(p.read_text(encoding="utf-8"))

@@ -5,6 +5,7 @@ the command's process and exits within half a second of it; each kernel polls it
 parent poller) and exits within a second of that. So no worker or kernel outlives the command by more than
 a few seconds, even after SIGKILL of the command.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,9 @@ def kernel(cwd: Path):
     from jupyter_client.manager import KernelManager
 
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # MPLBACKEND=Agg would drop figures
-    km = KernelManager(kernel_name="python3", transport="ipc",
-                       ip=str(Path(tempfile.mkdtemp(prefix="sendstats-kernel-")) / "kernel"))
+    km = KernelManager(
+        kernel_name="python3", transport="ipc", ip=str(Path(tempfile.mkdtemp(prefix="sendstats-kernel-")) / "kernel")
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # the kernel's own log lines (not the notebook's output, which comes over ZMQ) stay off the terminal
@@ -87,13 +89,19 @@ def kernel(cwd: Path):
     return km
 
 
+# what every report imports: loaded by a new kernel while its worker loads papermill and nbconvert
+WARM_UP = "import pandas, matplotlib.pyplot, sendstats.plots, sendstats.stats, sendstats.analysis, sendstats.provenance"
+
+
 def client(km):
-    """One client per kernel, connected once: a new client costs a handshake of up to a second."""
+    """One client per kernel, connected once (a new client costs a handshake of up to a second). A new
+    kernel starts importing what the reports use at once, without waiting."""
     global _CLIENT
     if _CLIENT is None or _CLIENT.parent is not km:
         kc = km.client()
         kc.start_channels()
         kc.wait_for_ready(timeout=60)
+        kc.execute(WARM_UP, silent=True, store_history=False)
         _CLIENT = kc
     return _CLIENT
 
@@ -101,16 +109,19 @@ def client(km):
 def _reset(kc, context: dict) -> None:
     """Before each report: remove every name the previous report defined (cheaper than ``%reset -f``, which
     also collects garbage and clears history), close its figures, and hand over the render context."""
-    code = ("import sys as _sys, os as _os\n"
-            "_ns = get_ipython().user_ns\n"
-            "_base = _sys.modules.get('_sendstats_baseline') or _sys.modules.setdefault('_sendstats_baseline', type(_sys)('_sendstats_baseline'))\n"
-            "if not hasattr(_base, 'names'): _base.names = set(_ns) | {'_sys', '_os', '_ns', '_base', '_k'}\n"
-            "_k = None\n"
-            "for _k in [k for k in _ns if k not in _base.names]: del _ns[_k]\n"
-            "get_ipython().history_manager.output_hist.clear(); _ns.update({'_': '', '__': '', '___': ''})\n"
-            "if 'matplotlib.pyplot' in _sys.modules: _sys.modules['matplotlib.pyplot'].close('all')\n"
-            f"_os.environ[{RENDER_ENV!r}] = {json.dumps(context)!r}\n"
-            "del _sys, _os, _ns, _base, _k")
+    code = (
+        "import sys as _sys, os as _os\n"
+        "_ns = get_ipython().user_ns\n"
+        "_base = _sys.modules.get('_sendstats_baseline') or"
+        " _sys.modules.setdefault('_sendstats_baseline', type(_sys)('_sendstats_baseline'))\n"
+        "if not hasattr(_base, 'names'): _base.names = set(_ns) | {'_sys', '_os', '_ns', '_base', '_k'}\n"
+        "_k = None\n"
+        "for _k in [k for k in _ns if k not in _base.names]: del _ns[_k]\n"
+        "get_ipython().history_manager.output_hist.clear(); _ns.update({'_': '', '__': '', '___': ''})\n"
+        "if 'matplotlib.pyplot' in _sys.modules: _sys.modules['matplotlib.pyplot'].close('all')\n"
+        f"_os.environ[{RENDER_ENV!r}] = {json.dumps(context)!r}\n"
+        "del _sys, _os, _ns, _base, _k"
+    )
     reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"could not prepare the kernel: {reply['content'].get('evalue')}")
@@ -124,12 +135,28 @@ def _register_engine() -> None:
 
     class ReusedClientEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                     start_timeout=60, execution_timeout=None, **kwargs):
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
             kc = kwargs.pop("kc")
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
-                                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            final = merge_kwargs(
+                kwargs,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
             nbc = PapermillNotebookClient(nb_man, **final)
             nbc.kc = kc  # nbclient connects only when it has no client
             return nbc.execute()
@@ -139,36 +166,42 @@ def _register_engine() -> None:
 
 
 def run(job: dict) -> dict:
-    """Run one job ({path, params, title, output, context}) -> {"html", "title"} or {"error"}."""
-    import warnings
-
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    from . import export
-
+    """Run one job ({path, params, title, output, context}) -> {"html", "title", "seconds"} or {"error"}."""
+    import logging
     import time
+    import warnings
 
     t0 = time.perf_counter()
     try:
         km = kernel(Path(job["path"]).parent)
-        kc = client(km)
-        _reset(kc, job["context"])
+        kc = client(km)  # a new kernel warms up while this worker imports the rest
+        import papermill
+
+        from . import export
+
+        logging.getLogger("papermill").setLevel(logging.ERROR)  # its notes on parameter cells are not the reader's
+        export.warm_up()
         _register_engine()
+        _reset(kc, job["context"])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            nb = papermill.execute_notebook(job["path"], None, parameters=job["params"], km=km, kc=kc, engine_name=ENGINE,
-                                            progress_bar=False, log_output=False, cwd=str(Path(job["path"]).parent))
+            nb = papermill.execute_notebook(
+                job["path"], None, parameters=job["params"], km=km, kc=kc, engine_name=ENGINE,
+                progress_bar=False, log_output=False, cwd=str(Path(job["path"]).parent),
+            )  # fmt: skip
         nb = export.normalise(nb)
         title = export.page_title(nb, job["title"])
         return {"html": export.to_html(nb, title), "title": title, "seconds": time.perf_counter() - t0}
-    except PapermillExecutionError as e:
-        return {"error": f"report {job['output']} failed in cell {e.cell_index + 1} ({e.ename}: {e.evalue}); "
-                         "previous HTML (if any) left in place"}
-    except Exception as e:  # kernel died, timeout, ...: reported per report, the others go on
+    except Exception as e:  # a failing cell, a dead kernel, a timeout: reported per report, the others go on
+        if type(e).__name__ == "PapermillExecutionError":
+            return {
+                "error": f"report {job['output']} failed in cell {e.cell_index + 1} ({e.ename}: {e.evalue}); "
+                "previous HTML (if any) left in place"
+            }
         global _KERNEL, _CLIENT
         _KERNEL = _CLIENT = None
-        return {"error": f"report {job['output']} could not run ({type(e).__name__}: {e}); previous HTML (if any) left in place"}
+        why = f"{type(e).__name__}: {e}"
+        return {"error": f"report {job['output']} could not run ({why}); previous HTML (if any) left in place"}
 
 
 def run_all(jobs: list[dict], workers: int, on_result) -> None:
@@ -181,8 +214,9 @@ def run_all(jobs: list[dict], workers: int, on_result) -> None:
     import concurrent.futures as cf
     import multiprocessing as mp
 
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("forkserver"),
-                                  initializer=worker_init, initargs=(os.getpid(),))
+    pool = cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=mp.get_context("forkserver"), initializer=worker_init, initargs=(os.getpid(),)
+    )
     try:
         futures = {pool.submit(run, job): job for job in jobs}
         for f in cf.as_completed(futures):

@@ -1,5 +1,6 @@
 """Turning an executed notebook into a page: normalisation (so two renders of the same inputs are
 byte-identical), HTML export (nbconvert, offline template), the page title, and the index page."""
+
 from __future__ import annotations
 
 import html
@@ -55,8 +56,18 @@ def page_title(nb, fallback: str) -> str:
 def _exporter():
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="sendstats", extra_template_basedirs=[str(config.TEMPLATES_DIR)],
-                        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return HTMLExporter(
+        template_name="sendstats",
+        extra_template_basedirs=[str(config.TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def warm_up() -> None:
+    """Build the exporter (and load nbconvert) ahead of the first page."""
+    _exporter()
 
 
 def to_html(nb, title: str) -> str:
@@ -94,23 +105,34 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
     core = [r for r in catalogue.values() if r.core]
     items = []
     for r in core:
-        link = (f'<a href="{e(r.name)}.html">{e(r.title)}</a>' if (out_dir / f"{r.name}.html").exists()
-                else f"{e(r.title)} (not rendered yet)")
+        link = (
+            f'<a href="{e(r.name)}.html">{e(r.title)}</a>'
+            if (out_dir / f"{r.name}.html").exists()
+            else f"{e(r.title)} (not rendered yet)"
+        )
         items.append(f"<li>{link}: {e(r.description)}</li>")
     others = [x for x in recs if x["output"] not in {r.name for r in core} and not x["output"].startswith("areas/")]
-    olist = "".join(f'<li><a href="{e(x["output"])}.html">{e(x.get("title", x["output"]))}</a> '
-                    f'({e(x["report"])}; parameters: <code>{e(json.dumps(x.get("parameters"), sort_keys=True))}</code>)</li>'
-                    for x in others)
+    olist = "".join(
+        f'<li><a href="{e(x["output"])}.html">{e(x.get("title", x["output"]))}</a> '
+        f"({e(x['report'])}; parameters: <code>{e(json.dumps(x.get('parameters'), sort_keys=True))}</code>)</li>"
+        for x in others
+    )
     profiles = sorted((x for x in recs if x["output"].startswith("areas/")), key=lambda x: x.get("title", x["output"]))
     plist = "".join(f'<li><a href="{e(x["output"])}.html">{e(x.get("title", x["output"]))}</a></li>' for x in profiles)
-    area_html = (f"<h2>Area profiles ({len(profiles)})</h2><ul>{plist}</ul>" if profiles else
-                 "<h2>Area profiles</h2><p>None rendered: <code>sendstats report --areas all</code> renders them.</p>")
+    area_html = (
+        f"<h2>Area profiles ({len(profiles)})</h2><ul>{plist}</ul>"
+        if profiles
+        else "<h2>Area profiles</h2><p>None rendered: <code>sendstats report --areas all</code> renders them.</p>"
+    )
     other_html = f"<h2>Other renders ({len(others)})</h2><ul>{olist}</ul>" if others else ""
-    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>sendstats reports</title>"
-            "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}</style></head><body>"
-            "<h1>sendstats reports</h1><p>Joint local area SEND inspections in England (Ofsted / CQC). "
-            "Every figure is computed from the published files listed in each report's provenance footer.</p>"
-            f"<h2>Core reports</h2><ul>{''.join(items)}</ul>{other_html}{area_html}<p>sendstats {e(_version())}</p></body></html>\n")
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>sendstats reports</title>'
+        "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}</style></head><body>"
+        "<h1>sendstats reports</h1><p>Joint local area SEND inspections in England (Ofsted / CQC). "
+        "Every figure is computed from the published files listed in each report's provenance footer.</p>"
+        f"<h2>Core reports</h2><ul>{''.join(items)}</ul>{other_html}{area_html}<p>sendstats"
+        f" {e(_version())}</p></body></html>\n"
+    )
     target = out_dir / "index.html"
     atomic_text(target, page)
     return target

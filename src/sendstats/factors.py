@@ -1,12 +1,12 @@
 """Area factors as at each inspection: CCG structure, designated health officers, EHC-plan timeliness,
 deprivation. One row per inspected area; every missing value has a reason column saying why."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from . import geography, sources
 from .ingest import dfe
-
 from .registry import FACTOR_REASON, FACTOR_REASON_COLUMNS, FACTOR_VALUES
 
 REASON_COLUMNS = FACTOR_REASON_COLUMNS
@@ -56,8 +56,12 @@ def _appeals(code: str, year: int, table: pd.DataFrame) -> dict:
     if rows.empty:
         return {**out, "appeal_reason": "not_collected_yet" if year - 1 < table["year"].min() else "no_match"}
     r = rows.iloc[0]
-    return {**out, "appeal_rate": r["appeal_rate"], "appeals_registered": r["appeals_registered"],
-            "appeal_reason": r["reason"] if pd.isna(r["appeal_rate"]) else pd.NA}
+    return {
+        **out,
+        "appeal_rate": r["appeal_rate"],
+        "appeals_registered": r["appeals_registered"],
+        "appeal_reason": r["reason"] if pd.isna(r["appeal_rate"]) else pd.NA,
+    }
 
 
 def _caseload(code: str, year: int, table: pd.DataFrame, population: dict) -> dict:
@@ -67,8 +71,15 @@ def _caseload(code: str, year: int, table: pd.DataFrame, population: dict) -> di
     r = rows.loc[rows["year"].idxmax()]
     pop = population.get(code)
     if pd.isna(r["ehc_plans"]) or not pop:
-        return {"ehcp_caseload_year": r["year"], "ehcp_per_1000_reason": r["ehc_plans_reason"] if pd.isna(r["ehc_plans"]) else "no_match"}
-    return {"ehcp_caseload_year": r["year"], "ehcp_per_1000_0_25": 1000 * r["ehc_plans"] / pop, "ehcp_per_1000_reason": pd.NA}
+        return {
+            "ehcp_caseload_year": r["year"],
+            "ehcp_per_1000_reason": r["ehc_plans_reason"] if pd.isna(r["ehc_plans"]) else "no_match",
+        }
+    return {
+        "ehcp_caseload_year": r["year"],
+        "ehcp_per_1000_0_25": 1000 * r["ehc_plans"] / pop,
+        "ehcp_per_1000_reason": pd.NA,
+    }
 
 
 def reference_date_2023(row) -> pd.Timestamp:
@@ -98,20 +109,44 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
     for _, r in inspections.iterrows():
         when = ref(r)
         key = geography.SUCCESSION.get(r["la_code"], r["la_code"])
-        rows.append({"factor_date": when, **geography.ccg_structure(r["la_code"], when),
-                     **_dmo_dco(key, when.year, dmo), **_ehcp(key, when.year, ehcp), **geography.imd(r["la_code"], when),
-                     **_appeals(key, when.year, appeals), **_caseload(key, when.year, caseload, population)})
+        rows.append(
+            {
+                "factor_date": when,
+                **geography.ccg_structure(r["la_code"], when),
+                **_dmo_dco(key, when.year, dmo),
+                **_ehcp(key, when.year, ehcp),
+                **geography.imd(r["la_code"], when),
+                **_appeals(key, when.year, appeals),
+                **_caseload(key, when.year, caseload, population),
+            }
+        )
     f = pd.DataFrame(rows, index=inspections.index)
     out = pd.concat([inspections, f], axis=1)
     out = out.reindex(columns=[*out.columns, *(c for c in [*FACTOR_VALUES, *REASON_COLUMNS] if c not in out)])
-    for col in ("ccg_lookup_year", "n_lsoas", "n_ccgs", "dmo_dco_year", "ehcp_year", "imd_quintile", "appeals_year",
-                "ehcp_caseload_year"):
+    for col in (
+        "ccg_lookup_year",
+        "n_lsoas",
+        "n_ccgs",
+        "dmo_dco_year",
+        "ehcp_year",
+        "imd_quintile",
+        "appeals_year",
+        "ehcp_caseload_year",
+    ):
         out[col] = pd.to_numeric(out.get(col), errors="coerce").astype("Float64").astype("Int64")
     for col in ("ccg_coterminous", "ccg_shared"):
         out[col] = out[col].astype("boolean")
-    for col in ("main_ccg_share", "ehcp_20wk_pct", "ehcp_20wk_inc_exc_pct", "ehcp_20wk_change_2y", "appeal_rate",
-                "appeals_registered", "ehcp_per_1000_0_25",
-                "imd_share_most_deprived_decile", "imd_mean_rank"):
+    for col in (
+        "main_ccg_share",
+        "ehcp_20wk_pct",
+        "ehcp_20wk_inc_exc_pct",
+        "ehcp_20wk_change_2y",
+        "appeal_rate",
+        "appeals_registered",
+        "ehcp_per_1000_0_25",
+        "imd_share_most_deprived_decile",
+        "imd_mean_rank",
+    ):
         out[col] = pd.to_numeric(out.get(col), errors="coerce").astype(float)
     for col in ("main_ccg_code", "main_ccg_name", "dmo_in_post", "dco_in_post", *REASON_COLUMNS):
         out[col] = out[col].astype("string")
@@ -125,6 +160,13 @@ def coverage(areas: pd.DataFrame) -> pd.DataFrame:
         have = areas[col].notna()
         reason_col = FACTOR_REASON.get(col) if FACTOR_REASON.get(col) in areas else None
         reasons = areas.loc[~have, reason_col].value_counts().to_dict() if reason_col else {}
-        rows.append({"factor": col, "n_areas": len(areas), "n_with_value": int(have.sum()),
-                     "share_with_value": have.mean(), "missing_reasons": "; ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))})
+        rows.append(
+            {
+                "factor": col,
+                "n_areas": len(areas),
+                "n_with_value": int(have.sum()),
+                "share_with_value": have.mean(),
+                "missing_reasons": "; ".join(f"{k}: {v}" for k, v in sorted(reasons.items())),
+            }
+        )
     return pd.DataFrame(rows)

@@ -1,4 +1,5 @@
 """Atomic writing: a file (or a folder of files) appears whole or not at all."""
+
 from __future__ import annotations
 
 import os

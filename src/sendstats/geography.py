@@ -15,9 +15,10 @@ unitary (metropolitan, London or unitary). Known code changes handled here:
 - Gateshead and Northumberland changed codes in 2013 (E08000020 -> E08000037, E06000048 -> E06000057),
   before any lookup used here.
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
@@ -43,11 +44,14 @@ def lookup_year(date) -> int | None:
         return None
     y = d.year if d >= pd.Timestamp(d.year, 4, 1) else d.year - 1
     if y < min(g.CCG_YEARS):
-        raise DataError(sources.raw_dir() / g.ccg_lookup_path(min(g.CCG_YEARS)), f"no CCG lookup before April 2016 (date {d.date()})")
+        raise DataError(
+            sources.raw_dir() / g.ccg_lookup_path(min(g.CCG_YEARS)),
+            f"no CCG lookup before April 2016 (date {d.date()})",
+        )
     return min(y, max(g.CCG_YEARS))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _upper_map(year: int) -> pd.DataFrame:
     if year <= 2018:
         return g.read_lad_to_upper(sources.raw_path(g.COUNTY16), "LAD16CD", "CTY16CD")
@@ -56,7 +60,7 @@ def _upper_map(year: int) -> pd.DataFrame:
     return g.read_lad_to_upper(sources.raw_path(g.COUNTY20), "LAD20CD", "CTY20CD")
 
 
-@lru_cache(maxsize=None)
+@cache
 def lsoa_areas(year: int) -> pd.DataFrame:
     """lsoa, ccg_code, ccg_name, lad, area_code (upper tier, harmonised) as at 1 April ``year``."""
     path = sources.raw_path(g.ccg_lookup_path(year))
@@ -93,8 +97,11 @@ def ccg_structure(area_code: str, date) -> dict:
     main = counts.index[0]
     main_lsoas = df[df["ccg_code"] == main]
     return {
-        "ccg_lookup_year": year, "ccg_reason": pd.NA, "n_lsoas": len(mine),
-        "n_ccgs": int(counts.size), "main_ccg_code": main,
+        "ccg_lookup_year": year,
+        "ccg_reason": pd.NA,
+        "n_lsoas": len(mine),
+        "n_ccgs": int(counts.size),
+        "main_ccg_code": main,
         "main_ccg_name": mine.loc[mine["ccg_code"] == main, "ccg_name"].iat[0],
         "main_ccg_share": counts.iat[0] / len(mine),
         "ccg_coterminous": bool(counts.size == 1 and len(main_lsoas) == len(mine)),
@@ -102,7 +109,7 @@ def ccg_structure(area_code: str, date) -> dict:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _imd() -> pd.DataFrame:
     return g.read_imd(sources.raw_path(g.IMD19)).set_index("lsoa")
 
@@ -111,7 +118,7 @@ def _imd_summary(ranks: pd.Series) -> tuple[float, float]:
     return float((ranks <= MOST_DEPRIVED_DECILE_MAX_RANK).mean()), float(ranks.mean())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _imd_reference() -> pd.DataFrame:
     """IMD summaries of every upper-tier area on the 2019 geography: the national distribution."""
     df = lsoa_areas(2019)[["lsoa", "area_code"]].join(_imd()["imd_rank"], on="lsoa", validate="many_to_one")
@@ -133,5 +140,9 @@ def imd(area_code: str, date) -> dict:
     share, mean_rank = _imd_summary(ranks)
     ref = _imd_reference()
     more_deprived = ((ref["share"] > share) | ((ref["share"] == share) & (ref["mean_rank"] < mean_rank))).sum()
-    return {"imd_share_most_deprived_decile": share, "imd_mean_rank": mean_rank,
-            "imd_quintile": int(5 * more_deprived // len(ref)) + 1, "imd_reason": pd.NA}
+    return {
+        "imd_share_most_deprived_decile": share,
+        "imd_mean_rank": mean_rank,
+        "imd_quintile": int(5 * more_deprived // len(ref)) + 1,
+        "imd_reason": pd.NA,
+    }

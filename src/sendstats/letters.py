@@ -4,6 +4,7 @@ PDF text comes from pdfminer.six (chosen over pypdf: it keeps paragraph breaks, 
 the 2023 reports' recommendation lists; pypdf is about twice as fast but runs paragraphs together; see
 benchmarks/bench_letters.py). Extracted text is cached by file hash, so re-reading is fast.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,10 +22,16 @@ from .fileio import atomic_bytes, atomic_text
 from .rawfiles import LETTERS_DIR, REPORTS_2023_DIR, WEAKNESSES, WSOA_AREAS
 
 TEXT_CACHE_VERSION = "pdfminer-1"
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 BULLET = re.compile(r"^(\s*)([-■•▪●◦]|\u2022)\s+(.*)$")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-FOOTER = re.compile(r"^((?:Area SEND )?[Ii]nspection report:.*|\d{1,2}(?:\s+(?:" + MONTHS + r"))?(?:\s+\d{4})?\s+to\s+\d{1,2}\s+(?:" + MONTHS
-                    + r")\s+\d{4}|\d{1,3})\s*$")
+FOOTER = re.compile(
+    r"^((?:Area SEND )?[Ii]nspection report:.*|\d{1,2}(?:\s+(?:"
+    + MONTHS
+    + r"))?(?:\s+\d{4})?\s+to\s+\d{1,2}\s+(?:"
+    + MONTHS
+    + r")\s+\d{4}|\d{1,3})\s*$"
+)
 
 
 class LetterError(DataError):
@@ -34,10 +41,10 @@ class LetterError(DataError):
 @dataclass
 class Letter:
     path: Path
-    text: str                      # cleaned text: page furniture removed, hyphenation joined
-    framework: str                 # "2016" (letter) or "2023" (report)
+    text: str  # cleaned text: page furniture removed, hyphenation joined
+    framework: str  # "2016" (letter) or "2023" (report)
     sections: dict = field(default_factory=dict)  # heading -> text under it, in document order
-    raw: str = ""                  # the text as extracted (page footers included)
+    raw: str = ""  # the text as extracted (page footers included)
 
 
 @dataclass
@@ -55,8 +62,8 @@ class Record:
     previous_inspection_start: dt.date | None = None
     previous_inspection_end: dt.date | None = None
     icb: str | None = None
-    dates_from: str = "header"     # 2023: "header", or "page footer" when the header's dates are blank
-    strengths: dict = field(default_factory=dict)            # 2016: section -> bullets
+    dates_from: str = "header"  # 2023: "header", or "page footer" when the header's dates are blank
+    strengths: dict = field(default_factory=dict)  # 2016: section -> bullets
     areas_for_development: dict = field(default_factory=dict)  # 2016: section -> bullets
     source: str = ""
 
@@ -96,23 +103,42 @@ def pdf_text(path: Path) -> str:
 def clean(text: str) -> str:
     """Remove page furniture (running footers, page numbers, form feeds), join words hyphenated across
     lines, turn typographic quotes into plain ones, collapse runs of blank lines to one."""
-    text = text.replace("\f", "\n").replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = (
+        text.replace("\f", "\n")
+        .replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+    )
     lines = [ln.rstrip() for ln in text.splitlines()]
-    lines = ["" if FOOTER.match(ln.strip()) and not ln.strip().startswith(("Inspection dates", "Dates of")) else ln for ln in lines]
+    lines = [
+        "" if FOOTER.match(ln.strip()) and not ln.strip().startswith(("Inspection dates", "Dates of")) else ln
+        for ln in lines
+    ]
     out = "\n".join(lines)
     out = re.sub(r"(\w)-\n(?=[a-z])", r"\1", out)  # hyphenation across lines
     return re.sub(r"\n{3,}", "\n\n\n", out).strip() + "\n"
 
 
-HEADINGS_2016 = ["Main findings",
-                 "The effectiveness of the local area in identifying children and young people's special educational needs and/or disabilities",
-                 "The effectiveness of the local area in meeting the needs of children and young people who have special educational needs and/or disabilities",
-                 "The effectiveness of the local area in improving outcomes for children and young people who have special educational needs and/or disabilities"]
-HEADINGS_2023 = ["Inspection outcome", "Information about the local area partnership",
-                 "What is it like to be a child or young person with SEND in this area?",
-                 "What is the area partnership doing that is effective?",
-                 "What does the area partnership need to do better?",
-                 "Areas for priority action", "Areas for improvement", "Local area partnership details"]
+HEADINGS_2016 = [
+    "Main findings",
+    "The effectiveness of the local area in identifying children and"
+    " young people's special educational needs and/or disabilities",
+    "The effectiveness of the local area in meeting the needs of children and"
+    " young people who have special educational needs and/or disabilities",
+    "The effectiveness of the local area in improving outcomes for children"
+    " and young people who have special educational needs and/or disabilities",
+]
+HEADINGS_2023 = [
+    "Inspection outcome",
+    "Information about the local area partnership",
+    "What is it like to be a child or young person with SEND in this area?",
+    "What is the area partnership doing that is effective?",
+    "What does the area partnership need to do better?",
+    "Areas for priority action",
+    "Areas for improvement",
+    "Local area partnership details",
+]
 
 
 def _sections(text: str, headings: list[str]) -> dict:
@@ -126,8 +152,10 @@ def _sections(text: str, headings: list[str]) -> dict:
                 marks.append((h, i))
                 break
     marks.sort(key=lambda m: m[1])
-    return {h: "\n".join(lines[i + 1:(marks[k + 1][1] if k + 1 < len(marks) else len(lines))])
-            for k, (h, i) in enumerate(marks)}
+    return {
+        h: "\n".join(lines[i + 1 : (marks[k + 1][1] if k + 1 < len(marks) else len(lines))])
+        for k, (h, i) in enumerate(marks)
+    }
 
 
 def read(path) -> Letter:
@@ -136,6 +164,13 @@ def read(path) -> Letter:
     path = Path(path)
     if not path.is_file():
         raise LetterError(path, "file not found")
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise LetterError(
+            path,
+            f"{size:,} bytes is over the {MAX_DOCUMENT_BYTES:,}-byte limit for one letter or report "
+            "(the bundled ones are under 1 MB)",
+        )
     if path.suffix.lower() == ".pdf":
         raw = pdf_text(path)
     else:
@@ -149,8 +184,11 @@ def read(path) -> Letter:
     elif re.search(r"Joint local area SEND inspection in", text):
         framework, heads = "2016", HEADINGS_2016
     else:
-        raise LetterError(path, "no recognisable sections: neither a 2016-framework letter ('Joint local area SEND "
-                                "inspection in ...') nor a 2023-framework report ('Area SEND inspection of ...')")
+        raise LetterError(
+            path,
+            "no recognisable sections: neither a 2016-framework letter ('Joint local area SEND "
+            "inspection in ...') nor a 2023-framework report ('Area SEND inspection of ...')",
+        )
     return Letter(path=path, text=text, framework=framework, sections=_sections(text, heads), raw=raw)
 
 
@@ -194,7 +232,7 @@ def paragraphs(block: str) -> list[str]:
     if "Responsible body" in lines:
         inner = next((i for i, ln in enumerate(lines) if ln.lower().startswith("areas for")), len(lines))
         body_lines = {ln for ln in lines[:inner] if ln}
-        lines = [ln for ln in lines[inner + 1:] if ln not in body_lines]
+        lines = [ln for ln in lines[inner + 1 :] if ln not in body_lines]
     lines = [ln for ln in lines if not ln.lower().startswith("areas for")]
     items, cur, blank = [], [], True
     for i, ln in enumerate(lines):
@@ -202,10 +240,10 @@ def paragraphs(block: str) -> list[str]:
             blank = True
             continue
         numbered = re.match(r"^\d{1,2}\.\s+(?=[A-Z])", ln)
-        ln = ln[numbered.end():] if numbered else ln
+        ln = ln[numbered.end() :] if numbered else ln
         ended = not cur or cur[-1].endswith((".", "?"))
         starts = ln[:1].isupper() and not ln.startswith("•")
-        if numbered or (ended and starts and (blank or OPENER.match(" ".join(lines[i:i + 3])))):
+        if numbered or (ended and starts and (blank or OPENER.match(" ".join(lines[i : i + 3])))):
             if cur:
                 items.append(" ".join(cur))
             cur = [ln]
@@ -227,7 +265,9 @@ def _date(day, month, year) -> dt.date | None:
 
 def _date_range(s: str):
     """'17 September 2018 and 21 September 2018', '11 to 15 March 2024', '27 February to 3 March 2023'."""
-    m = re.search(rf"(\d{{1,2}})(?:\s+({MONTHS}))?(?:\s+(\d{{4}}))?\s+(?:to|and)\s+(\d{{1,2}})\s+({MONTHS})\s+(\d{{4}})", s)
+    m = re.search(
+        rf"(\d{{1,2}})(?:\s+({MONTHS}))?(?:\s+(\d{{4}}))?\s+(?:to|and)\s+(\d{{1,2}})\s+({MONTHS})\s+(\d{{4}})", s
+    )
     if not m:
         return None, None
     d1, m1, y1, d2, m2, y2 = m.groups()
@@ -252,7 +292,11 @@ def extract(letter: Letter) -> Record:
         area = re.search(r"Joint local area SEND inspection in ([^\n]+)", t)
         start, end = _date_range(re.search(r"Between ([^,]+)", flat).group(1) if "Between " in flat else "")
         ld = re.search(rf"^\s*(\d{{1,2}}) ({MONTHS}) (\d{{4}})\s*$", t, re.M)
-        wsoa = bool(re.search(r"Written Statement of Action is required|required to produce and submit a Written Statement", flat))
+        wsoa = bool(
+            re.search(
+                r"Written Statement of Action is required|required to produce and submit a Written Statement", flat
+            )
+        )
         weak = []
         m = re.search(r"areas? of significant weakness:?\s*\n(.*?)(?:\n\s*Yours sincerely|\Z)", t, re.S)
         if wsoa and m:
@@ -264,9 +308,21 @@ def extract(letter: Letter) -> Record:
             for label, block in zip(parts[1::2], parts[2::2]):
                 block = block.split("The inspection raises significant concerns")[0]
                 (strengths if label == "Strengths" else dev)[h] = bullets(block)
-        rec = Record("2016", area.group(1).strip() if area else None, start, end,
-                     _date(*ld.groups()) if ld else None, wsoa, weak, None, [], [],
-                     strengths=strengths, areas_for_development=dev, source=letter.path.name)
+        rec = Record(
+            "2016",
+            area.group(1).strip() if area else None,
+            start,
+            end,
+            _date(*ld.groups()) if ld else None,
+            wsoa,
+            weak,
+            None,
+            [],
+            [],
+            strengths=strengths,
+            areas_for_development=dev,
+            source=letter.path.name,
+        )
     else:
         area = re.search(r"Area SEND inspection of (.+?) Local Area Partnership", flat, re.I)
         dates = re.search(r"Inspection dates?:?\s*(.{0,80}?)(?=Dates? of previous|Inspection outcome|$)", flat)
@@ -277,34 +333,70 @@ def extract(letter: Letter) -> Record:
         if start is None:  # some reports leave the header's date fields blank; every page footer has them
             foot = re.search(r"[Ii]nspection report:[^\n]*\n?[^\n]*", letter.raw)
             start, end = _date_range(re.sub(r"\s+", " ", foot.group(0))) if foot else (None, None)
-            ranges = [_date_range(m) for m in re.findall(rf"\d{{1,2}}(?: (?:{MONTHS}))?(?: \d{{4}})? to \d{{1,2}} (?:{MONTHS}) \d{{4}}",
-                                                        re.sub(r"\s+", " ", letter.raw))]
+            ranges = [
+                _date_range(m)
+                for m in re.findall(
+                    rf"\d{{1,2}}(?: (?:{MONTHS}))?(?: \d{{4}})? to \d{{1,2}} (?:{MONTHS}) \d{{4}}",
+                    re.sub(r"\s+", " ", letter.raw),
+                )
+            ]
             earlier = [r for r in ranges if r[1] and start and r[1] < start]
             if pstart is None and earlier:
                 pstart, pend = earlier[0]
             dates_from = "page footer"
         head = re.sub(r"\s+", " ", letter.sections.get("Inspection outcome", flat[:3000])).lower()
-        outcome = ("systemic_failings" if "widespread and/or systemic failings" in head else
-                   "inconsistent" if "inconsistent experiences and outcomes" in head else
-                   "positive" if "positive experiences and outcomes" in head else None)
+        outcome = (
+            "systemic_failings"
+            if "widespread and/or systemic failings" in head
+            else "inconsistent"
+            if "inconsistent experiences and outcomes" in head
+            else "positive"
+            if "positive experiences and outcomes" in head
+            else None
+        )
         info = re.sub(r"\s+", " ", letter.sections.get("Information about the local area partnership", "")) or flat
-        icb = (re.search(r"(NHS [A-Z][\w&',\- ]*?) (?:Integrated Care Board|ICB)\b", info)
-               or re.search(r"(NHS [A-Z][\w&',\- ]*?) (?:Integrated Care Board|ICB)\b", flat))
-        rec = Record("2023", re.sub(r"^the ", "", re.sub(r"-\s+", "-", area.group(1).strip())) if area else None, start, end, None, None, [], outcome,
-                     paragraphs(letter.sections.get("Areas for priority action", "")),
-                     paragraphs(letter.sections.get("Areas for improvement", "")),
-                     previous_inspection_start=pstart, previous_inspection_end=pend,
-                     icb=_icb_name(icb.group(1)) if icb else None, dates_from=dates_from, source=letter.path.name)
+        icb = re.search(r"(NHS [A-Z][\w&',\- ]*?) (?:Integrated Care Board|ICB)\b", info) or re.search(
+            r"(NHS [A-Z][\w&',\- ]*?) (?:Integrated Care Board|ICB)\b", flat
+        )
+        rec = Record(
+            "2023",
+            re.sub(r"^the ", "", re.sub(r"-\s+", "-", area.group(1).strip())) if area else None,
+            start,
+            end,
+            None,
+            None,
+            [],
+            outcome,
+            paragraphs(letter.sections.get("Areas for priority action", "")),
+            paragraphs(letter.sections.get("Areas for improvement", "")),
+            previous_inspection_start=pstart,
+            previous_inspection_end=pend,
+            icb=_icb_name(icb.group(1)) if icb else None,
+            dates_from=dates_from,
+            source=letter.path.name,
+        )
     missing = [f for f in ("area", "inspection_start", "inspection_end") if getattr(rec, f) is None]
     if missing:
         raise LetterError(letter.path, f"could not find {', '.join(missing)} in the text")
     return rec
 
 
+def expand_paths(paths) -> list[Path]:
+    """Files as given; a folder stands for its .pdf and .txt files (sorted, not recursive)."""
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in (".pdf", ".txt"))
+        else:
+            out.append(p)
+    return out
+
+
 def read_many(paths) -> tuple[list[Record], list[tuple[str, str]]]:
-    """Read and extract every document; a bad one is recorded (file, problem) and the batch goes on."""
+    """Read and extract every document (a folder: its PDFs and texts); a bad one is recorded (file,
+    problem) and the batch goes on."""
     records, failures = [], []
-    for p in paths:
+    for p in expand_paths(paths):
         try:
             records.append(extract(read(p)))
         except LetterError as e:
@@ -369,8 +461,10 @@ def read_weaknesses(inspections_2016: pd.DataFrame) -> pd.DataFrame:
     from .ingest._common import read_csv, require_columns
 
     wpath = sources.raw_path(WEAKNESSES)
-    w = read_csv(wpath, dtype={"code": "string", "area": "string", "summary": "string", "source_url": "string",
-                               "weakness_no": "Int64"})
+    w = read_csv(
+        wpath,
+        dtype={"code": "string", "area": "string", "summary": "string", "source_url": "string", "weakness_no": "Int64"},
+    )
     require_columns(w, ["code", "area", "weakness_no", "summary", "themes", "source_url"], wpath)
     known = {t["theme"] for t in load_codebook()} | {"other"}
     w["themes"] = w["themes"].fillna("").str.split(";").map(lambda ts: [t.strip() for t in ts if t.strip()])
@@ -378,8 +472,12 @@ def read_weaknesses(inspections_2016: pd.DataFrame) -> pd.DataFrame:
     if bad:
         raise DataError(wpath, f"unknown theme(s) {bad}; the codebook has {sorted(known)}")
     a = read_wsoa_areas(inspections_2016, w)
-    return w.merge(a[["code", "status", "n_weaknesses_official", "count_matches_official"]], on="code", how="left",
-                   validate="many_to_one")
+    return w.merge(
+        a[["code", "status", "n_weaknesses_official", "count_matches_official"]],
+        on="code",
+        how="left",
+        validate="many_to_one",
+    )
 
 
 def read_wsoa_areas(inspections_2016: pd.DataFrame, weaknesses: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -388,8 +486,9 @@ def read_wsoa_areas(inspections_2016: pd.DataFrame, weaknesses: pd.DataFrame | N
     from .ingest._common import read_csv, require_columns
 
     apath = sources.raw_path(WSOA_AREAS)
-    a = read_csv(apath, dtype={"code": "string", "area": "string", "status": "string", "source_url": "string",
-                               "note": "string"})
+    a = read_csv(
+        apath, dtype={"code": "string", "area": "string", "status": "string", "source_url": "string", "note": "string"}
+    )
     require_columns(a, ["code", "area", "nweak_official", "nweak_found", "status"], apath)
     official = inspections_2016.set_index("la_code")["n_weaknesses"]
     w = read_csv(sources.raw_path(WEAKNESSES), dtype={"code": str}) if weaknesses is None else weaknesses
@@ -432,12 +531,27 @@ def agreement(weaknesses: pd.DataFrame | None = None, codebook=None) -> pd.DataF
     auto_sets = auto.groupby("item_no")["theme"].apply(set)
     rows = []
     for theme in [t["theme"] for t in (codebook if isinstance(codebook, list) else load_codebook(codebook))]:
-        hand = w["themes"].map(lambda ts: theme in ts).to_numpy()
-        mine = pd.Series(range(len(w))).map(lambda i: theme in auto_sets.get(i, set())).to_numpy()
-        table = pd.crosstab(pd.Categorical(hand, [False, True]), pd.Categorical(mine, [False, True]), dropna=False).to_numpy()
-        kappa = float(cohens_kappa(table).kappa) if 0 < hand.sum() < len(hand) or 0 < mine.sum() < len(mine) else float("nan")
-        rows.append({"theme": theme, "n_items": len(w), "hand": int(hand.sum()), "automatic": int(mine.sum()),
-                     "both": int((hand & mine).sum()), "agreement": float((hand == mine).mean()), "kappa": kappa})
+        hand = w["themes"].map(lambda ts, theme=theme: theme in ts).to_numpy()
+        mine = pd.Series(range(len(w))).map(lambda i, theme=theme: theme in auto_sets.get(i, set())).to_numpy()
+        table = pd.crosstab(
+            pd.Categorical(hand, [False, True]), pd.Categorical(mine, [False, True]), dropna=False
+        ).to_numpy()
+        kappa = (
+            float(cohens_kappa(table).kappa)
+            if 0 < hand.sum() < len(hand) or 0 < mine.sum() < len(mine)
+            else float("nan")
+        )
+        rows.append(
+            {
+                "theme": theme,
+                "n_items": len(w),
+                "hand": int(hand.sum()),
+                "automatic": int(mine.sum()),
+                "both": int((hand & mine).sum()),
+                "agreement": float((hand == mine).mean()),
+                "kappa": kappa,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -447,38 +561,92 @@ def quote(text: str, source: str) -> str:
 
 
 # --- fetching ----------------------------------------------------------------------------------------------
-ALLOWED_HOSTS = frozenset({"reports.ofsted.gov.uk", "files.ofsted.gov.uk", "www.gov.uk",
-                           "assets.publishing.service.gov.uk"})
+ALLOWED_HOSTS = frozenset(
+    {"reports.ofsted.gov.uk", "files.ofsted.gov.uk", "www.gov.uk", "assets.publishing.service.gov.uk"}
+)
 MAX_BYTES = 25 * 1024 * 1024
 
 
-def _get(url: str, *, allowed_hosts, timeout: float, max_bytes: int) -> bytes:
-    """One GET with a User-Agent naming the package, a timeout and a size limit; refuses hosts (also after a
-    redirect) outside ``allowed_hosts``."""
-    import urllib.error
-    import urllib.request
+MAX_HOPS = 5
+DEADLINE = 60.0  # seconds for one whole download, however slowly the server sends
+
+
+def _target(url: str, allowed_hosts) -> tuple[str, str, int, str]:
+    """(scheme, host, port, path) of an allowed URL; else LetterError. An allow-list entry is a host (its
+    scheme's default port) or host:port."""
     from urllib.parse import urlsplit
+
+    u = urlsplit(url)
+    if u.scheme not in ("http", "https") or not u.hostname:
+        raise LetterError(url, "only http(s) URLs can be fetched")
+    try:
+        port = u.port or (443 if u.scheme == "https" else 80)
+    except ValueError:
+        raise LetterError(url, "bad port") from None
+    default = 443 if u.scheme == "https" else 80
+    ok = f"{u.hostname}:{port}" in allowed_hosts or (port == default and u.hostname in allowed_hosts)
+    if not ok:
+        raise LetterError(url, f"host not allowed: {u.hostname}:{port} (allowed: {', '.join(sorted(allowed_hosts))})")
+    return u.scheme, u.hostname, port, (u.path or "/") + (f"?{u.query}" if u.query else "")
+
+
+def _get(url: str, *, allowed_hosts, timeout: float, max_bytes: int, max_hops: int = MAX_HOPS) -> bytes:
+    """One download with a User-Agent naming the package. Redirects are followed one hop at a time, each
+    target checked (scheme, host and port) before any request is sent to it, at most ``max_hops``; the whole
+    download, redirects included, must finish within ``timeout`` seconds (a deadline, not a per-read
+    timeout); more than ``max_bytes`` is refused."""
+    import http.client
+    import time
+    from urllib.parse import urljoin
 
     from . import __version__
 
-    if urlsplit(url).scheme not in ("http", "https") or urlsplit(url).hostname not in allowed_hosts:
-        raise LetterError(url, f"host not allowed (allowed: {', '.join(sorted(allowed_hosts))})")
-    req = urllib.request.Request(url, headers={"User-Agent": f"sendstats/{__version__} (research software; SEND inspection letters)"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            if urlsplit(resp.geturl()).hostname not in allowed_hosts:
-                raise LetterError(url, f"redirected to a host not allowed: {resp.geturl()}")
-            size = int(resp.headers.get("Content-Length") or 0)
+    deadline = time.monotonic() + timeout
+    headers = {"User-Agent": f"sendstats/{__version__} (research software; SEND inspection letters)"}
+    current = url
+    for _hop in range(max_hops + 1):
+        scheme, host, port, path = _target(current, allowed_hosts)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise LetterError(url, f"took longer than the {timeout:g}-second limit")
+        cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        conn = cls(host, port, timeout=left)
+        try:
+            conn.request("GET", path, headers=headers)
+            sock = conn.sock  # http.client drops its reference once a closing response is read
+            resp = conn.getresponse()
+            if resp.status in (301, 302, 303, 307, 308):
+                location = resp.getheader("Location")
+                if not location:
+                    raise LetterError(url, f"HTTP {resp.status} without a Location")
+                current = urljoin(current, location)
+                continue
+            if resp.status != 200:
+                raise LetterError(url, f"HTTP {resp.status} {resp.reason}")
+            size = int(resp.getheader("Content-Length") or 0)
             if size > max_bytes:
                 raise LetterError(url, f"larger than the {max_bytes:,}-byte limit ({size:,} bytes)")
-            data = resp.read(max_bytes + 1)
-    except urllib.error.HTTPError as e:
-        raise LetterError(url, f"HTTP {e.code} {e.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as e:
-        raise LetterError(url, f"cannot download ({getattr(e, 'reason', e)})") from None
-    if len(data) > max_bytes:
-        raise LetterError(url, f"larger than the {max_bytes:,}-byte limit")
-    return data
+            chunks, got = [], 0
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise LetterError(url, f"took longer than the {timeout:g}-second limit")
+                sock.settimeout(left)
+                chunk = resp.read1(65536)
+                if not chunk:
+                    break
+                got += len(chunk)
+                if got > max_bytes:
+                    raise LetterError(url, f"larger than the {max_bytes:,}-byte limit")
+                chunks.append(chunk)
+            return b"".join(chunks)
+        except (TimeoutError, OSError, http.client.HTTPException) as e:
+            if time.monotonic() >= deadline:
+                raise LetterError(url, f"took longer than the {timeout:g}-second limit") from None
+            raise LetterError(url, f"cannot download ({e})") from None
+        finally:
+            conn.close()
+    raise LetterError(url, f"more than {max_hops} redirects")
 
 
 def _safe_name(url: str, suffix: str) -> str:
@@ -494,15 +662,27 @@ def pdf_links(page_html: str, base_url: str) -> list[str]:
     from urllib.parse import urljoin
 
     hrefs = re.findall(r'href=["\']([^"\']+)["\']', page_html)
-    out = [urljoin(base_url, html.unescape(h)) for h in hrefs
-           if h.lower().endswith(".pdf") or "files.ofsted.gov.uk" in h or "/v1/file/" in h]
+    out = [
+        urljoin(base_url, html.unescape(h))
+        for h in hrefs
+        if h.lower().endswith(".pdf") or "files.ofsted.gov.uk" in h or "/v1/file/" in h
+    ]
     return list(dict.fromkeys(out))
 
 
-def fetch(page_urls, cache_dir, *, allowed_hosts=ALLOWED_HOSTS, timeout: float = 30, max_bytes: int = MAX_BYTES,
-          delay: float = 1.0, progress=None) -> pd.DataFrame:
+def fetch(
+    page_urls,
+    cache_dir,
+    *,
+    allowed_hosts=ALLOWED_HOSTS,
+    timeout: float = 30,
+    max_bytes: int = MAX_BYTES,
+    delay: float = 1.0,
+    progress=None,
+) -> pd.DataFrame:
     """Download each area page and the report PDFs it links to into ``cache_dir`` (pages/ and pdf/), one
-    request at a time with ``delay`` seconds between requests; a file already cached (by URL hash) is not
+    request at a time with ``delay`` seconds between requests, each download within ``timeout`` seconds in
+    all (redirects checked hop by hop against ``allowed_hosts``); a file already cached (by URL hash) is not
     fetched again. Returns one row per URL: page_url, url, path, status (downloaded / cached / failed), error.
     A failure is recorded and the batch goes on."""
     import time
@@ -557,13 +737,25 @@ def _records():
 
 def documents_table() -> pd.DataFrame:
     """Builder of the ``documents`` table: what was extracted from each bundled letter and report."""
-    rows = [{"source": r.source, "framework": r.framework, "area": r.area, "inspection_start": r.inspection_start,
-             "inspection_end": r.inspection_end, "letter_date": r.letter_date, "wsoa_required": r.wsoa_required,
-             "outcome": r.outcome, "icb": r.icb, "dates_from": r.dates_from,
-             "ofsted_urn": int(r.source.split("_")[0]) if r.framework == "2023" else None,
-             "n_weaknesses": len(r.weaknesses) if r.framework == "2016" else None,
-             "n_priority_actions": len(r.priority_actions) if r.framework == "2023" else None,
-             "n_improvements": len(r.improvements) if r.framework == "2023" else None} for r in _records()]
+    rows = [
+        {
+            "source": r.source,
+            "framework": r.framework,
+            "area": r.area,
+            "inspection_start": r.inspection_start,
+            "inspection_end": r.inspection_end,
+            "letter_date": r.letter_date,
+            "wsoa_required": r.wsoa_required,
+            "outcome": r.outcome,
+            "icb": r.icb,
+            "dates_from": r.dates_from,
+            "ofsted_urn": int(r.source.split("_")[0]) if r.framework == "2023" else None,
+            "n_weaknesses": len(r.weaknesses) if r.framework == "2016" else None,
+            "n_priority_actions": len(r.priority_actions) if r.framework == "2023" else None,
+            "n_improvements": len(r.improvements) if r.framework == "2023" else None,
+        }
+        for r in _records()
+    ]
     df = pd.DataFrame(rows)
     for c in ("inspection_start", "inspection_end", "letter_date"):
         df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
@@ -579,11 +771,16 @@ def items_frame(records_or_items, codebook=None) -> pd.DataFrame:
     """One row per item and theme for documents' lists (kind: weakness / priority action / improvement)."""
     rows = []
     for r in records_or_items:
-        lists = ((("weakness", r.weaknesses),) if r.framework == "2016" else
-                 (("priority action", r.priority_actions), ("improvement", r.improvements)))
+        lists = (
+            (("weakness", r.weaknesses),)
+            if r.framework == "2016"
+            else (("priority action", r.priority_actions), ("improvement", r.improvements))
+        )
         for kind, lst in lists:
-            rows += [{"source": r.source, "area": r.area, "outcome": r.outcome, "kind": kind, **row}
-                     for row in code(lst, codebook).to_dict("records")]
+            rows += [
+                {"source": r.source, "area": r.area, "outcome": r.outcome, "kind": kind, **row}
+                for row in code(lst, codebook).to_dict("records")
+            ]
     df = pd.DataFrame(rows, columns=["source", "area", "outcome", "kind", "item_no", "item", "theme", "matched"])
     df["item_no"] = df["item_no"].astype("int64")
     for c in ("source", "area", "outcome", "kind", "item", "theme", "matched"):
@@ -616,8 +813,9 @@ def area_themes(weaknesses: pd.DataFrame | None = None, status=("complete",)) ->
     out = pd.DataFrame(rows)
     insp = load_inspections("2016").set_index("la_code")
     out["area"] = out["code"].map(insp["area"])
-    out["revisit_outcome"] = pd.Categorical(out["code"].map(insp["revisit_outcome"]), categories=["No", "Some", "Yes"],
-                                            ordered=True)
+    out["revisit_outcome"] = pd.Categorical(
+        out["code"].map(insp["revisit_outcome"]), categories=["No", "Some", "Yes"], ordered=True
+    )
     out["progress_all"] = out["revisit_outcome"].map({"Yes": True, "Some": False, "No": False}).astype("boolean")
     return out
 

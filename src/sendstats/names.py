@@ -1,4 +1,5 @@
 """One home for comparing area names across files (Ofsted, DfE, HMCTS, Data to Insight, user input)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -6,8 +7,14 @@ import pandas as pd
 
 def normalise(s: pd.Series) -> pd.Series:
     """Lower case, '&' -> 'and', anything but letters -> space, spaces collapsed."""
-    return (s.astype("string").str.lower().str.replace("&", "and", regex=False)
-            .str.replace(r"[^a-z ]", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip())
+    return (
+        s.astype("string")
+        .str.lower()
+        .str.replace("&", "and", regex=False)
+        .str.replace(r"[^a-z ]", " ", regex=True)
+        .str.replace(r"\s+", " ", regex=True)
+        .str.strip()
+    )
 
 
 def normalise_one(name) -> str:
@@ -16,5 +23,10 @@ def normalise_one(name) -> str:
 
 def clean_la_name(s: pd.Series) -> pd.Series:
     """As :func:`normalise`, after dropping footnote digits and 'City of' (DfE/HMCTS tables)."""
-    return normalise(s.astype("string").str.replace(r"[\d,]+$", "", regex=True).str.lower()
-                     .str.replace(", city of", "", regex=False).str.replace("city of ", "", regex=False))
+    return normalise(
+        s.astype("string")
+        .str.replace(r"[\d,]+$", "", regex=True)
+        .str.lower()
+        .str.replace(", city of", "", regex=False)
+        .str.replace("city of ", "", regex=False)
+    )

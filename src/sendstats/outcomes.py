@@ -1,4 +1,5 @@
 """Inspection outcomes: the public loaders and the headline summaries (counts, shares, Wilson intervals)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -87,8 +88,9 @@ def _groups(df: pd.DataFrame, keys: list):
         yield dict(zip(keys, key if isinstance(key, tuple) else (key,))), g
 
 
-def outcome_summary(framework="2016", as_at=None, basis="published", by=None,
-                    include_predecessors: bool = True) -> pd.DataFrame:
+def outcome_summary(
+    framework="2016", as_at=None, basis="published", by=None, include_predecessors: bool = True
+) -> pd.DataFrame:
     """Counts and shares of inspection outcomes with Wilson 95% intervals.
 
     framework "2016": columns ``n`` (areas counted), ``n_wsoa``, ``share``, ``ci_low``, ``ci_high``,
@@ -116,8 +118,17 @@ def outcome_summary(framework="2016", as_at=None, basis="published", by=None,
         rows = []
         for labels, g in _groups(df, keys):
             p = proportion(int(g["wsoa"].sum()), len(g))
-            rows.append({**labels, "n": len(g), "n_wsoa": int(g["wsoa"].sum()), "share": p["share"],
-                         "ci_low": p["ci_low"], "ci_high": p["ci_high"], "n_predecessors": int(g["predecessor"].sum())})
+            rows.append(
+                {
+                    **labels,
+                    "n": len(g),
+                    "n_wsoa": int(g["wsoa"].sum()),
+                    "share": p["share"],
+                    "ci_low": p["ci_low"],
+                    "ci_high": p["ci_high"],
+                    "n_predecessors": int(g["predecessor"].sum()),
+                }
+            )
         return pd.DataFrame(rows)
 
     rows = []
@@ -126,9 +137,18 @@ def outcome_summary(framework="2016", as_at=None, basis="published", by=None,
         for level in OUTCOME_LEVELS:
             k = int((has["outcome"] == level).sum())
             p = proportion(k, len(has))
-            rows.append({**labels, "outcome": level,
-                         "count": k, "n": len(has), "share": p["share"], "ci_low": p["ci_low"],
-                         "ci_high": p["ci_high"], "n_no_outcome": len(g) - len(has)})
+            rows.append(
+                {
+                    **labels,
+                    "outcome": level,
+                    "count": k,
+                    "n": len(has),
+                    "share": p["share"],
+                    "ci_low": p["ci_low"],
+                    "ci_high": p["ci_high"],
+                    "n_no_outcome": len(g) - len(has),
+                }
+            )
     out = pd.DataFrame(rows)
     if len(out):
         out["outcome"] = pd.Categorical(out["outcome"], categories=OUTCOME_LEVELS, ordered=True)
@@ -156,9 +176,15 @@ def weakness_distribution(as_at=None, basis="published", include_predecessors: b
     w = df[df["wsoa"]]
     known = w["n_weaknesses"].dropna().astype(int)
     counts = known.value_counts().reindex(range(1, max(known.max(), 1) + 1), fill_value=0)
-    return pd.DataFrame({"n_weaknesses": counts.index, "count": counts.values,
-                         "share": counts.values / max(len(known), 1), "n": len(known),
-                         "n_unknown": len(w) - len(known)})
+    return pd.DataFrame(
+        {
+            "n_weaknesses": counts.index,
+            "count": counts.values,
+            "share": counts.values / max(len(known), 1),
+            "n": len(known),
+            "n_unknown": len(w) - len(known),
+        }
+    )
 
 
 def revisit_summary(as_at=None, basis="published", include_predecessors: bool = True) -> pd.DataFrame:
@@ -179,8 +205,24 @@ def revisit_summary(as_at=None, basis="published", include_predecessors: bool = 
     for level in ["Yes", "Some", "No"]:
         k = int((rev["revisit_outcome"] == level).sum())
         p = proportion(k, len(rev))
-        rows.append({"revisit_outcome": level, "count": k, "n": len(rev), "share": p["share"],
-                     "ci_low": p["ci_low"], "ci_high": p["ci_high"]})
-    rows.append({"revisit_outcome": "not revisited yet", "count": int((w["revisit_outcome"].isna()).sum()),
-                 "n": len(w), "share": float("nan"), "ci_low": float("nan"), "ci_high": float("nan")})
+        rows.append(
+            {
+                "revisit_outcome": level,
+                "count": k,
+                "n": len(rev),
+                "share": p["share"],
+                "ci_low": p["ci_low"],
+                "ci_high": p["ci_high"],
+            }
+        )
+    rows.append(
+        {
+            "revisit_outcome": "not revisited yet",
+            "count": int((w["revisit_outcome"].isna()).sum()),
+            "n": len(w),
+            "share": float("nan"),
+            "ci_low": float("nan"),
+            "ci_high": float("nan"),
+        }
+    )
     return pd.DataFrame(rows)

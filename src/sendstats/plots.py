@@ -1,5 +1,6 @@
 """The house style and the few figure types the reports use. Functions take tidy frames (``data=``),
 return the matplotlib Axes, and never call ``plt.show()`` or choose a backend."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -30,11 +31,16 @@ def _intervals(ax, x, lo, hi, pos, **kw):
     import numpy as np
 
     # a Wilson bound at k = 0 or k = n lands ~1e-16 on the wrong side of the share: clip to zero
-    err = [np.clip(np.asarray(x, float) - np.asarray(lo, float), 0, None), np.clip(np.asarray(hi, float) - np.asarray(x, float), 0, None)]
+    err = [
+        np.clip(np.asarray(x, float) - np.asarray(lo, float), 0, None),
+        np.clip(np.asarray(hi, float) - np.asarray(x, float), 0, None),
+    ]
     return ax.errorbar(x, pos, xerr=err, fmt="o", capsize=3, **kw)
 
 
-def share_with_ci(data, y: str, *, share="share", low="ci_low", high="ci_high", n="n", title=None, xlabel=None, ax=None):
+def share_with_ci(
+    data, y: str, *, share="share", low="ci_low", high="ci_high", n="n", title=None, xlabel=None, ax=None
+):
     """Horizontal point-and-interval plot of a share with its confidence interval, one row per ``y``,
     labelled with the denominator."""
     if ax is None:
@@ -87,7 +93,9 @@ def outcome_figure(data, by: str, framework: str, *, title=None):
     """The figure for an ``outcome_summary(..., by=by)`` frame: WSoA share with intervals (2016), or
     each outcome's share with intervals, side by side per group (2023)."""
     if str(framework) == "2016":
-        return share_with_ci(data, by, title=title, xlabel="share of areas required to write a WSoA (95% Wilson interval)")
+        return share_with_ci(
+            data, by, title=title, xlabel="share of areas required to write a WSoA (95% Wilson interval)"
+        )
     groups = list(dict.fromkeys(data[by].astype(str)))
     _, ax = plt.subplots(figsize=(7, 0.9 * len(groups) + 1.5))
     offsets = {"positive": -0.22, "inconsistent": 0.0, "systemic_failings": 0.22}
@@ -116,11 +124,16 @@ def describe_overall(overall, framework: str) -> str:
         r = overall.iloc[0].to_dict()
         r.update({k: int(r[k]) for k in ("n", "n_wsoa", "n_predecessors")})
         pred = f" (including {r['n_predecessors']} predecessor area(s))" if r["n_predecessors"] else ""
-        return (f"Of {r['n']} inspected areas{pred}, {r['n_wsoa']} ({_pct(r['share'])}; 95% CI "
-                f"{_pct(r['ci_low'])} to {_pct(r['ci_high'])}) were required to write a WSoA. The interval describes "
-                "uncertainty if these areas are seen as a sample of how areas perform; it says nothing about causes.")
-    parts = [f"{outcome_label(str(r['outcome']))}: {r['count']} ({_pct(r['share'])}; 95% CI "
-             f"{_pct(r['ci_low'])} to {_pct(r['ci_high'])})" for _, r in overall.iterrows()]
+        return (
+            f"Of {r['n']} inspected areas{pred}, {r['n_wsoa']} ({_pct(r['share'])}; 95% CI "
+            f"{_pct(r['ci_low'])} to {_pct(r['ci_high'])}) were required to write a WSoA. The interval describes "
+            "uncertainty if these areas are seen as a sample of how areas perform; it says nothing about causes."
+        )
+    parts = [
+        f"{outcome_label(str(r['outcome']))}: {r['count']} ({_pct(r['share'])}; 95% CI "
+        f"{_pct(r['ci_low'])} to {_pct(r['ci_high'])})"
+        for _, r in overall.iterrows()
+    ]
     n, miss = overall["n"].iat[0], overall["n_no_outcome"].iat[0]
     tail = f" {miss} inspection(s) without a published outcome in the sources are not counted." if miss else ""
     return f"Of {n} inspections with an outcome: " + "; ".join(parts) + "." + tail
@@ -130,10 +143,12 @@ def describe_revisits(rev) -> str:
     yes = rev[rev["revisit_outcome"] == "Yes"].iloc[0].to_dict()
     yes.update({k: int(yes[k]) for k in ("n", "count")})
     pending = int(rev["count"].iat[-1])
-    return (f"Of {yes['n']} revisited WSoA areas, {yes['count']} ({_pct(yes['share'])}; 95% CI {_pct(yes['ci_low'])} "
-            f"to {_pct(yes['ci_high'])}) had made sufficient progress on all their significant weaknesses; "
-            f"{pending} WSoA area(s) had no published revisit in the period. Revisited areas are those inspected "
-            "earliest, so they are not a random sample of WSoA areas.")
+    return (
+        f"Of {yes['n']} revisited WSoA areas, {yes['count']} ({_pct(yes['share'])}; 95% CI {_pct(yes['ci_low'])} "
+        f"to {_pct(yes['ci_high'])}) had made sufficient progress on all their significant weaknesses; "
+        f"{pending} WSoA area(s) had no published revisit in the period. Revisited areas are those inspected "
+        "earliest, so they are not a random sample of WSoA areas."
+    )
 
 
 def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log scale)", ax=None):
@@ -164,27 +179,41 @@ def describe_screen(screen, outcome_text: str) -> str:
     sig = screen[screen["q_value_bh"] < 0.05]
     n = len(screen)
     if sig.empty:
-        lead = (f"None of the {n} factors is associated with {outcome_text} after Benjamini-Hochberg correction "
-                "(all q >= 0.05)")
+        lead = (
+            f"None of the {n} factors is associated with {outcome_text} after Benjamini-Hochberg correction "
+            "(all q >= 0.05)"
+        )
         lowest = screen.sort_values("p_value").iloc[0] if screen["p_value"].notna().any() else None
         if lowest is not None:
-            lead += (f"; the smallest unadjusted p-value is {lowest['p_value']:.3f} ({lowest['factor']}, "
-                     f"{lowest['effect_name']} {_ci(lowest)})")
+            lead += (
+                f"; the smallest unadjusted p-value is {lowest['p_value']:.3f} ({lowest['factor']}, "
+                f"{lowest['effect_name']} {_ci(lowest)})"
+            )
     else:
-        lead = (f"{len(sig)} of {n} factors are associated with {outcome_text} after Benjamini-Hochberg correction: "
-                + "; ".join(f"{r['factor']} ({r['effect_name']} {_ci(r)}, q = {r['q_value_bh']:.3f})" for _, r in sig.iterrows()))
-    return (lead + ". Each row uses the areas with a value for that factor (n_used; n_dropped lacked one). These are "
-            "associations across areas, not causes: areas differ in many ways the table does not measure, and a "
-            "non-significant result with a wide interval is not evidence of no association.")
+        lead = (
+            f"{len(sig)} of {n} factors are associated with {outcome_text} after Benjamini-Hochberg correction: "
+            + "; ".join(
+                f"{r['factor']} ({r['effect_name']} {_ci(r)}, q = {r['q_value_bh']:.3f})" for _, r in sig.iterrows()
+            )
+        )
+    return (
+        lead + ". Each row uses the areas with a value for that factor (n_used; n_dropped lacked one). These are "
+        "associations across areas, not causes: areas differ in many ways the table does not measure, and a "
+        "non-significant result with a wide interval is not evidence of no association."
+    )
 
 
 def describe_model(model, outcome_text: str) -> str:
     """Plain English under a multivariable model table."""
     r0 = model.iloc[0]
-    parts = [f"{r['term']} {r['odds_ratio']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f}, {r['unit']})"
-             for _, r in model.iterrows()]
-    return (f"Odds ratios for {outcome_text}, each adjusted for the others: " + "; ".join(parts) + ". "
-            f"Fitted on {int(r0['n_used'])} areas with every factor known ({int(r0['n_dropped'])} left out for a missing "
-            f"value), method: {r0['method']}. An odds ratio above 1 means higher odds; an interval crossing 1 is "
-            "compatible with no association. Adjustment is only for the factors listed; it does not make the "
-            "estimates causal.")
+    parts = [
+        f"{r['term']} {r['odds_ratio']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f}, {r['unit']})"
+        for _, r in model.iterrows()
+    ]
+    return (
+        f"Odds ratios for {outcome_text}, each adjusted for the others: " + "; ".join(parts) + ". "
+        f"Fitted on {int(r0['n_used'])} areas with every factor known ({int(r0['n_dropped'])} left out for a missing "
+        f"value), method: {r0['method']}. An odds ratio above 1 means higher odds; an interval crossing 1 is "
+        "compatible with no association. Adjustment is only for the factors listed; it does not make the "
+        "estimates causal."
+    )

@@ -1,6 +1,7 @@
 """The provenance footer, written on the kernel side from the build record of the tables a report needs
 (not from a record of files touched): package version, git commit, parameters, render time, and each raw
 file behind those tables with its publisher, licence, source URL and sha256. Every value is escaped."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,12 @@ def git_commit() -> str:
         return "unknown (not run from a git checkout)"
     try:
         out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown (no git)"
     return (out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")) if out.returncode == 0 else "unknown"
@@ -40,20 +45,22 @@ def git_commit() -> str:
 def commit_epoch() -> str:
     root = config.repo_root()
     try:
-        out = subprocess.run(["git", "-C", str(root or "."), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "-C", str(root or "."), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10
+        )
         return out.stdout.strip() or "0"
     except (OSError, subprocess.SubprocessError):
         return "0"
 
 
 def fmt_epoch(epoch) -> str:
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def render_time() -> str:
     """UTC render time; pinned by SOURCE_DATE_EPOCH for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return fmt_epoch(epoch) if epoch else dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return fmt_epoch(epoch) if epoch else dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def data_files(needs) -> list[dict]:
@@ -78,10 +85,15 @@ def footer(needs=None):
     e = html.escape
     rows = "".join(
         f"<tr><td>{e(r['title'])}</td><td>{e(r['publisher'])}</td><td>{e(r['original_publication'])}</td>"
-        f"<td>{e(r['licence'])}</td><td><a href=\"{e(r['url'], quote=True)}\">{e(r['url'])}</a></td>"
+        f'<td>{e(r["licence"])}</td><td><a href="{e(r["url"], quote=True)}">{e(r["url"])}</a></td>'
         f"<td><code>{e(r['path'])}</code></td><td><code>{e(r['sha256'])}</code></td></tr>"
-        for r in data_files(needs))
-    ptxt = e(json.dumps(params, sort_keys=True)) if params is not None else "interactive session (not rendered by sendstats report)"
+        for r in data_files(needs)
+    )
+    ptxt = (
+        e(json.dumps(params, sort_keys=True))
+        if params is not None
+        else "interactive session (not rendered by sendstats report)"
+    )
     return HTML(
         '<footer class="sendstats-provenance"><h2>Provenance</h2><ul>'
         f"<li>sendstats version: {e(_version())}</li>"
@@ -90,7 +102,9 @@ def footer(needs=None):
         f"<li>tables: {e(', '.join(needs))}</li>"
         f"<li>rendered: {e(ctx.get('render_time') or render_time())}</li></ul>"
         "<style>.sendstats-provenance table{table-layout:fixed;width:100%;font-size:0.85em}"
-        ".jp-RenderedHTMLCommon .sendstats-provenance th,.jp-RenderedHTMLCommon .sendstats-provenance td{text-align:left;vertical-align:top}"
+        ".jp-RenderedHTMLCommon .sendstats-provenance th,.jp-RenderedHTMLCommon"
+        " .sendstats-provenance td{text-align:left;vertical-align:top}"
         ".sendstats-provenance code,.sendstats-provenance a{word-break:break-all}</style>"
         "<table><thead><tr><th>data file</th><th>publisher</th><th>original publication</th><th>licence</th>"
-        f"<th>source</th><th>path in data/raw</th><th>sha256</th></tr></thead><tbody>{rows}</tbody></table></footer>")
+        f"<th>source</th><th>path in data/raw</th><th>sha256</th></tr></thead><tbody>{rows}</tbody></table></footer>"
+    )

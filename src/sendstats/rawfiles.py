@@ -1,5 +1,6 @@
 """One home for the raw files' paths inside ``data/raw/`` (as listed in its MANIFEST.csv). Pure data: the
 registry and the readers import these names; nothing here imports pandas."""
+
 from __future__ import annotations
 
 ODS_2016 = "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
@@ -20,8 +21,12 @@ def ccg_lookup_path(year: int) -> str:
     return f"ons/lsoa11_ccg_lad_april_{year}.csv.gz"
 
 
-COUNTY16, COUNTY20, UTLA19, IMD19 = ("ons/lad16_to_county16.csv", "ons/lad20_to_county20.csv",
-                                     "ons/ward19_pcon_lad19_utla19.csv.gz", "ons/lsoa11_imd2019_lad19.csv.gz")
+COUNTY16, COUNTY20, UTLA19, IMD19 = (
+    "ons/lad16_to_county16.csv",
+    "ons/lad20_to_county20.csv",
+    "ons/ward19_pcon_lad19_utla19.csv.gz",
+    "ons/lsoa11_imd2019_lad19.csv.gz",
+)
 
 WEAKNESSES = "curated/wsoa_weaknesses.csv"
 WSOA_AREAS = "curated/wsoa_areas.csv"

@@ -7,6 +7,7 @@ dictionary (``docs/data_dictionary.md``), the export's ``datapackage.json`` and 
 label and prose name come from here. Result columns of the statistics (odds ratio, q-value, ...) have
 their labels in :data:`RESULT_LABELS`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,19 +16,23 @@ from . import rawfiles as rf
 
 CODE_PATTERN = r"^E(06|08|09|10)\d{6}$"
 REASONS = ("not_applicable", "suppressed", "not_collected_yet", "no_match")
-REASON_LABELS = {"not_applicable": "not applicable", "suppressed": "suppressed by the publisher",
-                 "not_collected_yet": "not collected yet", "no_match": "no matching row"}
+REASON_LABELS = {
+    "not_applicable": "not applicable",
+    "suppressed": "suppressed by the publisher",
+    "not_collected_yet": "not collected yet",
+    "no_match": "no matching row",
+}
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    dtype: str            # pandas dtype the schema enforces
-    label: str            # human label for headers, axes and prose
-    description: str      # one line: what it is
+    dtype: str  # pandas dtype the schema enforces
+    label: str  # human label for headers, axes and prose
+    description: str  # one line: what it is
     unit: str = ""
     source: str = ""
-    check: tuple = ()     # ("in_range", lo, hi) / ("isin", [...]) / ("matches", regex) / ("ge", x) / ("startswith", s)
+    check: tuple = ()  # ("in_range", lo, hi) / ("isin", [...]) / ("matches", regex) / ("ge", x) / ("startswith", s)
     nullable: bool = True
     unique: bool = False
 
@@ -35,12 +40,12 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     name: str
-    builder: str          # "module:function" inside sendstats
-    raw: tuple            # manifest paths read
+    builder: str  # "module:function" inside sendstats
+    raw: tuple  # manifest paths read
     columns: tuple
     description: str
-    package_files: tuple = ()   # files inside the package read by the builder (e.g. codebook.yaml)
-    checks: tuple = ()          # names of frame-level checks in FRAME_CHECKS
+    package_files: tuple = ()  # files inside the package read by the builder (e.g. codebook.yaml)
+    checks: tuple = ()  # names of frame-level checks in FRAME_CHECKS
     unique: tuple = ()
     needs: tuple = field(default=())  # other tables the builder loads
 
@@ -65,100 +70,451 @@ CURATED = "sendstats hand-coded dataset (curated/)"
 DOCS = "bundled inspection letters and 2023-framework reports (text extraction)"
 
 INSPECTIONS_2016 = (
-    C("la_code", "string", "area code", "9-digit ONS local authority code as in the Ofsted file (predecessors: the former county's code)", source=ODS, check=("matches", CODE_PATTERN), nullable=False, unique=True),
+    C(
+        "la_code",
+        "string",
+        "area code",
+        "9-digit ONS local authority code as in the Ofsted file (predecessors: the former county's code)",
+        source=ODS,
+        check=("matches", CODE_PATTERN),
+        nullable=False,
+        unique=True,
+    ),
     C("area", "string", "area", "local area name", source=ODS, nullable=False),
     C("region", "string", "Ofsted region", "Ofsted region", source=ODS, nullable=False),
-    C("inspection_start", "datetime64[ns]", "inspection start", "first day of the inspection (empty for predecessors: only the month is published)", "date", ODS),
+    C(
+        "inspection_start",
+        "datetime64[ns]",
+        "inspection start",
+        "first day of the inspection (empty for predecessors: only the month is published)",
+        "date",
+        ODS,
+    ),
     C("published", "datetime64[ns]", "letter published", "date the inspection letter was published", "date", ODS),
     C("wsoa", "boolean", "WSoA required", "a written statement of action was required", "yes/no", ODS, nullable=False),
-    C("n_weaknesses", "Int64", "significant weaknesses", "number of significant weaknesses in the WSoA (empty without a WSoA)", "count", ODS, ("in_range", 1, 20)),
-    C("revisit_status", "string", "revisit status", "revisited / not_revisited_yet / not_required", source=ODS, check=("isin", ["revisited", "not_revisited_yet", "not_required"]), nullable=False),
+    C(
+        "n_weaknesses",
+        "Int64",
+        "significant weaknesses",
+        "number of significant weaknesses in the WSoA (empty without a WSoA)",
+        "count",
+        ODS,
+        ("in_range", 1, 20),
+    ),
+    C(
+        "revisit_status",
+        "string",
+        "revisit status",
+        "revisited / not_revisited_yet / not_required",
+        source=ODS,
+        check=("isin", ["revisited", "not_revisited_yet", "not_required"]),
+        nullable=False,
+    ),
     C("revisit_start", "datetime64[ns]", "revisit start", "first day of the revisit", "date", ODS),
-    C("revisit_published", "datetime64[ns]", "revisit letter published", "date the revisit letter was published", "date", ODS),
-    C("revisit_outcome", "category", "progress at revisit", "sufficient progress on all (Yes) / some (Some) / none (No) of the weaknesses; ordered No < Some < Yes", source=ODS),
-    C("n_weaknesses_progress", "Int64", "weaknesses with sufficient progress", "number of weaknesses with sufficient progress at revisit", "count", ODS, ("ge", 0)),
-    C("n_weaknesses_no_progress", "Int64", "weaknesses without sufficient progress", "number of weaknesses without sufficient progress at revisit", "count", ODS, ("ge", 0)),
-    C("ofsted_url", "string", "Ofsted page", "URL of the area's Ofsted page (target of column A's hyperlink)", "URL", ODS, ("startswith", "https://reports.ofsted.gov.uk/")),
+    C(
+        "revisit_published",
+        "datetime64[ns]",
+        "revisit letter published",
+        "date the revisit letter was published",
+        "date",
+        ODS,
+    ),
+    C(
+        "revisit_outcome",
+        "category",
+        "progress at revisit",
+        "sufficient progress on all (Yes) / some (Some) / none (No) of the weaknesses; ordered No < Some < Yes",
+        source=ODS,
+    ),
+    C(
+        "n_weaknesses_progress",
+        "Int64",
+        "weaknesses with sufficient progress",
+        "number of weaknesses with sufficient progress at revisit",
+        "count",
+        ODS,
+        ("ge", 0),
+    ),
+    C(
+        "n_weaknesses_no_progress",
+        "Int64",
+        "weaknesses without sufficient progress",
+        "number of weaknesses without sufficient progress at revisit",
+        "count",
+        ODS,
+        ("ge", 0),
+    ),
+    C(
+        "ofsted_url",
+        "string",
+        "Ofsted page",
+        "URL of the area's Ofsted page (target of column A's hyperlink)",
+        "URL",
+        ODS,
+        ("startswith", "https://reports.ofsted.gov.uk/"),
+    ),
     C("ofsted_urn", "Int64", "Ofsted URN", "Ofsted unique reference number, from that URL", source=ODS),
-    C("inspection_month", "period[M]", "inspection month", "month of the inspection (the only date published for predecessors)", "month", NOTES),
-    C("predecessor", "bool", "former council", "Dorset / Northamptonshire: areas that no longer exist (Notes sheet only)", "yes/no", NOTES, nullable=False),
+    C(
+        "inspection_month",
+        "period[M]",
+        "inspection month",
+        "month of the inspection (the only date published for predecessors)",
+        "month",
+        NOTES,
+    ),
+    C(
+        "predecessor",
+        "bool",
+        "former council",
+        "Dorset / Northamptonshire: areas that no longer exist (Notes sheet only)",
+        "yes/no",
+        NOTES,
+        nullable=False,
+    ),
     C("ceased", "datetime64[ns]", "ceased to exist", "last day the predecessor area existed", "date", NOTES),
     C("revisit_month", "period[M]", "revisit month", "month of a predecessor's revisit", "month", NOTES),
 )
 
 INSPECTIONS_2023 = (
-    C("la_code", "string", "area code", "9-digit ONS code, via the workbook's 3-digit DfE code and the D2I lookup", source=OVERVIEW, check=("matches", CODE_PATTERN), nullable=False),
+    C(
+        "la_code",
+        "string",
+        "area code",
+        "9-digit ONS code, via the workbook's 3-digit DfE code and the D2I lookup",
+        source=OVERVIEW,
+        check=("matches", CODE_PATTERN),
+        nullable=False,
+    ),
     C("area", "string", "area", "area name (ONS)", source=D2I, nullable=False),
     C("region", "string", "Ofsted region", "Ofsted region", source=OVERVIEW, nullable=False),
-    C("inspection_start", "datetime64[ns]", "inspection start", "first day of inspection (Ofsted MI date where it exists)", "date", f"{OVERVIEW}; {MI}"),
+    C(
+        "inspection_start",
+        "datetime64[ns]",
+        "inspection start",
+        "first day of inspection (Ofsted MI date where it exists)",
+        "date",
+        f"{OVERVIEW}; {MI}",
+    ),
     C("inspection_end", "datetime64[ns]", "inspection end", "last day of inspection", "date", OVERVIEW),
-    C("published", "datetime64[ns]", "report published", "date the report was published", "date", OVERVIEW, nullable=False),
-    C("outcome", "category", "2023 outcome", "ordered positive < inconsistent < systemic_failings", source=f"{OVERVIEW}; {MI}"),
-    C("priority_action_plan", "boolean", "priority action plan", "a priority action plan is required", "yes/no", f"{MI}; framework rule"),
-    C("priority_action_plan_source", "string", "priority action plan source", "ofsted_mi, or framework_rule (systemic failings always require one)", source="derived"),
-    C("n_priority_actions", "Int64", "areas for priority action", "number of areas for priority action (Ofsted MI, Jan-Aug 2023 only)", "count", MI),
-    C("previous_inspection_end", "datetime64[ns]", "previous inspection end", "last day of the area's previous inspection", "date", OVERVIEW),
+    C(
+        "published",
+        "datetime64[ns]",
+        "report published",
+        "date the report was published",
+        "date",
+        OVERVIEW,
+        nullable=False,
+    ),
+    C(
+        "outcome",
+        "category",
+        "2023 outcome",
+        "ordered positive < inconsistent < systemic_failings",
+        source=f"{OVERVIEW}; {MI}",
+    ),
+    C(
+        "priority_action_plan",
+        "boolean",
+        "priority action plan",
+        "a priority action plan is required",
+        "yes/no",
+        f"{MI}; framework rule",
+    ),
+    C(
+        "priority_action_plan_source",
+        "string",
+        "priority action plan source",
+        "ofsted_mi, or framework_rule (systemic failings always require one)",
+        source="derived",
+    ),
+    C(
+        "n_priority_actions",
+        "Int64",
+        "areas for priority action",
+        "number of areas for priority action (Ofsted MI, Jan-Aug 2023 only)",
+        "count",
+        MI,
+    ),
+    C(
+        "previous_inspection_end",
+        "datetime64[ns]",
+        "previous inspection end",
+        "last day of the area's previous inspection",
+        "date",
+        OVERVIEW,
+    ),
     C("ofsted_urn", "Int64", "Ofsted URN", "Ofsted unique reference number", source=OVERVIEW),
     C("report_url", "string", "report", "URL of the report PDF", "URL", OVERVIEW),
     C("missing_reason", "string", "why missing", "why outcome or dates are missing", source="derived"),
-    C("source_note", "string", "source note", "corrections made to the workbook (codes, dates) and why", source="derived"),
+    C(
+        "source_note",
+        "string",
+        "source note",
+        "corrections made to the workbook (codes, dates) and why",
+        source="derived",
+    ),
 )
 
 
 def _reason(name, what):
-    return C(name, "string", f"why {what} is missing", f"why {what} is missing: one of {', '.join(REASONS)}", source="derived", check=("isin", list(REASONS)))
+    return C(
+        name,
+        "string",
+        f"why {what} is missing",
+        f"why {what} is missing: one of {', '.join(REASONS)}",
+        source="derived",
+        check=("isin", list(REASONS)),
+    )
 
 
 FACTORS = (
-    C("factor_date", "datetime64[ns]", "factors as at", "date the factors are taken as at: inspection start (2016 predecessors: first day of the month; 2023 inspections without dates: the publication date)", "date", "derived", nullable=False),
+    C(
+        "factor_date",
+        "datetime64[ns]",
+        "factors as at",
+        "date the factors are taken as at: inspection start (2016 predecessors: first"
+        " day of the month; 2023 inspections without dates: the publication date)",
+        "date",
+        "derived",
+        nullable=False,
+    ),
     C("ccg_lookup_year", "Int64", "CCG lookup year", "year of the 1 April LSOA-CCG lookup used", "year", LSOA),
-    C("ccg_reason", "string", "why CCG measures are missing", "why CCG measures are missing (not_applicable after 1 July 2022; no_match)", source="derived", check=("isin", list(REASONS))),
+    C(
+        "ccg_reason",
+        "string",
+        "why CCG measures are missing",
+        "why CCG measures are missing (not_applicable after 1 July 2022; no_match)",
+        source="derived",
+        check=("isin", list(REASONS)),
+    ),
     C("n_lsoas", "Int64", "LSOAs in the area", "number of LSOAs (2011) in the area", "count", LSOA),
-    C("n_ccgs", "Int64", "number of CCGs serving the area", "number of CCGs serving any of the area's LSOAs", "count", LSOA, ("in_range", 1, 12)),
+    C(
+        "n_ccgs",
+        "Int64",
+        "number of CCGs serving the area",
+        "number of CCGs serving any of the area's LSOAs",
+        "count",
+        LSOA,
+        ("in_range", 1, 12),
+    ),
     C("main_ccg_code", "string", "main CCG code", "ONS code of the CCG serving most of the area's LSOAs", source=LSOA),
     C("main_ccg_name", "string", "main CCG", "name of that CCG", source=LSOA),
-    C("main_ccg_share", "float64", "share of LSOAs in the main CCG", "share of the area's LSOAs in its main CCG", "share 0-1", LSOA, ("in_range", 0, 1)),
-    C("ccg_coterminous", "boolean", "one CCG, coterminous with the area", "one CCG serves exactly the area's LSOAs", "yes/no", LSOA),
-    C("ccg_shared", "boolean", "main CCG also serves other areas", "the main CCG also serves LSOAs of other local areas", "yes/no", LSOA),
-    C("dmo_dco_year", "Int64", "SEN2 year used for DMO/DCO", "SEN2 year (January census) used: latest at or before the inspection year", "year", "DfE SEN2 DMO/DCO file"),
-    C("dmo_in_post", "string", "designated medical officer in post", "designated medical officer in post: Yes / No / Recruiting", source="DfE SEN2 DMO/DCO file", check=("isin", ["Yes", "No", "Recruiting"])),
-    C("dco_in_post", "string", "designated clinical officer in post", "designated clinical officer in post: Yes / No / Recruiting", source="DfE SEN2 DMO/DCO file", check=("isin", ["Yes", "No", "Recruiting"])),
-    C("dmo_dco_reason", "string", "why DMO/DCO is missing", "why DMO/DCO is missing (not_collected_yet before 2019; no_match)", source="derived", check=("isin", list(REASONS))),
-    C("ehcp_year", "Int64", "EHC-plan figures year", "calendar year of the EHC-plan figures: the year before the inspection started", "year", SEN2),
-    C("ehcp_20wk_pct", "float64", "% new EHC plans within 20 weeks (year before)", "% of new EHC plans issued within 20 weeks, excluding exceptions", "%", SEN2, ("in_range", 0, 100)),
+    C(
+        "main_ccg_share",
+        "float64",
+        "share of LSOAs in the main CCG",
+        "share of the area's LSOAs in its main CCG",
+        "share 0-1",
+        LSOA,
+        ("in_range", 0, 1),
+    ),
+    C(
+        "ccg_coterminous",
+        "boolean",
+        "one CCG, coterminous with the area",
+        "one CCG serves exactly the area's LSOAs",
+        "yes/no",
+        LSOA,
+    ),
+    C(
+        "ccg_shared",
+        "boolean",
+        "main CCG also serves other areas",
+        "the main CCG also serves LSOAs of other local areas",
+        "yes/no",
+        LSOA,
+    ),
+    C(
+        "dmo_dco_year",
+        "Int64",
+        "SEN2 year used for DMO/DCO",
+        "SEN2 year (January census) used: latest at or before the inspection year",
+        "year",
+        "DfE SEN2 DMO/DCO file",
+    ),
+    C(
+        "dmo_in_post",
+        "string",
+        "designated medical officer in post",
+        "designated medical officer in post: Yes / No / Recruiting",
+        source="DfE SEN2 DMO/DCO file",
+        check=("isin", ["Yes", "No", "Recruiting"]),
+    ),
+    C(
+        "dco_in_post",
+        "string",
+        "designated clinical officer in post",
+        "designated clinical officer in post: Yes / No / Recruiting",
+        source="DfE SEN2 DMO/DCO file",
+        check=("isin", ["Yes", "No", "Recruiting"]),
+    ),
+    C(
+        "dmo_dco_reason",
+        "string",
+        "why DMO/DCO is missing",
+        "why DMO/DCO is missing (not_collected_yet before 2019; no_match)",
+        source="derived",
+        check=("isin", list(REASONS)),
+    ),
+    C(
+        "ehcp_year",
+        "Int64",
+        "EHC-plan figures year",
+        "calendar year of the EHC-plan figures: the year before the inspection started",
+        "year",
+        SEN2,
+    ),
+    C(
+        "ehcp_20wk_pct",
+        "float64",
+        "% new EHC plans within 20 weeks (year before)",
+        "% of new EHC plans issued within 20 weeks, excluding exceptions",
+        "%",
+        SEN2,
+        ("in_range", 0, 100),
+    ),
     _reason("ehcp_20wk_pct_reason", "the 20-week rate"),
-    C("ehcp_20wk_inc_exc_pct", "float64", "% new EHC plans within 20 weeks, incl. exceptions", "% of new EHC plans issued within 20 weeks, including exceptions", "%", SEN2, ("in_range", 0, 100)),
+    C(
+        "ehcp_20wk_inc_exc_pct",
+        "float64",
+        "% new EHC plans within 20 weeks, incl. exceptions",
+        "% of new EHC plans issued within 20 weeks, including exceptions",
+        "%",
+        SEN2,
+        ("in_range", 0, 100),
+    ),
     _reason("ehcp_20wk_inc_exc_pct_reason", "the 20-week rate including exceptions"),
-    C("ehcp_20wk_change_2y", "float64", "change in the 20-week rate over two years (pp)", "the 20-week rate minus its value two years earlier", "percentage points", SEN2, ("in_range", -100, 100)),
+    C(
+        "ehcp_20wk_change_2y",
+        "float64",
+        "change in the 20-week rate over two years (pp)",
+        "the 20-week rate minus its value two years earlier",
+        "percentage points",
+        SEN2,
+        ("in_range", -100, 100),
+    ),
     _reason("ehcp_20wk_change_2y_reason", "the two-year change"),
-    C("ehcp_per_1000_0_25", "float64", "EHC plans per 1,000 aged 0-25", "EHC plans in the January census of the inspection year (latest at or before it, from 2019) per 1,000 population aged 0-25 (the D2I lookup's single ONS estimate, year not stated: a cross-sectional denominator)", "per 1,000", "DfE EHC plans 2025 release (caseload.csv); D2I LA lookup", ("in_range", 0, 1000)),
-    C("ehcp_caseload_year", "Int64", "EHC-plan census year", "year of the January census used for EHC plans per 1,000", "year", "DfE EHC plans 2025 release (caseload.csv)"),
+    C(
+        "ehcp_per_1000_0_25",
+        "float64",
+        "EHC plans per 1,000 aged 0-25",
+        "EHC plans in the January census of the inspection year (latest at or before it, from 2019) per 1,000"
+        " population aged 0-25 (the D2I lookup's single ONS estimate, year not stated: a cross-sectional denominator)",
+        "per 1,000",
+        "DfE EHC plans 2025 release (caseload.csv); D2I LA lookup",
+        ("in_range", 0, 1000),
+    ),
+    C(
+        "ehcp_caseload_year",
+        "Int64",
+        "EHC-plan census year",
+        "year of the January census used for EHC plans per 1,000",
+        "year",
+        "DfE EHC plans 2025 release (caseload.csv)",
+    ),
     _reason("ehcp_per_1000_reason", "EHC plans per 1,000"),
-    C("appeals_year", "Int64", "appeals year", "calendar year of the appeal figures: the year before the inspection started", "year", APPEALS),
-    C("appeal_rate", "float64", "SEND Tribunal appeal rate % (year before)", "SEND Tribunal appeals registered / total appealable decisions x 100 (recomputed from the counts; the published rate is rounded)", "%", APPEALS, ("in_range", 0, 100)),
-    C("appeals_registered", "float64", "SEND Tribunal appeals registered", "number of SEND Tribunal appeals registered in the appeals year", "count", APPEALS),
+    C(
+        "appeals_year",
+        "Int64",
+        "appeals year",
+        "calendar year of the appeal figures: the year before the inspection started",
+        "year",
+        APPEALS,
+    ),
+    C(
+        "appeal_rate",
+        "float64",
+        "SEND Tribunal appeal rate % (year before)",
+        "SEND Tribunal appeals registered / total appealable decisions x"
+        " 100 (recomputed from the counts; the published rate is rounded)",
+        "%",
+        APPEALS,
+        ("in_range", 0, 100),
+    ),
+    C(
+        "appeals_registered",
+        "float64",
+        "SEND Tribunal appeals registered",
+        "number of SEND Tribunal appeals registered in the appeals year",
+        "count",
+        APPEALS,
+    ),
     _reason("appeal_reason", "the appeal rate"),
-    C("imd_share_most_deprived_decile", "float64", "share of LSOAs in the most deprived IMD decile", "share of the area's LSOAs in the most deprived national IMD 2019 decile", "share 0-1", IMD, ("in_range", 0, 1)),
-    C("imd_mean_rank", "float64", "mean IMD rank of LSOAs (higher = less deprived)", "mean IMD 2019 rank of the area's LSOAs (1 = most deprived of 32,844)", "rank", IMD, ("in_range", 1, 32844)),
-    C("imd_quintile", "Int64", "IMD quintile (1 = most deprived)", "national quintile of upper-tier areas on the share in the most deprived decile (1 = most deprived)", "quintile", IMD, ("in_range", 1, 5)),
+    C(
+        "imd_share_most_deprived_decile",
+        "float64",
+        "share of LSOAs in the most deprived IMD decile",
+        "share of the area's LSOAs in the most deprived national IMD 2019 decile",
+        "share 0-1",
+        IMD,
+        ("in_range", 0, 1),
+    ),
+    C(
+        "imd_mean_rank",
+        "float64",
+        "mean IMD rank of LSOAs (higher = less deprived)",
+        "mean IMD 2019 rank of the area's LSOAs (1 = most deprived of 32,844)",
+        "rank",
+        IMD,
+        ("in_range", 1, 32844),
+    ),
+    C(
+        "imd_quintile",
+        "Int64",
+        "IMD quintile (1 = most deprived)",
+        "national quintile of upper-tier areas on the share in the most deprived decile (1 = most deprived)",
+        "quintile",
+        IMD,
+        ("in_range", 1, 5),
+    ),
     _reason("imd_reason", "IMD"),
 )
 # a value is present or its reason is: (value column, reason column)
-REASONED = (("n_ccgs", "ccg_reason"), ("dmo_in_post", "dmo_dco_reason"), ("ehcp_20wk_pct", "ehcp_20wk_pct_reason"),
-            ("ehcp_20wk_change_2y", "ehcp_20wk_change_2y_reason"), ("imd_quintile", "imd_reason"),
-            ("appeal_rate", "appeal_reason"), ("ehcp_per_1000_0_25", "ehcp_per_1000_reason"))
-FACTOR_REASON = {"ccg_lookup_year": "ccg_reason", "n_lsoas": "ccg_reason", "n_ccgs": "ccg_reason",
-                 "main_ccg_code": "ccg_reason", "main_ccg_name": "ccg_reason", "main_ccg_share": "ccg_reason",
-                 "ccg_coterminous": "ccg_reason", "ccg_shared": "ccg_reason", "dmo_dco_year": "dmo_dco_reason",
-                 "dmo_in_post": "dmo_dco_reason", "dco_in_post": "dmo_dco_reason", "ehcp_year": "ehcp_20wk_pct_reason",
-                 "ehcp_20wk_pct": "ehcp_20wk_pct_reason", "ehcp_20wk_inc_exc_pct": "ehcp_20wk_inc_exc_pct_reason",
-                 "ehcp_20wk_change_2y": "ehcp_20wk_change_2y_reason", "ehcp_caseload_year": "ehcp_per_1000_reason",
-                 "ehcp_per_1000_0_25": "ehcp_per_1000_reason", "appeals_year": "appeal_reason",
-                 "appeal_rate": "appeal_reason", "appeals_registered": "appeal_reason",
-                 "imd_share_most_deprived_decile": "imd_reason", "imd_mean_rank": "imd_reason", "imd_quintile": "imd_reason"}
+REASONED = (
+    ("n_ccgs", "ccg_reason"),
+    ("dmo_in_post", "dmo_dco_reason"),
+    ("ehcp_20wk_pct", "ehcp_20wk_pct_reason"),
+    ("ehcp_20wk_change_2y", "ehcp_20wk_change_2y_reason"),
+    ("imd_quintile", "imd_reason"),
+    ("appeal_rate", "appeal_reason"),
+    ("ehcp_per_1000_0_25", "ehcp_per_1000_reason"),
+)
+FACTOR_REASON = {
+    "ccg_lookup_year": "ccg_reason",
+    "n_lsoas": "ccg_reason",
+    "n_ccgs": "ccg_reason",
+    "main_ccg_code": "ccg_reason",
+    "main_ccg_name": "ccg_reason",
+    "main_ccg_share": "ccg_reason",
+    "ccg_coterminous": "ccg_reason",
+    "ccg_shared": "ccg_reason",
+    "dmo_dco_year": "dmo_dco_reason",
+    "dmo_in_post": "dmo_dco_reason",
+    "dco_in_post": "dmo_dco_reason",
+    "ehcp_year": "ehcp_20wk_pct_reason",
+    "ehcp_20wk_pct": "ehcp_20wk_pct_reason",
+    "ehcp_20wk_inc_exc_pct": "ehcp_20wk_inc_exc_pct_reason",
+    "ehcp_20wk_change_2y": "ehcp_20wk_change_2y_reason",
+    "ehcp_caseload_year": "ehcp_per_1000_reason",
+    "ehcp_per_1000_0_25": "ehcp_per_1000_reason",
+    "appeals_year": "appeal_reason",
+    "appeal_rate": "appeal_reason",
+    "appeals_registered": "appeal_reason",
+    "imd_share_most_deprived_decile": "imd_reason",
+    "imd_mean_rank": "imd_reason",
+    "imd_quintile": "imd_reason",
+}
 FACTOR_VALUES = tuple(c.name for c in FACTORS if c.name in FACTOR_REASON)  # factors, not their reasons
-FACTOR_REASON_COLUMNS = ("ccg_reason", "dmo_dco_reason", "ehcp_20wk_pct_reason", "ehcp_20wk_inc_exc_pct_reason",
-                         "ehcp_20wk_change_2y_reason", "imd_reason", "appeal_reason", "ehcp_per_1000_reason")
+FACTOR_REASON_COLUMNS = (
+    "ccg_reason",
+    "dmo_dco_reason",
+    "ehcp_20wk_pct_reason",
+    "ehcp_20wk_inc_exc_pct_reason",
+    "ehcp_20wk_change_2y_reason",
+    "imd_reason",
+    "appeal_reason",
+    "ehcp_per_1000_reason",
+)
 
 LA_LOOKUP = (
     C("la_code_3", "string", "DfE code", "3-digit DfE local authority code", source=D2I, nullable=False, unique=True),
@@ -167,50 +523,207 @@ LA_LOOKUP = (
     C("also_known_as", "string", "also known as", "other names of the authority", source=D2I),
     C("ofsted_urn", "Int64", "Ofsted URN", "Ofsted unique reference number", source=D2I),
     C("region_name", "string", "region", "region name in the lookup", source=D2I),
-    C("stat_neighbours_3", "string", "statistical neighbours", "the 10 DfE children's services statistical neighbours, as comma-separated 3-digit codes, nearest first", source=D2I),
-    C("population_0_25", "Int64", "population aged 0-25", "ONS population estimate aged 0-25 (year not stated)", "people", D2I),
+    C(
+        "stat_neighbours_3",
+        "string",
+        "statistical neighbours",
+        "the 10 DfE children's services statistical neighbours, as comma-separated 3-digit codes, nearest first",
+        source=D2I,
+    ),
+    C(
+        "population_0_25",
+        "Int64",
+        "population aged 0-25",
+        "ONS population estimate aged 0-25 (year not stated)",
+        "people",
+        D2I,
+    ),
     C("la_type", "string", "authority type", "ONS local authority type", source=D2I),
 )
 
 WEAKNESSES = (
-    C("code", "string", "area code", "9-digit ONS code of the WSoA area", source=CURATED, check=("matches", CODE_PATTERN), nullable=False),
+    C(
+        "code",
+        "string",
+        "area code",
+        "9-digit ONS code of the WSoA area",
+        source=CURATED,
+        check=("matches", CODE_PATTERN),
+        nullable=False,
+    ),
     C("area", "string", "area", "area name", source=CURATED, nullable=False),
-    C("weakness_no", "Int64", "weakness number", "number of the weakness within the area's list", "count", CURATED, nullable=False),
+    C(
+        "weakness_no",
+        "Int64",
+        "weakness number",
+        "number of the weakness within the area's list",
+        "count",
+        CURATED,
+        nullable=False,
+    ),
     C("summary", "string", "weakness", "one-line summary of the significant weakness", source=CURATED, nullable=False),
     C("themes", "object", "themes (hand-coded)", "list of codebook themes assigned by hand", source=CURATED),
     C("source_url", "string", "source", "where the list of weaknesses was found", "URL", CURATED),
-    C("status", "string", "completeness", "complete / partial / not_found: how much of the area's list was found", source=CURATED, check=("isin", ["complete", "partial", "not_found"])),
-    C("n_weaknesses_official", "Int64", "official number of weaknesses", "Ofsted's number of significant weaknesses for the area", "count", ODS),
-    C("count_matches_official", "boolean", "count matches Ofsted's", "the number of weaknesses found equals Ofsted's number", "yes/no", "derived"),
+    C(
+        "status",
+        "string",
+        "completeness",
+        "complete / partial / not_found: how much of the area's list was found",
+        source=CURATED,
+        check=("isin", ["complete", "partial", "not_found"]),
+    ),
+    C(
+        "n_weaknesses_official",
+        "Int64",
+        "official number of weaknesses",
+        "Ofsted's number of significant weaknesses for the area",
+        "count",
+        ODS,
+    ),
+    C(
+        "count_matches_official",
+        "boolean",
+        "count matches Ofsted's",
+        "the number of weaknesses found equals Ofsted's number",
+        "yes/no",
+        "derived",
+    ),
 )
 
 WSOA_AREAS = (
-    C("code", "string", "area code", "9-digit ONS code of the WSoA area", source=CURATED, check=("matches", CODE_PATTERN), nullable=False, unique=True),
+    C(
+        "code",
+        "string",
+        "area code",
+        "9-digit ONS code of the WSoA area",
+        source=CURATED,
+        check=("matches", CODE_PATTERN),
+        nullable=False,
+        unique=True,
+    ),
     C("area", "string", "area", "area name", source=CURATED, nullable=False),
-    C("nweak_official", "int64", "official number (as recorded by the coder)", "number of weaknesses the coder read in Ofsted's file", "count", CURATED),
-    C("nweak_found", "int64", "weaknesses found (as recorded by the coder)", "number of weaknesses the coder found", "count", CURATED),
-    C("status", "string", "completeness", "complete / partial / not_found", source=CURATED, check=("isin", ["complete", "partial", "not_found"])),
+    C(
+        "nweak_official",
+        "int64",
+        "official number (as recorded by the coder)",
+        "number of weaknesses the coder read in Ofsted's file",
+        "count",
+        CURATED,
+    ),
+    C(
+        "nweak_found",
+        "int64",
+        "weaknesses found (as recorded by the coder)",
+        "number of weaknesses the coder found",
+        "count",
+        CURATED,
+    ),
+    C(
+        "status",
+        "string",
+        "completeness",
+        "complete / partial / not_found",
+        source=CURATED,
+        check=("isin", ["complete", "partial", "not_found"]),
+    ),
     C("source_url", "string", "source", "where the list was found", "URL", CURATED),
     C("note", "string", "coder's note", "how the list was found or why not", source=CURATED),
-    C("n_weaknesses_official", "Int64", "official number of weaknesses", "Ofsted's number of significant weaknesses", "count", ODS),
+    C(
+        "n_weaknesses_official",
+        "Int64",
+        "official number of weaknesses",
+        "Ofsted's number of significant weaknesses",
+        "count",
+        ODS,
+    ),
     C("n_found", "int64", "weaknesses in the dataset", "rows of the area in the weaknesses table", "count", "derived"),
-    C("count_matches_official", "boolean", "count matches Ofsted's", "the number of weaknesses found equals Ofsted's number", "yes/no", "derived"),
+    C(
+        "count_matches_official",
+        "boolean",
+        "count matches Ofsted's",
+        "the number of weaknesses found equals Ofsted's number",
+        "yes/no",
+        "derived",
+    ),
 )
 
 DOCUMENTS = (
-    C("source", "string", "document", "file name of the bundled letter or report", source=DOCS, nullable=False, unique=True),
-    C("framework", "string", "framework", "2016 (letter) or 2023 (report)", source=DOCS, check=("isin", ["2016", "2023"]), nullable=False),
+    C(
+        "source",
+        "string",
+        "document",
+        "file name of the bundled letter or report",
+        source=DOCS,
+        nullable=False,
+        unique=True,
+    ),
+    C(
+        "framework",
+        "string",
+        "framework",
+        "2016 (letter) or 2023 (report)",
+        source=DOCS,
+        check=("isin", ["2016", "2023"]),
+        nullable=False,
+    ),
     C("area", "string", "area", "area named in the document", source=DOCS),
-    C("inspection_start", "datetime64[ns]", "inspection start", "first day of the inspection, as the document gives it", "date", DOCS),
-    C("inspection_end", "datetime64[ns]", "inspection end", "last day of the inspection, as the document gives it", "date", DOCS),
+    C(
+        "inspection_start",
+        "datetime64[ns]",
+        "inspection start",
+        "first day of the inspection, as the document gives it",
+        "date",
+        DOCS,
+    ),
+    C(
+        "inspection_end",
+        "datetime64[ns]",
+        "inspection end",
+        "last day of the inspection, as the document gives it",
+        "date",
+        DOCS,
+    ),
     C("letter_date", "datetime64[ns]", "letter date", "date of the 2016-framework letter", "date", DOCS),
-    C("wsoa_required", "boolean", "WSoA required (letter)", "the letter requires a written statement of action", "yes/no", DOCS),
-    C("outcome", "string", "2023 outcome (report)", "the report's outcome: positive / inconsistent / systemic_failings", source=DOCS),
+    C(
+        "wsoa_required",
+        "boolean",
+        "WSoA required (letter)",
+        "the letter requires a written statement of action",
+        "yes/no",
+        DOCS,
+    ),
+    C(
+        "outcome",
+        "string",
+        "2023 outcome (report)",
+        "the report's outcome: positive / inconsistent / systemic_failings",
+        source=DOCS,
+    ),
     C("icb", "string", "integrated care board", "the ICB named in the report", source=DOCS),
-    C("dates_from", "string", "dates read from", "header, or page footer when the header's dates are blank", source=DOCS),
+    C(
+        "dates_from",
+        "string",
+        "dates read from",
+        "header, or page footer when the header's dates are blank",
+        source=DOCS,
+    ),
     C("ofsted_urn", "Int64", "Ofsted URN", "Ofsted URN from the report's file name (2023 reports)", source=DOCS),
-    C("n_weaknesses", "Int64", "significant weaknesses (letter)", "number of significant weaknesses listed", "count", DOCS),
-    C("n_priority_actions", "Int64", "areas for priority action", "number of areas for priority action listed", "count", DOCS),
+    C(
+        "n_weaknesses",
+        "Int64",
+        "significant weaknesses (letter)",
+        "number of significant weaknesses listed",
+        "count",
+        DOCS,
+    ),
+    C(
+        "n_priority_actions",
+        "Int64",
+        "areas for priority action",
+        "number of areas for priority action listed",
+        "count",
+        DOCS,
+    ),
     C("n_improvements", "Int64", "areas for improvement", "number of areas for improvement listed", "count", DOCS),
 )
 
@@ -218,67 +731,195 @@ DOCUMENT_ITEMS = (
     C("source", "string", "document", "file name of the bundled letter or report", source=DOCS, nullable=False),
     C("area", "string", "area", "area named in the document", source=DOCS),
     C("outcome", "string", "2023 outcome (report)", "the report's outcome", source=DOCS),
-    C("kind", "string", "kind of item", "weakness (2016 letter), priority action or improvement (2023 report)", source=DOCS, check=("isin", ["weakness", "priority action", "improvement"]), nullable=False),
+    C(
+        "kind",
+        "string",
+        "kind of item",
+        "weakness (2016 letter), priority action or improvement (2023 report)",
+        source=DOCS,
+        check=("isin", ["weakness", "priority action", "improvement"]),
+        nullable=False,
+    ),
     C("item_no", "int64", "item number", "position of the item in its list", "count", DOCS, nullable=False),
     C("item", "string", "item", "the text of the item", source=DOCS, nullable=False),
-    C("theme", "string", "theme", "codebook theme matched (other: none matched)", source="sendstats codebook.yaml", nullable=False),
-    C("matched", "string", "matched phrase", "the phrase that matched the theme's pattern", source="sendstats codebook.yaml"),
+    C(
+        "theme",
+        "string",
+        "theme",
+        "codebook theme matched (other: none matched)",
+        source="sendstats codebook.yaml",
+        nullable=False,
+    ),
+    C(
+        "matched",
+        "string",
+        "matched phrase",
+        "the phrase that matched the theme's pattern",
+        source="sendstats codebook.yaml",
+    ),
 )
 
 WEAKNESS_CODING = (
-    C("item_no", "int64", "weakness row", "row of the weakness in the weaknesses table", "count", "derived", nullable=False),
-    C("theme", "string", "theme (automatic)", "codebook theme matched automatically (other: none matched)", source="sendstats codebook.yaml", nullable=False),
+    C(
+        "item_no",
+        "int64",
+        "weakness row",
+        "row of the weakness in the weaknesses table",
+        "count",
+        "derived",
+        nullable=False,
+    ),
+    C(
+        "theme",
+        "string",
+        "theme (automatic)",
+        "codebook theme matched automatically (other: none matched)",
+        source="sendstats codebook.yaml",
+        nullable=False,
+    ),
     C("matched", "string", "matched phrase", "the phrase that matched", source="sendstats codebook.yaml"),
 )
 
-FACTOR_FILES = (*[rf.ccg_lookup_path(y) for y in rf.CCG_YEARS], rf.COUNTY16, rf.COUNTY20, rf.UTLA19, rf.IMD19,
-                rf.DMO_DCO, rf.SEN2_MI, rf.EHCP_ZIP, rf.LA_LOOKUP)
+FACTOR_FILES = (
+    *[rf.ccg_lookup_path(y) for y in rf.CCG_YEARS],
+    rf.COUNTY16,
+    rf.COUNTY20,
+    rf.UTLA19,
+    rf.IMD19,
+    rf.DMO_DCO,
+    rf.SEN2_MI,
+    rf.EHCP_ZIP,
+    rf.LA_LOOKUP,
+)
 SRC_2023 = (rf.OVERVIEW_2023, rf.MI_2023, rf.LA_LOOKUP)
 CURATED_FILES = (rf.WEAKNESSES, rf.WSOA_AREAS)
 DOCUMENT_DIRS = (rf.LETTERS_DIR + "/", rf.REPORTS_2023_DIR + "/")  # every manifest file under these is read
 
-TABLES = {t.name: t for t in (
-    Table("inspections_2016", "build:inspections_2016", (rf.ODS_2016,), INSPECTIONS_2016,
-          "One row per area inspection under the 2016 framework (149 areas + 2 former councils).",
-          checks=("published_after_start", "revisit_counts_add_up", "dated_unless_predecessor")),
-    Table("inspections_2023", "build:inspections_2023", SRC_2023, INSPECTIONS_2023,
-          "One row per 2023-framework inspection.", checks=("published_after_start_2023", "missing_has_reason"),
-          unique=("la_code", "published")),
-    Table("areas_2016", "build:areas_2016", (rf.ODS_2016, *FACTOR_FILES), INSPECTIONS_2016 + FACTORS,
-          "2016-framework inspections with every area factor as at the inspection.",
-          checks=("published_after_start", "revisit_counts_add_up", "dated_unless_predecessor", "reasoned")),
-    Table("areas_2023", "build:areas_2023", (rf.OVERVIEW_2023, rf.MI_2023, *FACTOR_FILES),
-          INSPECTIONS_2023 + FACTORS, "2023-framework inspections with every area factor as at the inspection.",
-          checks=("published_after_start_2023", "missing_has_reason", "reasoned"), unique=("la_code", "published")),
-    Table("la_lookup", "build:la_lookup", (rf.LA_LOOKUP,), LA_LOOKUP,
-          "Upper-tier local authorities: codes, names, statistical neighbours, population aged 0-25."),
-    Table("weaknesses", "build:weaknesses", (*CURATED_FILES, rf.ODS_2016), WEAKNESSES,
-          "Hand-coded significant weaknesses of 2016-framework WSoAs, one row per weakness.",
-          package_files=("codebook.yaml",)),
-    Table("wsoa_areas", "build:wsoa_areas", (*CURATED_FILES, rf.ODS_2016), WSOA_AREAS,
-          "The WSoA areas of the hand-coded dataset, with completeness and a check against Ofsted's counts."),
-    Table("documents", "build:documents", DOCUMENT_DIRS, DOCUMENTS,
-          "One row per bundled inspection letter (2016) or report (2023): what was extracted from it."),
-    Table("document_items", "build:document_items", DOCUMENT_DIRS, DOCUMENT_ITEMS,
-          "Weaknesses (letters) and recommendations (reports), one row per item and theme, coded with the codebook.",
-          package_files=("codebook.yaml",)),
-    Table("weakness_coding", "build:weakness_coding", (*CURATED_FILES, rf.ODS_2016), WEAKNESS_CODING,
-          "The hand-coded weaknesses coded automatically with the codebook (for agreement).",
-          package_files=("codebook.yaml",)),
-)}
+TABLES = {
+    t.name: t
+    for t in (
+        Table(
+            "inspections_2016",
+            "build:inspections_2016",
+            (rf.ODS_2016,),
+            INSPECTIONS_2016,
+            "One row per area inspection under the 2016 framework (149 areas + 2 former councils).",
+            checks=("published_after_start", "revisit_counts_add_up", "dated_unless_predecessor"),
+        ),
+        Table(
+            "inspections_2023",
+            "build:inspections_2023",
+            SRC_2023,
+            INSPECTIONS_2023,
+            "One row per 2023-framework inspection.",
+            checks=("published_after_start_2023", "missing_has_reason"),
+            unique=("la_code", "published"),
+        ),
+        Table(
+            "areas_2016",
+            "build:areas_2016",
+            (rf.ODS_2016, *FACTOR_FILES),
+            INSPECTIONS_2016 + FACTORS,
+            "2016-framework inspections with every area factor as at the inspection.",
+            checks=("published_after_start", "revisit_counts_add_up", "dated_unless_predecessor", "reasoned"),
+        ),
+        Table(
+            "areas_2023",
+            "build:areas_2023",
+            (rf.OVERVIEW_2023, rf.MI_2023, *FACTOR_FILES),
+            INSPECTIONS_2023 + FACTORS,
+            "2023-framework inspections with every area factor as at the inspection.",
+            checks=("published_after_start_2023", "missing_has_reason", "reasoned"),
+            unique=("la_code", "published"),
+        ),
+        Table(
+            "la_lookup",
+            "build:la_lookup",
+            (rf.LA_LOOKUP,),
+            LA_LOOKUP,
+            "Upper-tier local authorities: codes, names, statistical neighbours, population aged 0-25.",
+        ),
+        Table(
+            "weaknesses",
+            "build:weaknesses",
+            (*CURATED_FILES, rf.ODS_2016),
+            WEAKNESSES,
+            "Hand-coded significant weaknesses of 2016-framework WSoAs, one row per weakness.",
+            package_files=("codebook.yaml",),
+        ),
+        Table(
+            "wsoa_areas",
+            "build:wsoa_areas",
+            (*CURATED_FILES, rf.ODS_2016),
+            WSOA_AREAS,
+            "The WSoA areas of the hand-coded dataset, with completeness and a check against Ofsted's counts.",
+        ),
+        Table(
+            "documents",
+            "build:documents",
+            DOCUMENT_DIRS,
+            DOCUMENTS,
+            "One row per bundled inspection letter (2016) or report (2023): what was extracted from it.",
+        ),
+        Table(
+            "document_items",
+            "build:document_items",
+            DOCUMENT_DIRS,
+            DOCUMENT_ITEMS,
+            "Weaknesses (letters) and recommendations (reports), one row per item and theme, coded with the codebook.",
+            package_files=("codebook.yaml",),
+        ),
+        Table(
+            "weakness_coding",
+            "build:weakness_coding",
+            (*CURATED_FILES, rf.ODS_2016),
+            WEAKNESS_CODING,
+            "The hand-coded weaknesses coded automatically with the codebook (for agreement).",
+            package_files=("codebook.yaml",),
+        ),
+    )
+}
 
 # labels of columns that statistics and analysis frames add (not stored in a table)
 RESULT_LABELS = {
-    "n": "n", "count": "count", "share": "share", "ci_low": "95% CI low", "ci_high": "95% CI high",
-    "n_wsoa": "WSoA required", "n_predecessors": "former councils counted", "n_no_outcome": "no outcome in sources",
-    "n_unknown": "count not published", "successes": "areas", "year": "year",
-    "factor": "factor", "term": "term", "test": "test", "effect": "effect size", "effect_name": "effect measure",
-    "odds_ratio": "odds ratio", "p_value": "p", "q_value_bh": "q (Benjamini-Hochberg)", "n_used": "n used",
-    "n_dropped": "n dropped", "n_events": "events", "method": "method", "mw_p_value": "Mann-Whitney p",
-    "inspection_year": "year the inspection started", "years_to_revisit": "years from inspection to revisit",
-    "days_to_revisit": "days from inspection to revisit", "wsoa_2016": "2016 WSoA", "via_predecessor": "2016 result via a former council",
-    "theme": "theme", "reports": "reports", "areas": "areas", "n_items": "items", "hand": "hand-coded",
-    "automatic": "automatic", "both": "both", "agreement": "agreement", "kappa": "Cohen's kappa",
+    "n": "n",
+    "count": "count",
+    "share": "share",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "n_wsoa": "WSoA required",
+    "n_predecessors": "former councils counted",
+    "n_no_outcome": "no outcome in sources",
+    "n_unknown": "count not published",
+    "successes": "areas",
+    "year": "year",
+    "factor": "factor",
+    "term": "term",
+    "test": "test",
+    "effect": "effect size",
+    "effect_name": "effect measure",
+    "odds_ratio": "odds ratio",
+    "p_value": "p",
+    "q_value_bh": "q (Benjamini-Hochberg)",
+    "n_used": "n used",
+    "n_dropped": "n dropped",
+    "n_events": "events",
+    "method": "method",
+    "mw_p_value": "Mann-Whitney p",
+    "inspection_year": "year the inspection started",
+    "years_to_revisit": "years from inspection to revisit",
+    "days_to_revisit": "days from inspection to revisit",
+    "wsoa_2016": "2016 WSoA",
+    "via_predecessor": "2016 result via a former council",
+    "theme": "theme",
+    "reports": "reports",
+    "areas": "areas",
+    "n_items": "items",
+    "hand": "hand-coded",
+    "automatic": "automatic",
+    "both": "both",
+    "agreement": "agreement",
+    "kappa": "Cohen's kappa",
 }
 
 
@@ -307,8 +948,12 @@ def value_label(value) -> str:
     """Human form of a coded value (reasons and outcome codes)."""
     from .ingest.ofsted import OUTCOME_LEVELS
 
-    text = {**REASON_LABELS, **dict(zip(OUTCOME_LEVELS, ["typically positive", "inconsistent", "widespread or systemic failings"])),
-            "not_revisited_yet": "not revisited yet", "not_required": "not required"}
+    text = {
+        **REASON_LABELS,
+        **dict(zip(OUTCOME_LEVELS, ["typically positive", "inconsistent", "widespread or systemic failings"])),
+        "not_revisited_yet": "not revisited yet",
+        "not_required": "not required",
+    }
     return text.get(value, value) if isinstance(value, str) else value
 
 
@@ -322,11 +967,23 @@ def _frame_checks(pa):
 
     return {
         "published_after_start": pa.Check(after, name="published_after_start"),
-        "revisit_counts_add_up": pa.Check(lambda d: revisit_sum(d).isna() | (revisit_sum(d) == d["n_weaknesses"]), name="revisit_counts_add_up"),
-        "dated_unless_predecessor": pa.Check(lambda d: d["predecessor"] | d["inspection_start"].notna(), name="dated_unless_predecessor"),
-        "published_after_start_2023": pa.Check(lambda d: d["inspection_start"].isna() | (d["published"] > d["inspection_start"]), name="published_after_start"),
-        "missing_has_reason": pa.Check(lambda d: d["missing_reason"].notna() | (d["outcome"].notna() & d["inspection_start"].notna()), name="missing_has_reason"),
-        "reasoned": [pa.Check(lambda d, v=v, r=r: d[v].notna() | d[r].notna(), name=f"{v}_or_{r}") for v, r in REASONED],
+        "revisit_counts_add_up": pa.Check(
+            lambda d: revisit_sum(d).isna() | (revisit_sum(d) == d["n_weaknesses"]), name="revisit_counts_add_up"
+        ),
+        "dated_unless_predecessor": pa.Check(
+            lambda d: d["predecessor"] | d["inspection_start"].notna(), name="dated_unless_predecessor"
+        ),
+        "published_after_start_2023": pa.Check(
+            lambda d: d["inspection_start"].isna() | (d["published"] > d["inspection_start"]),
+            name="published_after_start",
+        ),
+        "missing_has_reason": pa.Check(
+            lambda d: d["missing_reason"].notna() | (d["outcome"].notna() & d["inspection_start"].notna()),
+            name="missing_has_reason",
+        ),
+        "reasoned": [
+            pa.Check(lambda d, v=v, r=r: d[v].notna() | d[r].notna(), name=f"{v}_or_{r}") for v, r in REASONED
+        ],
     }
 
 
@@ -334,9 +991,15 @@ def _check(pa, spec):
     if not spec:
         return []
     kind, *args = spec
-    return [{"in_range": lambda: pa.Check.in_range(*args), "isin": lambda: pa.Check.isin(args[0]),
-             "matches": lambda: pa.Check.str_matches(args[0]), "ge": lambda: pa.Check.ge(args[0]),
-             "startswith": lambda: pa.Check.str_startswith(args[0])}[kind]()]
+    return [
+        {
+            "in_range": lambda: pa.Check.in_range(*args),
+            "isin": lambda: pa.Check.isin(args[0]),
+            "matches": lambda: pa.Check.str_matches(args[0]),
+            "ge": lambda: pa.Check.ge(args[0]),
+            "startswith": lambda: pa.Check.str_startswith(args[0]),
+        }[kind]()
+    ]
 
 
 def schema(name: str):
@@ -348,21 +1011,40 @@ def schema(name: str):
     checks = []
     for c in t.checks:
         checks += frame[c] if isinstance(frame[c], list) else [frame[c]]
-    cols = {c.name: pa.Column(None if c.dtype in ("object", "period[M]") else c.dtype, _check(pa, c.check),
-                              nullable=c.nullable, unique=c.unique, required=True) for c in t.columns}
+    cols = {
+        c.name: pa.Column(
+            None if c.dtype in ("object", "period[M]") else c.dtype,
+            _check(pa, c.check),
+            nullable=c.nullable,
+            unique=c.unique,
+            required=True,
+        )
+        for c in t.columns
+    }
     return pa.DataFrameSchema(cols, checks=checks, unique=list(t.unique) or None, strict=True)
 
 
 # --- the data dictionary --------------------------------------------------------------------------------
 def dictionary_markdown() -> str:
-    out = ["# Data dictionary", "",
-           "Generated from the table registry (`sendstats.registry`) by `sendstats.registry.dictionary_markdown()`; "
-           "a test fails when this file is stale. Each table is a file in `data/processed/` and in "
-           "`sendstats data export`.", ""]
+    out = [
+        "# Data dictionary",
+        "",
+        "Generated from the table registry (`sendstats.registry`) by `sendstats.registry.dictionary_markdown()`; "
+        "a test fails when this file is stale. Each table is a file in `data/processed/` and in "
+        "`sendstats data export`.",
+        "",
+    ]
     for t in TABLES.values():
-        out += [f"## `{t.name}`", "", t.description, "",
-                "Raw files: " + ", ".join(f"`{r}`" for r in t.raw) + ".", "",
-                "| column | label | type | unit | description | source |", "|---|---|---|---|---|---|"]
+        out += [
+            f"## `{t.name}`",
+            "",
+            t.description,
+            "",
+            "Raw files: " + ", ".join(f"`{r}`" for r in t.raw) + ".",
+            "",
+            "| column | label | type | unit | description | source |",
+            "|---|---|---|---|---|---|",
+        ]
         out += [f"| `{c.name}` | {c.label} | {c.dtype} | {c.unit} | {c.description} | {c.source} |" for c in t.columns]
         out.append("")
     return "\n".join(out)

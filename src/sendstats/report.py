@@ -12,6 +12,7 @@ Nothing here imports the domain modules (analysis, outcomes, factors): the area 
 through the catalogue's kind registry. Output is written to a temporary file and renamed, so a failed render
 leaves the previous HTML in place.
 """
+
 from __future__ import annotations
 
 import os
@@ -63,15 +64,31 @@ def plan(jobs, out_dir: Path, *, force: bool = False) -> tuple[list[dict], list[
         if not force and cache.fresh(out_dir, output, key):
             skipped.append(out_dir / f"{output}.html")
             continue
-        todo.append({"name": rep.name, "path": str(rep.path), "params": params, "title": rep.title, "output": output,
-                     "key": key, "needs": list(rep.needs)})
+        todo.append(
+            {
+                "name": rep.name,
+                "path": str(rep.path),
+                "params": params,
+                "title": rep.title,
+                "output": output,
+                "key": key,
+                "needs": list(rep.needs),
+            }
+        )
     # longest first (the last render's time, else the notebook's size), so two workers finish together
-    todo.sort(key=lambda j: (-cache.read(out_dir, j["output"]).get("seconds", Path(j["path"]).stat().st_size / 1000)))
+    todo.sort(key=lambda j: -cache.read(out_dir, j["output"]).get("seconds", Path(j["path"]).stat().st_size / 1000))
     return todo, skipped
 
 
-def render(jobs, out_dir=None, *, force: bool = False, workers: int | None = None, progress: bool = False,
-           reproducible: bool = False) -> dict:
+def render(
+    jobs,
+    out_dir=None,
+    *,
+    force: bool = False,
+    workers: int | None = None,
+    progress: bool = False,
+    reproducible: bool = False,
+) -> dict:
     """Render reports in parallel and rewrite the index. Returns {"written", "skipped", "errors", "index"}; a
     failing report keeps its previous HTML and does not stop the others."""
     out_dir = check_output_dir(Path(out_dir) if out_dir else config.reports_dir())
@@ -85,8 +102,13 @@ def render(jobs, out_dir=None, *, force: bool = False, workers: int | None = Non
             job["context"] = {"parameters": job["params"], "needs": job["needs"], "render_time": when, "commit": commit}
         from tqdm import tqdm
 
-        bar = tqdm(total=len(todo), desc="rendering", unit="report", file=sys.stderr,
-                   disable=not (progress and sys.stderr.isatty()))
+        bar = tqdm(
+            total=len(todo),
+            desc="rendering",
+            unit="report",
+            file=sys.stderr,
+            disable=not (progress and sys.stderr.isatty()),
+        )
 
         def done(job, res):
             bar.update(1)
@@ -96,9 +118,18 @@ def render(jobs, out_dir=None, *, force: bool = False, workers: int | None = Non
             target = out_dir / f"{job['output']}.html"
             try:
                 atomic_text(target, res["html"])
-                cache.write(out_dir, job["output"], {"key": job["key"], "output": job["output"], "report": job["name"],
-                                                     "title": res["title"], "parameters": job["params"],
-                                                     "seconds": round(res["seconds"], 1)})
+                cache.write(
+                    out_dir,
+                    job["output"],
+                    {
+                        "key": job["key"],
+                        "output": job["output"],
+                        "report": job["name"],
+                        "title": res["title"],
+                        "parameters": job["params"],
+                        "seconds": round(res["seconds"], 1),
+                    },
+                )
             except OSError as e:
                 errors.append(f"cannot write {target}: {e.strerror or e}; previous HTML (if any) left in place")
                 return

@@ -6,6 +6,7 @@ missing file, and a file whose sha256 differs from the manifest's, naming the fi
 ``data/interim/hashes.json`` by (size, modification time) so an unchanged file is not re-read; the stored
 hash is only a shortcut, never part of any cache key.
 """
+
 from __future__ import annotations
 
 import csv
@@ -46,7 +47,9 @@ def _manifest_cached(path: str, mtime_ns: int, size: int) -> tuple[dict, ...]:
                 raise DataError(p, f"missing column(s) {missing}; expected {MANIFEST_COLUMNS}")
             rows = tuple(dict(r) for r in reader)
     except FileNotFoundError:
-        raise DataError(p, "manifest not found (give --data-dir or SENDSTATS_DATA: a folder holding raw/MANIFEST.csv)") from None
+        raise DataError(
+            p, "manifest not found (give --data-dir or SENDSTATS_DATA: a folder holding raw/MANIFEST.csv)"
+        ) from None
     except UnicodeDecodeError as e:
         raise DataError(p, f"not UTF-8 text ({e})") from None
     seen = set()
@@ -142,8 +145,11 @@ def check(rel: str) -> Path:
     if got is None:
         raise DataError(p, "raw data file is missing (listed in data/raw/MANIFEST.csv)")
     if got != want:
-        raise DataError(p, f"sha256 {got} differs from the manifest's {want}: the file was changed; "
-                           "restore it, or update its manifest row if the change is intended")
+        raise DataError(
+            p,
+            f"sha256 {got} differs from the manifest's {want}: the file was changed; "
+            "restore it, or update its manifest row if the change is intended",
+        )
     return p
 
 

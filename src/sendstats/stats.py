@@ -1,4 +1,5 @@
 """Statistics returning tidy DataFrames (or small dicts), built on statsmodels / scipy."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -62,8 +63,9 @@ def table_test(df: pd.DataFrame, row: str, col: str, *, n_resamples: int = 9999)
     2 x 2: Fisher's exact test, with the conditional maximum-likelihood odds ratio and its exact 95% CI
     (odds of the second ``col`` level in the second ``row`` level vs the first; booleans: True vs False).
     Larger tables: Pearson chi-square; when any expected count is below 5 its p-value comes from a Monte Carlo
-    permutation test (fixed seed) instead of the chi-square distribution. Cramér's V always, with a
-    bootstrap 95% CI (fixed seed). Returns n_used, n_dropped (missing either value), test, statistic, p_value,
+    permutation test (fixed seed) instead of the chi-square distribution. Cramér's V always, without an
+    interval (a bootstrap interval of V is bounded away from 0, so it cannot express "no association").
+    Returns n_used, n_dropped (missing either value), test, statistic, p_value,
     effect name / value / interval."""
     from scipy import stats as st
 
@@ -71,38 +73,63 @@ def table_test(df: pd.DataFrame, row: str, col: str, *, n_resamples: int = 9999)
     table = pd.crosstab(used[row], used[col])
     out = {"n_used": len(used), "n_dropped": dropped, "table_shape": f"{table.shape[0]}x{table.shape[1]}"}
     if min(table.shape) < 2:
-        return {**out, "test": "not testable (one level only)", "statistic": np.nan, "p_value": np.nan,
-                "effect_name": "", "effect": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+        return {
+            **out,
+            "test": "not testable (one level only)",
+            "statistic": np.nan,
+            "p_value": np.nan,
+            "effect_name": "",
+            "effect": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+        }
     if table.shape == (2, 2):
         res = st.fisher_exact(table.to_numpy())
         orr = st.contingency.odds_ratio(table.to_numpy(), kind="conditional")
         ci = orr.confidence_interval(0.95)
-        return {**out, "test": "Fisher exact", "statistic": np.nan, "p_value": float(res.pvalue),
-                "effect_name": "odds ratio (conditional MLE, exact CI)", "effect": float(orr.statistic),
-                "ci_low": float(ci.low), "ci_high": float(ci.high)}
+        return {
+            **out,
+            "test": "Fisher exact",
+            "statistic": np.nan,
+            "p_value": float(res.pvalue),
+            "effect_name": "odds ratio (conditional MLE, exact CI)",
+            "effect": float(orr.statistic),
+            "ci_low": float(ci.low),
+            "ci_high": float(ci.high),
+        }
     chi = st.chi2_contingency(table.to_numpy(), correction=False)
     if (chi.expected_freq < 5).any():
-        rng = np.random.default_rng(SEED)
-        res = st.chi2_contingency(table.to_numpy(), correction=False,
-                                  method=st.PermutationMethod(n_resamples=n_resamples, rng=rng))
-        test, p = f"chi-square, Monte Carlo permutation p ({n_resamples} resamples; expected counts < 5)", res.pvalue
+        xi, yi = pd.factorize(used[row])[0], pd.factorize(used[col])[0]
+        p = permutation_chi2_p(xi, yi, float(chi.statistic), n_resamples)
+        test = f"chi-square, Monte Carlo permutation p ({n_resamples} resamples; expected counts < 5)"
     else:
         test, p = "chi-square", chi.pvalue
-    lo, hi = _bootstrap_v(used[row].to_numpy(), used[col].to_numpy())
-    return {**out, "test": test, "statistic": float(chi.statistic), "p_value": float(p),
-            "effect_name": "Cramér's V (bootstrap CI)", "effect": cramers_v(table), "ci_low": lo, "ci_high": hi}
+    return {
+        **out,
+        "test": test,
+        "statistic": float(chi.statistic),
+        "p_value": float(p),
+        "effect_name": "Cramér's V (no interval: a resampled interval of V cannot include 0)",
+        "effect": cramers_v(table),
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+    }
 
 
-def _bootstrap_v(x, y, n_resamples: int = 999) -> tuple[float, float]:
-    rng = np.random.default_rng(SEED)
-    xi, yi = pd.factorize(x)[0], pd.factorize(y)[0]
-    nx, ny = xi.max() + 1, yi.max() + 1
-    vs = []
-    for _ in range(n_resamples):
-        idx = rng.integers(0, len(xi), len(xi))
-        t = np.bincount(xi[idx] * ny + yi[idx], minlength=nx * ny).reshape(nx, ny)
-        vs.append(cramers_v(t))
-    return tuple(float(v) for v in np.nanpercentile(vs, [2.5, 97.5]))
+def permutation_chi2_p(xi, yi, statistic: float, n_resamples: int = 9999, seed: int = SEED) -> float:
+    """Monte Carlo permutation p-value of Pearson's chi-square for integer codes ``xi``, ``yi``: the column
+    codes are shuffled ``n_resamples`` times (fixed seed) with the margins kept, and
+    p = (1 + number of shuffles with a statistic at least as large) / (n_resamples + 1). Vectorised."""
+    xi, yi = np.asarray(xi), np.asarray(yi)
+    nx, ny, n = int(xi.max()) + 1, int(yi.max()) + 1, len(xi)
+    expected = np.outer(np.bincount(xi, minlength=nx), np.bincount(yi, minlength=ny)) / n
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permuted(np.tile(yi, (n_resamples, 1)), axis=1)
+    cells = xi[None, :] * ny + shuffled + (np.arange(n_resamples) * nx * ny)[:, None]
+    counts = np.bincount(cells.ravel(), minlength=n_resamples * nx * ny).reshape(n_resamples, nx, ny)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stats_ = np.nansum((counts - expected) ** 2 / expected, axis=(1, 2))
+    return float((1 + (stats_ >= statistic - 1e-9).sum()) / (n_resamples + 1))
 
 
 def _design(used: pd.DataFrame, predictors: list[str], standardise: bool) -> tuple[pd.DataFrame, dict]:
@@ -112,19 +139,27 @@ def _design(used: pd.DataFrame, predictors: list[str], standardise: bool) -> tup
     for p in predictors:
         s = used[p]
         if s.dtype == bool or str(s.dtype) == "boolean":
-            cols.append(s.astype(float).rename(p)); units[p] = "True vs False"
+            cols.append(s.astype(float).rename(p))
+            units[p] = "True vs False"
         elif isinstance(s.dtype, pd.CategoricalDtype) or s.dtype == object or str(s.dtype).startswith("string"):
-            cat = s.astype("category") if not isinstance(s.dtype, pd.CategoricalDtype) else s.cat.remove_unused_categories()
+            cat = (
+                s.astype("category")
+                if not isinstance(s.dtype, pd.CategoricalDtype)
+                else s.cat.remove_unused_categories()
+            )
             ref = cat.cat.categories[0]
             for level in cat.cat.categories[1:]:
                 name = f"{p}={level}"
-                cols.append((cat == level).astype(float).rename(name)); units[name] = f"vs {p}={ref}"
+                cols.append((cat == level).astype(float).rename(name))
+                units[name] = f"vs {p}={ref}"
         else:
             x = s.astype(float)
             if standardise and x.std() > 0:
-                cols.append(((x - x.mean()) / x.std()).rename(p)); units[p] = f"per SD ({x.std():.3g})"
+                cols.append(((x - x.mean()) / x.std()).rename(p))
+                units[p] = f"per SD ({x.std():.3g})"
             else:
-                cols.append(x.rename(p)); units[p] = "per unit"
+                cols.append(x.rename(p))
+                units[p] = "per unit"
     return pd.concat(cols, axis=1), units
 
 
@@ -147,8 +182,20 @@ def logistic(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = 
     y = used[outcome].astype(bool).astype(float).to_numpy()
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": int(y.sum())}
     if len(used) == 0 or y.min() == y.max():
-        return pd.DataFrame([{"term": ", ".join(predictors), "unit": "", "odds_ratio": np.nan, "ci_low": np.nan,
-                              "ci_high": np.nan, "p_value": np.nan, **base, "method": "not estimable (one outcome level)"}])
+        return pd.DataFrame(
+            [
+                {
+                    "term": ", ".join(predictors),
+                    "unit": "",
+                    "odds_ratio": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "p_value": np.nan,
+                    **base,
+                    "method": "not estimable (one outcome level)",
+                }
+            ]
+        )
     X, units = _design(used, predictors, standardise)
     X = X.loc[:, X.std() > 0]
     if _separated(X, y):
@@ -165,9 +212,19 @@ def logistic(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = 
         res = sm.Logit(y, sm.add_constant(X, has_constant="add")).fit(disp=False, maxiter=200)
         coef, p, ci = res.params.to_numpy()[1:], res.pvalues.to_numpy()[1:], res.conf_int().to_numpy()[1:]
         method = "maximum likelihood logistic (Wald CI)"
-    rows = [{"term": t, "unit": units.get(t, ""), "odds_ratio": float(np.exp(b)), "ci_low": float(np.exp(lo)),
-             "ci_high": float(np.exp(hi)), "p_value": float(pv), **base, "method": method}
-            for t, b, (lo, hi), pv in zip(X.columns, coef, ci, p)]
+    rows = [
+        {
+            "term": t,
+            "unit": units.get(t, ""),
+            "odds_ratio": float(np.exp(b)),
+            "ci_low": float(np.exp(lo)),
+            "ci_high": float(np.exp(hi)),
+            "p_value": float(pv),
+            **base,
+            "method": method,
+        }
+        for t, b, (lo, hi), pv in zip(X.columns, coef, ci, p)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -187,8 +244,20 @@ def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = T
     X = X.loc[:, X.std() > 0]
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": len(y.cat.categories)}
     if len(y.cat.categories) < 2 or X.empty:
-        return pd.DataFrame([{"term": ", ".join(predictors), "unit": "", "odds_ratio": np.nan, "ci_low": np.nan,
-                              "ci_high": np.nan, "p_value": np.nan, **base, "method": "not estimable"}])
+        return pd.DataFrame(
+            [
+                {
+                    "term": ", ".join(predictors),
+                    "unit": "",
+                    "odds_ratio": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "p_value": np.nan,
+                    **base,
+                    "method": "not estimable",
+                }
+            ]
+        )
     import warnings
 
     with warnings.catch_warnings():
@@ -201,10 +270,21 @@ def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = T
         # (quasi-)separation: a level where every area had one outcome; the estimate runs off to infinity
         b, ci, p = np.full(k, np.nan), np.full((k, 2), np.nan), np.full(k, np.nan)
         method = "not estimable: separation or no convergence (a level with a single outcome)"
-    return pd.DataFrame([{"term": t, "unit": units.get(t, ""), "odds_ratio": float(np.exp(bb)),
-                          "ci_low": float(np.exp(lo)), "ci_high": float(np.exp(hi)), "p_value": float(pv), **base,
-                          "method": method}
-                         for t, bb, (lo, hi), pv in zip(X.columns, b, ci, p)])
+    return pd.DataFrame(
+        [
+            {
+                "term": t,
+                "unit": units.get(t, ""),
+                "odds_ratio": float(np.exp(bb)),
+                "ci_low": float(np.exp(lo)),
+                "ci_high": float(np.exp(hi)),
+                "p_value": float(pv),
+                **base,
+                "method": method,
+            }
+            for t, bb, (lo, hi), pv in zip(X.columns, b, ci, p)
+        ]
+    )
 
 
 def mann_whitney(df: pd.DataFrame, factor: str, outcome: str) -> dict:
@@ -216,12 +296,23 @@ def mann_whitney(df: pd.DataFrame, factor: str, outcome: str) -> dict:
     a = used.loc[used[outcome].astype(bool), factor].astype(float)
     b = used.loc[~used[outcome].astype(bool), factor].astype(float)
     if a.empty or b.empty:
-        return {"n_used": len(used), "n_dropped": dropped, "p_value": np.nan, "rank_biserial": np.nan,
-                "median_true": np.nan, "median_false": np.nan}
+        return {
+            "n_used": len(used),
+            "n_dropped": dropped,
+            "p_value": np.nan,
+            "rank_biserial": np.nan,
+            "median_true": np.nan,
+            "median_false": np.nan,
+        }
     res = mannwhitneyu(a, b, alternative="two-sided")
-    return {"n_used": len(used), "n_dropped": dropped, "p_value": float(res.pvalue),
-            "rank_biserial": float(2 * res.statistic / (len(a) * len(b)) - 1),
-            "median_true": float(a.median()), "median_false": float(b.median())}
+    return {
+        "n_used": len(used),
+        "n_dropped": dropped,
+        "p_value": float(res.pvalue),
+        "rank_biserial": float(2 * res.statistic / (len(a) * len(b)) - 1),
+        "median_true": float(a.median()),
+        "median_false": float(b.median()),
+    }
 
 
 def bh(p_values) -> np.ndarray:
@@ -254,22 +345,53 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
             raise ParameterError(f"unknown factor {f!r}; available: {sorted(df.columns)}")
         if ordered:
             r = ordinal(df, outcome, [f]).iloc[0]
-            rows.append({"factor": f, "kind": "numeric" if _is_numeric(s) else "categorical", "n_used": r["n_used"],
-                         "n_dropped": r["n_dropped"], "test": r["method"], "p_value": r["p_value"],
-                         "effect_name": f"odds ratio of a better/higher outcome, {r['unit']}" if r["unit"] else "odds ratio",
-                         "effect": r["odds_ratio"], "ci_low": r["ci_low"], "ci_high": r["ci_high"]})
+            rows.append(
+                {
+                    "factor": f,
+                    "kind": "numeric" if _is_numeric(s) else "categorical",
+                    "n_used": r["n_used"],
+                    "n_dropped": r["n_dropped"],
+                    "test": r["method"],
+                    "p_value": r["p_value"],
+                    "effect_name": f"odds ratio of a better/higher outcome, {r['unit']}" if r["unit"] else "odds ratio",
+                    "effect": r["odds_ratio"],
+                    "ci_low": r["ci_low"],
+                    "ci_high": r["ci_high"],
+                }
+            )
         elif _is_numeric(s):
             lg = logistic(df, outcome, [f]).iloc[0]
             mw = mann_whitney(df, f, outcome)
-            rows.append({"factor": f, "kind": "numeric", "n_used": mw["n_used"], "n_dropped": mw["n_dropped"],
-                         "test": "Mann-Whitney U", "p_value": mw["p_value"],
-                         "effect_name": f"odds ratio {lg['unit']} ({lg['method'].split(' (')[0]})",
-                         "effect": lg["odds_ratio"], "ci_low": lg["ci_low"], "ci_high": lg["ci_high"]})
+            rows.append(
+                {
+                    "factor": f,
+                    "kind": "numeric",
+                    "n_used": mw["n_used"],
+                    "n_dropped": mw["n_dropped"],
+                    "test": "Mann-Whitney U",
+                    "p_value": mw["p_value"],
+                    "effect_name": f"odds ratio {lg['unit']} ({lg['method'].split(' (')[0]})",
+                    "effect": lg["odds_ratio"],
+                    "ci_low": lg["ci_low"],
+                    "ci_high": lg["ci_high"],
+                }
+            )
         else:
             t = table_test(df, f, outcome)
-            rows.append({"factor": f, "kind": "categorical", "n_used": t["n_used"], "n_dropped": t["n_dropped"],
-                         "test": t["test"], "p_value": t["p_value"], "effect_name": t["effect_name"],
-                         "effect": t["effect"], "ci_low": t["ci_low"], "ci_high": t["ci_high"]})
+            rows.append(
+                {
+                    "factor": f,
+                    "kind": "categorical",
+                    "n_used": t["n_used"],
+                    "n_dropped": t["n_dropped"],
+                    "test": t["test"],
+                    "p_value": t["p_value"],
+                    "effect_name": t["effect_name"],
+                    "effect": t["effect"],
+                    "ci_low": t["ci_low"],
+                    "ci_high": t["ci_high"],
+                }
+            )
     out = pd.DataFrame(rows)
     out.insert(out.columns.get_loc("p_value") + 1, "q_value_bh", bh(out["p_value"]))
     return out
@@ -282,6 +404,14 @@ def share_by(df: pd.DataFrame, by: str, outcome: str) -> pd.DataFrame:
     rows = []
     for level, g in used.groupby(by, observed=True, sort=True):
         p = proportion(int(g[outcome].astype(bool).sum()), len(g))
-        rows.append({by: level, "n": len(g), "count": int(p["successes"]), "share": p["share"],
-                     "ci_low": p["ci_low"], "ci_high": p["ci_high"]})
+        rows.append(
+            {
+                by: level,
+                "n": len(g),
+                "count": int(p["successes"]),
+                "share": p["share"],
+                "ci_low": p["ci_low"],
+                "ci_high": p["ci_high"],
+            }
+        )
     return pd.DataFrame(rows)

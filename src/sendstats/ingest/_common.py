@@ -1,4 +1,5 @@
 """Helpers shared by the readers: reading spreadsheets with clear errors, checking columns and values."""
+
 from __future__ import annotations
 
 from pathlib import Path

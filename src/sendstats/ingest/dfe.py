@@ -1,16 +1,17 @@
 """DfE SEN2 data (local authority rows): designated medical/clinical officers, EHC-plan timeliness."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
 from ..boundaries import APPEAL_CROSSWALK
+from ..errors import DataError
 from ..names import clean_la_name
+from ..rawfiles import DMO_DCO, EHCP_ZIP, SEN2_MI  # noqa: F401 (re-exported)
 from ._common import read_csv, require_columns
 
-from ..rawfiles import DMO_DCO, EHCP_ZIP, SEN2_MI  # noqa: F401 (re-exported)
 # DfE symbols for a missing number, and the reason each gives (never read as a number or zero)
 SUPPRESSION = {"z": "not_applicable", "x": "suppressed", "c": "suppressed", "low": "suppressed", "u": "suppressed"}
 ROLE_VALUES = {"Yes", "No", "Recruiting"}
@@ -39,8 +40,9 @@ def read_dmo_dco(path: Path) -> pd.DataFrame:
         bad = ~la[c].isin(ROLE_VALUES)
         if bad.any():
             raise DataError(path, f"expected Yes/No/Recruiting, got {la[c][bad].iloc[0]!r}", where=f"column {c}")
-    return la.rename(columns={"new_la_code": "la_code", "des_med_off": "dmo_in_post",
-                              "des_clin_off": "dco_in_post"})[["year", "la_code", "dmo_in_post", "dco_in_post"]]
+    return la.rename(columns={"new_la_code": "la_code", "des_med_off": "dmo_in_post", "des_clin_off": "dco_in_post"})[
+        ["year", "la_code", "dmo_in_post", "dco_in_post"]
+    ]
 
 
 def numeric_with_reason(s: pd.Series, path: Path, column: str) -> tuple[pd.Series, pd.Series]:
@@ -50,8 +52,11 @@ def numeric_with_reason(s: pd.Series, path: Path, column: str) -> tuple[pd.Serie
     reason = raw.str.lower().map(SUPPRESSION)
     unknown = raw.notna() & num.isna() & reason.isna()
     if unknown.any():
-        raise DataError(path, f"neither a number nor a DfE symbol {sorted(SUPPRESSION)}: {raw[unknown].iloc[0]!r}",
-                        where=f"column {column}")
+        raise DataError(
+            path,
+            f"neither a number nor a DfE symbol {sorted(SUPPRESSION)}: {raw[unknown].iloc[0]!r}",
+            where=f"column {column}",
+        )
     reason = reason.where(num.isna(), pd.NA).fillna(pd.Series("no_match", index=s.index).where(raw.isna()))
     return num.astype(float), reason.astype("string")
 
@@ -76,7 +81,6 @@ CASELOAD_MEMBER = "data/caseload.csv"
 # appeals-table symbols: " - " is zero, ".." not available, "~" suppressed (footnotes of the table)
 APPEAL_SYMBOLS = {"-": 0.0}
 APPEAL_REASONS = {"..": "no_match", "~": "suppressed", "": "no_match"}
-
 
 
 def read_zip_csv(path: Path, member: str, **kwargs) -> pd.DataFrame:
@@ -111,8 +115,10 @@ def read_appeals(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:
     years = {c: int(v) for c, v in raw.iloc[h].items() if str(v).strip().isdigit()}
     if not years or any(not str(raw.iat[h + 1, c]).startswith("Appeals registered") for c in years):
         raise DataError(path, "expected year columns each starting with 'Appeals registered'", where=where)
-    body = raw.iloc[h + 2:]
-    body = body[(body[0].str.strip() != "") & (body[2].str.strip() != "") & ~body[0].str.contains("England|^\\d", regex=True)]
+    body = raw.iloc[h + 2 :]
+    body = body[
+        (body[0].str.strip() != "") & (body[2].str.strip() != "") & ~body[0].str.contains("England|^\\d", regex=True)
+    ]
     by_name, by_code3 = {}, {}
     for _, r in lookup.iterrows():
         names = [r["name"], *str(r["also_known_as"] or "").strip("[]").split(",")]
@@ -136,22 +142,41 @@ def read_appeals(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:
             elif code3 in by_code3:
                 code, note = by_code3[code3][0], "placed by the table's code (name differs from the lookup)"
             else:
-                raise DataError(path, f"local authority {r[0]!r} (code {code3 or 'blank'}) matches no name or code in the LA lookup", where=where)
+                raise DataError(
+                    path,
+                    f"local authority {r[0]!r} (code {code3 or 'blank'}) matches no name or code in the LA lookup",
+                    where=where,
+                )
             vals, reasons = [], []
             for c in (col, col + 1):
                 v = r[c].strip().replace(",", "")
                 if v in APPEAL_SYMBOLS:
-                    vals.append(APPEAL_SYMBOLS[v]); reasons.append(None)
+                    vals.append(APPEAL_SYMBOLS[v])
+                    reasons.append(None)
                 elif v in APPEAL_REASONS:
-                    vals.append(None); reasons.append(APPEAL_REASONS[v])
+                    vals.append(None)
+                    reasons.append(APPEAL_REASONS[v])
                 else:
                     try:
-                        vals.append(float(v)); reasons.append(None)
+                        vals.append(float(v))
+                        reasons.append(None)
                     except ValueError:
-                        raise DataError(path, f"neither a number nor a symbol (-, .., ~): {r[c]!r}",
-                                        where=f"{where}, {r[0]}, {year}") from None
-            rows.append({"la_code": code, "year": year, "appeals_registered": vals[0], "appealable_decisions": vals[1],
-                         "reason": next((x for x in reasons if x), None), "code_note": note, "source_name": r[0]})
+                        raise DataError(
+                            path,
+                            f"neither a number nor a symbol (-, .., ~): {r[c]!r}",
+                            where=f"{where}, {r[0]}, {year}",
+                        ) from None
+            rows.append(
+                {
+                    "la_code": code,
+                    "year": year,
+                    "appeals_registered": vals[0],
+                    "appealable_decisions": vals[1],
+                    "reason": next((x for x in reasons if x), None),
+                    "code_note": note,
+                    "source_name": r[0],
+                }
+            )
     out = pd.DataFrame(rows)
     ok = out["appealable_decisions"] > 0
     out["appeal_rate"] = (100 * out["appeals_registered"] / out["appealable_decisions"]).where(ok)
@@ -165,11 +190,18 @@ def read_appeals(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:
 def read_timeliness_2025(path: Path) -> pd.DataFrame:
     """timeliness_20_week.csv (calendar years 2019-2024, all plans) -> same columns as read_sen2_timeliness."""
     df = read_zip_csv(path, TIMELINESS_MEMBER, dtype=str, encoding="utf-8-sig")
-    require_columns(df, ["breakdown_topic", "PC_plans_issued_20_weeks_ex", "pc_plans_issued_within_20_weeks"], path,
-                    where=TIMELINESS_MEMBER)
+    require_columns(
+        df,
+        ["breakdown_topic", "PC_plans_issued_20_weeks_ex", "pc_plans_issued_within_20_weeks"],
+        path,
+        where=TIMELINESS_MEMBER,
+    )
     la = _la_rows(df[df["breakdown_topic"] == "All EHC plans issued"], path)
     out = la[["year", "new_la_code"]].rename(columns={"new_la_code": "la_code"})
-    for src, dst in (("PC_plans_issued_20_weeks_ex", "ehcp_20wk_pct"), ("pc_plans_issued_within_20_weeks", "ehcp_20wk_inc_exc_pct")):
+    for src, dst in (
+        ("PC_plans_issued_20_weeks_ex", "ehcp_20wk_pct"),
+        ("pc_plans_issued_within_20_weeks", "ehcp_20wk_inc_exc_pct"),
+    ):
         out[dst], out[f"{dst}_reason"] = numeric_with_reason(la[src], path, src)
     return out.reset_index(drop=True)
 

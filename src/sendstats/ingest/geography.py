@@ -1,4 +1,5 @@
 """ONS lookups: LSOA (2011) -> CCG -> LAD per April 2016-2021, LAD -> county/UTLA, IMD 2019 LSOA ranks."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,9 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ._common import read_csv, require_columns
-
 from ..rawfiles import CCG_YEARS, COUNTY16, COUNTY20, IMD19, UTLA19, ccg_lookup_path  # noqa: F401
+from ._common import read_csv, require_columns
 
 
 def read_ccg_lookup(path: Path, year: int) -> pd.DataFrame:

@@ -1,5 +1,6 @@
 """Ofsted / CQC area SEND inspection outcomes: the 2016-framework official statistics (ODS) and the
 2023-framework data (Ofsted MI CSV + Data to Insight overview workbook)."""
+
 from __future__ import annotations
 
 import re
@@ -9,12 +10,11 @@ import pandas as pd
 from odf.opendocument import load as odf_load
 from odf.table import Table, TableCell, TableRow
 
-from ..errors import DataError
 from ..boundaries import PREDECESSORS
+from ..errors import DataError
 from ..names import normalise
-from ._common import counts, dates, read_csv, read_sheet, require_columns, yes_no
-
 from ..rawfiles import LA_LOOKUP, MI_2023, ODS_2016, OVERVIEW_2023  # noqa: F401 (re-exported)
+from ._common import counts, dates, read_csv, read_sheet, require_columns, yes_no
 
 SHEET_2016 = "Area_SEND_up_to_31_Aug_2022"
 COLUMNS_2016 = {
@@ -35,13 +35,26 @@ COLUMNS_2016 = {
 REVISIT_LEVELS = ["No", "Some", "Yes"]  # ordered: Yes > Some > No
 OUTCOME_LEVELS = ["positive", "inconsistent", "systemic_failings"]
 OFSTED_REGIONS = [
-    "East Midlands", "East of England", "London", "North East, Yorkshire and the Humber",
-    "North West", "South East", "South West", "West Midlands",
+    "East Midlands",
+    "East of England",
+    "London",
+    "North East, Yorkshire and the Humber",
+    "North West",
+    "South East",
+    "South West",
+    "West Midlands",
 ]
 # Region codes in the Data to Insight workbook -> Ofsted's regions (Ofsted combines NE with Yorkshire)
 REGION_CODES = {
-    "EM": "East Midlands", "E": "East of England", "GL": "London", "NE": OFSTED_REGIONS[3],
-    "YH": OFSTED_REGIONS[3], "NW": "North West", "SE": "South East", "SW": "South West", "WM": "West Midlands",
+    "EM": "East Midlands",
+    "E": "East of England",
+    "GL": "London",
+    "NE": OFSTED_REGIONS[3],
+    "YH": OFSTED_REGIONS[3],
+    "NW": "North West",
+    "SE": "South East",
+    "SW": "South West",
+    "WM": "West Midlands",
 }
 CODE_RE = re.compile(r"^E(06|08|09|10)\d{6}$")
 
@@ -50,7 +63,9 @@ def _check_codes(codes: pd.Series, path, where) -> None:
     bad = ~codes.astype("string").fillna("").str.match(CODE_RE.pattern)
     if bad.any():
         i = bad.idxmax()
-        raise DataError(path, f"expected a 9-digit ONS local authority code, got {codes[i]!r}", where=f"{where}, row {i}")
+        raise DataError(
+            path, f"expected a 9-digit ONS local authority code, got {codes[i]!r}", where=f"{where}, row {i}"
+        )
 
 
 def _ods_hyperlinks(path: Path, sheet: str) -> list[str | None]:
@@ -81,19 +96,31 @@ def _parse_notes(path: Path) -> pd.DataFrame:
     rows = []
     for name, fixed in PREDECESSORS.items():
         m = re.search(rf"{name} were inspected in (\w+ \d{{4}}) and (required a WSoA|did not require a WSoA)", text)
-        end = re.search(rf"{name} were inspected.{{0,300}}?(?:came into effect|were established) on 1st (\w+ \d{{4}})", text)
+        end = re.search(
+            rf"{name} were inspected.{{0,300}}?(?:came into effect|were established) on 1st (\w+ \d{{4}})", text
+        )
         if not m or not end:
-            raise DataError(path, f"cannot find the sentence describing {name}'s inspection and replacement", where="sheet 'Notes'")
-        rev = re.search(rf"{name} were inspected.{{0,200}}?revisit took place in (\w+ \d{{4}}).{{0,120}}?progress in addressing (some|all|no) significant", text)
-        rows.append({
-            "la_code": fixed["la_code"], "area": name, "region": fixed["region"],
-            "inspection_month": pd.Period(pd.to_datetime(m.group(1), format="%B %Y"), "M"),
-            "wsoa": m.group(2).startswith("required"),
-            "revisit_month": pd.Period(pd.to_datetime(rev.group(1), format="%B %Y"), "M") if rev else pd.NaT,
-            "revisit_outcome": {"some": "Some", "all": "Yes", "no": "No"}[rev.group(2)] if rev else None,
-            "ceased": pd.to_datetime(end.group(1), format="%B %Y") - pd.Timedelta(days=1),
-            "predecessor": True,
-        })
+            raise DataError(
+                path, f"cannot find the sentence describing {name}'s inspection and replacement", where="sheet 'Notes'"
+            )
+        rev = re.search(
+            rf"{name} were inspected.{{0,200}}?revisit took place in (\w+"
+            rf" \d{{4}}).{{0,120}}?progress in addressing (some|all|no) significant",
+            text,
+        )
+        rows.append(
+            {
+                "la_code": fixed["la_code"],
+                "area": name,
+                "region": fixed["region"],
+                "inspection_month": pd.Period(pd.to_datetime(m.group(1), format="%B %Y"), "M"),
+                "wsoa": m.group(2).startswith("required"),
+                "revisit_month": pd.Period(pd.to_datetime(rev.group(1), format="%B %Y"), "M") if rev else pd.NaT,
+                "revisit_outcome": {"some": "Some", "all": "Yes", "no": "No"}[rev.group(2)] if rev else None,
+                "ceased": pd.to_datetime(end.group(1), format="%B %Y") - pd.Timedelta(days=1),
+                "predecessor": True,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -115,24 +142,32 @@ def read_2016(path: Path) -> pd.DataFrame:
     if unknown:
         raise DataError(path, f"unknown Ofsted region(s) {sorted(unknown)}", where=f"{where}, column 'Ofsted region'")
 
-    out = pd.DataFrame({
-        "la_code": df["la_code"].astype("string"),
-        "area": df["area"].astype("string").str.strip(),
-        "region": df["region"].astype("string"),
-        "inspection_start": dates(df["inspection_start"], path, f"{where}, column 'Inspection start date'"),
-        "published": dates(df["published"], path, f"{where}, column 'Inspection publication date'"),
-        "wsoa": yes_no(df["wsoa"], path, f"{where}, column 'Inspection outcome'"),
-        "n_weaknesses": counts(df["n_weaknesses"], path, f"{where}, column 'Number significant weaknesses'"),
-    })
+    out = pd.DataFrame(
+        {
+            "la_code": df["la_code"].astype("string"),
+            "area": df["area"].astype("string").str.strip(),
+            "region": df["region"].astype("string"),
+            "inspection_start": dates(df["inspection_start"], path, f"{where}, column 'Inspection start date'"),
+            "published": dates(df["published"], path, f"{where}, column 'Inspection publication date'"),
+            "wsoa": yes_no(df["wsoa"], path, f"{where}, column 'Inspection outcome'"),
+            "n_weaknesses": counts(df["n_weaknesses"], path, f"{where}, column 'Number significant weaknesses'"),
+        }
+    )
     not_yet = df["revisit_start"].astype("string").str.strip().eq("Not revisited yet").fillna(False)
     out["revisit_status"] = pd.Series(
-        ["revisited" if pd.notna(s) and not ny else ("not_revisited_yet" if ny else "not_required")
-         for s, ny in zip(df["revisit_start"], not_yet)], dtype="string")
+        [
+            "revisited" if pd.notna(s) and not ny else ("not_revisited_yet" if ny else "not_required")
+            for s, ny in zip(df["revisit_start"], not_yet)
+        ],
+        dtype="string",
+    )
     out["revisit_start"] = dates(df["revisit_start"].where(~not_yet), path, f"{where}, column 'Revisit start date'")
     out["revisit_published"] = dates(df["revisit_published"], path, f"{where}, column 'Revisit publication date'")
     bad = df["revisit_outcome"].notna() & ~df["revisit_outcome"].isin(REVISIT_LEVELS)
     if bad.any():
-        raise DataError(path, f"revisit outcome must be Yes/Some/No, got {df['revisit_outcome'][bad].iloc[0]!r}", where=where)
+        raise DataError(
+            path, f"revisit outcome must be Yes/Some/No, got {df['revisit_outcome'][bad].iloc[0]!r}", where=where
+        )
     out["revisit_outcome"] = pd.Categorical(df["revisit_outcome"], categories=REVISIT_LEVELS, ordered=True)
     for c in ("n_weaknesses_progress", "n_weaknesses_no_progress"):
         out[c] = counts(df[c], path, f"{where}, column {c}")
@@ -146,7 +181,9 @@ def read_2016(path: Path) -> pd.DataFrame:
     links = dict(_ods_hyperlinks(path, SHEET_2016))
     out["ofsted_url"] = out["la_code"].map(links).astype("string")
     if out["ofsted_url"].isna().any():
-        raise DataError(path, f"no hyperlink in column A for {out['area'][out['ofsted_url'].isna()].tolist()}", where=where)
+        raise DataError(
+            path, f"no hyperlink in column A for {out['area'][out['ofsted_url'].isna()].tolist()}", where=where
+        )
     out["ofsted_urn"] = out["ofsted_url"].str.extract(r"/(\d+)$", expand=False).astype("Int64")
     out["inspection_month"] = out["inspection_start"].dt.to_period("M")
     out["predecessor"] = False
@@ -158,7 +195,8 @@ def read_2016(path: Path) -> pd.DataFrame:
     out["wsoa"] = out["wsoa"].astype("boolean")
     out["revisit_outcome"] = pd.Categorical(out["revisit_outcome"], categories=REVISIT_LEVELS, ordered=True)
     out.loc[out["predecessor"], "revisit_status"] = [
-        "revisited" if pd.notna(r) else "not_required" for r in out.loc[out["predecessor"], "revisit_outcome"]]
+        "revisited" if pd.notna(r) else "not_required" for r in out.loc[out["predecessor"], "revisit_outcome"]
+    ]
     out["ceased"] = out["ceased"].astype("datetime64[ns]")
     for c in ("la_code", "area", "region", "revisit_status"):
         out[c] = out[c].astype("string")
@@ -168,20 +206,36 @@ def read_2016(path: Path) -> pd.DataFrame:
 def read_la_lookup(path: Path) -> pd.DataFrame:
     """Data to Insight LA lookup -> la_code_3 (DfE 3-digit), la_code (9-digit), names, urn, population."""
     df = read_csv(path, dtype=str, encoding="utf-8-sig")
-    require_columns(df, ["urn", "la_code", "la_code_new", "ltla23cd", "local_authority_ons_name", "also_known_as",
-                         "region_name", "stat_neighbours", "ons_population_0-25", "ons_la_type"], path)
-    out = pd.DataFrame({
-        "la_code_3": df["la_code"].str.strip(),
-        # former councils (e.g. Cumbria) have no 'new' code: their 2023 code is ltla23cd
-        "la_code": df["la_code_new"].fillna(df["ltla23cd"]).str.strip(),
-        "name": df["local_authority_ons_name"].str.strip(),
-        "also_known_as": df["also_known_as"],
-        "ofsted_urn": pd.to_numeric(df["urn"], errors="coerce").astype("Int64"),
-        "region_name": df["region_name"],
-        "stat_neighbours_3": df["stat_neighbours"],
-        "population_0_25": pd.to_numeric(df["ons_population_0-25"], errors="coerce").astype("Int64"),
-        "la_type": df["ons_la_type"],
-    })
+    require_columns(
+        df,
+        [
+            "urn",
+            "la_code",
+            "la_code_new",
+            "ltla23cd",
+            "local_authority_ons_name",
+            "also_known_as",
+            "region_name",
+            "stat_neighbours",
+            "ons_population_0-25",
+            "ons_la_type",
+        ],
+        path,
+    )
+    out = pd.DataFrame(
+        {
+            "la_code_3": df["la_code"].str.strip(),
+            # former councils (e.g. Cumbria) have no 'new' code: their 2023 code is ltla23cd
+            "la_code": df["la_code_new"].fillna(df["ltla23cd"]).str.strip(),
+            "name": df["local_authority_ons_name"].str.strip(),
+            "also_known_as": df["also_known_as"],
+            "ofsted_urn": pd.to_numeric(df["urn"], errors="coerce").astype("Int64"),
+            "region_name": df["region_name"],
+            "stat_neighbours_3": df["stat_neighbours"],
+            "population_0_25": pd.to_numeric(df["ons_population_0-25"], errors="coerce").astype("Int64"),
+            "la_type": df["ons_la_type"],
+        }
+    )
     if out["la_code_3"].duplicated().any():
         raise DataError(path, f"duplicated 3-digit code {out['la_code_3'][out['la_code_3'].duplicated()].iloc[0]}")
     return out
@@ -193,12 +247,27 @@ OUTCOME_TEXT = {
     "Widespread and/or systemic failings": "systemic_failings",
 }
 MI_COLUMNS = {
-    "Local.area.partnership": "area", "Ofsted.region": "region", "Inspection.start.date": "inspection_start",
-    "Inspection.publication.date": "published", "Inspection.outcome": "outcome",
-    "Priority.action.plan.required.": "priority_action_plan", "Number.of.areas.for.priority.action": "n_priority_actions",
+    "Local.area.partnership": "area",
+    "Ofsted.region": "region",
+    "Inspection.start.date": "inspection_start",
+    "Inspection.publication.date": "published",
+    "Inspection.outcome": "outcome",
+    "Priority.action.plan.required.": "priority_action_plan",
+    "Number.of.areas.for.priority.action": "n_priority_actions",
 }
-OVERVIEW_COLUMNS = ["urn", "la_code", "region_code", "ltla23cd", "local_authority", "inspection_link", "outcome_grade",
-                    "previous_inspection_date", "inspection_start_date", "inspection_end_date", "publication_date"]
+OVERVIEW_COLUMNS = [
+    "urn",
+    "la_code",
+    "region_code",
+    "ltla23cd",
+    "local_authority",
+    "inspection_link",
+    "outcome_grade",
+    "previous_inspection_date",
+    "inspection_start_date",
+    "inspection_end_date",
+    "publication_date",
+]
 
 
 def read_mi_2023(path: Path) -> pd.DataFrame:
@@ -208,15 +277,19 @@ def read_mi_2023(path: Path) -> pd.DataFrame:
     unknown = set(df["outcome"]) - set(OUTCOME_TEXT)
     if unknown:
         raise DataError(path, f"unknown inspection outcome(s) {sorted(unknown)}", where="column 'Inspection.outcome'")
-    return pd.DataFrame({
-        "area": df["area"].astype("string"),
-        "region": df["region"].astype("string"),
-        "inspection_start": dates(df["inspection_start"], path, "column 'Inspection.start.date'", "%d/%m/%Y"),
-        "published": dates(df["published"], path, "column 'Inspection.publication.date'", "%d/%m/%Y"),
-        "outcome": df["outcome"].map(OUTCOME_TEXT),
-        "priority_action_plan": yes_no(df["priority_action_plan"], path, "column 'Priority.action.plan.required.'"),
-        "n_priority_actions": counts(df["n_priority_actions"], path, "column 'Number.of.areas.for.priority.action'"),
-    })
+    return pd.DataFrame(
+        {
+            "area": df["area"].astype("string"),
+            "region": df["region"].astype("string"),
+            "inspection_start": dates(df["inspection_start"], path, "column 'Inspection.start.date'", "%d/%m/%Y"),
+            "published": dates(df["published"], path, "column 'Inspection.publication.date'", "%d/%m/%Y"),
+            "outcome": df["outcome"].map(OUTCOME_TEXT),
+            "priority_action_plan": yes_no(df["priority_action_plan"], path, "column 'Priority.action.plan.required.'"),
+            "n_priority_actions": counts(
+                df["n_priority_actions"], path, "column 'Number.of.areas.for.priority.action'"
+            ),
+        }
+    )
 
 
 def read_overview_2023(path: Path) -> pd.DataFrame:
@@ -232,20 +305,27 @@ def read_overview_2023(path: Path) -> pd.DataFrame:
     if unknown:
         raise DataError(path, f"unknown region code(s) {sorted(unknown)}", where=f"{where}, column 'region_code'")
     prev = dates(df["previous_inspection_date"], path, f"{where}, column 'previous_inspection_date'", "%d/%m/%Y")
-    return pd.DataFrame({
-        "la_code_3": df["la_code"].str.strip(),
-        "ltla23cd": df["ltla23cd"],
-        "name": df["local_authority"],
-        "ofsted_urn": pd.to_numeric(df["urn"], errors="coerce").astype("Int64"),
-        "region": df["region_code"].map(REGION_CODES).astype("string"),
-        "inspection_start": dates(df["inspection_start_date"], path, f"{where}, column 'inspection_start_date'", "%d/%m/%y"),
-        "inspection_end": dates(df["inspection_end_date"], path, f"{where}, column 'inspection_end_date'", "%d/%m/%y"),
-        "published": dates(df["publication_date"], path, f"{where}, column 'publication_date'", "%d/%m/%y"),
-        "previous_inspection_end": prev.where(prev.dt.year > 1900),
-        "outcome": pd.Categorical(grade.map(dict(zip([1, 2, 3], OUTCOME_LEVELS))), categories=OUTCOME_LEVELS,
-                                  ordered=True),
-        "report_url": df["inspection_link"].astype("string"),
-    })
+    return pd.DataFrame(
+        {
+            "la_code_3": df["la_code"].str.strip(),
+            "ltla23cd": df["ltla23cd"],
+            "name": df["local_authority"],
+            "ofsted_urn": pd.to_numeric(df["urn"], errors="coerce").astype("Int64"),
+            "region": df["region_code"].map(REGION_CODES).astype("string"),
+            "inspection_start": dates(
+                df["inspection_start_date"], path, f"{where}, column 'inspection_start_date'", "%d/%m/%y"
+            ),
+            "inspection_end": dates(
+                df["inspection_end_date"], path, f"{where}, column 'inspection_end_date'", "%d/%m/%y"
+            ),
+            "published": dates(df["publication_date"], path, f"{where}, column 'publication_date'", "%d/%m/%y"),
+            "previous_inspection_end": prev.where(prev.dt.year > 1900),
+            "outcome": pd.Categorical(
+                grade.map(dict(zip([1, 2, 3], OUTCOME_LEVELS))), categories=OUTCOME_LEVELS, ordered=True
+            ),
+            "report_url": df["inspection_link"].astype("string"),
+        }
+    )
 
 
 def read_2023(overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataFrame:
@@ -256,56 +336,109 @@ def read_2023(overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataF
     """
     ov = read_overview_2023(overview_path)
     lk = read_la_lookup(lookup_path)
-    ov = ov.merge(lk[["la_code_3", "la_code", "name", "region_name"]].rename(columns={"name": "area"}),
-                  on="la_code_3", how="left", validate="many_to_one")
+    ov = ov.merge(
+        lk[["la_code_3", "la_code", "name", "region_name"]].rename(columns={"name": "area"}),
+        on="la_code_3",
+        how="left",
+        validate="many_to_one",
+    )
     # the workbook has no region for Medway: take the lookup's ONS region, in Ofsted's grouping
-    ons_region = ov["region_name"].replace({"North East": OFSTED_REGIONS[3], "Yorkshire and the Humber": OFSTED_REGIONS[3]})
+    ons_region = ov["region_name"].replace(
+        {"North East": OFSTED_REGIONS[3], "Yorkshire and the Humber": OFSTED_REGIONS[3]}
+    )
     ov["region"] = ov["region"].fillna(ons_region.where(ons_region.isin(OFSTED_REGIONS)).astype("string"))
     if ov["la_code"].isna().any():
-        raise DataError(overview_path, f"3-digit code(s) {ov['la_code_3'][ov['la_code'].isna()].tolist()} not in {lookup_path.name}")
+        raise DataError(
+            overview_path, f"3-digit code(s) {ov['la_code_3'][ov['la_code'].isna()].tolist()} not in {lookup_path.name}"
+        )
     ov["source_note"] = pd.Series(pd.NA, index=ov.index, dtype="string")
     wrong = ov["ltla23cd"] != ov["la_code"]
     ov.loc[wrong, "source_note"] = "workbook ltla23cd " + ov.loc[wrong, "ltla23cd"] + " corrected via 3-digit code"
 
     mi = read_mi_2023(mi_path)
-    names = pd.concat([
-        pd.DataFrame({"key": normalise(lk["name"]), "la_code": lk["la_code"]}),
-        pd.DataFrame({"key": normalise(lk["also_known_as"]), "la_code": lk["la_code"]}),
-    ]).dropna().drop_duplicates("key")
+    names = (
+        pd.concat(
+            [
+                pd.DataFrame({"key": normalise(lk["name"]), "la_code": lk["la_code"]}),
+                pd.DataFrame({"key": normalise(lk["also_known_as"]), "la_code": lk["la_code"]}),
+            ]
+        )
+        .dropna()
+        .drop_duplicates("key")
+    )
     mi["key"] = normalise(mi["area"])
     mi = mi.merge(names, on="key", how="left")
     if mi["la_code"].isna().any():
-        raise DataError(mi_path, f"area name(s) {mi['area'][mi['la_code'].isna()].tolist()} match no local authority in {lookup_path.name}")
-    both = ov.merge(mi[["la_code", "published", "inspection_start", "outcome", "priority_action_plan",
-                        "n_priority_actions"]], on=["la_code", "published"], how="left", suffixes=("", "_mi"),
-                    indicator=True)
+        raise DataError(
+            mi_path,
+            f"area name(s) {mi['area'][mi['la_code'].isna()].tolist()} match no local authority in {lookup_path.name}",
+        )
+    both = ov.merge(
+        mi[["la_code", "published", "inspection_start", "outcome", "priority_action_plan", "n_priority_actions"]],
+        on=["la_code", "published"],
+        how="left",
+        suffixes=("", "_mi"),
+        indicator=True,
+    )
     missing = set(mi["la_code"]) - set(both.loc[both["_merge"] == "both", "la_code"])
     if missing:
-        raise DataError(mi_path, f"MI inspections not found in {overview_path.name} (by code and publication date): {sorted(missing)}")
+        raise DataError(
+            mi_path,
+            f"MI inspections not found in {overview_path.name} (by code and publication date): {sorted(missing)}",
+        )
     disagree = both["outcome_mi"].notna() & (both["outcome_mi"] != both["outcome"].astype("string"))
     if disagree.any():
         raise DataError(mi_path, f"outcome disagrees with {overview_path.name} for {both['area'][disagree].tolist()}")
     # Ofsted's own MI is the official record: its start date wins where the scraped workbook differs.
     moved = both["inspection_start_mi"].notna() & (both["inspection_start_mi"] != both["inspection_start"])
-    both.loc[moved, "source_note"] = (both.loc[moved, "source_note"].fillna("") + "inspection start "
-                                    + both.loc[moved, "inspection_start"].dt.strftime("%Y-%m-%d")
-                                    + " in workbook; Ofsted MI date used").str.strip()
+    both.loc[moved, "source_note"] = (
+        both.loc[moved, "source_note"].fillna("")
+        + "inspection start "
+        + both.loc[moved, "inspection_start"].dt.strftime("%Y-%m-%d")
+        + " in workbook; Ofsted MI date used"
+    ).str.strip()
     both["inspection_start"] = both["inspection_start_mi"].fillna(both["inspection_start"])
     in_mi = both["_merge"] == "both"
     # Under the 2023 framework a 'widespread and/or systemic failings' outcome always requires a priority
     # action plan; outside the MI's months we apply that rule.
-    both["priority_action_plan"] = both["priority_action_plan"].where(
-        in_mi, both["outcome"].astype("string").eq("systemic_failings").where(both["outcome"].notna())).astype("boolean")
+    both["priority_action_plan"] = (
+        both["priority_action_plan"]
+        .where(in_mi, both["outcome"].astype("string").eq("systemic_failings").where(both["outcome"].notna()))
+        .astype("boolean")
+    )
     both["priority_action_plan_source"] = pd.Series(
         ["ofsted_mi" if m else ("framework_rule" if pd.notna(o) else pd.NA) for m, o in zip(in_mi, both["outcome"])],
-        dtype="string")
+        dtype="string",
+    )
     both["missing_reason"] = pd.Series(
-        ["; ".join(filter(None, ["outcome not in source" if pd.isna(o) else "",
-                                 "dates not in source" if pd.isna(s) else ""])) or pd.NA
-         for o, s in zip(both["outcome"], both["inspection_start"])], dtype="string")
-    cols = ["la_code", "area", "region", "inspection_start", "inspection_end", "published", "outcome",
-            "priority_action_plan", "priority_action_plan_source", "n_priority_actions", "previous_inspection_end",
-            "ofsted_urn", "report_url", "missing_reason", "source_note"]
+        [
+            "; ".join(
+                filter(
+                    None, ["outcome not in source" if pd.isna(o) else "", "dates not in source" if pd.isna(s) else ""]
+                )
+            )
+            or pd.NA
+            for o, s in zip(both["outcome"], both["inspection_start"])
+        ],
+        dtype="string",
+    )
+    cols = [
+        "la_code",
+        "area",
+        "region",
+        "inspection_start",
+        "inspection_end",
+        "published",
+        "outcome",
+        "priority_action_plan",
+        "priority_action_plan_source",
+        "n_priority_actions",
+        "previous_inspection_end",
+        "ofsted_urn",
+        "report_url",
+        "missing_reason",
+        "source_note",
+    ]
     out = both[cols].sort_values(["inspection_start", "la_code"], na_position="last").reset_index(drop=True)
     for c in ("la_code", "area"):
         out[c] = out[c].astype("string")
