@@ -8,7 +8,7 @@ from conftest import ROOT
 
 
 def _names(reqs):
-    return {re.split(r"[<>=!~ \[;]", r.strip(), maxsplit=1)[0].lower().replace("_", "-") for r in reqs if r.strip()}
+    return {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~ \[;]", r.strip(), maxsplit=1)[0].lower()) for r in reqs if r.strip()}
 
 
 def test_environment_yml_names_the_same_dependencies_as_pyproject():
@@ -25,7 +25,7 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
 
 def test_lock_pins_every_dependency_with_hashes():
     lock = (ROOT / "requirements.lock").read_text()
-    pinned = {m.group(1).lower().replace("_", "-") for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
+    pinned = {re.sub(r"[-_.]+", "-", m.group(1).lower()) for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
     assert wanted <= pinned, sorted(wanted - pinned)

@@ -127,6 +127,18 @@ def area_codes(spec: str) -> list[str]:
     return [resolve_area(a) for a in spec.split(",") if a.strip()]
 
 
+def area_note(code: str) -> str:
+    """How an area relates to boundary changes, for telling apart areas that share a name (two Dorsets)."""
+    from .boundaries import REPLACED_ON
+
+    if code in REPLACED_ON:
+        return f", the former council (replaced on {REPLACED_ON[code]})"
+    for old, new in SUCCESSORS.items():
+        if code in new:
+            return f", the council created on {REPLACED_ON[old]}"
+    return ""
+
+
 def area_inspections(code: str) -> pd.DataFrame:
     """The area's inspections under both frameworks, one row each, in date order."""
     a = load_inspections("2016")
@@ -178,7 +190,7 @@ NUMERIC_PROFILE = [
 def area_factors_vs_distribution(code: str) -> pd.DataFrame:
     """For the area's latest inspection with factors: each numeric factor, the area's value, the national and
     regional medians (of all areas, each as at its own inspection of the same framework), the area's national
-    percentile (share of areas with a lower value) and the number of areas compared."""
+    percentile (share 0-1 of areas with a lower value) and the number of areas compared."""
     for framework in ("2023", "2016"):
         a = load_areas(framework).copy()
         a["code"] = geography.harmonise(a["la_code"])
@@ -202,7 +214,7 @@ def area_factors_vs_distribution(code: str) -> pd.DataFrame:
                 "why missing": "" if pd.notna(v) else _reason(a, me, f),
                 "national median": col.median() if len(col) else None,
                 "regional median": region[f].dropna().median() if region[f].notna().any() else None,
-                "national percentile": (100 * (col < v).mean()) if pd.notna(v) and len(col) else None,
+                "national percentile": float((col < v).mean()) if pd.notna(v) and len(col) else None,
                 "areas compared": len(col),
             }
         )

@@ -24,6 +24,9 @@ SUCCESSORS = {
     "E10000006": ["E06000063", "E06000064"],
 }
 
+# the date each former council was replaced by its successors
+REPLACED_ON = {"E10000009": "1 April 2019", "E10000021": "1 April 2021", "E10000006": "1 April 2023"}
+
 REORG_2023 = {
     "E06000063": {"districts": ["E07000026", "E07000028", "E07000029"]},  # Cumberland: Allerdale, Carlisle, Copeland
     "E06000064": {

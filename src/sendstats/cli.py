@@ -44,6 +44,13 @@ def _main(argv=None) -> int:
         "verify", help="check every raw file's sha256 against data/raw/MANIFEST.csv, and look for unlisted files"
     )
     data.add_parser("build", help="build data/processed/ from data/raw/")
+    ex = data.add_parser(
+        "export", help="write every table (CSV or Parquet) and a Frictionless datapackage.json into DIR"
+    )
+    ex.add_argument("dir", help="a new (or empty) folder")
+    ex.add_argument(
+        "--format", default="csv", choices=["csv", "parquet"], help="file format of the tables (default csv)"
+    )
     rep = sub.add_parser("report", help="render reports to HTML (all core reports and the index if no NAME)")
     rep.add_argument("name", nargs="?", help="one report, e.g. 01_inspection_outcomes")
     rep.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="a notebook parameter")
@@ -88,6 +95,11 @@ def _main(argv=None) -> int:
             t = time.perf_counter()
             rows = build.build()
             print(", ".join(f"{k}: {v} rows" for k, v in rows.items()) + f" ({time.perf_counter() - t:.1f} s)")
+        elif args.cmd == "data" and args.action == "export":
+            from . import datapackage
+
+            out = datapackage.export(args.dir, args.format)
+            print(f"wrote {len(list(out.iterdir())) - 1} tables and datapackage.json to {out}")
         elif args.cmd == "list":
             from . import catalogue
 

@@ -191,7 +191,9 @@ def run(job: dict) -> dict:
             )  # fmt: skip
         nb = export.normalise(nb)
         title = export.page_title(nb, job["title"])
-        return {"html": export.to_html(nb, title), "title": title, "seconds": time.perf_counter() - t0}
+        files = export.attach_tables_and_figures(nb, Path(job["output"]).name)
+        page = export.decorate(export.to_html(nb, title), title, job["output"], job["context"])
+        return {"html": page, "files": files, "title": title, "seconds": time.perf_counter() - t0}
     except Exception as e:  # a failing cell, a dead kernel, a timeout: reported per report, the others go on
         if type(e).__name__ == "PapermillExecutionError":
             return {

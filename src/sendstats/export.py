@@ -47,8 +47,8 @@ def page_title(nb, fallback: str) -> str:
         for t in texts:
             t = "".join(t) if isinstance(t, list) else t
             m = re.search(r"^#{1,2}\s+(.+)$", t or "", re.M)
-            if m:
-                return m.group(1).strip()
+            if m:  # plain text: Markdown escapes and HTML entities undone (escaped again where it is used)
+                return html.unescape(re.sub(r"\\(.)", r"\1", m.group(1).strip()))
     return fallback
 
 
@@ -71,8 +71,143 @@ def warm_up() -> None:
 
 
 def to_html(nb, title: str) -> str:
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": html.escape(title)}})
     return body
+
+
+CSV_MIME = "application/vnd.sendstats.table+csv"
+NO_ALT = "Figure (no description was given)"
+
+
+def attach_tables_and_figures(nb, base: str) -> dict[str, str]:
+    """Move each table's CSV out of the notebook into an attachment ``<base>.table-N.csv`` with a download
+    link under the table, and turn each SVG figure into an ``<img>`` carrying the alt text its output
+    metadata gives. Returns {file name: CSV text}."""
+    import base64
+
+    files, k = {}, 0
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            if CSV_MIME in data:
+                k += 1
+                name = f"{base}.table-{k}.csv"
+                files[name] = data.pop(CSV_MIME)
+                data["text/html"] = "".join(data.get("text/html", "")) + (
+                    f'<p class="sendstats-download"><a href="{html.escape(name, quote=True)}" download>'
+                    f"Download table {k} (CSV)</a></p>"
+                )
+            elif "image/svg+xml" in data:
+                svg = "".join(data.pop("image/svg+xml"))
+                alt = (o.get("metadata", {}).get("image/svg+xml", {}) or {}).get("alt") or NO_ALT
+                b64 = base64.b64encode(svg.encode()).decode()
+                data.pop("text/plain", None)
+                data.pop("image/png", None)
+                data["text/html"] = (
+                    f'<figure class="sendstats-figure"><img src="data:image/svg+xml;base64,{b64}" '
+                    f'alt="{html.escape(alt, quote=True)}"></figure>'
+                )
+                o["metadata"] = {}
+    return files
+
+
+STYLE = (
+    "<style>.sendstats-nav{font-family:sans-serif;font-size:0.9em;border-bottom:1px solid #ccc;margin-bottom:1em;"
+    "padding:0.5em 0}.sendstats-nav ol{margin:0.3em 0;padding-left:1.5em}.sendstats-cite pre{white-space:pre-wrap;"
+    "background:#f6f6f6;padding:0.5em;font-size:0.85em}.sendstats-figure{margin:0}.sendstats-figure img"
+    "{max-width:100%}</style>"
+)
+
+
+def citation(title: str, output: str, ctx: dict) -> dict:
+    """Citation fields of a page: title, author, date, version, commit, URL (when a base URL is set)."""
+    import os
+
+    date = (ctx.get("render_time") or "")[:10]
+    base = os.environ.get("SENDSTATS_BASE_URL", "").rstrip("/")
+    return {
+        "title": title,
+        "author": "The sendstats contributors",
+        "date": date,
+        "year": date[:4],
+        "version": _version(),
+        "commit": (ctx.get("commit") or "unknown").split()[0],
+        "url": f"{base}/{output}.html" if base else "",
+    }
+
+
+def decorate(page: str, title: str, output: str, ctx: dict) -> str:
+    """Add what makes a page citable and navigable: Highwire citation meta tags, a navigation bar (link to
+    the index, a table of contents), and a 'How to cite' block with BibTeX and plain text."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, features="html.parser")
+    c = citation(title, output, ctx)
+    head = soup.head
+    metas = [
+        ("citation_title", c["title"]),
+        ("citation_author", c["author"]),
+        ("citation_publication_date", c["date"].replace("-", "/")),
+        ("citation_version", c["version"]),
+        ("description", f"sendstats report: {c['title']}"),
+    ]
+    if c["url"]:
+        metas.append(("citation_public_url", c["url"]))
+    for name, content in metas:
+        head.append(soup.new_tag("meta", attrs={"name": name, "content": content}))
+    head.append(BeautifulSoup(STYLE, features="html.parser"))
+    if soup.html is not None:
+        soup.html["lang"] = "en"
+    depth = output.count("/")
+    index = "../" * depth + "index.html"
+    main = soup.find("main") or soup.body
+    headings = []
+    for i, h in enumerate(main.find_all(["h1", "h2", "h3"])):
+        if h.find_parent(class_="sendstats-provenance") is not None:
+            continue
+        h["id"] = h.get("id") or f"section-{i + 1}"
+        for a in h.find_all("a", class_="anchor-link"):
+            a.decompose()
+        headings.append((h.name, h["id"], h.get_text(" ", strip=True)))
+    headings.append(("h2", "how-to-cite", "How to cite"))
+    nav = soup.new_tag("nav", attrs={"class": "sendstats-nav", "aria-label": "Contents"})
+    back = soup.new_tag("a", href=index)
+    back.string = "\u2190 All sendstats reports"
+    nav.append(back)
+    ol = soup.new_tag("ol")
+    for level, hid, text in headings:
+        if level == "h1":
+            continue
+        li = soup.new_tag("li")
+        a = soup.new_tag("a", href=f"#{hid}")
+        a.string = text
+        li.append(a)
+        ol.append(li)
+    nav.append(ol)
+    main.insert(0, nav)
+    key = re.sub(r"[^A-Za-z0-9]+", "_", output).strip("_")
+    bib = (
+        f"@misc{{sendstats_{key}_{c['year']},\n  title = {{{c['title']}}},\n  author = {{{c['author']}}},\n"
+        f"  year = {{{c['year']}}},\n"
+        f"  note = {{sendstats {c['version']}, commit {c['commit']}, rendered {c['date']}}},\n"
+        + (f"  url = {{{c['url']}}},\n" if c["url"] else "")
+        + "}"
+    )
+    plain = (
+        f"{c['author']} ({c['year']}). {c['title']}. sendstats {c['version']} (commit {c['commit']}), "
+        f"rendered {c['date']}." + (f" {c['url']}" if c["url"] else "")
+    )
+    cite = soup.new_tag("section", attrs={"class": "sendstats-cite", "aria-labelledby": "how-to-cite"})
+    h = soup.new_tag("h2", id="how-to-cite")
+    h.string = "How to cite"
+    p = soup.new_tag("p")
+    p.string = plain
+    pre = soup.new_tag("pre")
+    pre.string = bib
+    cite.extend([h, p, pre])
+    footer = main.find(class_="sendstats-provenance")
+    (footer.find_parent(class_="jp-Cell") or footer).insert_before(cite) if footer else main.append(cite)
+    return str(soup)
 
 
 def _records(out_dir: Path) -> list[dict]:

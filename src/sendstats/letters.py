@@ -820,6 +820,20 @@ def area_themes(weaknesses: pd.DataFrame | None = None, status=("complete",)) ->
     return out
 
 
+def documents() -> pd.DataFrame:
+    """The ``documents`` table: one row per bundled letter or report."""
+    from .build import load_table
+
+    return load_table("documents")
+
+
+def document_items() -> pd.DataFrame:
+    """The ``document_items`` table: each weakness or recommendation with its themes."""
+    from .build import load_table
+
+    return load_table("document_items")
+
+
 def reports_2023(codebook=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bundled 2023 reports: (one row per report, one row per coded item), from the built tables; with
     ``codebook`` the items are coded again with it."""

@@ -22,8 +22,45 @@ def setup() -> None:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:
         return
-    if get_ipython() is not None:
+    ip = get_ipython()
+    if ip is not None:
         set_matplotlib_formats("svg", metadata={"Date": None}, bbox_inches="tight")
+        from matplotlib.figure import Figure
+
+        svg = ip.display_formatter.formatters["image/svg+xml"]
+        plain = svg.lookup_by_type(Figure)
+
+        def with_alt(fig):  # the figure's alt text travels as output metadata; the HTML export uses it
+            data = plain(fig)
+            alt = getattr(fig, "sendstats_alt", None)
+            return (data, {"alt": alt}) if alt else data
+
+        svg.for_type(Figure, with_alt)
+
+
+def md(value) -> str:
+    """A value from data made safe to put into Markdown: HTML-escaped and Markdown punctuation escaped, so an
+    area name or a letter line can never become markup."""
+    import html
+    import re
+
+    return re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", html.escape(str(value), quote=True))
+
+
+def alt(ax, text: str):
+    """Give the figure of ``ax`` its alternative text (what it shows, from its data). Returns ``ax``."""
+    ax.figure.sendstats_alt = " ".join(str(text).split())
+    return ax
+
+
+def _series_text(labels, values, lows=None, highs=None, fmt="{:.0%}") -> str:
+    parts = []
+    for i, (lab, v) in enumerate(zip(labels, values)):
+        if v is None or v != v:
+            continue
+        ci = f" (95% CI {fmt.format(lows[i])} to {fmt.format(highs[i])})" if lows is not None else ""
+        parts.append(f"{lab}: {fmt.format(v)}{ci}")
+    return "; ".join(parts)
 
 
 def _intervals(ax, x, lo, hi, pos, **kw):
@@ -45,7 +82,9 @@ def share_with_ci(
     labelled with the denominator."""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.2))
-    labels = [f"{v} (n={m})" for v, m in zip(data[y].astype(str), data[n])]
+    from . import registry
+
+    labels = [f"{registry.value_label(v)} (n={int(m)})" for v, m in zip(data[y].astype(str), data[n])]
     pos = range(len(data))
     _intervals(ax, data[share], data[low], data[high], pos, color="C0", ecolor="0.4")
     ax.set_yticks(list(pos), labels)
@@ -54,7 +93,12 @@ def share_with_ci(
     ax.set_xlabel(xlabel or "share (95% Wilson interval)")
     if title:
         ax.set_title(title)
-    return ax
+    what = xlabel or "share"
+    return alt(
+        ax,
+        f"Chart{': ' + title if title else ''}. Points with 95% intervals of the {what}, one row per "
+        f"group: " + _series_text(labels, list(data[share]), list(data[low]), list(data[high])) + ".",
+    )
 
 
 def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=None, ylabel="number of areas", ax=None):
@@ -62,25 +106,89 @@ def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=N
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, color=None if hue else "C0")
-    ax.set_xlabel(xlabel or x)
+    from . import registry
+
+    ax.set_xticks(ax.get_xticks(), [registry.value_label(t.get_text()) for t in ax.get_xticklabels()])
+    ax.set_xlabel(xlabel or registry.label(x))
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
-    return ax
+    if hue:
+        sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False, title=registry.label(hue))
+        rows = [
+            f"{registry.value_label(h)}, {registry.value_label(v)}: {int(c)}"
+            for v, h, c in zip(data[x], data[hue], data[y])
+        ]
+    else:
+        rows = [f"{registry.value_label(v)}: {int(c)}" for v, c in zip(data[x], data[y])]
+    return alt(
+        ax,
+        f"Bar chart{': ' + title if title else ''}. {ylabel} by {xlabel or registry.label(x)}: "
+        + "; ".join(rows)
+        + ".",
+    )
 
 
-def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str | None = None):
-    """A styled table for a report: headers are the registry's human labels, shares as percentages, values
-    HTML-escaped, no index, a caption, a stable id (so two renders of the same data are byte-identical)."""
-    import hashlib
+P_COLUMNS = ("p_value", "q_value_bh", "mw_p_value")
+CSV_MIME = "application/vnd.sendstats.table+csv"
 
-    from . import registry
 
-    shown = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
-    fmt = {registry.label(c) if isinstance(c, str) else c: "{:.3f}" for c in df.columns if df[c].dtype.kind == "f"}
-    fmt.update({registry.label(c): "{:.1%}" for c in percent if c in df.columns})
-    sty = shown.style.format(fmt, na_rep="–", escape="html").hide(axis="index").set_caption(caption)
-    return sty.set_uuid(uuid or hashlib.sha256(caption.encode()).hexdigest()[:8])
+def format_p(p) -> str:
+    """A p-value as a reader expects it: '< 0.001' below that, else three decimals."""
+    if p is None or p != p:
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+class Table:
+    """A report table: displayed as an HTML table (human headers from the registry, values escaped,
+    integers as integers, shares as percentages, p-values as '< 0.001'), and carrying its data as CSV with
+    the same headers, which the HTML export writes next to the page with a download link."""
+
+    def __init__(self, df, caption: str, percent, uuid):
+        import hashlib
+
+        from . import registry
+
+        self.df, self.caption = df, caption
+        df = df.assign(**{c: df[c].map(_label) for c in ("term", "factor") if c in df.columns})
+        shown = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
+        shown = shown.apply(
+            lambda col: (
+                col.map(registry.value_label)
+                if col.dtype == object or str(col.dtype) in ("string", "str", "category")
+                else col
+            )
+        )
+        fmt = {}
+        for c in df.columns:
+            lab = registry.label(c) if isinstance(c, str) else c
+            col = df[c]
+            if c in percent:
+                fmt[lab] = lambda v: "–" if v != v else f"{v:.1%}"
+            elif c in P_COLUMNS:
+                fmt[lab] = format_p
+            elif col.dtype.kind == "f":
+                whole = col.dropna().pipe(lambda v: bool(len(v)) and bool((v == v.round()).all()))
+                fmt[lab] = "{:.0f}" if whole else "{:.3f}"
+        self.csv = shown.to_csv(index=False)
+        import html
+
+        sty = (
+            shown.style.format(fmt, na_rep="–", escape="html")
+            .format_index(escape="html", axis=1)
+            .hide(axis="index")
+            .set_caption(html.escape(caption))
+        )
+        self.styler = sty.set_uuid(uuid or hashlib.sha256(caption.encode()).hexdigest()[:8])
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.styler.to_html(), CSV_MIME: self.csv}
+
+
+def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str | None = None) -> Table:
+    """A report table (see :class:`Table`); ``percent`` columns are shares shown as percentages."""
+    return Table(df, caption, tuple(percent), uuid)
 
 
 def outcome_label(level: str) -> str:
@@ -108,10 +216,20 @@ def outcome_figure(data, by: str, framework: str, *, title=None):
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of inspections (95% Wilson interval)")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small", frameon=False)  # never over a point
     if title:
         ax.set_title(title)
-    return ax
+    rows = []
+    for g in groups:
+        d = data[data[by].astype(str) == g]
+        rows.append(
+            f"{g}: " + ", ".join(f"{outcome_label(str(r['outcome']))} {_pct(r['share'])}" for _, r in d.iterrows())
+        )
+    return alt(
+        ax,
+        f"Chart{': ' + title if title else ''}. Share of inspections with each outcome, with 95% "
+        "intervals, per group: " + "; ".join(rows) + ".",
+    )
 
 
 def _pct(x) -> str:
@@ -162,12 +280,35 @@ def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log sc
     _intervals(ax, d["odds_ratio"], d["ci_low"], d["ci_high"], pos, color="C0", ecolor="0.4")
     ax.axvline(1, color="0.5", lw=1, ls="--")
     ax.set_xscale("log")
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
+
+    lo, hi = float(d["ci_low"].min()), float(d["ci_high"].max())
+    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if lo / 1.5 <= t <= hi * 1.5] or [1]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_yticks(pos, d[label].astype(str))
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     if title:
         ax.set_title(title)
-    return ax
+    text = _series_text(
+        list(d[label].astype(str)), list(d["odds_ratio"]), list(d["ci_low"]), list(d["ci_high"]), "{:.2f}"
+    )
+    return alt(
+        ax,
+        f"Forest plot{': ' + title if title else ''}. Odds ratio with 95% interval per term, on a log "
+        f"scale with a line at 1 (no association): {text}.",
+    )
+
+
+def _label(term: str) -> str:
+    """A model term or factor as a reader names it ('ccg_coterminous=True' -> its label = True)."""
+    from . import registry
+
+    name, _, level = str(term).partition("=")
+    return registry.label(name) + (f" = {registry.value_label(level)}" if level else "")
 
 
 def _ci(r) -> str:
@@ -186,18 +327,20 @@ def describe_screen(screen, outcome_text: str) -> str:
         lowest = screen.sort_values("p_value").iloc[0] if screen["p_value"].notna().any() else None
         if lowest is not None:
             lead += (
-                f"; the smallest unadjusted p-value is {lowest['p_value']:.3f} ({lowest['factor']}, "
+                f"; the smallest unadjusted p-value is {format_p(lowest['p_value'])} ({_label(lowest['factor'])}, "
                 f"{lowest['effect_name']} {_ci(lowest)})"
             )
     else:
         lead = (
             f"{len(sig)} of {n} factors are associated with {outcome_text} after Benjamini-Hochberg correction: "
             + "; ".join(
-                f"{r['factor']} ({r['effect_name']} {_ci(r)}, q = {r['q_value_bh']:.3f})" for _, r in sig.iterrows()
+                f"{_label(r['factor'])} ({r['effect_name']} {_ci(r)}, q = {format_p(r['q_value_bh'])})"
+                for _, r in sig.iterrows()
             )
         )
     return (
-        lead + ". Each row uses the areas with a value for that factor (n_used; n_dropped lacked one). These are "
+        lead
+        + ". Each row uses the areas with a value for that factor (the n used; the n dropped lacked one). These are "
         "associations across areas, not causes: areas differ in many ways the table does not measure, and a "
         "non-significant result with a wide interval is not evidence of no association."
     )
@@ -207,7 +350,7 @@ def describe_model(model, outcome_text: str) -> str:
     """Plain English under a multivariable model table."""
     r0 = model.iloc[0]
     parts = [
-        f"{r['term']} {r['odds_ratio']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f}, {r['unit']})"
+        f"{_label(r['term'])} {r['odds_ratio']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f}, {r['unit']})"
         for _, r in model.iterrows()
     ]
     return (

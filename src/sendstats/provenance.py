@@ -63,6 +63,12 @@ def render_time() -> str:
     return fmt_epoch(epoch) if epoch else dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _link(url: str) -> str:
+    """A source URL as a link when it is one (http/https), else as text; escaped either way."""
+    e = html.escape
+    return f'<a href="{e(url, quote=True)}">{e(url)}</a>' if url.startswith(("https://", "http://")) else e(url)
+
+
 def data_files(needs) -> list[dict]:
     """Manifest rows of the raw files behind the tables ``needs``, from the build record."""
     from .build import read_record
@@ -85,7 +91,7 @@ def footer(needs=None):
     e = html.escape
     rows = "".join(
         f"<tr><td>{e(r['title'])}</td><td>{e(r['publisher'])}</td><td>{e(r['original_publication'])}</td>"
-        f'<td>{e(r["licence"])}</td><td><a href="{e(r["url"], quote=True)}">{e(r["url"])}</a></td>'
+        f"<td>{e(r['licence'])}</td><td>{_link(r['url'])}</td>"
         f"<td><code>{e(r['path'])}</code></td><td><code>{e(r['sha256'])}</code></td></tr>"
         for r in data_files(needs)
     )

@@ -910,8 +910,13 @@ RESULT_LABELS = {
     "years_to_revisit": "years from inspection to revisit",
     "days_to_revisit": "days from inspection to revisit",
     "wsoa_2016": "2016 WSoA",
+    "weakness_band": "number of weaknesses",
+    "progress_all": "sufficient progress on all weaknesses",
     "via_predecessor": "2016 result via a former council",
     "theme": "theme",
+    "kind": "factor type",
+    "ccgs": "number of CCGs (grouped)",
+    "unit": "unit",
     "reports": "reports",
     "areas": "areas",
     "n_items": "items",
@@ -934,14 +939,37 @@ def all_columns() -> dict[str, Column]:
 
 def label(name: str) -> str:
     """The human label of a column or result name (the name itself, spaced, if unregistered)."""
+    if name in RESULT_LABELS:  # statistics' own columns first: "kind" there is a factor's type
+        return RESULT_LABELS[name]
     col = all_columns().get(name)
     if col is not None:
         return col.label
-    return RESULT_LABELS.get(name, str(name).replace("_", " "))
+    coded = value_label(name)
+    return coded if coded != name else str(name).replace("_", " ")
 
 
 def labels(names) -> dict[str, str]:
     return {n: label(n) for n in names}
+
+
+# the bundled codebook's themes (src/sendstats/codebook.yaml), as a reader would name them
+THEME_LABELS = {
+    "ehcp_quality": "quality of EHC plans",
+    "ehcp_timeliness": "timeliness of EHC plans",
+    "annual_reviews": "annual reviews",
+    "health_ccg_leadership": "health / CCG leadership",
+    "strategic_leadership": "strategic leadership",
+    "joint_commissioning": "joint commissioning",
+    "coproduction_parents": "co-production with parents",
+    "asd_pathway_waits": "autism pathway waits",
+    "therapy_health_waits": "therapy and health waits",
+    "local_offer": "local offer",
+    "identification_support": "identifying needs, SEN support",
+    "inclusion_outcomes": "inclusion and outcomes",
+    "preparing_adulthood": "preparing for adulthood",
+    "data_quality_assurance": "data and quality assurance",
+    "other": "other (no theme matched)",
+}
 
 
 def value_label(value) -> str:
@@ -954,6 +982,7 @@ def value_label(value) -> str:
         "not_revisited_yet": "not revisited yet",
         "not_required": "not required",
     }
+    text.update(THEME_LABELS)
     return text.get(value, value) if isinstance(value, str) else value
 
 

@@ -117,6 +117,8 @@ def render(
                 return
             target = out_dir / f"{job['output']}.html"
             try:
+                for name, text in res.get("files", {}).items():  # the tables' CSVs first, then the page
+                    atomic_text(target.parent / name, text)
                 atomic_text(target, res["html"])
                 cache.write(
                     out_dir,
