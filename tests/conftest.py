@@ -44,3 +44,21 @@ def run_cli(*args, env=None):
         env={**os.environ, **(env or {})},
         timeout=600,
     )
+
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+CORE = ["01_inspection_outcomes", "02_factors_and_wsoa", "03_revisits", "04_framework_transition", "05_letter_themes"]
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory, built):
+    """The full core suite and Kingston upon Thames's profile, rendered cold from the CLI as `make reports`
+    does (shared by the report, page and accessibility tests)."""
+    out = tmp_path_factory.mktemp("reports")
+    env = {**EPOCH, "SENDSTATS_DATA": str(built)}
+    r = run_cli("report", "--output-dir", str(out), env=env)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.stem for p in out.glob("*.html")) == sorted(CORE + ["index"])
+    r = run_cli("report", "area_profile", "-p", "area=Kingston upon Thames", "--output-dir", str(out), env=env)
+    assert r.returncode == 0, r.stderr
+    return out

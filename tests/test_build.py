@@ -104,10 +104,3 @@ def test_build_record_names_sources_and_keys(data_copy):
     assert rec["rows"] == 151 and rec["key"] == build.table_key("inspections_2016")
     assert rec["sources"] == {REL: sources.entry(REL)["sha256"]}
     assert build.stale(["inspections_2016"]) == []
-
-
-def test_unknown_cli_things():
-    r = run_cli("report", "no_such_report")
-    assert r.returncode == 2 and "unknown report 'no_such_report'" in r.stderr and "01_inspection_outcomes" in r.stderr
-    r = run_cli("report", "01_inspection_outcomes", "-p", "framework")
-    assert r.returncode == 2 and "key=value" in r.stderr

@@ -8,7 +8,9 @@ from conftest import ROOT
 
 
 def _names(reqs):
-    return {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~ \[;]", r.strip(), maxsplit=1)[0].lower()) for r in reqs if r.strip()}
+    return {
+        re.sub(r"[-_.]+", "-", re.split(r"[<>=!~ \[;]", r.strip(), maxsplit=1)[0].lower()) for r in reqs if r.strip()
+    }
 
 
 def test_environment_yml_names_the_same_dependencies_as_pyproject():

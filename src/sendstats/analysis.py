@@ -264,3 +264,55 @@ def statistical_neighbours(code: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+# --- maps ----------------------------------------------------------------------------------------------
+MAP_2016 = ["WSoA required", "no WSoA", "not inspected"]
+MAP_2023 = [
+    "typically positive",
+    "inconsistent",
+    "widespread or systemic failings",
+    "no outcome in sources",
+    "not inspected yet",
+]
+
+
+def map_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per SEND local area on the May 2023 geography (``area_shapes``): its 2016-framework result (WSoA
+    required or not; a successor council takes its former council's result, flagged ``via_former``) and its
+    latest 2023-framework outcome. Returns (2016 frame, 2023 frame), each with area_code, area, category."""
+    from .build import load_table
+    from .registry import value_label
+
+    shapes = load_table("area_shapes")
+    names = dict(zip(area_index()["code"], area_index()["area"]))
+    old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    by_code = dict(zip(old["code"], old["wsoa"]))
+    for former, successors in SUCCESSORS.items():
+        for s in successors:
+            if s not in by_code and former in by_code:
+                by_code[s] = by_code[former]
+    via = {s for former, succ in SUCCESSORS.items() for s in succ if former in set(old["code"])}
+    rows16 = []
+    for code in shapes["area_code"]:
+        w = by_code.get(code)
+        cat = "not inspected" if w is None or pd.isna(w) else ("WSoA required" if w else "no WSoA")
+        rows16.append(
+            {
+                "area_code": code,
+                "area": names.get(code, code),
+                "category": cat,
+                "via_former": code in via and code not in set(old["code"]),
+            }
+        )
+    new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    latest = new.sort_values("published").drop_duplicates("code", keep="last").set_index("code")
+    rows23 = []
+    for code in shapes["area_code"]:
+        if code not in latest.index:
+            cat = "not inspected yet"
+        else:
+            o = latest.at[code, "outcome"]
+            cat = "no outcome in sources" if pd.isna(o) else value_label(str(o))
+        rows23.append({"area_code": code, "area": names.get(code, code), "category": cat})
+    return pd.DataFrame(rows16), pd.DataFrame(rows23)

@@ -80,6 +80,12 @@ def document_items():
     return letters.document_items_table()
 
 
+def area_shapes():
+    from . import geography
+
+    return geography.area_shapes()
+
+
 def weakness_coding():
     from . import letters
 

@@ -145,6 +145,8 @@ def _check(report: str, name: str, value, spec: dict):
         bad = [v for v in values if v not in spec["choices"]]
         if bad:
             raise ParameterError(f"{where}={bad[0]!r} is not one of {spec['choices']}")
+    if isinstance(value, list) and len(value) < spec.get("min_items", 0):
+        raise ParameterError(f"{where} needs at least {spec['min_items']} value(s), got none")
     kind = spec.get("kind")
     if kind == "date":
         import datetime as dt
@@ -152,9 +154,11 @@ def _check(report: str, name: str, value, spec: dict):
         try:
             if not ISO_DATE.match(str(value)):
                 raise ValueError
-            dt.date.fromisoformat(str(value))
+            day = dt.date.fromisoformat(str(value))
         except ValueError:
             raise ParameterError(f"{where} must be an ISO date YYYY-MM-DD such as 2021-03-31, got {value!r}") from None
+        if "min" in spec and day < dt.date.fromisoformat(str(spec["min"])):
+            raise ParameterError(f"{where}={value} is before {spec['min']}: {spec.get('min_reason', 'no data then')}")
     elif kind == "file":
         p = Path(value).expanduser()
         if not p.is_file():

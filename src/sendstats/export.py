@@ -255,19 +255,67 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
     profiles = sorted((x for x in recs if x["output"].startswith("areas/")), key=lambda x: x.get("title", x["output"]))
     plist = "".join(f'<li><a href="{e(x["output"])}.html">{e(x.get("title", x["output"]))}</a></li>' for x in profiles)
     area_html = (
-        f"<h2>Area profiles ({len(profiles)})</h2><ul>{plist}</ul>"
+        f'<h2 id="areas">Area profiles ({len(profiles)})</h2>'
+        '<p><label for="area-filter">Filter the areas by name or code: </label>'
+        '<input type="search" id="area-filter" autocomplete="off"></p>'
+        f'<ul id="area-list">{plist}</ul><p id="area-none" hidden>No area matches.</p>'
+        "<script>(function(){var f=document.getElementById('area-filter'),items=document.querySelectorAll("
+        "'#area-list li'),none=document.getElementById('area-none');f.addEventListener('input',function(){"
+        "var q=f.value.toLowerCase(),n=0;items.forEach(function(li){var show=li.textContent.toLowerCase()"
+        ".indexOf(q)>=0;li.hidden=!show;if(show)n++;});none.hidden=n>0;});})();</script>"
         if profiles
-        else "<h2>Area profiles</h2><p>None rendered: <code>sendstats report --areas all</code> renders them.</p>"
+        else '<h2 id="areas">Area profiles</h2><p>None rendered: '
+        "<code>sendstats report --areas all</code> renders them.</p>"
     )
-    other_html = f"<h2>Other renders ({len(others)})</h2><ul>{olist}</ul>" if others else ""
+    other_html = f'<h2 id="other">Other renders ({len(others)})</h2><ul>{olist}</ul>' if others else ""
+    data_html = (
+        '<h2 id="data">Data</h2><ul><li><a href="data/datapackage.json">The processed tables</a> as CSV with a '
+        'Frictionless Data Package (<a href="data/">folder</a>), for R, Stata or a spreadsheet</li>'
+        '<li><a href="data/dictionary.html">Data dictionary</a>: every column\'s label, type, unit and source</li></ul>'
+        if (out_dir / "data" / "datapackage.json").exists()
+        else ""
+    )
     page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>sendstats reports</title>'
-        "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}</style></head><body>"
-        "<h1>sendstats reports</h1><p>Joint local area SEND inspections in England (Ofsted / CQC). "
-        "Every figure is computed from the published files listed in each report's provenance footer.</p>"
-        f"<h2>Core reports</h2><ul>{''.join(items)}</ul>{other_html}{area_html}<p>sendstats"
-        f" {e(_version())}</p></body></html>\n"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>sendstats reports</title>'
+        '<meta name="description" content="sendstats: reports on joint local area SEND inspections in England">'
+        "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}</style>"
+        "</head><body><main><h1>sendstats reports</h1><p>Joint local area SEND inspections in England (Ofsted / "
+        "CQC). Every figure is computed from the published files listed in each report's provenance footer.</p>"
+        '<nav aria-label="Contents"><ul><li><a href="#core">Core reports</a></li>'
+        + ('<li><a href="#other">Other renders</a></li>' if others else "")
+        + '<li><a href="#areas">Area profiles</a></li>'
+        + ('<li><a href="#data">Data</a></li>' if data_html else "")
+        + f'</ul></nav><h2 id="core">Core reports</h2><ul>{"".join(items)}</ul>{other_html}{area_html}{data_html}'
+        f"<p>sendstats {e(_version())}</p></main></body></html>\n"
     )
     target = out_dir / "index.html"
     atomic_text(target, page)
     return target
+
+
+def write_data(out_dir: Path) -> None:
+    """``data/``: the processed tables as CSV with datapackage.json, and the data dictionary as a page; rewritten
+    only when a table changed (its build key)."""
+    import shutil
+    import tempfile
+
+    from . import build, datapackage, registry
+
+    keys = {n: build.table_key(n) for n in registry.TABLES}
+    target = out_dir / "data"
+    try:
+        if json.loads((target / "keys.json").read_text()) == keys:
+            return
+    except (OSError, ValueError):
+        pass
+    staging = Path(tempfile.mkdtemp(prefix=".data-", dir=out_dir))
+    try:
+        datapackage.export(staging / "data")
+        (staging / "data" / "dictionary.html").write_text(registry.dictionary_html(), encoding="utf-8")
+        (staging / "data" / "keys.json").write_text(json.dumps(keys, sort_keys=True) + "\n")
+        if target.exists():
+            shutil.rmtree(target)
+        (staging / "data").rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -146,3 +146,38 @@ def imd(area_code: str, date) -> dict:
         "imd_quintile": int(5 * more_deprived // len(ref)) + 1,
         "imd_reason": pd.NA,
     }
+
+
+def area_shapes() -> pd.DataFrame:
+    """Builder of the ``area_shapes`` table: England's SEND local areas on the May 2023 geography, each the
+    union of its districts (LAD 2023 boundaries; districts roll up to counties through the April 2020
+    county lookup; unitary, metropolitan and London districts are areas themselves), simplified for
+    drawing. Councils that changed before 2023 appear as their successors."""
+    import json
+
+    from shapely import make_valid, wkt
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    path = sources.raw_path(g.LAD23_BOUNDARIES)
+    try:
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    except (ValueError, KeyError) as e:
+        raise DataError(path, f"not a GeoJSON FeatureCollection ({e})") from None
+    county = _upper_map(2020)
+    county = dict(zip(county["lad"], county["upper"].where(county["upper"].str.startswith("E10"))))
+    groups: dict[str, list] = {}
+    for f in features:
+        lad = f["properties"].get("LAD23CD", "")
+        if not lad.startswith("E"):
+            continue
+        area = county.get(lad) if isinstance(county.get(lad), str) else lad
+        geom = shape(f["geometry"])
+        groups.setdefault(harmonise(pd.Series([area])).iat[0], []).append(geom if geom.is_valid else make_valid(geom))
+    rows = []
+    for code, shapes in sorted(groups.items()):
+        geom = unary_union(shapes).simplify(0.004, preserve_topology=True)
+        rows.append(
+            {"area_code": code, "n_districts": len(shapes), "geometry_wkt": wkt.dumps(geom, rounding_precision=4)}
+        )
+    return pd.DataFrame(rows).astype({"area_code": "string", "n_districts": "int64", "geometry_wkt": "string"})

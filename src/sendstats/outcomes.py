@@ -149,9 +149,9 @@ def outcome_summary(
                     "n_no_outcome": len(g) - len(has),
                 }
             )
-    out = pd.DataFrame(rows)
-    if len(out):
-        out["outcome"] = pd.Categorical(out["outcome"], categories=OUTCOME_LEVELS, ordered=True)
+    cols = [*keys, "outcome", "count", "n", "share", "ci_low", "ci_high", "n_no_outcome"]
+    out = pd.DataFrame(rows, columns=cols)  # no inspection in scope: an empty frame with its columns
+    out["outcome"] = pd.Categorical(out["outcome"], categories=OUTCOME_LEVELS, ordered=True)
     return out
 
 

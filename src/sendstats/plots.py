@@ -360,3 +360,64 @@ def describe_model(model, outcome_text: str) -> str:
         "compatible with no association. Adjustment is only for the factors listed; it does not make the "
         "estimates causal."
     )
+
+
+MAP_COLOURS = {
+    "WSoA required": "#c0392b",
+    "no WSoA": "#2e86c1",
+    "not inspected": "#d5d8dc",
+    "typically positive": "#1e8449",
+    "inconsistent": "#f5b041",
+    "widespread or systemic failings": "#922b21",
+    "no outcome in sources": "#aab7b8",
+    "not inspected yet": "#eaeded",
+}
+
+
+def england_map(categories, *, title: str, order, highlight: str | None = None, ax=None):
+    """A static map of England's SEND local areas (May 2023 geography) coloured by ``categories`` (a frame
+    with area_code, area, category), with a legend giving each category's count; ``highlight``: one area's
+    code drawn with a thick outline. Returns the Axes (alt text set from the counts)."""
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Patch, Polygon
+    from shapely import wkt
+
+    from .build import load_table
+
+    shapes = load_table("area_shapes").merge(categories, on="area_code", how="left")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 7))
+    patches, colours, outline = [], [], []
+    for _, r in shapes.iterrows():
+        geom = wkt.loads(r["geometry_wkt"])
+        polys = getattr(geom, "geoms", [geom])
+        for p in polys:
+            if p.geom_type != "Polygon":
+                continue
+            patch = Polygon(list(p.exterior.coords), closed=True)
+            patches.append(patch)
+            colours.append(MAP_COLOURS.get(r["category"], "#ffffff"))
+            if highlight and r["area_code"] == highlight:
+                outline.append(Polygon(list(p.exterior.coords), closed=True))
+    ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", linewidth=0.3))
+    if outline:
+        ax.add_collection(PatchCollection(outline, facecolor="none", edgecolor="black", linewidth=1.6))
+    ax.autoscale_view()
+    ax.set_aspect(1 / 0.6)  # longitude is about 0.6 of latitude at 53 degrees north
+    ax.set_axis_off()
+    counts = shapes["category"].value_counts()
+    handles = [Patch(facecolor=MAP_COLOURS[c], label=f"{c} ({int(counts.get(c, 0))})") for c in order]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
+    ax.set_title(title)
+    where = ""
+    if highlight:
+        me = shapes[shapes["area_code"] == highlight]
+        if len(me):
+            where = f" {me['area'].iat[0]} is outlined in black ({me['category'].iat[0]})."
+    return alt(
+        ax,
+        f"Map of England's {len(shapes)} SEND local areas (May 2023 boundaries): {title}. "
+        + "; ".join(f"{c}: {int(counts.get(c, 0))} areas" for c in order)
+        + "."
+        + where,
+    )

@@ -30,3 +30,5 @@ COUNTY16, COUNTY20, UTLA19, IMD19 = (
 
 WEAKNESSES = "curated/wsoa_weaknesses.csv"
 WSOA_AREAS = "curated/wsoa_areas.csv"
+
+LAD23_BOUNDARIES = "ons/lad23_boundaries_uk.geojson"

@@ -780,6 +780,34 @@ WEAKNESS_CODING = (
     C("matched", "string", "matched phrase", "the phrase that matched", source="sendstats codebook.yaml"),
 )
 
+AREA_SHAPES = (
+    C(
+        "area_code",
+        "string",
+        "area code",
+        "9-digit ONS code of the SEND local area (2023 geography; replaced codes harmonised)",
+        source="ONS LAD May 2023 boundaries; county lookup April 2020",
+        nullable=False,
+        unique=True,
+    ),
+    C(
+        "n_districts",
+        "int64",
+        "districts",
+        "number of May 2023 districts the area is made of",
+        "count",
+        "ONS LAD May 2023 boundaries",
+    ),
+    C(
+        "geometry_wkt",
+        "string",
+        "boundary",
+        "the area's boundary (union of its districts), simplified, WGS84, as WKT",
+        "WKT",
+        "ONS LAD May 2023 boundaries",
+    ),
+)
+
 FACTOR_FILES = (
     *[rf.ccg_lookup_path(y) for y in rf.CCG_YEARS],
     rf.COUNTY16,
@@ -868,6 +896,13 @@ TABLES = {
             DOCUMENT_ITEMS,
             "Weaknesses (letters) and recommendations (reports), one row per item and theme, coded with the codebook.",
             package_files=("codebook.yaml",),
+        ),
+        Table(
+            "area_shapes",
+            "build:area_shapes",
+            (rf.LAD23_BOUNDARIES, rf.COUNTY20),
+            AREA_SHAPES,
+            "England's SEND local areas on the May 2023 geography, for maps.",
         ),
         Table(
             "weakness_coding",
@@ -1077,3 +1112,32 @@ def dictionary_markdown() -> str:
         out += [f"| `{c.name}` | {c.label} | {c.dtype} | {c.unit} | {c.description} | {c.source} |" for c in t.columns]
         out.append("")
     return "\n".join(out)
+
+
+def dictionary_html() -> str:
+    """The data dictionary as a page (escaped), for the published reports."""
+    import html
+
+    e = html.escape
+    parts = [
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>sendstats data dictionary</title>'
+        "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}table{border-collapse:"
+        "collapse}td,th{border:1px solid #ccc;padding:0.2em 0.4em;text-align:left;vertical-align:top}</style>"
+        '</head><body><main><p><a href="../index.html">\u2190 All sendstats reports</a></p>'
+        "<h1>Data dictionary</h1><p>Every processed table, from the table registry.</p>"
+    ]
+    for t in TABLES.values():
+        parts.append(
+            f'<h2 id="{e(t.name)}">{e(t.name)}</h2><p>{e(t.description)} Raw files: '
+            f'{e(", ".join(t.raw))}. Download: <a href="{e(t.name)}.csv">{e(t.name)}.csv</a></p>'
+            "<table><thead><tr><th>column</th><th>label</th><th>type</th><th>unit</th><th>description</th>"
+            "<th>source</th></tr></thead><tbody>"
+        )
+        parts += [
+            f"<tr><td><code>{e(c.name)}</code></td><td>{e(c.label)}</td><td>{e(c.dtype)}</td><td>{e(c.unit)}</td>"
+            f"<td>{e(c.description)}</td><td>{e(c.source)}</td></tr>"
+            for c in t.columns
+        ]
+        parts.append("</tbody></table>")
+    parts.append("</main></body></html>\n")
+    return "".join(parts)

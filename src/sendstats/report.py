@@ -145,6 +145,7 @@ def render(
     try:
         index = out_dir / "index.html"
         if written or not export.index_current(out_dir):
+            export.write_data(out_dir)
             index = export.write_index(out_dir, catalogue.reports())
     except OSError as e:
         raise ParameterError(f"cannot write {out_dir / 'index.html'}: {e.strerror or e}") from None

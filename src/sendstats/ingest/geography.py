@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ..rawfiles import CCG_YEARS, COUNTY16, COUNTY20, IMD19, UTLA19, ccg_lookup_path  # noqa: F401
+from ..rawfiles import CCG_YEARS, COUNTY16, COUNTY20, IMD19, LAD23_BOUNDARIES, UTLA19, ccg_lookup_path  # noqa: F401
 from ._common import read_csv, require_columns
 
 

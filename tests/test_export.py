@@ -1,0 +1,179 @@
+"""Pages a reader can cite, reuse, navigate and trust: citation tags, How to cite, contents, downloads,
+human labels, alt text from data, maps, and nothing from data ever becoming markup."""
+
+import csv
+import hashlib
+import io
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import CORE, EPOCH, run_cli
+
+PAGES = [f"{n}.html" for n in CORE] + ["areas/E09000021.html"]
+
+
+def _soup(path):
+    return BeautifulSoup(path.read_text(), "html.parser")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_is_citable_navigable_and_labelled(rendered, page):
+    soup = _soup(rendered / page)
+    meta = {m.get("name"): m.get("content") for m in soup.find_all("meta")}
+    for name in ("citation_title", "citation_author", "citation_publication_date", "citation_version"):
+        assert meta.get(name), name
+    assert meta["citation_publication_date"] == "2023/11/14"  # SOURCE_DATE_EPOCH 1700000000
+    assert soup.title.string == meta["citation_title"] and not re.match(r"^(areas/)?[A-Z0-9_]+$", soup.title.string)
+    cite = soup.find(id="how-to-cite").find_parent("section")
+    assert "@misc{sendstats_" in cite.pre.get_text() and "commit" in cite.p.get_text()
+    nav = soup.find("nav", class_="sendstats-nav")
+    assert nav.a["href"] == ("../index.html" if page.startswith("areas/") else "index.html")
+    assert len(nav.find_all("li")) >= 3 and all(soup.find(id=a["href"][1:]) for a in nav.find_all("a")[1:])
+    headers = [th.get_text(strip=True) for th in soup.select("table th")]
+    assert not [h for h in headers if re.search(r"[a-z]_[a-z]", h)], "programmer names in table headers"
+    imgs = soup.select("main img, body img")
+    assert imgs and all(len(i["alt"]) > 40 and "no description" not in i["alt"] for i in imgs)
+    counts = {"n", "count", "n used", "n dropped", "areas", "reports", "events", "areas compared", "WSoA required"}
+    for table in soup.select("table[id^=T_]"):  # counts print as whole numbers
+        heads = [th.get_text(strip=True) for th in table.select("thead th")]
+        for tr in table.select("tbody tr"):
+            for h, td in zip(heads, tr.find_all("td")):
+                assert not (h in counts and "." in td.get_text()), (page, h, td.get_text())
+    links = [a["href"] for a in soup.select("p.sendstats-download a")]
+    assert len(links) == len(soup.select("table[id^=T_]"))
+    for href in links:  # each table's CSV parses, with the table's human headers
+        rows = list(csv.reader(io.StringIO((rendered / page).parent.joinpath(href).read_text())))
+        assert len(rows) >= 2 and not any("_" in h and h.islower() for h in rows[0])
+
+
+def test_numbers_on_the_pages_match_the_sources(rendered):
+    soup = _soup(rendered / "01_inspection_outcomes.html")
+    first = list(csv.DictReader(open(rendered / "01_inspection_outcomes.table-1.csv")))
+    assert first[0]["n"] == "149" and first[0]["WSoA required"] == "82"  # Ofsted's published headline
+    maps = [i["alt"] for i in soup.find_all("img") if i["alt"].startswith("Two maps")]
+    assert len(maps) == 1
+    # by hand: each 2016-framework result carried to the May 2023 areas (renamed codes; replaced councils'
+    # results to each successor), counted over the areas on the map
+    import sendstats
+    from sendstats.build import load_table
+
+    i16 = sendstats.load_inspections("2016")
+    result = {
+        {"E10000002": "E06000060", "E10000023": "E06000065", "E10000027": "E06000066"}.get(c, c): w
+        for c, w in zip(i16["la_code"], i16["wsoa"])
+    }
+    for old, new in {
+        "E10000009": ["E06000059"],
+        "E10000021": ["E06000061", "E06000062"],
+        "E10000006": ["E06000063", "E06000064"],
+    }.items():
+        for code in new:
+            result.setdefault(code, result.get(old))
+    codes = list(load_table("area_shapes")["area_code"])
+    n_wsoa = sum(bool(result.get(c)) for c in codes)
+    assert f"England's {len(codes)} SEND local areas" in maps[0] and len(codes) == 153
+    assert f"WSoA required: {n_wsoa} areas; no WSoA: {len(codes) - n_wsoa} areas" in maps[0]
+    p02 = _soup(rendered / "02_factors_and_wsoa.html").get_text()
+    assert "0.000" not in p02 or "< 0.001" in p02
+
+
+def test_index_lists_reports_profiles_and_data(rendered):
+    soup = _soup(rendered / "index.html")
+    hrefs = [a["href"] for a in soup.find_all("a")]
+    assert all(f"{n}.html" in hrefs for n in CORE) and "areas/E09000021.html" in hrefs
+    assert "data/datapackage.json" in hrefs and "data/dictionary.html" in hrefs
+    assert soup.find("input", id="area-filter") and soup.find("label", attrs={"for": "area-filter"})
+    assert not [s for s in soup.find_all("script") if s.get("src")]  # inline only, works offline
+    assert (rendered / "data" / "dictionary.html").exists()
+
+
+def test_two_dorsets_are_told_apart(rendered, tmp_path):
+    r = run_cli("report", "--areas", "E10000009,E06000059", "--output-dir", str(tmp_path), env=EPOCH)
+    assert r.returncode == 0, r.stderr
+    titles = sorted(a.get_text() for a in _soup(tmp_path / "index.html").select("#area-list a"))
+    assert titles == [
+        "Dorset (E06000059), the council created on 1 April 2019",
+        "Dorset (E10000009), the former council (replaced on 1 April 2019)",
+    ]
+
+
+def _resign(data, rel):
+    man = data / "raw" / "MANIFEST.csv"
+    rows = list(csv.DictReader(man.open(encoding="utf-8")))
+    for r in rows:
+        if r["path"] == rel:
+            r["sha256"] = hashlib.sha256((data / "raw" / rel).read_bytes()).hexdigest()
+    with man.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+def test_hostile_text_in_data_never_becomes_markup(data_copy, tmp_path):
+    lookup = data_copy / "raw" / "lookups" / "la_lookup_d2i.csv"
+    text = lookup.read_text(encoding="utf-8-sig")
+    assert ",Sutton," in text
+    lookup.write_text(
+        text.replace(",Sutton,", f',"Sutton {HOSTILE.replace(chr(34), chr(34) * 2)}",', 1), encoding="utf-8"
+    )
+    _resign(data_copy, "lookups/la_lookup_d2i.csv")
+    letter = data_copy / "raw" / "letters" / "kingston-upon-thames_2018-10-23.txt"
+    body = letter.read_text()
+    from sendstats import letters
+
+    first = letters.extract(letters.read(letter)).weaknesses[0][:30]
+    lines = body.splitlines()
+    i = next(k for k, ln in enumerate(lines) if first[:20] in ln)
+    lines[i] = lines[i] + " " + HOSTILE
+    letter.write_text("\n".join(lines) + "\n")
+    _resign(data_copy, "letters/kingston-upon-thames_2018-10-23.txt")
+    out = tmp_path / "out"
+    env = {**EPOCH, "SENDSTATS_DATA": str(data_copy)}
+    for args in (["area_profile", "-p", "area=E09000021"], ["05_letter_themes"]):
+        r = run_cli("report", *args, "--output-dir", str(out), env=env)
+        assert r.returncode == 0, r.stderr
+    for page in ("areas/E09000021.html", "05_letter_themes.html"):
+        soup = _soup(out / page)
+        assert not soup.select("img[onerror]"), page
+        assert not [s for s in soup.find_all("script") if "alert(" in (s.string or "")], page
+        assert 'onerror="alert(1)">' in soup.get_text() or "onerror=" in soup.get_text(), page  # shown as text
+    assert "Sutton <img" in _soup(out / "areas/E09000021.html").get_text()
+
+
+def test_manifest_hashes_must_be_hex(data_copy):
+    man = data_copy / "raw" / "MANIFEST.csv"
+    rows = list(csv.DictReader(man.open(encoding="utf-8")))
+    rows[0]["sha256"] = f"<b>{rows[0]['sha256']}</b>"
+    with man.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    r = run_cli("data", "verify", env={"SENDSTATS_DATA": str(data_copy)})
+    assert r.returncode == 2 and "64 lower-case hex" in r.stderr
+
+
+def test_data_export_is_a_valid_frictionless_package(tmp_path):
+    from frictionless import validate
+
+    out = tmp_path / "export"
+    r = run_cli("data", "export", str(out))
+    assert r.returncode == 0, r.stderr
+    report = validate(str(out / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    import json
+
+    pkg = json.loads((out / "datapackage.json").read_text())
+    fields = {f["name"]: f for res in pkg["resources"] if res["name"] == "areas-2016" for f in res["schema"]["fields"]}
+    assert (
+        fields["ehcp_20wk_pct"]["title"] == "% new EHC plans within 20 weeks (year before)"
+        and fields["ehcp_20wk_pct"]["unit"] == "%"
+    )
+    assert list(csv.reader(open(out / "inspections_2016.csv")))[1:] and len(pkg["resources"]) >= 10
+    r = run_cli("data", "export", str(out))
+    assert r.returncode == 2 and "not an empty folder" in r.stderr
+    r = run_cli("data", "export", str(tmp_path / "pq"), "--format", "parquet")
+    assert r.returncode == 0 and (tmp_path / "pq" / "areas_2016.parquet").exists()
