@@ -220,3 +220,32 @@ def test_moved_checkout_keeps_its_cache_and_edits_rerender_only_what_depends_on_
     )
     r = _cli_in(co, "report")
     assert r.returncode == 0 and "rendered 5, unchanged 0" in r.stdout, r.stdout + r.stderr
+
+
+def test_a_write_error_is_one_line_and_keeps_the_previous_page(rendered, tmp_path):
+    import resource
+
+    out = tmp_path / "out"
+    shutil.copytree(rendered, out)
+    page = out / "01_inspection_outcomes.html"
+    before = page.read_bytes()
+
+    def small_files():  # like `ulimit -f 100`: no file over 100 KB may be written
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    r = subprocess.run([sys.executable, "-m", "sendstats.cli", "report", "01_inspection_outcomes", "--force",
+                        "--output-dir", str(out)], capture_output=True, text=True, preexec_fn=small_files,
+                       env={**os.environ, **EPOCH}, timeout=600)
+    assert r.returncode == 1, r.stdout + r.stderr
+    errors = [ln for ln in r.stderr.splitlines() if ln.startswith("sendstats: error")]
+    assert len(errors) == 1 and "01_inspection_outcomes.html" in errors[0] and "Traceback" not in r.stderr
+    assert page.read_bytes() == before
+
+
+def test_footer_names_the_software(rendered):
+    import pandas
+    import statsmodels
+
+    html = (rendered / "01_inspection_outcomes.html").read_text()
+    assert f"pandas {pandas.__version__}" in html and f"statsmodels {statsmodels.__version__}" in html
+    assert "Python 3." in html

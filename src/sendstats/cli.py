@@ -140,6 +140,10 @@ def _main(argv=None) -> int:
     except SendstatsError as e:
         print(f"sendstats: error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # a full disk, a file-size limit, a folder that vanished: one line, previous outputs whole
+        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
+        print(f"sendstats: error: cannot write or read {where}{e.strerror or e}", file=sys.stderr)
+        return 1
     return 0
 
 

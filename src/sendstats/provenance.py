@@ -63,6 +63,23 @@ def render_time() -> str:
     return fmt_epoch(epoch) if epoch else dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert")
+
+
+def environment() -> str:
+    """Python's version and the versions of the main libraries in use (a byte-identical report needs the same)."""
+    import platform
+    from importlib import metadata
+
+    def version(name):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return f"Python {platform.python_version()}; " + ", ".join(f"{n} {version(n)}" for n in LIBRARIES)
+
+
 def _link(url: str) -> str:
     """A source URL as a link when it is one (http/https), else as text; escaped either way."""
     e = html.escape
@@ -106,6 +123,7 @@ def footer(needs=None):
         f"<li>git commit: <code>{e(ctx.get('commit') or git_commit())}</code></li>"
         f"<li>parameters: <code>{ptxt}</code></li>"
         f"<li>tables: {e(', '.join(needs))}</li>"
+        f"<li>software: {e(environment())}</li>"
         f"<li>rendered: {e(ctx.get('render_time') or render_time())}</li></ul>"
         "<style>.sendstats-provenance table{table-layout:fixed;width:100%;font-size:0.85em}"
         ".jp-RenderedHTMLCommon .sendstats-provenance th,.jp-RenderedHTMLCommon"
