@@ -233,9 +233,23 @@ def test_a_write_error_is_one_line_and_keeps_the_previous_page(rendered, tmp_pat
     def small_files():  # like `ulimit -f 100`: no file over 100 KB may be written
         resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
 
-    r = subprocess.run([sys.executable, "-m", "sendstats.cli", "report", "01_inspection_outcomes", "--force",
-                        "--output-dir", str(out)], capture_output=True, text=True, preexec_fn=small_files,
-                       env={**os.environ, **EPOCH}, timeout=600)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sendstats.cli",
+            "report",
+            "01_inspection_outcomes",
+            "--force",
+            "--output-dir",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_files,
+        env={**os.environ, **EPOCH},
+        timeout=600,
+    )
     assert r.returncode == 1, r.stdout + r.stderr
     errors = [ln for ln in r.stderr.splitlines() if ln.startswith("sendstats: error")]
     assert len(errors) == 1 and "01_inspection_outcomes.html" in errors[0] and "Traceback" not in r.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from . import geography, registry
@@ -35,9 +36,12 @@ def areas_2016(as_at=None, exclude_regions=()) -> pd.DataFrame:
 
 
 def revisits(as_at=None) -> pd.DataFrame:
-    """WSoA areas with a revisit outcome, with ``days_to_revisit`` (first inspection start to revisit start)."""
+    """WSoA areas with a revisit outcome published by ``as_at``, with ``days_to_revisit`` (first inspection
+    start to revisit start)."""
     a = areas_2016(as_at)
     r = a[a["wsoa"] & a["revisit_outcome"].notna()].copy()
+    if as_at is not None:  # a revisit counts only once its own letter was published (as revisit_summary does)
+        r = r[r["revisit_published"] <= pd.Timestamp(as_at)]
     r["days_to_revisit"] = (r["revisit_start"] - r["inspection_start"]).dt.days.astype(float)
     r["years_to_revisit"] = r["days_to_revisit"] / 365.25
     return r.reset_index(drop=True)
@@ -316,3 +320,178 @@ def map_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
             cat = "no outcome in sources" if pd.isna(o) else value_label(str(o))
         rows23.append({"area_code": code, "area": names.get(code, code), "category": cat})
     return pd.DataFrame(rows16), pd.DataFrame(rows23)
+
+
+# --- the primary question (docs/analysis_plan.md) ------------------------------------------------------
+EXPOSURE = "not_coterminous"
+CONFOUNDERS = ["region", "inspection_year", "imd_share_most_deprived_decile"]
+MEDIATORS = ["ehcp_20wk_pct", "appeal_rate"]
+
+
+def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
+    """CCG structure of each 2016-framework inspection ignoring 'sliver' CCGs: those serving less than
+    ``sliver`` of the area's LSOAs. Columns la_code, n_ccgs (CCGs kept), coterminous (one CCG kept, and less
+    than ``sliver`` of that CCG's LSOAs lie outside the area; with sliver 0: none). ``sliver=0`` gives the
+    ``n_ccgs`` and ``ccg_coterminous`` of ``load_areas()``."""
+    from .build import load_table
+
+    if not 0 <= float(sliver) < 0.5:
+        raise ParameterError(f"sliver must be a share from 0 to below 0.5, got {sliver!r}")
+    sh = load_table("ccg_shares_2016")
+    sh["share"] = sh["lsoas_in_area"] / sh["area_lsoas"]
+    main = sh.sort_values(["la_code", "lsoas_in_area"], ascending=[True, False]).drop_duplicates("la_code")
+    kept = sh[(sh["share"] >= sliver) | sh.index.isin(main.index)]
+    n = kept.groupby("la_code").size()
+    outside = ((main["ccg_lsoas"] - main["lsoas_in_area"]) / main["ccg_lsoas"]).set_axis(main["la_code"])
+    ok = outside.le(0) if sliver == 0 else outside.lt(sliver)
+    return pd.DataFrame(
+        {"la_code": n.index, "n_ccgs": n.to_numpy(), "coterminous": ((n == 1) & ok.reindex(n.index)).to_numpy()}
+    )
+
+
+def primary_frame(as_at=None, sliver: float = 0.05) -> pd.DataFrame:
+    """The areas of the primary model: :func:`areas_2016` plus ``not_coterminous`` at ``sliver``."""
+    a = areas_2016(as_at)
+    m = ccg_measures(sliver).set_index("la_code")
+    a[EXPOSURE] = (~a["la_code"].map(m["coterminous"]).astype("boolean")).astype("boolean")
+    a["london"] = a["region"] == "London"
+    return a
+
+
+def primary_model(as_at=None, sliver: float = 0.05, *, extra=(), method: str = "auto", data=None) -> pd.DataFrame:
+    """WSoA on CCG coterminosity (not coterminous vs coterminous, ignoring CCGs under ``sliver`` of the
+    area's LSOAs) adjusted for the plan's confounders: region (a category), inspection year (linear, per SD)
+    and deprivation (per SD). Tidy frame, exposure first: term, odds_ratio, ci_low, ci_high, p_value, n_used,
+    n_dropped, method (p and interval from the same fit)."""
+    from . import stats
+
+    a = primary_frame(as_at, sliver) if data is None else data
+    out = stats.logistic(a, "wsoa", [EXPOSURE, *CONFOUNDERS, *extra], method=method)
+    return out[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "method", "unit"]]
+
+
+def mantel_haenszel(a: pd.DataFrame, exposure: str, outcome: str, stratum: str) -> dict:
+    """Mantel-Haenszel pooled odds ratio over the strata of ``stratum``, its 95% CI and the MH test p."""
+    from statsmodels.stats.contingency_tables import StratifiedTable
+
+    used = a.dropna(subset=[exposure, outcome, stratum])
+    tables = []
+    for _, g in used.groupby(stratum):
+        e, o = g[exposure].astype(bool), g[outcome].astype(bool)
+        tables.append(np.array([[(e & o).sum(), (e & ~o).sum()], [(~e & o).sum(), (~e & ~o).sum()]], dtype=float))
+    st = StratifiedTable(tables)
+    lo, hi = st.oddsratio_pooled_confint()
+    return {
+        "odds_ratio": float(st.oddsratio_pooled),
+        "ci_low": float(lo),
+        "ci_high": float(hi),
+        "p_value": float(st.test_null_odds().pvalue),
+        "n_used": len(used),
+        "tables": tables,
+    }
+
+
+def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, seed: int = 20160501) -> dict:
+    """The primary model with ``dmo_yes`` (DMO in post, 1/0) imputed by chained equations (statsmodels MICE,
+    predictive mean matching), pooled by Rubin's rules; returns the exposure's odds ratio, CI and p."""
+    import statsmodels.api as sm
+    from statsmodels.imputation import mice
+
+    d = pd.get_dummies(a[["wsoa", EXPOSURE, *covariates, "dmo_yes"]], columns=["region"], drop_first=True, dtype=float)
+    d = d.astype(float)
+    d.columns = [c.replace(" ", "_").replace(",", "") for c in d.columns]
+    np.random.seed(seed)
+    data = mice.MICEData(d)
+    rhs = " + ".join(c for c in d.columns if c != "wsoa")
+    m = mice.MICE(f"wsoa ~ {rhs}", sm.GLM, data, init_kwds={"family": sm.families.Binomial()})
+    res = m.fit(n_burnin=10, n_imputations=n_imputations)
+    i = list(res.model.exog_names).index(EXPOSURE)
+    b, se = float(res.params.iloc[i] if hasattr(res.params, "iloc") else res.params[i]), float(res.bse[i])
+    from scipy import stats as st
+
+    return {
+        "odds_ratio": float(np.exp(b)),
+        "ci_low": float(np.exp(b - 1.96 * se)),
+        "ci_high": float(np.exp(b + 1.96 * se)),
+        "p_value": float(2 * st.norm.sf(abs(b / se))),
+        "n_used": len(d),
+        "results": m.results_list,
+        "index": i,
+        "pooled": (b, se),
+    }
+
+
+def sensitivity(as_at=None) -> pd.DataFrame:
+    """The primary exposure's odds ratio under each specification of the analysis plan: one row each with
+    specification, n_used, odds_ratio, ci_low, ci_high, p_value, method."""
+    from . import stats
+
+    rows = []
+
+    def add(spec, r, method=None):
+        rows.append(
+            {
+                "specification": spec,
+                "n_used": int(r["n_used"]),
+                "odds_ratio": r["odds_ratio"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "p_value": r["p_value"],
+                "method": method or r.get("method", ""),
+            }
+        )
+
+    a = primary_frame(as_at, 0.05)
+    first = lambda df: df.iloc[0]  # the exposure's row
+    add("primary: region, year, deprivation (sliver 5%)", first(primary_model(data=a)))
+    add("unadjusted", first(stats.logistic(a, "wsoa", [EXPOSURE])))
+    add("+ inspection year only", first(stats.logistic(a, "wsoa", [EXPOSURE, "inspection_year"])))
+    add("+ region only", first(stats.logistic(a, "wsoa", [EXPOSURE, "region"])))
+    old = a.assign(**{EXPOSURE: ~a["ccg_coterminous"].astype("boolean")})
+    add(
+        "earlier four-factor model (sliver 0, timeliness, appeals, deprivation; no region or year)",
+        first(
+            stats.logistic(old, "wsoa", [EXPOSURE, "ehcp_20wk_pct", "appeal_rate", "imd_share_most_deprived_decile"])
+        ),
+    )
+    add("primary + mediators (20-week rate, appeal rate)", first(primary_model(data=a, extra=MEDIATORS)))
+    add(
+        "primary + mediators, 20-week rate including exceptions",
+        first(primary_model(data=a, extra=["ehcp_20wk_inc_exc_pct", "appeal_rate"])),
+    )
+    add("London left out", first(primary_model(data=a[~a["london"]])))
+    mh = mantel_haenszel(a, EXPOSURE, "wsoa", "london")
+    add(
+        "Mantel-Haenszel, stratified by London vs elsewhere",
+        mh,
+        "Mantel-Haenszel (Robins-Breslow-Greenland CI; MH test)",
+    )
+    for s in (0.0, 0.05, 0.10):
+        add(f"sliver {s:.0%}", first(primary_model(as_at, s)))
+    add("Firth penalised likelihood", first(primary_model(data=a, method="firth")))
+    add("maximum likelihood", first(primary_model(data=a, method="ml")))
+    a = a.assign(dmo_yes=a["dmo_in_post"].map({"Yes": 1.0, "Recruiting": 0.0, "No": 0.0}).astype(float))
+    specs = [
+        "+ DMO in post, complete cases (areas inspected from 2019)",
+        "+ DMO in post, missing-indicator",
+        "+ DMO in post, multiple imputation (MICE, 20 imputations, Rubin's rules)",
+    ]
+    if a["dmo_yes"].notna().sum() < 20:  # the SEN2 question began in 2019
+        for spec in specs:
+            rows.append(
+                {
+                    "specification": spec,
+                    "n_used": int(a["dmo_yes"].notna().sum()),
+                    "odds_ratio": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "p_value": np.nan,
+                    "method": "not estimable: fewer than 20 areas in scope have DMO data",
+                }
+            )
+        return pd.DataFrame(rows)
+    add(specs[0], first(primary_model(data=a, extra=["dmo_yes"])))
+    mi = a.assign(dmo_known=a["dmo_yes"].notna().astype(float), dmo_filled=a["dmo_yes"].fillna(0.0))
+    add(specs[1], first(primary_model(data=mi, extra=["dmo_filled", "dmo_known"])))
+    add(specs[2], mice_model(a.dropna(subset=[EXPOSURE, *CONFOUNDERS]), CONFOUNDERS), "MICE logistic (GLM), pooled")
+    return pd.DataFrame(rows)

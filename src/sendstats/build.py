@@ -80,6 +80,12 @@ def document_items():
     return letters.document_items_table()
 
 
+def ccg_shares_2016():
+    from . import geography
+
+    return geography.ccg_shares(inspections_2016())
+
+
 def area_shapes():
     from . import geography
 

@@ -181,3 +181,43 @@ def area_shapes() -> pd.DataFrame:
             {"area_code": code, "n_districts": len(shapes), "geometry_wkt": wkt.dumps(geom, rounding_precision=4)}
         )
     return pd.DataFrame(rows).astype({"area_code": "string", "n_districts": "int64", "geometry_wkt": "string"})
+
+
+def ccg_shares(inspections: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``ccg_shares_2016`` table: for each 2016-framework inspection (as at its factor date),
+    every CCG serving any of the area's LSOAs, with the LSOAs it serves in the area and in all. From these the
+    CCG measures can be recomputed ignoring slivers (:func:`sendstats.analysis.ccg_measures`)."""
+    from .factors import reference_date
+
+    rows = []
+    for _, r in inspections.iterrows():
+        when = reference_date(r)
+        year = lookup_year(when)
+        if year is None:
+            continue
+        df = lsoa_areas(year)
+        code = SUCCESSION.get(r["la_code"], r["la_code"])
+        mine = df[df["area_code"] == code]
+        totals = df["ccg_code"].value_counts()
+        for ccg, n in mine["ccg_code"].value_counts().items():
+            rows.append(
+                {
+                    "la_code": r["la_code"],
+                    "ccg_lookup_year": year,
+                    "ccg_code": ccg,
+                    "lsoas_in_area": int(n),
+                    "area_lsoas": len(mine),
+                    "ccg_lsoas": int(totals[ccg]),
+                }
+            )
+    out = pd.DataFrame(rows)
+    return out.astype(
+        {
+            "la_code": "string",
+            "ccg_lookup_year": "int64",
+            "ccg_code": "string",
+            "lsoas_in_area": "int64",
+            "area_lsoas": "int64",
+            "ccg_lsoas": "int64",
+        }
+    )

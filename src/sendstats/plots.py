@@ -421,3 +421,79 @@ def england_map(categories, *, title: str, order, highlight: str | None = None, 
         + "."
         + where,
     )
+
+
+def causal_diagram(ax=None):
+    """The analysis plan's causal diagram (docs/analysis_plan.md): confounders, exposure, mediators, outcome."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.6))
+    nodes = {
+        "region": (0.08, 0.85),
+        "inspection year": (0.08, 0.5),
+        "deprivation": (0.08, 0.15),
+        "CCG structure\n(exposure)": (0.42, 0.5),
+        "EHC-plan timeliness\n(mediator)": (0.7, 0.82),
+        "appeal rate\n(mediator)": (0.7, 0.18),
+        "WSoA required\n(outcome)": (0.93, 0.5),
+    }
+    style = {"CCG structure\n(exposure)": "#d6eaf8", "WSoA required\n(outcome)": "#fadbd8"}
+    for name, (x, y) in nodes.items():
+        ax.text(
+            x,
+            y,
+            name,
+            ha="center",
+            va="center",
+            fontsize=9,
+            bbox={"boxstyle": "round", "facecolor": style.get(name, "#f2f3f4"), "edgecolor": "0.4"},
+        )
+    edges = [
+        (c, t)
+        for c in ("region", "inspection year", "deprivation")
+        for t in ("CCG structure\n(exposure)", "WSoA required\n(outcome)")
+    ]
+    edges += [("CCG structure\n(exposure)", m) for m in ("EHC-plan timeliness\n(mediator)", "appeal rate\n(mediator)")]
+    edges += [(m, "WSoA required\n(outcome)") for m in ("EHC-plan timeliness\n(mediator)", "appeal rate\n(mediator)")]
+    edges += [("CCG structure\n(exposure)", "WSoA required\n(outcome)")]
+    for a, b in edges:
+        (x0, y0), (x1, y1) = nodes[a], nodes[b]
+        ax.annotate(
+            "",
+            xy=(x1 - 0.06 * (x1 > x0), y1),
+            xytext=(x0 + 0.07, y0),
+            arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 0.8, "shrinkA": 6, "shrinkB": 12},
+        )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_axis_off()
+    ax.set_title("Causal diagram of the analysis plan")
+    return alt(
+        ax,
+        "Causal diagram: region, inspection year and deprivation each point to CCG structure (the "
+        "exposure) and to WSoA required (the outcome), so the primary model adjusts for them; CCG "
+        "structure points to EHC-plan timeliness and the appeal rate (mediators), which point to WSoA "
+        "required, so the primary model does not adjust for them; CCG structure also points directly "
+        "to WSoA required.",
+    )
+
+
+def describe_primary(model, sens) -> str:
+    """Plain English for the primary model, generated from it (no causal verbs)."""
+    r = model.iloc[0]
+    inside = r["ci_low"] <= 1 <= r["ci_high"]
+    lo, hi = sens["odds_ratio"].min(), sens["odds_ratio"].max()
+    return (
+        f"Areas not served by one coterminous CCG had {r['odds_ratio']:.2f} times the odds of being required to "
+        f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; p = {format_p(r['p_value'])}; "
+        f"n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a missing value), compared with areas served by "
+        "one, among areas of the same region, inspection year and deprivation. "
+        + (
+            "The interval includes 1: the data are compatible with no association, and with an association of "
+            "the size shown by the interval. "
+            if inside
+            else "The interval excludes 1: an association that region, year and deprivation do not account for; it "
+            "does not show that CCG structure led to the outcome. "
+        )
+        + f"Across the {len(sens)} specifications below the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
+        "CCG structure is geography, a proxy for oversight, not a measure of its quality."
+    )

@@ -780,6 +780,43 @@ WEAKNESS_CODING = (
     C("matched", "string", "matched phrase", "the phrase that matched", source="sendstats codebook.yaml"),
 )
 
+CCG_SHARES = (
+    C(
+        "la_code",
+        "string",
+        "area code",
+        "9-digit code of the 2016-framework area (as in the Ofsted file)",
+        source=ODS,
+        nullable=False,
+    ),
+    C(
+        "ccg_lookup_year",
+        "int64",
+        "CCG lookup year",
+        "year of the 1 April LSOA-CCG lookup in force at the inspection",
+        "year",
+        LSOA,
+    ),
+    C(
+        "ccg_code",
+        "string",
+        "CCG code",
+        "ONS code of a CCG serving at least one of the area's LSOAs",
+        source=LSOA,
+        nullable=False,
+    ),
+    C(
+        "lsoas_in_area",
+        "int64",
+        "LSOAs of the area it serves",
+        "number of the area's LSOAs the CCG serves",
+        "count",
+        LSOA,
+    ),
+    C("area_lsoas", "int64", "LSOAs in the area", "number of LSOAs in the area", "count", LSOA),
+    C("ccg_lsoas", "int64", "LSOAs the CCG serves", "number of LSOAs the CCG serves in all areas", "count", LSOA),
+)
+
 AREA_SHAPES = (
     C(
         "area_code",
@@ -896,6 +933,13 @@ TABLES = {
             DOCUMENT_ITEMS,
             "Weaknesses (letters) and recommendations (reports), one row per item and theme, coded with the codebook.",
             package_files=("codebook.yaml",),
+        ),
+        Table(
+            "ccg_shares_2016",
+            "build:ccg_shares_2016",
+            (rf.ODS_2016, *[rf.ccg_lookup_path(y) for y in rf.CCG_YEARS], rf.COUNTY16, rf.COUNTY20, rf.UTLA19),
+            CCG_SHARES,
+            "Each CCG serving each 2016-framework area at its inspection, with LSOA counts (for sliver rules).",
         ),
         Table(
             "area_shapes",

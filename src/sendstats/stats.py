@@ -169,7 +169,9 @@ def _separated(X: pd.DataFrame, y: np.ndarray) -> bool:
     return bool(detect_separation(X.to_numpy(), y).separation)
 
 
-def logistic(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = True) -> pd.DataFrame:
+def logistic(
+    df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = True, method: str = "auto"
+) -> pd.DataFrame:
     """Logistic regression of a boolean ``outcome`` on ``predictors`` (complete cases).
 
     Returns one row per term (intercept left out): term, unit, odds_ratio, ci_low, ci_high (95%), p_value,
@@ -198,14 +200,20 @@ def logistic(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = 
         )
     X, units = _design(used, predictors, standardise)
     X = X.loc[:, X.std() > 0]
-    if _separated(X, y):
+    if method not in ("auto", "ml", "firth"):
+        raise ParameterError(f"method must be auto, ml or firth, got {method!r}")
+    if method == "firth" or (method == "auto" and _separated(X, y)):
         from firthmodels import FirthLogisticRegression
 
         m = FirthLogisticRegression().fit(X.to_numpy(), y)
         m.lrt()
         ci = m.conf_int(method="pl")[: X.shape[1]]
         coef, p = m.coef_, m.lrt_pvalues_[: X.shape[1]]
-        method = "Firth penalised logistic (separation detected; profile CI, LRT p)"
+        method = (
+            "Firth penalised logistic (separation detected; profile CI, LRT p)"
+            if method == "auto"
+            else "Firth penalised logistic (profile CI, LRT p)"
+        )
     else:
         import statsmodels.api as sm
 

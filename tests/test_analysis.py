@@ -1,0 +1,107 @@
+"""The primary question (docs/analysis_plan.md): its model, sensitivity table and the methods behind them,
+each checked against an independent computation."""
+
+import numpy as np
+import pytest
+
+import sendstats
+from sendstats import analysis
+
+
+def test_revisits_as_at_filters_by_the_revisits_own_publication():
+    assert len(analysis.revisits("2019-12-31")) == 15 == sendstats.revisit_summary(as_at="2019-12-31")["n"].iat[0]
+    assert len(analysis.revisits()) == 46
+
+
+def test_sliver_zero_reproduces_the_area_table_and_five_percent_drops_slivers():
+    a = sendstats.load_areas().set_index("la_code")
+    m0 = analysis.ccg_measures(0).set_index("la_code")
+    assert (m0["n_ccgs"] == a.loc[m0.index, "n_ccgs"]).all()
+    assert (m0["coterminous"] == a.loc[m0.index, "ccg_coterminous"].astype(bool)).all()
+    m5 = analysis.ccg_measures(0.05).set_index("la_code")
+    assert m0.loc["E10000025", "n_ccgs"] == 3 and m5.loc["E10000025", "n_ccgs"] == 1  # Oxfordshire
+    from sendstats.errors import ParameterError
+
+    with pytest.raises(ParameterError):
+        analysis.ccg_measures(0.7)
+
+
+def test_primary_model_matches_an_independent_formula_fit():
+    import statsmodels.formula.api as smf
+
+    a = analysis.primary_frame(None, 0.05)
+    assert len(a) == 149 and int(a["wsoa"].sum()) == 82
+    d = a.assign(
+        y=a["wsoa"].astype(float),
+        x=a["not_coterminous"].astype(float),
+        yr=(a["inspection_year"] - a["inspection_year"].mean()) / a["inspection_year"].std(),
+        imd=(a["imd_share_most_deprived_decile"] - a["imd_share_most_deprived_decile"].mean())
+        / a["imd_share_most_deprived_decile"].std(),
+    )
+    fit = smf.logit("y ~ x + C(region) + yr + imd", data=d).fit(disp=False)
+    got = analysis.primary_model().iloc[0]
+    assert got["term"] == "not_coterminous" and got["n_used"] == 149
+    assert got["odds_ratio"] == pytest.approx(np.exp(fit.params["x"]), rel=1e-6)
+    lo, hi = np.exp(fit.conf_int().loc["x"])
+    assert (got["ci_low"], got["ci_high"]) == (pytest.approx(lo, rel=1e-6), pytest.approx(hi, rel=1e-6))
+    assert got["p_value"] == pytest.approx(fit.pvalues["x"], rel=1e-6)  # p and interval from the same fit
+
+
+def test_mantel_haenszel_by_formula():
+    a = analysis.primary_frame(None, 0.05)
+    got = analysis.mantel_haenszel(a, "not_coterminous", "wsoa", "london")
+    num = den = 0.0
+    for _, g in a.groupby("london"):
+        e, o = g["not_coterminous"].astype(bool), g["wsoa"].astype(bool)
+        A, B, C, D = (e & o).sum(), (e & ~o).sum(), (~e & o).sum(), (~e & ~o).sum()
+        n = A + B + C + D
+        num += A * D / n
+        den += B * C / n
+    assert got["odds_ratio"] == pytest.approx(num / den)
+    assert got["ci_low"] < got["odds_ratio"] < got["ci_high"]
+
+
+def test_mice_is_pooled_by_rubins_rules():
+    a = analysis.primary_frame(None, 0.05)
+    a = a.assign(dmo_yes=a["dmo_in_post"].map({"Yes": 1.0, "Recruiting": 0.0, "No": 0.0}).astype(float))
+    res = analysis.mice_model(
+        a.dropna(subset=["not_coterminous", *analysis.CONFOUNDERS]), analysis.CONFOUNDERS, n_imputations=10
+    )
+    i, fits = res["index"], res["results"]
+    b = np.array([np.asarray(f.params)[i] for f in fits])
+    w = np.array([np.asarray(f.bse)[i] ** 2 for f in fits])
+    m = len(fits)
+    total = w.mean() + (1 + 1 / m) * b.var(ddof=1)
+    assert res["pooled"][0] == pytest.approx(b.mean(), rel=1e-6)
+    assert res["pooled"][1] == pytest.approx(np.sqrt(total), rel=1e-6)
+
+
+def test_sensitivity_has_every_specification_with_its_n():
+    s = analysis.sensitivity()
+    want = [
+        "primary",
+        "unadjusted",
+        "inspection year only",
+        "region only",
+        "four-factor",
+        "mediators",
+        "including exceptions",
+        "London left out",
+        "Mantel-Haenszel",
+        "sliver 0%",
+        "sliver 5%",
+        "sliver 10%",
+        "Firth",
+        "maximum likelihood",
+        "complete cases",
+        "missing-indicator",
+        "multiple imputation",
+    ]
+    for w in want:
+        assert s["specification"].str.contains(w, regex=False).sum() >= 1, w
+    assert s["n_used"].gt(0).all() and s["odds_ratio"].notna().all()
+    assert s.loc[s["specification"].str.contains("complete cases"), "n_used"].iat[0] == 70
+    earlier = s[s["specification"].str.contains("four-factor")].iloc[0]  # report 02's old model, turned round
+    assert 1 / earlier["odds_ratio"] == pytest.approx(0.44, abs=0.005) and earlier["p_value"] == pytest.approx(
+        0.022, abs=0.001
+    )
