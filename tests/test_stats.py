@@ -126,7 +126,12 @@ def test_mann_whitney_and_screen_columns():
     assert mw["p_value"] == pytest.approx(ref.pvalue) and mw["n_used"] == len(d)
     s = stats.screen(a, "wsoa", ["ehcp_20wk_pct", "ccg_coterminous", "region"])
     assert list(s["q_value_bh"]) == pytest.approx(list(stats.bh(s["p_value"])))
-    assert {"n_used", "n_dropped", "effect", "ci_low", "ci_high", "test"} <= set(s.columns)
+    assert {"n_used", "n_dropped", "effect", "ci_low", "ci_high", "test", "mw_p_value"} <= set(s.columns)
+    # a numeric factor's p comes from the same logistic fit as its interval: p < .05 exactly when the CI excludes 1
+    lg = stats.logistic(a, "wsoa", ["ehcp_20wk_pct"]).iloc[0]
+    row = s[s["factor"] == "ehcp_20wk_pct"].iloc[0]
+    assert row["p_value"] == pytest.approx(lg["p_value"]) and row["mw_p_value"] == pytest.approx(ref.pvalue)
+    assert (row["p_value"] < 0.05) == (row["ci_low"] > 1 or row["ci_high"] < 1)
 
 
 def test_share_by_denominators():
@@ -135,3 +140,51 @@ def test_share_by_denominators():
     a = sendstats.load_areas()
     s = stats.share_by(a, "ccg_coterminous", "wsoa")
     assert s["n"].sum() == len(a) and s["count"].sum() == int(a["wsoa"].sum())
+
+
+def test_kaplan_meier_by_hand():
+    # times 1, 2, 2 (censored), 3, 4 (censored): S(1) = 4/5, S(2) = 4/5 * 3/4 = 0.6, S(3) = 0.6 * 1/2 = 0.3
+    km = stats.kaplan_meier([1, 2, 2, 3, 4], [1, 1, 0, 1, 0])
+    assert list(km["time"]) == [1, 2, 3] and list(km["at_risk"]) == [5, 4, 2]
+    assert list(km["survival"]) == pytest.approx([0.8, 0.6, 0.3])
+    assert km.attrs["median"] == 3 and km.attrs["n_events"] == 3
+
+
+def test_cox_matches_a_hand_maximised_partial_likelihood():
+    from scipy.optimize import minimize_scalar
+
+    df = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6, 7, 8], "e": [1, 1, 0, 1, 1, 0, 1, 1], "x": [1, 1, 0, 1, 0, 0, 1, 0]})
+
+    def nll(b):  # Breslow partial likelihood (no tied times here)
+        ll = 0.0
+        for i in range(len(df)):
+            if df.e[i]:
+                risk = df.x[df.t >= df.t[i]]
+                ll += b * df.x[i] - np.log(np.exp(b * risk).sum())
+        return -ll
+
+    b = minimize_scalar(nll, bounds=(-10, 10), method="bounded").x
+    got = stats.cox(df, "t", "e", ["x"]).iloc[0]
+    assert got["hazard_ratio"] == pytest.approx(np.exp(b), rel=1e-3) and got["n_events"] == 6
+
+
+def test_cochran_armitage_by_formula():
+    df = pd.DataFrame(
+        {
+            "year": [1] * 10 + [2] * 10 + [3] * 10,
+            "y": [True] * 2 + [False] * 8 + [True] * 5 + [False] * 5 + [True] * 8 + [False] * 2,
+        }
+    )
+    got = stats.cochran_armitage(df, "year", "y")
+    # by hand: pbar = 15/30 = .5; T = sum s (x - n pbar) = 1(2-5) + 2(5-5) + 3(8-5) = 6
+    # Var = .25 * (10*(1+4+9) - (10*6)^2/30) = .25 * (140 - 120) = 5; z = 6 / sqrt(5)
+    assert got["z"] == pytest.approx(6 / np.sqrt(5)) and got["p_value"] == pytest.approx(2 * st.norm.sf(6 / np.sqrt(5)))
+
+
+@pytest.mark.parametrize("n, p, r", [(149, 0.5, 0.55), (149, 0.3, 0.5), (100, 0.5, 0.4), (82, 0.56, 0.56)])
+def test_minimum_detectable_odds_ratio_agrees_with_simulation(n, p, r):
+    mde = stats.min_detectable_or(n, p, r)
+    assert mde > 1
+    power = stats.simulated_power(n, p, r, mde, n_sims=4000)
+    assert 0.74 <= power <= 0.86, power  # the approximation gives about 80% power by simulation
+    assert stats.simulated_power(n, p, r, 1.0, n_sims=4000) < 0.08  # and about alpha under no association

@@ -400,8 +400,7 @@ def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, 
     d = pd.get_dummies(a[["wsoa", EXPOSURE, *covariates, "dmo_yes"]], columns=["region"], drop_first=True, dtype=float)
     d = d.astype(float)
     d.columns = [c.replace(" ", "_").replace(",", "") for c in d.columns]
-    np.random.seed(seed)
-    data = mice.MICEData(d)
+    data = mice.MICEData(d, rng=np.random.default_rng(seed))  # fixed seed: the same pooled estimate every run
     rhs = " + ".join(c for c in d.columns if c != "wsoa")
     m = mice.MICE(f"wsoa ~ {rhs}", sm.GLM, data, init_kwds={"family": sm.families.Binomial()})
     res = m.fit(n_burnin=10, n_imputations=n_imputations)
@@ -495,3 +494,19 @@ def sensitivity(as_at=None) -> pd.DataFrame:
     add(specs[1], first(primary_model(data=mi, extra=["dmo_filled", "dmo_known"])))
     add(specs[2], mice_model(a.dropna(subset=[EXPOSURE, *CONFOUNDERS]), CONFOUNDERS), "MICE logistic (GLM), pooled")
     return pd.DataFrame(rows)
+
+
+def revisit_times(as_at=None) -> pd.DataFrame:
+    """Each WSoA area's time from its inspection letter's publication to its revisit letter's publication
+    (years), censored at the data's end (``as_at``, or the last publication date in the 2016 file) for areas
+    not revisited by then: columns la_code, area, region, years, revisited (the event), n_weaknesses."""
+    a = areas_2016(as_at)
+    end = pd.Timestamp(as_at) if as_at is not None else max(a["published"].max(), a["revisit_published"].max())
+    w = a[a["wsoa"] & ~a["predecessor"]].copy()
+    done = w["revisit_published"].notna() & (w["revisit_published"] <= end)
+    stop = w["revisit_published"].where(done, end)
+    w["years"] = (stop - w["published"]).dt.days / 365.25
+    w["revisited"] = done
+    return w[["la_code", "area", "region", "years", "revisited", "n_weaknesses", "inspection_year"]].reset_index(
+        drop=True
+    )

@@ -338,6 +338,12 @@ def describe_screen(screen, outcome_text: str) -> str:
                 for _, r in sig.iterrows()
             )
         )
+    if "min_detectable_or" in screen and screen["min_detectable_or"].notna().any():
+        m = screen["min_detectable_or"].dropna()
+        lead += (
+            f". With these numbers of areas each test had 80% power only for odds ratios from {m.min():.1f} to "
+            f"{m.max():.1f} or beyond (the last column), so these nulls rule out only associations that strong"
+        )
     return (
         lead
         + ". Each row uses the areas with a value for that factor (the n used; the n dropped lacked one). These are "
@@ -477,23 +483,40 @@ def causal_diagram(ax=None):
     )
 
 
-def describe_primary(model, sens) -> str:
-    """Plain English for the primary model, generated from it (no causal verbs)."""
+def describe_primary(model, sens, mde: float = float("nan")) -> str:
+    """Plain English for the primary model, generated from it (no causal verbs); ``mde``: the minimum
+    detectable odds ratio at 80% power for its n and exposure share."""
     r = model.iloc[0]
     inside = r["ci_low"] <= 1 <= r["ci_high"]
     lo, hi = sens["odds_ratio"].min(), sens["odds_ratio"].max()
-    return (
+    text = (
         f"Areas not served by one coterminous CCG had {r['odds_ratio']:.2f} times the odds of being required to "
         f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; p = {format_p(r['p_value'])}; "
         f"n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a missing value), compared with areas served by "
         "one, among areas of the same region, inspection year and deprivation. "
-        + (
-            "The interval includes 1: the data are compatible with no association, and with an association of "
-            "the size shown by the interval. "
-            if inside
-            else "The interval excludes 1: an association that region, year and deprivation do not account for; it "
+    )
+    if inside:
+        text += (
+            "The interval includes 1: the data are compatible with no association, and with an association "
+            "of the size shown by the interval. "
+        )
+    else:
+        text += (
+            "The interval excludes 1: an association that region, year and deprivation do not account for; it "
             "does not show that CCG structure led to the outcome. "
         )
-        + f"Across the {len(sens)} specifications below the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
+    if mde == mde:
+        text += (
+            f"With {int(r['n_used'])} areas, an odds ratio of {mde:.2f} or more (or {1 / mde:.2f} or less) would "
+            f"have been detected with 80% power; the interval's upper limit, {r['ci_high']:.2f}, is "
+            + (
+                "below it, so an association that strong is ruled out. "
+                if r["ci_high"] < mde
+                else "above it, so an association that strong is not ruled out: the result is not informative about "
+                "associations of that size. "
+            )
+        )
+    return text + (
+        f"Across the {len(sens)} specifications below the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
         "CCG structure is geography, a proxy for oversight, not a measure of its quality."
     )

@@ -994,6 +994,7 @@ RESULT_LABELS = {
     "via_predecessor": "2016 result via a former council",
     "theme": "theme",
     "kind": "factor type",
+    "min_detectable_or": "minimum detectable odds ratio (80% power)",
     "ccgs": "number of CCGs (grouped)",
     "unit": "unit",
     "reports": "reports",

@@ -239,7 +239,7 @@ def logistic(
 def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = True) -> pd.DataFrame:
     """Proportional-odds (ordered logit, statsmodels OrderedModel) of an ordered categorical ``outcome``.
     Odds ratios > 1 mean higher categories (the order of the outcome's categories) are more likely.
-    Same columns as :func:`logistic`; ``n_events`` is the number of outcome levels observed."""
+    Same columns as :func:`logistic`; ``n_events`` is the number of areas in the outcome's highest level."""
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
@@ -250,7 +250,7 @@ def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = T
     y = y.cat.remove_unused_categories()
     X, units = _design(used, predictors, standardise)
     X = X.loc[:, X.std() > 0]
-    base = {"n_used": len(used), "n_dropped": dropped, "n_events": len(y.cat.categories)}
+    base = {"n_used": len(used), "n_dropped": dropped, "n_events": int((y == y.cat.categories[-1]).sum())}
     if len(y.cat.categories) < 2 or X.empty:
         return pd.DataFrame(
             [
@@ -342,8 +342,9 @@ def _is_numeric(s: pd.Series) -> bool:
 def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) -> pd.DataFrame:
     """Each factor against the outcome, one at a time, with Benjamini-Hochberg q-values across the screen.
 
-    Boolean outcome: a numeric factor gets a univariable logistic odds ratio per SD and a Mann-Whitney p (the
-    p-value used); a categorical or boolean factor gets :func:`table_test` (Fisher exact for 2 x 2).
+    Boolean outcome: a numeric factor gets a univariable logistic odds ratio per SD with its p-value from the
+    same fit (the p-value used, so p and interval agree), and the Mann-Whitney p in its own column
+    (``mw_p_value``); a categorical or boolean factor gets :func:`table_test` (Fisher exact for 2 x 2).
     Ordered outcome (``ordered=True``): a proportional-odds model per factor (Wald p).
     Columns: factor, kind, n_used, n_dropped, test, p_value, q_value_bh, effect_name, effect, ci_low, ci_high."""
     rows = []
@@ -376,8 +377,9 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
                     "kind": "numeric",
                     "n_used": mw["n_used"],
                     "n_dropped": mw["n_dropped"],
-                    "test": "Mann-Whitney U",
-                    "p_value": mw["p_value"],
+                    "test": "univariable logistic (p from the same fit); Mann-Whitney p alongside",
+                    "p_value": lg["p_value"],
+                    "mw_p_value": mw["p_value"],
                     "effect_name": f"odds ratio {lg['unit']} ({lg['method'].split(' (')[0]})",
                     "effect": lg["odds_ratio"],
                     "ci_low": lg["ci_low"],
@@ -402,7 +404,32 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
             )
     out = pd.DataFrame(rows)
     out.insert(out.columns.get_loc("p_value") + 1, "q_value_bh", bh(out["p_value"]))
+    if not ordered:  # beside every result, how large an association it could have detected
+        out["min_detectable_or"] = [_mde_for(df, f, outcome) for f in out["factor"]]
     return out
+
+
+def min_detectable_or_per_sd(n: int, outcome_share: float, *, alpha: float = 0.05, power: float = 0.8) -> float:
+    """The odds ratio per SD of a numeric factor detectable with ``power`` (Hsieh's approximation: the log odds
+    ratio per SD has standard error 1 / sqrt(n r (1 - r)))."""
+    from scipy import stats as st
+
+    if n <= 0 or not 0 < outcome_share < 1:
+        return float("nan")
+    return float(
+        np.exp((st.norm.ppf(1 - alpha / 2) + st.norm.ppf(power)) / np.sqrt(n * outcome_share * (1 - outcome_share)))
+    )
+
+
+def _mde_for(df: pd.DataFrame, factor: str, outcome: str) -> float:
+    used, _ = _complete(df, [factor, outcome])
+    r = float(used[outcome].astype(bool).mean()) if len(used) else float("nan")
+    s = used[factor]
+    if s.dtype == bool or str(s.dtype) == "boolean":
+        return min_detectable_or(len(used), float(s.astype(bool).mean()), r)
+    if _is_numeric(s):
+        return min_detectable_or_per_sd(len(used), r)
+    return float("nan")  # several levels: no single odds ratio
 
 
 def share_by(df: pd.DataFrame, by: str, outcome: str) -> pd.DataFrame:
@@ -423,3 +450,137 @@ def share_by(df: pd.DataFrame, by: str, outcome: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def kaplan_meier(time, event) -> pd.DataFrame:
+    """Kaplan-Meier estimate (statsmodels SurvfuncRight): one row per distinct event time with at_risk,
+    events and survival (the share not yet having had the event), plus the median (in ``attrs``)."""
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    t, e = np.asarray(time, float), np.asarray(event, float)
+    sf = SurvfuncRight(t, e)
+    out = pd.DataFrame({"time": sf.surv_times, "at_risk": sf.n_risk, "events": sf.n_events, "survival": sf.surv_prob})
+    out.attrs["median"] = float(sf.quantile(0.5)) if (sf.surv_prob <= 0.5).any() else float("nan")
+    out.attrs["n"], out.attrs["n_events"] = len(t), int(e.sum())
+    return out
+
+
+def cox(df: pd.DataFrame, time: str, event: str, predictors) -> pd.DataFrame:
+    """Cox proportional hazards (statsmodels PHReg, Breslow ties): one row per predictor with hazard_ratio,
+    ci_low, ci_high (95% Wald), p_value (same fit), n_used, n_dropped, n_events."""
+    import statsmodels.api as sm
+
+    predictors = list(predictors)
+    used, dropped = _complete(df, [time, event, *predictors])
+    X, units = _design(used, predictors, standardise=False)
+    res = sm.PHReg(
+        used[time].astype(float).to_numpy(), X.to_numpy(), status=used[event].astype(float).to_numpy(), ties="breslow"
+    ).fit()
+    ci = res.conf_int()
+    return pd.DataFrame(
+        [
+            {
+                "term": t,
+                "unit": units.get(t, ""),
+                "hazard_ratio": float(np.exp(b)),
+                "ci_low": float(np.exp(ci[i][0])),
+                "ci_high": float(np.exp(ci[i][1])),
+                "p_value": float(res.pvalues[i]),
+                "n_used": len(used),
+                "n_dropped": dropped,
+                "n_events": int(used[event].astype(bool).sum()),
+            }
+            for i, (t, b) in enumerate(zip(X.columns, res.params))
+        ]
+    )
+
+
+def cochran_armitage(df: pd.DataFrame, score: str, outcome: str) -> dict:
+    """Cochran-Armitage test for a linear trend in the share of a boolean ``outcome`` across the ordered
+    numeric ``score`` (e.g. inspection year): z, two-sided normal p, the trend in share per unit of score
+    (least-squares slope), n_used and n_dropped."""
+    from scipy import stats as st
+
+    used, dropped = _complete(df, [score, outcome])
+    g = used.groupby(score)[outcome].agg(["size", "sum"])
+    s, n, x = g.index.to_numpy(float), g["size"].to_numpy(float), g["sum"].astype(float).to_numpy()
+    big_n, pbar = n.sum(), x.sum() / n.sum()
+    t = float((s * (x - n * pbar)).sum())
+    var = pbar * (1 - pbar) * float((n * s**2).sum() - (n * s).sum() ** 2 / big_n)
+    z = t / np.sqrt(var) if var > 0 else float("nan")
+    slope = t / float((n * s**2).sum() - (n * s).sum() ** 2 / big_n) if var > 0 else float("nan")
+    return {
+        "test": "Cochran-Armitage trend",
+        "z": z,
+        "p_value": float(2 * st.norm.sf(abs(z))),
+        "slope": slope,
+        "n_used": len(used),
+        "n_dropped": dropped,
+    }
+
+
+def _cells(n: int, p: float, r: float, odds_ratio: float):
+    """Expected 2 x 2 cells (exposed with/without outcome, unexposed with/without) for an exposure share p,
+    an overall outcome share r and an odds ratio."""
+    from scipy.optimize import brentq
+
+    n1 = n * p
+    n0 = n - n1
+    q = lambda q0: q0 * odds_ratio / (1 - q0 + q0 * odds_ratio)
+    q0 = brentq(lambda q0: (n0 * q0 + n1 * q(q0)) / n - r, 1e-12, 1 - 1e-12)
+    return n1, n0, q(q0), q0
+
+
+def approx_power(n: int, exposure_share: float, outcome_share: float, odds_ratio: float, alpha: float = 0.05) -> float:
+    """Power of the two-sided Wald test of a 2 x 2 log odds ratio from the expected cells: the standard error
+    under no association for the critical value and under the alternative for the spread."""
+    from scipy import stats as st
+
+    def se(orr):
+        n1, n0, q1, q0 = _cells(n, exposure_share, outcome_share, orr)
+        return np.sqrt(1 / (n1 * q1) + 1 / (n1 * (1 - q1)) + 1 / (n0 * q0) + 1 / (n0 * (1 - q0)))
+
+    z = st.norm.ppf(1 - alpha / 2)
+    return float(st.norm.cdf((abs(np.log(odds_ratio)) - z * se(1.0)) / se(odds_ratio)))
+
+
+def min_detectable_or(
+    n: int, exposure_share: float, outcome_share: float, *, alpha: float = 0.05, power: float = 0.8
+) -> float:
+    """The smallest odds ratio (above 1) that a two-sided test at ``alpha`` detects with ``power`` for a binary
+    exposure held by ``exposure_share`` of ``n`` units and an outcome in ``outcome_share`` of them, from the
+    normal approximation of :func:`approx_power` (a test checks it against :func:`simulated_power`). NaN when
+    a share is 0 or 1 or no odds ratio up to 1,000 reaches the power."""
+    from scipy.optimize import brentq
+
+    p, r = float(exposure_share), float(outcome_share)
+    if n <= 0 or not (0 < p < 1 and 0 < r < 1):
+        return float("nan")
+    f = lambda log_or: approx_power(n, p, r, float(np.exp(log_or)), alpha) - power
+    if f(np.log(1000)) < 0:
+        return float("nan")
+    return float(np.exp(brentq(f, 1e-6, np.log(1000))))
+
+
+def simulated_power(
+    n: int,
+    exposure_share: float,
+    outcome_share: float,
+    odds_ratio: float,
+    *,
+    n_sims: int = 2000,
+    alpha: float = 0.05,
+    seed: int = SEED,
+) -> float:
+    """Power of the Wald test of a 2 x 2 log odds ratio by simulation (fixed seed): the exposure split as given,
+    the outcome drawn with the probabilities of :func:`_cells`, a Haldane 0.5 added to every cell."""
+    from scipy import stats as st
+
+    rng = np.random.default_rng(seed)
+    n1f, n0f, q1, q0 = _cells(n, exposure_share, outcome_share, odds_ratio)
+    n1, n0 = round(n1f), n - round(n1f)
+    a = rng.binomial(n1, q1, n_sims) + 0.5
+    c = rng.binomial(n0, q0, n_sims) + 0.5
+    b, d = n1 + 1 - a, n0 + 1 - c
+    z = np.log(a * d / (b * c)) / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    return float((np.abs(z) > st.norm.ppf(1 - alpha / 2)).mean())
