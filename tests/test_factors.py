@@ -288,3 +288,24 @@ def test_bad_appeals_table_fails_cleanly(data_copy, mutate, expect):
     assert r.returncode == 2 and "education-health-and-care-plans_2025.zip" in r.stderr and expect in r.stderr, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()} == before
+
+
+def test_dsg_deficit_as_at_the_last_financial_year_ended(areas):
+    """Read straight from the raw workbook: Barnsley and BCP, inspected after April 2020, take the year that
+    ended the March before; areas inspected before April 2020 have no figure (collected from 2019-20)."""
+    raw = pd.read_excel(RAW / "dfe" / "dsg_deficit_2019_to_2022_derived.xlsx", engine="calamine")
+    raw = raw[raw["geographic_level"] == "Local authority"]
+    for name, raw_name in (
+        ("Barnsley", "Barnsley"),
+        ("Bournemouth, Christchurch and Poole", "Bournemouth, Christchurch and Poole"),
+    ):
+        a = areas.loc[name]
+        d = a["factor_date"]
+        fy_end = d.year if d >= pd.Timestamp(d.year, 4, 1) else d.year - 1
+        expect = raw[(raw["la_name"] == raw_name) & (raw["time_period"] == (fy_end - 1) * 100 + fy_end % 100)][
+            "deficit"
+        ]
+        assert a["dsg_fy_end"] == fy_end and a["dsg_deficit_pct"] == pytest.approx(float(expect.iat[0]))
+    early = areas[areas["factor_date"] < "2020-04-01"]
+    assert early["dsg_deficit_pct"].isna().all() and (early["dsg_reason"] == "not_collected_yet").all()
+    assert areas.loc["Isles of Scilly", "dsg_reason"] == "no_match"  # not in the DfE table

@@ -188,3 +188,21 @@ def test_minimum_detectable_odds_ratio_agrees_with_simulation(n, p, r):
     power = stats.simulated_power(n, p, r, mde, n_sims=4000)
     assert 0.74 <= power <= 0.86, power  # the approximation gives about 80% power by simulation
     assert stats.simulated_power(n, p, r, 1.0, n_sims=4000) < 0.08  # and about alpha under no association
+
+
+def test_cut_models_are_binary_logits_at_each_cut_and_separation_is_flagged():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=120)
+    y = pd.Categorical(
+        np.digitize(x + rng.normal(size=120), [-0.5, 0.8]).astype(str), categories=["0", "1", "2"], ordered=True
+    )
+    df = pd.DataFrame({"x": x, "y": y})
+    got = stats.cut_models(df, "y", ["x"], standardise=False)
+    for k, level_set in ((0, ["1", "2"]), (1, ["2"])):
+        ref = sm.Logit(df["y"].isin(level_set).astype(float), sm.add_constant(df["x"])).fit(disp=False)
+        assert got["odds_ratio"].iat[k] == pytest.approx(np.exp(ref.params["x"]), rel=1e-6)
+    df["band"] = np.where(x < -1.5, "low", "other")
+    df.loc[df["band"] == "low", "y"] = "0"
+    assert stats.separated_levels(df, "band", "y") == [f"low: all {int((df['band'] == 'low').sum())} 0"]

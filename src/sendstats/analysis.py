@@ -186,6 +186,7 @@ NUMERIC_PROFILE = [
     "ehcp_20wk_change_2y",
     "ehcp_per_1000_0_25",
     "appeal_rate",
+    "dsg_deficit_pct",
     "imd_share_most_deprived_decile",
     "imd_mean_rank",
 ]

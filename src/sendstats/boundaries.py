@@ -51,3 +51,13 @@ APPEAL_CROSSWALK = {
     "northamptonshire": [(None, "E10000021")],
     "cumbria": [(None, "E10000006")],
 }
+
+# DSG deficit table (DfE dashboard) names the lookup does not match, keyed by cleaned name
+DSG_NAMES = {
+    "bedford": "E06000055",
+    "county durham": "E06000047",
+    "herefordshire county of": "E06000019",
+    "herefordshire": "E06000019",
+    "northamptonshire": "E10000021",
+    "cumbria": "E10000006",
+}

@@ -82,6 +82,18 @@ def _caseload(code: str, year: int, table: pd.DataFrame, population: dict) -> di
     }
 
 
+def _dsg(code: str, when: pd.Timestamp, table: pd.DataFrame) -> dict:
+    """DSG deficit as at the last financial year (ending 31 March) that ended before ``when``."""
+    fy_end = when.year if when >= pd.Timestamp(when.year, 4, 1) else when.year - 1
+    out = {"dsg_fy_end": fy_end}
+    if fy_end < table["fy_end"].min():
+        return {**out, "dsg_reason": "not_collected_yet"}
+    rows = table[(table["key"] == code) & (table["fy_end"] == fy_end)]
+    if rows.empty:  # after the file's last year, or a council the table does not list that year
+        return {**out, "dsg_reason": "no_match"}
+    return {**out, "dsg_deficit_pct": float(rows["dsg_deficit_pct"].iat[0]), "dsg_reason": pd.NA}
+
+
 def reference_date_2023(row) -> pd.Timestamp:
     """2023 framework: the inspection start; where the sources give no dates, the publication date."""
     return row["inspection_start"] if pd.notna(row["inspection_start"]) else row["published"]
@@ -104,6 +116,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
     appeals = _keyed(dfe.read_appeals(zip_path, lookup))
     caseload = _keyed(dfe.read_caseload(zip_path))
     population = dict(zip(geography.harmonise(lookup["la_code"]), lookup["population_0_25"]))
+    dsg = _keyed(dfe.read_dsg(sources.raw_path(dfe.DSG_DEFICIT), lookup))
     ref = reference_date if framework == "2016" else reference_date_2023
     rows = []
     for _, r in inspections.iterrows():
@@ -118,6 +131,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
                 **geography.imd(r["la_code"], when),
                 **_appeals(key, when.year, appeals),
                 **_caseload(key, when.year, caseload, population),
+                **_dsg(key, when, dsg),
             }
         )
     f = pd.DataFrame(rows, index=inspections.index)
@@ -132,6 +146,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
         "imd_quintile",
         "appeals_year",
         "ehcp_caseload_year",
+        "dsg_fy_end",
     ):
         out[col] = pd.to_numeric(out.get(col), errors="coerce").astype("Float64").astype("Int64")
     for col in ("ccg_coterminous", "ccg_shared"):
@@ -146,6 +161,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
         "ehcp_per_1000_0_25",
         "imd_share_most_deprived_decile",
         "imd_mean_rank",
+        "dsg_deficit_pct",
     ):
         out[col] = pd.to_numeric(out.get(col), errors="coerce").astype(float)
     for col in ("main_ccg_code", "main_ccg_name", "dmo_in_post", "dco_in_post", *REASON_COLUMNS):

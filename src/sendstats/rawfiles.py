@@ -13,6 +13,7 @@ LETTERS_DIR = "letters"
 DMO_DCO = "dfe/sen2_dmo_dco_2019_to_2025.csv"
 SEN2_MI = "dfe/sen2_mi_2014_to_2022.csv"
 EHCP_ZIP = "dfe/education-health-and-care-plans_2025.zip"
+DSG_DEFICIT = "dfe/dsg_deficit_2019_to_2022_derived.xlsx"
 
 CCG_YEARS = range(2016, 2022)
 

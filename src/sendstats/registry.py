@@ -64,6 +64,7 @@ MI = "Ofsted MI, January-August 2023"
 LSOA = "ONS LSOA-CCG-LAD lookups 2016-2021"
 SEN2 = "DfE SEN2 2014-2022; 2023-2024 from the 2025 release (timeliness_20_week.csv)"
 APPEALS = "DfE/MoJ SEND Tribunal appeal rate 2014-2024 (2025 release)"
+DSG = "DfE SEND and AP dashboard, DSG cumulative balance 2019-20 to 2021-22 (section 251 outturn)"
 IMD = "MHCLG IMD 2019"
 D2I = "Data to Insight LA lookup"
 CURATED = "sendstats hand-coded dataset (curated/)"
@@ -468,6 +469,25 @@ FACTORS = (
         ("in_range", 1, 5),
     ),
     _reason("imd_reason", "IMD"),
+    C(
+        "dsg_fy_end",
+        "Int64",
+        "DSG financial year (ending March)",
+        "financial year of the DSG figure, by the year of its 31 March end: the last that ended before the inspection",
+        "year",
+        DSG,
+    ),
+    C(
+        "dsg_deficit_pct",
+        "float64",
+        "DSG deficit as % of DSG income (last year ended)",
+        "cumulative dedicated schools grant deficit as a % of total DSG income"
+        " (positive = in deficit; mostly high-needs, i.e. SEND, spending)",
+        "%",
+        DSG,
+        ("in_range", -100, 100),
+    ),
+    _reason("dsg_reason", "the DSG deficit"),
 )
 # a value is present or its reason is: (value column, reason column)
 REASONED = (
@@ -478,6 +498,7 @@ REASONED = (
     ("imd_quintile", "imd_reason"),
     ("appeal_rate", "appeal_reason"),
     ("ehcp_per_1000_0_25", "ehcp_per_1000_reason"),
+    ("dsg_deficit_pct", "dsg_reason"),
 )
 FACTOR_REASON = {
     "ccg_lookup_year": "ccg_reason",
@@ -503,6 +524,8 @@ FACTOR_REASON = {
     "imd_share_most_deprived_decile": "imd_reason",
     "imd_mean_rank": "imd_reason",
     "imd_quintile": "imd_reason",
+    "dsg_fy_end": "dsg_reason",
+    "dsg_deficit_pct": "dsg_reason",
 }
 FACTOR_VALUES = tuple(c.name for c in FACTORS if c.name in FACTOR_REASON)  # factors, not their reasons
 FACTOR_REASON_COLUMNS = (
@@ -514,6 +537,7 @@ FACTOR_REASON_COLUMNS = (
     "imd_reason",
     "appeal_reason",
     "ehcp_per_1000_reason",
+    "dsg_reason",
 )
 
 LA_LOOKUP = (
@@ -855,6 +879,7 @@ FACTOR_FILES = (
     rf.SEN2_MI,
     rf.EHCP_ZIP,
     rf.LA_LOOKUP,
+    rf.DSG_DEFICIT,
 )
 SRC_2023 = (rf.OVERVIEW_2023, rf.MI_2023, rf.LA_LOOKUP)
 CURATED_FILES = (rf.WEAKNESSES, rf.WSOA_AREAS)

@@ -584,3 +584,32 @@ def simulated_power(
     b, d = n1 + 1 - a, n0 + 1 - c
     z = np.log(a * d / (b * c)) / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
     return float((np.abs(z) > st.norm.ppf(1 - alpha / 2)).mean())
+
+
+def cut_models(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = True) -> pd.DataFrame:
+    """A check of the proportional-odds assumption of :func:`ordinal`: a binary logistic model at each cut of
+    the ordered ``outcome`` (at or above each level but the lowest, against below it). Under proportional
+    odds the cuts' odds ratios agree; far-apart ones say the single ordinal odds ratio hides a difference.
+    One row per cut and term: cut, term, odds_ratio, ci_low, ci_high, p_value, n_used, n_events, method."""
+    predictors = [predictors] if isinstance(predictors, str) else list(predictors)
+    used, _ = _complete(df, [outcome, *predictors])
+    levels = list(used[outcome].cat.categories)
+    rows = []
+    for k in range(1, len(levels)):
+        d = used.assign(_at_or_above=used[outcome].isin(levels[k:]))
+        m = logistic(d, "_at_or_above", predictors, standardise=standardise)
+        rows += [
+            {"cut": f"{' or '.join(map(str, levels[k:]))} vs {' or '.join(map(str, levels[:k]))}", **r}
+            for r in m.to_dict("records")
+        ]
+    return pd.DataFrame(rows)
+
+
+def separated_levels(df: pd.DataFrame, row: str, col: str) -> list[str]:
+    """Levels of ``row`` whose every unit has the same ``col`` (near-separation in a model of ``col``)."""
+    t = crosstab(df, row, col)
+    return [
+        f"{r}: all {int(t.loc[r].sum())} {t.columns[t.loc[r].to_numpy().argmax()]}"
+        for r in t.index
+        if t.loc[r].sum() > 0 and (t.loc[r] > 0).sum() == 1
+    ]

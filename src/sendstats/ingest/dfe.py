@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..boundaries import APPEAL_CROSSWALK
+from ..boundaries import APPEAL_CROSSWALK, DSG_NAMES
 from ..errors import DataError
 from ..names import clean_la_name
-from ..rawfiles import DMO_DCO, EHCP_ZIP, SEN2_MI  # noqa: F401 (re-exported)
+from ..rawfiles import DMO_DCO, DSG_DEFICIT, EHCP_ZIP, SEN2_MI  # noqa: F401 (re-exported)
 from ._common import read_csv, require_columns
 
 # DfE symbols for a missing number, and the reason each gives (never read as a number or zero)
@@ -216,3 +216,31 @@ def read_caseload(path: Path) -> pd.DataFrame:
     out = la[["year", "new_la_code"]].rename(columns={"new_la_code": "la_code"})
     out["ehc_plans"], out["ehc_plans_reason"] = numeric_with_reason(la["ehcplans"], path, "ehcplans")
     return out.reset_index(drop=True)
+
+
+def read_dsg(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:
+    """DfE's derived DSG table -> one row per (la_code, fy_end) with ``dsg_deficit_pct``: the cumulative DSG
+    deficit as a % of total DSG income (positive = in deficit), for financial years ending March 2020-2022.
+    Rows are placed by name through the D2I lookup (the table has no codes), with ``DSG_NAMES`` for the rest;
+    an unplaced name is an error naming it."""
+    from ._common import read_sheet
+
+    df = read_sheet(path, "Sheet 1")
+    require_columns(df, ["time_period", "geographic_level", "la_name", "deficit", "financial_year"], path)
+    la = df[df["geographic_level"] == "Local authority"].copy()
+    names = {}
+    for col in ("name", "also_known_as"):
+        for n, code in zip(clean_la_name(lookup[col].dropna()), lookup.loc[lookup[col].notna(), "la_code"]):
+            names.setdefault(n, code)
+    key = clean_la_name(la["la_name"])
+    la["la_code"] = [DSG_NAMES.get(k) or names.get(k) for k in key]
+    bad = la["la_code"].isna()
+    if bad.any():
+        raise DataError(path, f"local authority {la['la_name'][bad].iloc[0]!r} matches no area in the LA lookup")
+    value = pd.to_numeric(la["deficit"], errors="coerce")
+    if value.isna().any():
+        raise DataError(path, f"deficit is not a number for {la['la_name'][value.isna()].iloc[0]!r}")
+    fy = la["time_period"].astype(str).str[-2:].astype(int) + 2000
+    return pd.DataFrame(
+        {"la_code": la["la_code"].astype("string"), "fy_end": fy.to_numpy(), "dsg_deficit_pct": value.to_numpy()}
+    )
