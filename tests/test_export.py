@@ -115,11 +115,15 @@ HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
 def test_hostile_text_in_data_never_becomes_markup(data_copy, tmp_path):
     lookup = data_copy / "raw" / "lookups" / "la_lookup_d2i.csv"
-    text = lookup.read_text(encoding="utf-8-sig")
-    assert ",Sutton," in text
-    lookup.write_text(
-        text.replace(",Sutton,", f',"Sutton {HOSTILE.replace(chr(34), chr(34) * 2)}",', 1), encoding="utf-8"
-    )
+    with lookup.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    sutton = next(r for r in rows if r["local_authority_ons_name"] == "Sutton")
+    sutton["local_authority_ons_name"] = f"Sutton {HOSTILE}"  # shown among Kingston's neighbours
+    sutton["also_known_as"] = "Sutton"  # so the files matched by name still find it
+    with lookup.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
     _resign(data_copy, "lookups/la_lookup_d2i.csv")
     letter = data_copy / "raw" / "letters" / "kingston-upon-thames_2018-10-23.txt"
     body = letter.read_text()

@@ -404,8 +404,9 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
             )
     out = pd.DataFrame(rows)
     out.insert(out.columns.get_loc("p_value") + 1, "q_value_bh", bh(out["p_value"]))
-    if not ordered:  # beside every result, how large an association it could have detected
-        out["min_detectable_or"] = [_mde_for(df, f, outcome) for f in out["factor"]]
+    # beside every result, how large an association it could have detected (an ordered outcome: its top level
+    # against the rest, a binary approximation)
+    out["min_detectable_or"] = [_mde_for(df, f, outcome) for f in out["factor"]]
     return out
 
 
@@ -423,7 +424,9 @@ def min_detectable_or_per_sd(n: int, outcome_share: float, *, alpha: float = 0.0
 
 def _mde_for(df: pd.DataFrame, factor: str, outcome: str) -> float:
     used, _ = _complete(df, [factor, outcome])
-    r = float(used[outcome].astype(bool).mean()) if len(used) else float("nan")
+    y = used[outcome]
+    top = (y == y.cat.categories[-1]) if isinstance(y.dtype, pd.CategoricalDtype) and y.cat.ordered else y.astype(bool)
+    r = float(top.mean()) if len(used) else float("nan")
     s = used[factor]
     if s.dtype == bool or str(s.dtype) == "boolean":
         return min_detectable_or(len(used), float(s.astype(bool).mean()), r)
