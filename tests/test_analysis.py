@@ -105,3 +105,19 @@ def test_sensitivity_has_every_specification_with_its_n():
     assert 1 / earlier["odds_ratio"] == pytest.approx(0.44, abs=0.005) and earlier["p_value"] == pytest.approx(
         0.022, abs=0.001
     )
+
+
+def test_report_02_opens_with_the_primary_model(rendered):
+    from bs4 import BeautifulSoup
+
+    from sendstats.plots import format_p
+
+    text = BeautifulSoup((rendered / "02_factors_and_wsoa.html").read_text(), "html.parser").get_text(" ")
+    r = analysis.primary_model().iloc[0]
+    sentence = (
+        f"{r['odds_ratio']:.2f} times the odds of being required to write a WSoA (95% CI {r['ci_low']:.2f} to "
+        f"{r['ci_high']:.2f}; p = {format_p(r['p_value'])}; n = {int(r['n_used'])}"
+    )
+    assert sentence in text
+    assert text.index("The primary question") < text.index(sentence) < text.index("Secondary: each factor on its own")
+    assert "Causal diagram" in text and "Mantel-Haenszel" in text and "multiple imputation" in text
