@@ -122,4 +122,5 @@ def test_report_02_opens_with_the_primary_model(rendered):
     )
     assert sentence in text
     assert text.index("The primary question") < text.index(sentence) < text.index("Secondary: each factor on its own")
-    assert "Causal diagram" in text and "Mantel-Haenszel" in text and "multiple imputation" in text
+    assert any(i["alt"].startswith("Causal diagram") for i in soup.find_all("img"))
+    assert "Mantel-Haenszel" in text and "multiple imputation" in text
