@@ -286,6 +286,15 @@ def map_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per SEND local area on the May 2023 geography (``area_shapes``): its 2016-framework result (WSoA
     required or not; a successor council takes its former council's result, flagged ``via_former``) and its
     latest 2023-framework outcome. Returns (2016 frame, 2023 frame), each with area_code, area, category."""
+    from .build import table_key
+
+    keys = tuple(table_key(n) for n in ("area_shapes", "inspections_2016", "inspections_2023"))
+    m16, m23 = _map_frames(keys)
+    return m16.copy(), m23.copy()
+
+
+@lru_cache(maxsize=2)
+def _map_frames(keys: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .build import load_table
     from .registry import value_label
 

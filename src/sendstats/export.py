@@ -141,7 +141,13 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
     the index, a table of contents), and a 'How to cite' block with BibTeX and plain text."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(page, features="html.parser")
+    blobs: list[str] = []  # embedded figures are most of a page's bytes: kept out of the parse, put back after
+
+    def stash(m):
+        blobs.append(m.group(0))
+        return f"data:sendstats-blob-{len(blobs) - 1}"
+
+    soup = BeautifulSoup(re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", stash, page), features="html.parser")
     c = citation(title, output, ctx)
     head = soup.head
     metas = [
@@ -207,7 +213,7 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
     cite.extend([h, p, pre])
     footer = main.find(class_="sendstats-provenance")
     (footer.find_parent(class_="jp-Cell") or footer).insert_before(cite) if footer else main.append(cite)
-    return str(soup)
+    return re.sub(r"data:sendstats-blob-(\d+)", lambda m: blobs[int(m.group(1))], str(soup))
 
 
 def _records(out_dir: Path) -> list[dict]:

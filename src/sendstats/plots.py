@@ -3,6 +3,8 @@ return the matplotlib Axes, and never call ``plt.show()`` or choose a backend.""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import matplotlib.pyplot as plt
 import seaborn as sns
 
@@ -380,31 +382,42 @@ MAP_COLOURS = {
 }
 
 
+@lru_cache(maxsize=2)
+def _rings(geometries: tuple) -> dict:
+    """Exterior rings of each area's polygons (simplified for drawing), parsed once per process."""
+    from shapely import wkt
+
+    out = {}
+    for code, text in geometries:
+        geom = wkt.loads(text).simplify(0.008, preserve_topology=True)  # under a kilometre: invisible at page size
+        out[code] = [
+            list(p.exterior.coords)
+            for p in getattr(geom, "geoms", [geom])
+            if p.geom_type == "Polygon" and p.area > 1e-5
+        ]  # drop specks (tiny islands)
+    return out
+
+
 def england_map(categories, *, title: str, order, highlight: str | None = None, ax=None):
     """A static map of England's SEND local areas (May 2023 geography) coloured by ``categories`` (a frame
     with area_code, area, category), with a legend giving each category's count; ``highlight``: one area's
     code drawn with a thick outline. Returns the Axes (alt text set from the counts)."""
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import Patch, Polygon
-    from shapely import wkt
 
     from .build import load_table
 
     shapes = load_table("area_shapes").merge(categories, on="area_code", how="left")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 7))
+    rings = _rings(tuple(zip(shapes["area_code"], shapes["geometry_wkt"])))
     patches, colours, outline = [], [], []
-    for _, r in shapes.iterrows():
-        geom = wkt.loads(r["geometry_wkt"])
-        polys = getattr(geom, "geoms", [geom])
-        for p in polys:
-            if p.geom_type != "Polygon":
-                continue
-            patch = Polygon(list(p.exterior.coords), closed=True)
-            patches.append(patch)
-            colours.append(MAP_COLOURS.get(r["category"], "#ffffff"))
-            if highlight and r["area_code"] == highlight:
-                outline.append(Polygon(list(p.exterior.coords), closed=True))
+    for code, cat in zip(shapes["area_code"], shapes["category"]):
+        for ring in rings[code]:
+            patches.append(Polygon(ring, closed=True))
+            colours.append(MAP_COLOURS.get(cat, "#ffffff"))
+            if highlight and code == highlight:
+                outline.append(Polygon(ring, closed=True))
     ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", linewidth=0.3))
     if outline:
         ax.add_collection(PatchCollection(outline, facecolor="none", edgecolor="black", linewidth=1.6))
