@@ -533,3 +533,71 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
         f"Across the {len(sens)} specifications below the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
         "CCG structure is geography, a proxy for oversight, not a measure of its quality."
     )
+
+
+@lru_cache(maxsize=4)
+def _map_svg(cells: tuple, title: str, order: tuple) -> str:
+    """The national map as SVG text, each area's shapes in a group with id ``area-<code>-<n>``; drawn once
+    per process and reused (an area profile only adds an outline by CSS)."""
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.patches import Patch, Polygon
+
+    from .build import load_table
+
+    shapes = load_table("area_shapes")
+    rings = _rings(tuple(zip(shapes["area_code"], shapes["geometry_wkt"])))
+    fig, ax = plt.subplots(figsize=(5.5, 6.5))
+    for code, cat in cells:
+        for i, ring in enumerate(rings.get(code, [])):
+            patch = Polygon(
+                ring, closed=True, facecolor=MAP_COLOURS.get(cat, "#ffffff"), edgecolor="white", linewidth=0.3
+            )
+            patch.set_gid(f"area-{code}-{i}")
+            ax.add_patch(patch)
+    ax.autoscale_view()
+    ax.set_aspect(1 / 0.6)
+    ax.set_axis_off()
+    counts = {c: sum(1 for _, k in cells if k == c) for c in order}
+    ax.legend(
+        handles=[Patch(facecolor=MAP_COLOURS[c], label=f"{c} ({counts[c]})") for c in order],
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        frameon=False,
+        fontsize="small",
+    )
+    ax.set_title(title)
+    svg = print_figure(fig, "svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    return svg.decode() if isinstance(svg, bytes) else svg
+
+
+def area_on_map(categories, code: str, *, title: str, order):
+    """The national map with one area outlined, as an SVG display object carrying its alt text. The map is
+    drawn once per process; each area adds only a CSS outline."""
+    from IPython.display import SVG
+
+    cells = tuple(zip(categories["area_code"], categories["category"]))
+    svg = _map_svg(cells, title, tuple(order))
+    style = f'<style>g[id^="area-{code}-"] path {{stroke: #000000; stroke-width: 2.5px}}</style>'
+    i = svg.index("<svg")
+    j = svg.index(">", i) + 1
+    svg = svg[:j] + style + svg[j:]
+    me = categories[categories["area_code"] == code]
+    counts = categories["category"].value_counts()
+    text = (
+        f"Map of England's {len(categories)} SEND local areas (May 2023 boundaries): {title}. "
+        + "; ".join(f"{c}: {int(counts.get(c, 0))} areas" for c in order)
+        + "."
+        + (f" {me['area'].iat[0]} is outlined in black ({me['category'].iat[0]})." if len(me) else "")
+    )
+    return _WithAlt(SVG(svg), " ".join(text.split()))
+
+
+class _WithAlt:
+    """A display object whose SVG output carries alt text in its metadata (the HTML export uses it)."""
+
+    def __init__(self, svg, alt_text: str):
+        self.svg, self.alt = svg, alt_text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"image/svg+xml": self.svg.data}, {"image/svg+xml": {"alt": self.alt}}
