@@ -346,6 +346,13 @@ def describe_screen(screen, outcome_text: str) -> str:
             f". With these numbers of areas each test had 80% power only for odds ratios from {m.min():.1f} to "
             f"{m.max():.1f} or beyond (the last column), so these nulls rule out only associations that strong"
         )
+        two_level = (screen["kind"] == "numeric") | screen["test"].astype(str).str.startswith("Fisher")
+        unreachable = screen[two_level & screen["min_detectable_or"].isna()]
+        if len(unreachable):
+            lead += (
+                f"; for {len(unreachable)} rarer factor(s) no odds ratio up to 1,000 would have been detected "
+                "(shown as –), so their rows say nothing either way"
+            )
     return (
         lead
         + ". Each row uses the areas with a value for that factor (the n used; the n dropped lacked one). These are "
