@@ -57,27 +57,23 @@ def test_wheel_in_a_fresh_venv_renders_report_01_from_elsewhere(tmp_path):
         env=env,
     )
     assert str(venv) in where.stdout, where.stdout + where.stderr
-    r = subprocess.run(
-        [str(venv / "bin" / "sendstats"), "--version"], capture_output=True, text=True, cwd=elsewhere, env=env
-    )
+
+    def sendstats(*args):
+        return subprocess.run(
+            [str(venv / "bin" / "sendstats"), *args],
+            capture_output=True,
+            text=True,
+            cwd=elsewhere,
+            env=env,
+            timeout=600,
+        )
+
+    r = sendstats("--version")
     assert r.returncode == 0 and r.stdout.strip().startswith("sendstats 0."), r.stdout + r.stderr
-    r = subprocess.run(
-        [str(venv / "bin" / "sendstats"), "report", "01_inspection_outcomes", "--output-dir", "out"],
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env=env,
-    )
+    r = sendstats("report", "01_inspection_outcomes", "--output-dir", "out")
     assert r.returncode == 2 and "no data folder" in r.stderr  # outside a checkout, the data folder must be named
     env["SENDSTATS_DATA"] = str(ROOT / "data")
-    r = subprocess.run(
-        [str(venv / "bin" / "sendstats"), "report", "01_inspection_outcomes", "--output-dir", "out"],
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env=env,
-        timeout=600,
-    )
+    r = sendstats("report", "01_inspection_outcomes", "--output-dir", "out")
     assert r.returncode == 0, r.stdout + r.stderr
     html = (elsewhere / "out" / "01_inspection_outcomes.html").read_text()
     assert "Of 149 inspected areas, 82 (55%" in html and "Provenance" in html

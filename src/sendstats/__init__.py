@@ -33,7 +33,7 @@ __all__ = [
 
 
 @_lru_cache(maxsize=1)
-def _version() -> str:
+def package_version() -> str:
     """The installed package's version (pyproject.toml is its one source)."""
     from importlib import metadata
 
@@ -45,7 +45,7 @@ def _version() -> str:
 
 def __getattr__(name):
     if name == "__version__":
-        return _version()
+        return package_version()
     if name not in _LAZY:
         raise AttributeError(f"module 'sendstats' has no attribute {name!r}")
     import importlib

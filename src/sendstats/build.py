@@ -23,7 +23,7 @@ from .errors import DataError
 BUILD_RECORD = "BUILD.json"
 
 
-# --- builders: registry entries name these as "build:<function>" ------------------------------------------
+# --- builders that combine readers; other tables name their builder directly (registry: module:function)
 def inspections_2016():
     from .ingest import ofsted
 
@@ -68,34 +68,10 @@ def wsoa_areas():
     return letters.read_wsoa_areas(inspections_2016())
 
 
-def documents():
-    from . import letters
-
-    return letters.documents_table()
-
-
-def document_items():
-    from . import letters
-
-    return letters.document_items_table()
-
-
 def ccg_shares_2016():
     from . import geography
 
     return geography.ccg_shares(inspections_2016())
-
-
-def area_shapes():
-    from . import geography
-
-    return geography.area_shapes()
-
-
-def weakness_coding():
-    from . import letters
-
-    return letters.weakness_coding_table()
 
 
 # --- keys and the build record -------------------------------------------------------------------------------

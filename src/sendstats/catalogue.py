@@ -185,7 +185,8 @@ def resolve(name: str, given: dict | None = None) -> dict:
     params = {}
     for k, spec in rep.parameters.items():
         value = _coerce(name, k, given[k], spec) if k in given else spec.get("default")
-        params[k] = _check(name, k, value, spec) if k in given or spec.get("kind") not in KINDS else value
+        given_or_plain = k in given or spec.get("kind") not in KINDS  # a registered kind's default is already resolved
+        params[k] = _check(name, k, value, spec) if given_or_plain else value
     return params
 
 

@@ -69,25 +69,10 @@ def _disk_cache() -> dict:
 def _direct(module: str) -> frozenset:
     """The package modules ``module`` imports (memoised on the file's mtime and size, which never enter a
     key: the import graph is read from the source when either changes)."""
-    p = _path(module)
-    if p is None:
+    if _path(module) is None:
         return frozenset()
-    st = p.stat()
-    disk = _disk_cache()
-    hit = disk.get(module)
-    if hit and hit[:2] == [st.st_mtime_ns, st.st_size]:
-        return frozenset(hit[2])
-    out = _direct_cached(module, st.st_mtime_ns, st.st_size)
-    disk[module] = [st.st_mtime_ns, st.st_size, sorted(out)]
-    try:
-        from .fileio import atomic_text
-
-        atomic_text(
-            config.interim_dir() / "deps.json", json.dumps({k: v for k, v in disk.items() if k != "__loaded__"})
-        )
-    except (OSError, ParameterError):
-        pass
-    return out
+    stamp = list(_stamp(module))
+    return frozenset(_memo("direct", module, stamp, lambda: sorted(_direct_cached(module, *stamp))))
 
 
 @cache
@@ -132,7 +117,7 @@ def _memo(kind: str, key: str, stamp: list, compute):
         atomic_text(
             config.interim_dir() / "deps.json", json.dumps({k: v for k, v in disk.items() if k != "__loaded__"})
         )
-    except (OSError, ParameterError):
+    except (OSError, ParameterError):  # a read-only data folder: the cache is only a shortcut
         pass
     return value
 
@@ -169,7 +154,7 @@ def _source_imports(code: str) -> list[str]:
     start = set()
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            start |= _resolve("", node, True) if not node.__dict__.get("level") else set()
+            start |= set() if getattr(node, "level", 0) else _resolve("", node, True)
     return sorted(start)
 
 

@@ -9,14 +9,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from . import config
+from . import config, package_version
 from .fileio import atomic_text
-
-
-def _version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 def normalise(nb):
@@ -130,7 +124,7 @@ def citation(title: str, output: str, ctx: dict) -> dict:
         "author": "The sendstats contributors",
         "date": date,
         "year": date[:4],
-        "version": _version(),
+        "version": package_version(),
         "commit": (ctx.get("commit") or "unknown").split()[0],
         "url": f"{base}/{output}.html" if base else "",
     }
@@ -293,7 +287,7 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
         + '<li><a href="#areas">Area profiles</a></li>'
         + ('<li><a href="#data">Data</a></li>' if data_html else "")
         + f'</ul></nav><h2 id="core">Core reports</h2><ul>{"".join(items)}</ul>{other_html}{area_html}{data_html}'
-        f"<p>sendstats {e(_version())}</p></main></body></html>\n"
+        f"<p>sendstats {e(package_version())}</p></main></body></html>\n"
     )
     target = out_dir / "index.html"
     atomic_text(target, page)

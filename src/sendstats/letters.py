@@ -795,9 +795,9 @@ def document_items_table() -> pd.DataFrame:
 
 def weakness_coding_table() -> pd.DataFrame:
     """Builder of the ``weakness_coding`` table: the hand-coded weaknesses coded automatically."""
-    from .build import weaknesses
+    from .build import inspections_2016
 
-    coded = code(weaknesses()["summary"].tolist())[["item_no", "theme", "matched"]]
+    coded = code(read_weaknesses(inspections_2016())["summary"].tolist())[["item_no", "theme", "matched"]]
     return coded.astype({"item_no": "int64", "theme": "string", "matched": "string"})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import seaborn as sns
 
 
@@ -405,48 +406,43 @@ def _rings(geometries: tuple) -> dict:
     return out
 
 
-def england_map(categories, *, title: str, order, highlight: str | None = None, ax=None):
+def _map_text(categories, title: str, order) -> str:
+    counts = categories["category"].value_counts()
+    return (
+        f"Map of England's {len(categories)} SEND local areas (May 2023 boundaries): {title}. "
+        + "; ".join(f"{c}: {int(counts.get(c, 0))} areas" for c in order)
+        + "."
+    )
+
+
+def england_map(categories, *, title: str, order, ax=None):
     """A static map of England's SEND local areas (May 2023 geography) coloured by ``categories`` (a frame
-    with area_code, area, category), with a legend giving each category's count; ``highlight``: one area's
-    code drawn with a thick outline. Returns the Axes (alt text set from the counts)."""
-    from matplotlib.collections import PatchCollection
+    with area_code, area, category, one row per area of ``area_shapes``), with a legend giving each
+    category's count. Each area's shapes carry the SVG id ``area-<code>-<n>``. Returns the Axes (alt text set
+    from the counts)."""
     from matplotlib.patches import Patch, Polygon
 
     from .build import load_table
 
-    shapes = load_table("area_shapes").merge(categories, on="area_code", how="left")
+    shapes = load_table("area_shapes")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 7))
     rings = _rings(tuple(zip(shapes["area_code"], shapes["geometry_wkt"])))
-    patches, colours, outline = [], [], []
-    for code, cat in zip(shapes["area_code"], shapes["category"]):
-        for ring in rings[code]:
-            patches.append(Polygon(ring, closed=True))
-            colours.append(MAP_COLOURS.get(cat, "#ffffff"))
-            if highlight and code == highlight:
-                outline.append(Polygon(ring, closed=True))
-    ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", linewidth=0.3))
-    if outline:
-        ax.add_collection(PatchCollection(outline, facecolor="none", edgecolor="black", linewidth=1.6))
+    for code, cat in zip(categories["area_code"], categories["category"]):
+        for i, ring in enumerate(rings.get(code, [])):
+            patch = Polygon(
+                ring, closed=True, facecolor=MAP_COLOURS.get(cat, "#ffffff"), edgecolor="white", linewidth=0.3
+            )
+            patch.set_gid(f"area-{code}-{i}")
+            ax.add_patch(patch)
     ax.autoscale_view()
     ax.set_aspect(1 / 0.6)  # longitude is about 0.6 of latitude at 53 degrees north
     ax.set_axis_off()
-    counts = shapes["category"].value_counts()
+    counts = categories["category"].value_counts()
     handles = [Patch(facecolor=MAP_COLOURS[c], label=f"{c} ({int(counts.get(c, 0))})") for c in order]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
     ax.set_title(title)
-    where = ""
-    if highlight:
-        me = shapes[shapes["area_code"] == highlight]
-        if len(me):
-            where = f" {me['area'].iat[0]} is outlined in black ({me['category'].iat[0]})."
-    return alt(
-        ax,
-        f"Map of England's {len(shapes)} SEND local areas (May 2023 boundaries): {title}. "
-        + "; ".join(f"{c}: {int(counts.get(c, 0))} areas" for c in order)
-        + "."
-        + where,
-    )
+    return alt(ax, _map_text(categories, title, order))
 
 
 def causal_diagram(ax=None):
@@ -544,60 +540,26 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
 
 @lru_cache(maxsize=4)
 def _map_svg(cells: tuple, title: str, order: tuple) -> str:
-    """The national map as SVG text, each area's shapes in a group with id ``area-<code>-<n>``; drawn once
-    per process and reused (an area profile only adds an outline by CSS)."""
+    """:func:`england_map` as SVG text, drawn once per process and reused (a profile only adds a CSS outline)."""
     from IPython.core.pylabtools import print_figure
-    from matplotlib.patches import Patch, Polygon
 
-    from .build import load_table
-
-    shapes = load_table("area_shapes")
-    rings = _rings(tuple(zip(shapes["area_code"], shapes["geometry_wkt"])))
     fig, ax = plt.subplots(figsize=(5.5, 6.5))
-    for code, cat in cells:
-        for i, ring in enumerate(rings.get(code, [])):
-            patch = Polygon(
-                ring, closed=True, facecolor=MAP_COLOURS.get(cat, "#ffffff"), edgecolor="white", linewidth=0.3
-            )
-            patch.set_gid(f"area-{code}-{i}")
-            ax.add_patch(patch)
-    ax.autoscale_view()
-    ax.set_aspect(1 / 0.6)
-    ax.set_axis_off()
-    counts = {c: sum(1 for _, k in cells if k == c) for c in order}
-    ax.legend(
-        handles=[Patch(facecolor=MAP_COLOURS[c], label=f"{c} ({counts[c]})") for c in order],
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        frameon=False,
-        fontsize="small",
-    )
-    ax.set_title(title)
+    england_map(pd.DataFrame(cells, columns=["area_code", "category"]), title=title, order=order, ax=ax)
     svg = print_figure(fig, "svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     return svg.decode() if isinstance(svg, bytes) else svg
 
 
 def area_on_map(categories, code: str, *, title: str, order):
-    """The national map with one area outlined, as an SVG display object carrying its alt text. The map is
-    drawn once per process; each area adds only a CSS outline."""
+    """The national map with one area outlined, as an SVG display object carrying its alt text."""
     from IPython.display import SVG
 
-    cells = tuple(zip(categories["area_code"], categories["category"]))
-    svg = _map_svg(cells, title, tuple(order))
-    style = f'<style>g[id^="area-{code}-"] path {{stroke: #000000; stroke-width: 2.5px}}</style>'
-    i = svg.index("<svg")
-    j = svg.index(">", i) + 1
-    svg = svg[:j] + style + svg[j:]
+    svg = _map_svg(tuple(zip(categories["area_code"], categories["category"])), title, tuple(order))
+    j = svg.index(">", svg.index("<svg")) + 1
+    svg = svg[:j] + f'<style>g[id^="area-{code}-"] path {{stroke: #000000; stroke-width: 2.5px}}</style>' + svg[j:]
     me = categories[categories["area_code"] == code]
-    counts = categories["category"].value_counts()
-    text = (
-        f"Map of England's {len(categories)} SEND local areas (May 2023 boundaries): {title}. "
-        + "; ".join(f"{c}: {int(counts.get(c, 0))} areas" for c in order)
-        + "."
-        + (f" {me['area'].iat[0]} is outlined in black ({me['category'].iat[0]})." if len(me) else "")
-    )
-    return _WithAlt(SVG(svg), " ".join(text.split()))
+    where = f" {me['area'].iat[0]} is outlined in black ({me['category'].iat[0]})." if len(me) else ""
+    return _WithAlt(SVG(svg), " ".join((_map_text(categories, title, order) + where).split()))
 
 
 class _WithAlt:

@@ -10,15 +10,9 @@ import json
 import os
 import subprocess
 
-from . import config, sources
+from . import config, package_version, sources
 
 RENDER_ENV = "SENDSTATS_RENDER"  # JSON handed to the kernel: parameters, needs, render time, commit
-
-
-def _version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 def context() -> dict:
@@ -119,7 +113,7 @@ def footer(needs=None):
     )
     return HTML(
         '<footer class="sendstats-provenance"><h2>Provenance</h2><ul>'
-        f"<li>sendstats version: {e(_version())}</li>"
+        f"<li>sendstats version: {e(package_version())}</li>"
         f"<li>git commit: <code>{e(ctx.get('commit') or git_commit())}</code></li>"
         f"<li>parameters: <code>{ptxt}</code></li>"
         f"<li>tables: {e(', '.join(needs))}</li>"

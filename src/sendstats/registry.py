@@ -565,8 +565,36 @@ LA_LOOKUP = (
     C("la_type", "string", "authority type", "ONS local authority type", source=D2I),
 )
 
-WEAKNESSES = (
-    C(
+# columns the two hand-coded tables share
+_CURATED_AREA = C("area", "string", "area", "area name", source=CURATED, nullable=False)
+_CURATED_STATUS = C(
+    "status",
+    "string",
+    "completeness",
+    "complete / partial / not_found: how much of the area's list was found",
+    source=CURATED,
+    check=("isin", ["complete", "partial", "not_found"]),
+)  # noqa: E501
+_OFFICIAL = C(
+    "n_weaknesses_official",
+    "Int64",
+    "official number of weaknesses",
+    "Ofsted's number of significant weaknesses for the area",
+    "count",
+    ODS,
+)  # noqa: E501
+_MATCHES = C(
+    "count_matches_official",
+    "boolean",
+    "count matches Ofsted's",
+    "the number of weaknesses found equals Ofsted's number",
+    "yes/no",
+    "derived",
+)  # noqa: E501
+
+
+def _curated_code(unique: bool) -> Column:
+    return C(
         "code",
         "string",
         "area code",
@@ -574,8 +602,13 @@ WEAKNESSES = (
         source=CURATED,
         check=("matches", CODE_PATTERN),
         nullable=False,
-    ),
-    C("area", "string", "area", "area name", source=CURATED, nullable=False),
+        unique=unique,
+    )
+
+
+WEAKNESSES = (
+    _curated_code(unique=False),
+    _CURATED_AREA,
     C(
         "weakness_no",
         "Int64",
@@ -584,48 +617,18 @@ WEAKNESSES = (
         "count",
         CURATED,
         nullable=False,
-    ),
+    ),  # noqa: E501
     C("summary", "string", "weakness", "one-line summary of the significant weakness", source=CURATED, nullable=False),
     C("themes", "object", "themes (hand-coded)", "list of codebook themes assigned by hand", source=CURATED),
     C("source_url", "string", "source", "where the list of weaknesses was found", "URL", CURATED),
-    C(
-        "status",
-        "string",
-        "completeness",
-        "complete / partial / not_found: how much of the area's list was found",
-        source=CURATED,
-        check=("isin", ["complete", "partial", "not_found"]),
-    ),
-    C(
-        "n_weaknesses_official",
-        "Int64",
-        "official number of weaknesses",
-        "Ofsted's number of significant weaknesses for the area",
-        "count",
-        ODS,
-    ),
-    C(
-        "count_matches_official",
-        "boolean",
-        "count matches Ofsted's",
-        "the number of weaknesses found equals Ofsted's number",
-        "yes/no",
-        "derived",
-    ),
+    _CURATED_STATUS,
+    _OFFICIAL,
+    _MATCHES,
 )
 
 WSOA_AREAS = (
-    C(
-        "code",
-        "string",
-        "area code",
-        "9-digit ONS code of the WSoA area",
-        source=CURATED,
-        check=("matches", CODE_PATTERN),
-        nullable=False,
-        unique=True,
-    ),
-    C("area", "string", "area", "area name", source=CURATED, nullable=False),
+    _curated_code(unique=True),
+    _CURATED_AREA,
     C(
         "nweak_official",
         "int64",
@@ -633,7 +636,7 @@ WSOA_AREAS = (
         "number of weaknesses the coder read in Ofsted's file",
         "count",
         CURATED,
-    ),
+    ),  # noqa: E501
     C(
         "nweak_found",
         "int64",
@@ -641,34 +644,13 @@ WSOA_AREAS = (
         "number of weaknesses the coder found",
         "count",
         CURATED,
-    ),
-    C(
-        "status",
-        "string",
-        "completeness",
-        "complete / partial / not_found",
-        source=CURATED,
-        check=("isin", ["complete", "partial", "not_found"]),
-    ),
+    ),  # noqa: E501
+    _CURATED_STATUS,
     C("source_url", "string", "source", "where the list was found", "URL", CURATED),
     C("note", "string", "coder's note", "how the list was found or why not", source=CURATED),
-    C(
-        "n_weaknesses_official",
-        "Int64",
-        "official number of weaknesses",
-        "Ofsted's number of significant weaknesses",
-        "count",
-        ODS,
-    ),
+    _OFFICIAL,
     C("n_found", "int64", "weaknesses in the dataset", "rows of the area in the weaknesses table", "count", "derived"),
-    C(
-        "count_matches_official",
-        "boolean",
-        "count matches Ofsted's",
-        "the number of weaknesses found equals Ofsted's number",
-        "yes/no",
-        "derived",
-    ),
+    _MATCHES,
 )
 
 DOCUMENTS = (
@@ -946,14 +928,14 @@ TABLES = {
         ),
         Table(
             "documents",
-            "build:documents",
+            "letters:documents_table",
             DOCUMENT_DIRS,
             DOCUMENTS,
             "One row per bundled inspection letter (2016) or report (2023): what was extracted from it.",
         ),
         Table(
             "document_items",
-            "build:document_items",
+            "letters:document_items_table",
             DOCUMENT_DIRS,
             DOCUMENT_ITEMS,
             "Weaknesses (letters) and recommendations (reports), one row per item and theme, coded with the codebook.",
@@ -968,14 +950,14 @@ TABLES = {
         ),
         Table(
             "area_shapes",
-            "build:area_shapes",
+            "geography:area_shapes",
             (rf.LAD23_BOUNDARIES, rf.COUNTY20),
             AREA_SHAPES,
             "England's SEND local areas on the May 2023 geography, for maps.",
         ),
         Table(
             "weakness_coding",
-            "build:weakness_coding",
+            "letters:weakness_coding_table",
             (*CURATED_FILES, rf.ODS_2016),
             WEAKNESS_CODING,
             "The hand-coded weaknesses coded automatically with the codebook (for agreement).",

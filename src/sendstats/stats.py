@@ -169,6 +169,42 @@ def _separated(X: pd.DataFrame, y: np.ndarray) -> bool:
     return bool(detect_separation(X.to_numpy(), y).separation)
 
 
+def _not_estimable(predictors, base: dict, method: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "term": ", ".join(predictors),
+                "unit": "",
+                "odds_ratio": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "p_value": np.nan,
+                **base,
+                "method": method,
+            }
+        ]
+    )
+
+
+def _or_rows(terms, units: dict, coef, ci, p, base: dict, method: str) -> pd.DataFrame:
+    """One row per term: odds ratio and interval (exponentiated), p, the sample counts and the method."""
+    return pd.DataFrame(
+        [
+            {
+                "term": t,
+                "unit": units.get(t, ""),
+                "odds_ratio": float(np.exp(b)),
+                "ci_low": float(np.exp(lo)),
+                "ci_high": float(np.exp(hi)),
+                "p_value": float(pv),
+                **base,
+                "method": method,
+            }
+            for t, b, (lo, hi), pv in zip(terms, coef, ci, p)
+        ]
+    )
+
+
 def logistic(
     df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = True, method: str = "auto"
 ) -> pd.DataFrame:
@@ -184,20 +220,7 @@ def logistic(
     y = used[outcome].astype(bool).astype(float).to_numpy()
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": int(y.sum())}
     if len(used) == 0 or y.min() == y.max():
-        return pd.DataFrame(
-            [
-                {
-                    "term": ", ".join(predictors),
-                    "unit": "",
-                    "odds_ratio": np.nan,
-                    "ci_low": np.nan,
-                    "ci_high": np.nan,
-                    "p_value": np.nan,
-                    **base,
-                    "method": "not estimable (one outcome level)",
-                }
-            ]
-        )
+        return _not_estimable(predictors, base, "not estimable (one outcome level)")
     X, units = _design(used, predictors, standardise)
     X = X.loc[:, X.std() > 0]
     if method not in ("auto", "ml", "firth"):
@@ -220,20 +243,7 @@ def logistic(
         res = sm.Logit(y, sm.add_constant(X, has_constant="add")).fit(disp=False, maxiter=200)
         coef, p, ci = res.params.to_numpy()[1:], res.pvalues.to_numpy()[1:], res.conf_int().to_numpy()[1:]
         method = "maximum likelihood logistic (Wald CI)"
-    rows = [
-        {
-            "term": t,
-            "unit": units.get(t, ""),
-            "odds_ratio": float(np.exp(b)),
-            "ci_low": float(np.exp(lo)),
-            "ci_high": float(np.exp(hi)),
-            "p_value": float(pv),
-            **base,
-            "method": method,
-        }
-        for t, b, (lo, hi), pv in zip(X.columns, coef, ci, p)
-    ]
-    return pd.DataFrame(rows)
+    return _or_rows(X.columns, units, coef, ci, p, base, method)
 
 
 def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = True) -> pd.DataFrame:
@@ -252,20 +262,7 @@ def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = T
     X = X.loc[:, X.std() > 0]
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": int((y == y.cat.categories[-1]).sum())}
     if len(y.cat.categories) < 2 or X.empty:
-        return pd.DataFrame(
-            [
-                {
-                    "term": ", ".join(predictors),
-                    "unit": "",
-                    "odds_ratio": np.nan,
-                    "ci_low": np.nan,
-                    "ci_high": np.nan,
-                    "p_value": np.nan,
-                    **base,
-                    "method": "not estimable",
-                }
-            ]
-        )
+        return _not_estimable(predictors, base, "not estimable")
     import warnings
 
     with warnings.catch_warnings():
@@ -278,21 +275,7 @@ def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = T
         # (quasi-)separation: a level where every area had one outcome; the estimate runs off to infinity
         b, ci, p = np.full(k, np.nan), np.full((k, 2), np.nan), np.full(k, np.nan)
         method = "not estimable: separation or no convergence (a level with a single outcome)"
-    return pd.DataFrame(
-        [
-            {
-                "term": t,
-                "unit": units.get(t, ""),
-                "odds_ratio": float(np.exp(bb)),
-                "ci_low": float(np.exp(lo)),
-                "ci_high": float(np.exp(hi)),
-                "p_value": float(pv),
-                **base,
-                "method": method,
-            }
-            for t, bb, (lo, hi), pv in zip(X.columns, b, ci, p)
-        ]
-    )
+    return _or_rows(X.columns, units, b, ci, p, base, method)
 
 
 def mann_whitney(df: pd.DataFrame, factor: str, outcome: str) -> dict:
