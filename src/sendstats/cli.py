@@ -148,7 +148,7 @@ def _main(argv=None) -> int:
 
 
 def _letters(args) -> int:
-    from . import letters, sources
+    from . import config, letters
 
     if args.action == "fetch":
         from .outcomes import load_inspections
@@ -158,7 +158,7 @@ def _letters(args) -> int:
             if args.limit < 1:
                 raise ParameterError(f"--limit must be at least 1, got {args.limit}")
             urls = urls[: args.limit]
-        cache = args.cache or str(sources.data_dir() / "letters_cache")
+        cache = args.cache or str(config.data_dir() / "letters_cache")
         res = letters.fetch(urls, cache, delay=args.delay, progress=lambda u: print(f"fetched {u}", file=sys.stderr))
         for _, r in res[res["status"] == "failed"].iterrows():
             print(f"sendstats: failed: {r['error']}", file=sys.stderr)

@@ -17,6 +17,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"  # installed copy of <repo>/notebooks (pyproject package-dir)
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 CODEBOOK = PACKAGE_DIR / "codebook.yaml"
+# a report table's data travels from the kernel to the HTML export under this mimetype (then a CSV file)
+TABLE_CSV_MIME = "application/vnd.sendstats.table+csv"
 
 
 def repo_root() -> Path | None:

@@ -69,7 +69,7 @@ def to_html(nb, title: str) -> str:
     return body
 
 
-CSV_MIME = "application/vnd.sendstats.table+csv"
+CSV_MIME = config.TABLE_CSV_MIME
 NO_ALT = "Figure (no description was given)"
 
 

@@ -133,7 +133,6 @@ def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=N
 
 
 P_COLUMNS = ("p_value", "q_value_bh", "mw_p_value")
-CSV_MIME = "application/vnd.sendstats.table+csv"
 
 
 def format_p(p) -> str:
@@ -186,7 +185,9 @@ class Table:
         self.styler = sty.set_uuid(uuid or hashlib.sha256(caption.encode()).hexdigest()[:8])
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.styler.to_html(), CSV_MIME: self.csv}
+        from .config import TABLE_CSV_MIME
+
+        return {"text/html": self.styler.to_html(), TABLE_CSV_MIME: self.csv}
 
 
 def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str | None = None) -> Table:

@@ -23,17 +23,7 @@ MANIFEST_COLUMNS = ["path", "publisher", "title", "original_publication", "url",
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
-# kept for callers of the old names
-def data_dir() -> Path:
-    return config.data_dir()
-
-
-def raw_dir() -> Path:
-    return config.raw_dir()
-
-
-def manifest_path() -> Path:
-    return config.manifest_path()
+raw_dir, manifest_path = config.raw_dir, config.manifest_path  # the readers' names for them
 
 
 @lru_cache(maxsize=8)
