@@ -31,11 +31,19 @@ def inspections_2016():
 
 
 def inspections_2023():
+    """Every snapshot, the overview workbook and Ofsted's MI; an inspection still without dates takes them from
+    its bundled report."""
+    from . import letters, rawfiles
     from .ingest import ofsted
 
-    return ofsted.read_2023(
-        sources.raw_path(ofsted.OVERVIEW_2023), sources.raw_path(ofsted.MI_2023), sources.raw_path(ofsted.LA_LOOKUP)
+    snapshots = [sources.raw_path(p) for p in sources.expand([rawfiles.SNAPSHOTS_DIR + "/"])]
+    df = ofsted.read_2023(
+        snapshots,
+        sources.raw_path(ofsted.OVERVIEW_2023),
+        sources.raw_path(ofsted.MI_2023),
+        sources.raw_path(ofsted.LA_LOOKUP),
     )
+    return ofsted.dates_from_reports(df, letters.report_dates(df[df["inspection_start"].isna()]))
 
 
 def areas_2016():

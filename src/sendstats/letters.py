@@ -728,6 +728,31 @@ def bundled_documents() -> list[Path]:
     return [sources.check(r) for r in rels]
 
 
+REPORT_FILE = re.compile(rf"^(\d+)_.*---(\d{{1,2}})-({MONTHS})-(\d{{4}})\.pdf$", re.I)
+
+
+def report_dates(wanted: pd.DataFrame) -> pd.DataFrame:
+    """Inspection dates from the bundled 2023 reports, for the (``ofsted_urn``, ``published``) pairs in
+    ``wanted``: a report matches by the URN and publication date in its file name, and only matching reports are
+    read. Columns ofsted_urn, published, inspection_start, inspection_end, source."""
+    keys = {(int(u), pd.Timestamp(p)) for u, p in zip(wanted["ofsted_urn"], wanted["published"]) if pd.notna(u)}
+    rows = []
+    for rel in sources.expand([REPORTS_2023_DIR + "/"]):
+        m = REPORT_FILE.match(Path(rel).name)
+        if not m:
+            continue
+        key = (int(m.group(1)), pd.Timestamp(f"{m.group(2)} {m.group(3)} {m.group(4)}"))
+        if key in keys:
+            r = extract(read(sources.check(rel)))
+            rows.append({"ofsted_urn": key[0], "published": key[1], "inspection_start": r.inspection_start,
+                         "inspection_end": r.inspection_end, "source": Path(rel).name})
+    df = pd.DataFrame(rows, columns=["ofsted_urn", "published", "inspection_start", "inspection_end", "source"])
+    for c in ("published", "inspection_start", "inspection_end"):
+        df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+    df["ofsted_urn"] = df["ofsted_urn"].astype("Int64")
+    return df
+
+
 def _records():
     records, failures = read_many(bundled_documents())
     if failures:

@@ -96,7 +96,10 @@ def outcome_summary(
     framework "2016": columns ``n`` (areas counted), ``n_wsoa``, ``share``, ``ci_low``, ``ci_high``,
     ``n_predecessors`` (how many of ``n`` are predecessor areas).
     framework "2023": one row per outcome level: ``outcome``, ``count``, ``n`` (inspections with a
-    published outcome), ``share``, ``ci_low``, ``ci_high``, ``n_no_outcome`` (left out: no outcome in source).
+    published outcome), ``share``, ``ci_low``, ``ci_high``, ``n_no_outcome`` (left out: no outcome in source),
+    ``n_date_unknown`` (of those counted, how many have no basis date: with ``by="year"`` they form their own
+    group, year missing) and ``n_undated_left_out`` (inspections ``as_at`` left out because their basis date
+    is unknown, so it cannot say whether they fall before it; 0 without ``as_at``).
 
     ``as_at`` keeps inspections published on or before that date (``basis="inspected"``: started on or
     before). A predecessor area counts only if it still existed on ``as_at`` (Dorset until 31 Mar 2019,
@@ -109,6 +112,7 @@ def outcome_summary(
         raise ParameterError(f"include_predecessors must be True or False, got {include_predecessors!r}")
     f = _framework(framework)
     df = inspections_as_at(f, as_at, basis, include_predecessors)
+    left_out = undated_left_out(f, as_at, basis)
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     unknown = [k for k in keys if k not in df.columns]
     if unknown:
@@ -147,9 +151,12 @@ def outcome_summary(
                     "ci_low": p["ci_low"],
                     "ci_high": p["ci_high"],
                     "n_no_outcome": len(g) - len(has),
+                    "n_date_unknown": int(has[BASES[basis]].isna().sum()),
+                    "n_undated_left_out": left_out,
                 }
             )
-    cols = [*keys, "outcome", "count", "n", "share", "ci_low", "ci_high", "n_no_outcome"]
+    cols = [*keys, "outcome", "count", "n", "share", "ci_low", "ci_high", "n_no_outcome", "n_date_unknown"]
+    cols.append("n_undated_left_out")
     out = pd.DataFrame(rows, columns=cols)  # no inspection in scope: an empty frame with its columns
     out["outcome"] = pd.Categorical(out["outcome"], categories=OUTCOME_LEVELS, ordered=True)
     return out
@@ -165,6 +172,34 @@ def inspections_as_at(framework="2016", as_at=None, basis="published", include_p
     if f == "2016":
         return _filter_2016(df, as_at, date_col, include_predecessors)
     return df if as_at is None else df[df[date_col] <= as_at]
+
+
+def year_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """For display: the ``year`` column as text, "date unknown" where the basis date is missing."""
+    return df.assign(year=[("date unknown" if pd.isna(y) else str(int(y))) for y in df["year"]])
+
+
+def undated_left_out(framework, as_at, basis="published") -> int:
+    """How many inspections an ``as_at`` filter leaves out only because their basis date is unknown (2023
+    framework: a few inspections have no start date in any source; 2016: none)."""
+    if _as_at(as_at) is None or _framework(framework) == "2016":
+        return 0
+    if basis not in BASES:
+        raise ParameterError(f"basis must be one of {list(BASES)}, got {basis!r}")
+    return int(load_inspections("2023")[BASES[basis]].isna().sum())
+
+
+def reinspections() -> pd.DataFrame:
+    """Areas inspected more than once under the 2023 framework: one row per area, each inspection's start,
+    publication and outcome side by side (``first_*``, ``second_*``) and the days between the two starts."""
+    df = load_inspections("2023")
+    again = df[df.duplicated("la_code", keep=False)].sort_values(["la_code", "inspection_number"])
+    cols = ["inspection_start", "published", "outcome"]
+    first = again[again["inspection_number"] == 1].set_index("la_code")
+    second = again[again["inspection_number"] == 2].set_index("la_code")
+    out = first[["area", "region"]].join(first[cols].add_prefix("first_")).join(second[cols].add_prefix("second_"))
+    out["days_between"] = (out["second_inspection_start"] - out["first_inspection_start"]).dt.days.astype("Int64")
+    return out.reset_index().sort_values("second_published").reset_index(drop=True)
 
 
 def weakness_distribution(as_at=None, basis="published", include_predecessors: bool = True) -> pd.DataFrame:

@@ -170,6 +170,8 @@ class Table:
                 fmt[lab] = lambda v: "–" if v != v else f"{v:.1%}"
             elif c in P_COLUMNS:
                 fmt[lab] = format_p
+            elif col.dtype.kind == "M":
+                fmt[lab] = lambda v: "–" if pd.isna(v) else v.strftime("%d %b %Y")
             elif col.dtype.kind == "f":
                 whole = col.dropna().pipe(lambda v: bool(len(v)) and bool((v == v.round()).all()))
                 fmt[lab] = "{:.0f}" if whole else "{:.3f}"
@@ -259,6 +261,53 @@ def describe_overall(overall, framework: str) -> str:
     n, miss = overall["n"].iat[0], overall["n_no_outcome"].iat[0]
     tail = f" {miss} inspection(s) without a published outcome in the sources are not counted." if miss else ""
     return f"Of {n} inspections with an outcome: " + "; ".join(parts) + "." + tail
+
+
+def describe_2023_years(y23, as_at=None, basis="inspected") -> str:
+    """The sentence above the 2023-framework table by year: its basis, each year's total, and the inspections
+    without a date (counted as "date unknown", or left out by ``as_at``)."""
+    verb = "started" if basis == "inspected" else "was published"
+    if not len(y23):
+        return (
+            f"No 2023-framework inspection {verb} on or before {as_at}: the framework's first inspections began in"
+            " January 2023."
+        )
+    per = y23.groupby("year", dropna=False, sort=True).agg(n=("n", "first"), none=("n_no_outcome", "first"))
+    years = "; ".join(
+        f"{'date unknown' if pd.isna(y) else int(y)}: {int(r['n'])}" for y, r in per.iterrows() if r["n"] or r["none"]
+    )
+    basis_text = (
+        "by the year the inspection started (the basis of Ofsted's own counts)"
+        if basis == "inspected"
+        else "by the year the report was published"
+    )
+    undated = int(y23.loc[y23["year"].isna(), "n"].max()) if y23["year"].isna().any() else 0
+    left = int(y23["n_undated_left_out"].iat[0])
+    none = int(per["none"].sum())
+    notes = []
+    if undated:
+        notes.append(f"{undated} inspection(s) with no start date in any source are counted under \"date unknown\"")
+    if left:
+        notes.append(f"{left} inspection(s) with no start date in any source are left out, as it is unknown whether they {verb.split()[-1]} by {as_at}")
+    if none:
+        notes.append(f"{none} inspection(s) without a published outcome are not in the shares")
+    return (
+        f"Inspections with an outcome, counted {basis_text}: {years}."
+        + (" " + "; ".join(notes) + "." if notes else "")
+    )
+
+
+def describe_reinspections(again) -> str:
+    if not len(again):
+        return "No area had been inspected twice under the 2023 framework in the sources."
+    same = int((again["first_outcome"].astype(str) == again["second_outcome"].astype(str)).sum())
+    names = ", ".join(again["area"].astype(str))
+    return (
+        f"{len(again)} area(s) inspected twice under the 2023 framework ({names}); {same} of them had the same"
+        " outcome both times. The next inspection is due within 18 months after widespread or systemic failings,"
+        " 3 years after an inconsistent outcome and 5 years after a typically positive one (the snapshots' 'next"
+        " inspection' column), so the areas re-inspected so far are not a random sample."
+    )
 
 
 def describe_revisits(rev) -> str:

@@ -7,6 +7,11 @@ ODS_2016 = "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
 MI_2023 = "ofsted/area_send_mi_jan_to_aug_2023.csv"
 OVERVIEW_2023 = "ofsted/area_send_2023_framework_overview.xlsx"
 LA_LOOKUP = "lookups/la_lookup_d2i.csv"
+# weekly saved copies of Data to Insight's published outcomes page: the bundled archive, plus single pages
+# added with `sendstats data add-snapshot`
+SNAPSHOTS_DIR = "ofsted/snapshots_2023_framework"
+SNAPSHOT_ARCHIVE = SNAPSHOTS_DIR + "/area_send_2023_framework_snapshots.tar.xz"
+SUB_ICB_ICB = "lookups/sub_icb_to_icb_july_2022.csv"
 REPORTS_2023_DIR = "ofsted/reports_2023_framework"
 LETTERS_DIR = "letters"
 

@@ -59,7 +59,8 @@ def C(name, dtype, label, description, unit="", source="", check=(), nullable=Tr
 
 ODS = "Ofsted official statistics ODS, 2016-2022"
 NOTES = f"{ODS} (Notes sheet)"
-OVERVIEW = "Data to Insight 2023-framework workbook"
+OVERVIEW = "Data to Insight 2023-framework workbook and weekly snapshots"
+SNAPSHOTS = "Data to Insight weekly snapshots"
 MI = "Ofsted MI, January-August 2023"
 LSOA = "ONS LSOA-CCG-LAD lookups 2016-2021"
 SEN2 = "DfE SEN2 2014-2022; 2023-2024 from the 2025 release (timeliness_20_week.csv)"
@@ -246,6 +247,32 @@ INSPECTIONS_2023 = (
     ),
     C("ofsted_urn", "Int64", "Ofsted URN", "Ofsted unique reference number", source=OVERVIEW),
     C("report_url", "string", "report", "URL of the report PDF", "URL", OVERVIEW),
+    C(
+        "inspection_number",
+        "Int64",
+        "inspection number",
+        "1 for the area's first inspection under the 2023 framework, 2 for its re-inspection",
+        "count",
+        "derived",
+        ("in_range", 1, 5),
+        nullable=False,
+    ),
+    C(
+        "first_snapshot",
+        "datetime64[ns]",
+        "first seen",
+        "date of the first weekly snapshot of Data to Insight's table that lists the inspection",
+        "date",
+        SNAPSHOTS,
+    ),
+    C(
+        "last_snapshot",
+        "datetime64[ns]",
+        "last seen",
+        "date of the last snapshot that lists it (earlier than the latest: the area was re-inspected since)",
+        "date",
+        SNAPSHOTS,
+    ),
     C("missing_reason", "string", "why missing", "why outcome or dates are missing", source="derived"),
     C(
         "source_note",
@@ -863,7 +890,9 @@ FACTOR_FILES = (
     rf.LA_LOOKUP,
     rf.DSG_DEFICIT,
 )
-SRC_2023 = (rf.OVERVIEW_2023, rf.MI_2023, rf.LA_LOOKUP)
+# the 2023 inspections: every snapshot, the overview workbook, Ofsted's MI, the lookup, and the bundled reports
+# (dates of inspections the tables leave undated)
+SRC_2023 = (rf.SNAPSHOTS_DIR + "/", rf.OVERVIEW_2023, rf.MI_2023, rf.LA_LOOKUP, rf.REPORTS_2023_DIR + "/")
 CURATED_FILES = (rf.WEAKNESSES, rf.WSOA_AREAS)
 DOCUMENT_DIRS = (rf.LETTERS_DIR + "/", rf.REPORTS_2023_DIR + "/")  # every manifest file under these is read
 
@@ -898,7 +927,7 @@ TABLES = {
         Table(
             "areas_2023",
             "build:areas_2023",
-            (rf.OVERVIEW_2023, rf.MI_2023, *FACTOR_FILES),
+            tuple(dict.fromkeys((*SRC_2023, *FACTOR_FILES))),
             INSPECTIONS_2023 + FACTORS,
             "2023-framework inspections with every area factor as at the inspection.",
             checks=("published_after_start_2023", "missing_has_reason", "reasoned"),
@@ -976,6 +1005,9 @@ RESULT_LABELS = {
     "n_wsoa": "WSoA required",
     "n_predecessors": "former councils counted",
     "n_no_outcome": "no outcome in sources",
+    "n_date_unknown": "counted, date unknown",
+    "n_undated_left_out": "left out: date unknown",
+    "days_between": "days between the inspections",
     "n_unknown": "count not published",
     "successes": "areas",
     "year": "year",

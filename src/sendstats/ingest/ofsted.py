@@ -56,6 +56,7 @@ REGION_CODES = {
     "SW": "South West",
     "WM": "West Midlands",
 }
+NO_VALUE = {"", "nan", "NaN", "None", "01/01/1900"}  # Data to Insight: 01/01/1900 means no date
 CODE_RE = re.compile(r"^E(06|08|09|10)\d{6}$")
 
 
@@ -292,34 +293,38 @@ def read_mi_2023(path: Path) -> pd.DataFrame:
     )
 
 
-def read_overview_2023(path: Path) -> pd.DataFrame:
-    """Data to Insight's workbook: one row per area inspected under the 2023 framework (dd/mm/yy dates;
-    01/01/1900 means none; the end date of the previous inspection is in previous_inspection_date)."""
-    df = read_sheet(path, 0, dtype=str)
-    require_columns(df, OVERVIEW_COLUMNS, path)
-    where = "first sheet"
+def _d2i(df: pd.DataFrame, path, where: str) -> pd.DataFrame:
+    """Data to Insight's columns (the overview workbook's names; strings) -> typed columns. Dates are dd/mm/yy
+    (previous inspection dd/mm/yyyy); 01/01/1900 or an empty cell means none; a grade must be 1, 2 or 3
+    (``1.0`` after Nov 2025)."""
+    df = df.astype("string").apply(lambda c: c.str.strip()).replace(list(NO_VALUE), pd.NA)
     grade = pd.to_numeric(df["outcome_grade"], errors="coerce")
-    if (df["outcome_grade"].notna() & ~grade.isin([1, 2, 3])).any():
-        raise DataError(path, "outcome_grade must be 1, 2 or 3", where=f"{where}, column 'outcome_grade'")
-    unknown = set(df["region_code"].dropna()) - set(REGION_CODES)
+    bad = df["outcome_grade"].notna() & ~grade.isin([1, 2, 3])
+    if bad.any():
+        raise DataError(
+            path,
+            f"outcome grade must be 1, 2 or 3, got {df['outcome_grade'][bad].iloc[0]!r}",
+            where=f"{where}, column 'outcome_grade', row {bad.idxmax()}",
+        )
+    unknown = set(df["region_code"].dropna()) - set(REGION_CODES) if "region_code" in df else set()
     if unknown:
         raise DataError(path, f"unknown region code(s) {sorted(unknown)}", where=f"{where}, column 'region_code'")
-    prev = dates(df["previous_inspection_date"], path, f"{where}, column 'previous_inspection_date'", "%d/%m/%Y")
+    if df["publication_date"].isna().any():
+        raise DataError(path, "an inspection without a publication date", where=f"{where}, row {df['publication_date'].isna().idxmax()}")
+    prev = df["previous_inspection_date"] if "previous_inspection_date" in df else pd.Series(pd.NA, index=df.index)
     return pd.DataFrame(
         {
-            "la_code_3": df["la_code"].str.strip(),
-            "ltla23cd": df["ltla23cd"],
+            "la_code_3": df["la_code"],
+            "ltla23cd": df["ltla23cd"] if "ltla23cd" in df else pd.NA,
             "name": df["local_authority"],
             "ofsted_urn": pd.to_numeric(df["urn"], errors="coerce").astype("Int64"),
-            "region": df["region_code"].map(REGION_CODES).astype("string"),
+            "region": df["region_code"].map(REGION_CODES).astype("string") if "region_code" in df else pd.NA,
             "inspection_start": dates(
                 df["inspection_start_date"], path, f"{where}, column 'inspection_start_date'", "%d/%m/%y"
             ),
-            "inspection_end": dates(
-                df["inspection_end_date"], path, f"{where}, column 'inspection_end_date'", "%d/%m/%y"
-            ),
+            "inspection_end": dates(df["inspection_end_date"], path, f"{where}, column 'inspection_end_date'", "%d/%m/%y"),
             "published": dates(df["publication_date"], path, f"{where}, column 'publication_date'", "%d/%m/%y"),
-            "previous_inspection_end": prev.where(prev.dt.year > 1900),
+            "previous_inspection_end": dates(prev, path, f"{where}, column 'previous_inspection_date'", "%d/%m/%Y"),
             "outcome": pd.Categorical(
                 grade.map(dict(zip([1, 2, 3], OUTCOME_LEVELS))), categories=OUTCOME_LEVELS, ordered=True
             ),
@@ -328,13 +333,87 @@ def read_overview_2023(path: Path) -> pd.DataFrame:
     )
 
 
-def read_2023(overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataFrame:
+def read_overview_2023(path: Path) -> pd.DataFrame:
+    """Data to Insight's workbook: one row per area inspected under the 2023 framework (its latest inspection
+    up to November 2025)."""
+    df = read_sheet(path, 0, dtype=str)
+    require_columns(df, OVERVIEW_COLUMNS, path)
+    return _d2i(df[OVERVIEW_COLUMNS], path, "first sheet")
+
+
+KEY_2023 = ["la_code_3", "published"]  # one inspection: the area's 3-digit code and the report's publication date
+TRACKED = {"inspection_start": "inspection start", "inspection_end": "inspection end", "outcome": "outcome"}
+
+
+def _fmt(v) -> str:
+    return v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else str(v)
+
+
+def snapshot_history(paths) -> pd.DataFrame:
+    """Every inspection seen in any snapshot (:mod:`.snapshots`), once: the latest non-empty value of each
+    field, ``first_snapshot`` / ``last_snapshot`` (dates of the first and last page listing it),
+    ``n_snapshots``, and a ``source_note`` where a date or the outcome changed between pages."""
+    from . import snapshots
+
+    pages = []
+    for p in map(Path, paths):
+        found = snapshots.read_archive(p) if p.name.endswith((".tar.xz", ".tar")) else [(p.name, *snapshots.read_one(p))]
+        pages += [(f"{p}: {name}" if p.name != name else str(p), when, df) for name, when, df in found]
+    try:  # one pass over every page; on a bad value, find the page to name
+        long = _d2i(pd.concat([df for _, _, df in pages], ignore_index=True), "snapshots", "table")
+    except DataError:
+        for where, _, df in pages:
+            _d2i(df, where, "table")
+        raise
+    long["snapshot"] = [when for _, when, df in pages for _ in range(len(df))]
+    long = long.sort_values("snapshot", kind="stable")
+    g = long.groupby(KEY_2023, sort=True, observed=True)
+    out = g.last().drop(columns="snapshot")  # last() skips missing values: the latest non-empty one
+    out["first_snapshot"] = g["snapshot"].min()
+    out["last_snapshot"] = g["snapshot"].max()
+    out["n_snapshots"] = g["snapshot"].nunique()
+    notes = pd.Series("", index=out.index, dtype="string")
+    for col, label in TRACKED.items():
+        seen = long.dropna(subset=[col]).drop_duplicates([*KEY_2023, col])
+        changed = seen[seen.duplicated(KEY_2023, keep=False)]
+        for key, rows in changed.groupby(KEY_2023, observed=True):
+            first = rows.iloc[0]
+            notes[key] += (
+                f"{label} {_fmt(first[col])} in snapshots up to "
+                f"{_fmt(rows['snapshot'].iloc[1] - pd.Timedelta(days=1))}, later {_fmt(rows[col].iloc[-1])}; "
+            )
+    out["source_note"] = notes.str.rstrip("; ").replace("", pd.NA)
+    out = out.reset_index()
+    out["outcome"] = pd.Categorical(out["outcome"], categories=OUTCOME_LEVELS, ordered=True)
+    return out
+
+
+def _combine_overview(hist: pd.DataFrame, ov: pd.DataFrame, overview_path: Path) -> pd.DataFrame:
+    """Snapshots first; the overview workbook fills what they lack (and adds inspections they never listed)."""
+    both = hist.merge(ov, on=KEY_2023, how="outer", suffixes=("", "_ov"), indicator=True)
+    for col in ov.columns.difference(KEY_2023):
+        filled = both[col].isna() & both[f"{col}_ov"].notna()
+        if col in TRACKED and filled.any():
+            both.loc[filled, "source_note"] = _note(both.loc[filled, "source_note"], f"{TRACKED[col]} from {overview_path.name}")
+        both[col] = both[col].where(both[col].notna(), both[f"{col}_ov"]) if col != "outcome" else both[col].fillna(both[f"{col}_ov"])
+    return both.drop(columns=[c for c in both if c.endswith("_ov") or c == "_merge"])
+
+
+def _note(old: pd.Series, text) -> pd.Series:
+    return (old.fillna("") + "; " + text).str.lstrip("; ")
+
+
+def read_2023(snapshot_paths, overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataFrame:
     """One row per 2023-framework inspection, joined to 9-digit ONS codes through the 3-digit DfE code.
 
-    The overview workbook is the list of inspections; Ofsted's own MI (Jan-Aug 2023) is joined to it
-    (by name via the lookup, as the MI has no codes) and supplies priority-action-plan facts where it has them.
+    The inspections are every one seen in any weekly snapshot of Data to Insight's table (each page lists
+    each area's latest inspection only, so earlier inspections of re-inspected areas come from earlier
+    pages), plus any only in the overview workbook, which also fills what the pages lack. Ofsted's own MI
+    (Jan-Aug 2023) is joined (by name via the lookup, as the MI has no codes): it wins on the start date and
+    the outcome (noted in ``source_note``) and gives the priority-action-plan facts.
     """
-    ov = read_overview_2023(overview_path)
+    hist = snapshot_history(snapshot_paths)
+    ov = _combine_overview(hist, read_overview_2023(overview_path), overview_path)
     lk = read_la_lookup(lookup_path)
     ov = ov.merge(
         lk[["la_code_3", "la_code", "name", "region_name"]].rename(columns={"name": "area"}),
@@ -351,9 +430,10 @@ def read_2023(overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataF
         raise DataError(
             overview_path, f"3-digit code(s) {ov['la_code_3'][ov['la_code'].isna()].tolist()} not in {lookup_path.name}"
         )
-    ov["source_note"] = pd.Series(pd.NA, index=ov.index, dtype="string")
-    wrong = ov["ltla23cd"] != ov["la_code"]
-    ov.loc[wrong, "source_note"] = "workbook ltla23cd " + ov.loc[wrong, "ltla23cd"] + " corrected via 3-digit code"
+    wrong = ov["ltla23cd"].notna() & (ov["ltla23cd"] != ov["la_code"])
+    ov.loc[wrong, "source_note"] = _note(
+        ov.loc[wrong, "source_note"], "Data to Insight's ltla23cd " + ov.loc[wrong, "ltla23cd"] + " corrected via 3-digit code"
+    )
 
     mi = read_mi_2023(mi_path)
     names = (
@@ -384,20 +464,19 @@ def read_2023(overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataF
     if missing:
         raise DataError(
             mi_path,
-            f"MI inspections not found in {overview_path.name} (by code and publication date): {sorted(missing)}",
+            f"MI inspections not found in the snapshots or {overview_path.name} (by code and publication date): "
+            f"{sorted(missing)}",
         )
-    disagree = both["outcome_mi"].notna() & (both["outcome_mi"] != both["outcome"].astype("string"))
-    if disagree.any():
-        raise DataError(mi_path, f"outcome disagrees with {overview_path.name} for {both['area'][disagree].tolist()}")
-    # Ofsted's own MI is the official record: its start date wins where the scraped workbook differs.
-    moved = both["inspection_start_mi"].notna() & (both["inspection_start_mi"] != both["inspection_start"])
-    both.loc[moved, "source_note"] = (
-        both.loc[moved, "source_note"].fillna("")
-        + "inspection start "
-        + both.loc[moved, "inspection_start"].dt.strftime("%Y-%m-%d")
-        + " in workbook; Ofsted MI date used"
-    ).str.strip()
-    both["inspection_start"] = both["inspection_start_mi"].fillna(both["inspection_start"])
+    # Ofsted's own MI is the official record: its start date and outcome win where Data to Insight's differ.
+    for col, label in (("inspection_start", "inspection start"), ("outcome", "outcome")):
+        mine = both[f"{col}_mi"]
+        moved = mine.notna() & (mine.astype("string") != both[col].astype("string"))
+        was = both.loc[moved, col].astype(object).map(lambda v: "none" if pd.isna(v) else _fmt(v)).astype("string")
+        both.loc[moved, "source_note"] = _note(
+            both.loc[moved, "source_note"], f"{label} " + was + " in Data to Insight's table; Ofsted MI used"
+        )
+        both[col] = both[col].astype("object").where(~mine.notna(), mine) if col == "outcome" else mine.fillna(both[col])
+    both["outcome"] = pd.Categorical(both["outcome"], categories=OUTCOME_LEVELS, ordered=True)
     in_mi = both["_merge"] == "both"
     # Under the 2023 framework a 'widespread and/or systemic failings' outcome always requires a priority
     # action plan; outside the MI's months we apply that rule.
@@ -410,6 +489,24 @@ def read_2023(overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataF
         ["ofsted_mi" if m else ("framework_rule" if pd.notna(o) else pd.NA) for m, o in zip(in_mi, both["outcome"])],
         dtype="string",
     )
+    both = both.sort_values(["la_code", "published"])
+    both["inspection_number"] = both.groupby("la_code").cumcount().add(1).astype("Int64")
+    return _finish_2023(both)
+
+
+def dates_from_reports(df: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """Fill missing inspection dates from the bundled reports (``reports``: ofsted_urn, published,
+    inspection_start, inspection_end, source), matched on the Ofsted URN and the publication date."""
+    m = df.merge(reports, on=["ofsted_urn", "published"], how="left", suffixes=("", "_rep"), validate="many_to_one")
+    fill = m["inspection_start"].isna() & m["inspection_start_rep"].notna()
+    m.loc[fill, "source_note"] = _note(m.loc[fill, "source_note"], "inspection dates from the report " + m.loc[fill, "source"])
+    for c in ("inspection_start", "inspection_end"):
+        m.loc[fill, c] = m.loc[fill, f"{c}_rep"]
+    return _finish_2023(m)
+
+
+def _finish_2023(both: pd.DataFrame) -> pd.DataFrame:
+    both = both.copy()
     both["missing_reason"] = pd.Series(
         [
             "; ".join(
@@ -421,6 +518,7 @@ def read_2023(overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataF
             for o, s in zip(both["outcome"], both["inspection_start"])
         ],
         dtype="string",
+        index=both.index,
     )
     cols = [
         "la_code",
@@ -436,6 +534,9 @@ def read_2023(overview_path: Path, mi_path: Path, lookup_path: Path) -> pd.DataF
         "previous_inspection_end",
         "ofsted_urn",
         "report_url",
+        "inspection_number",
+        "first_snapshot",
+        "last_snapshot",
         "missing_reason",
         "source_note",
     ]

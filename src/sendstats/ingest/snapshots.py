@@ -1,0 +1,124 @@
+"""Data to Insight's published table of 2023-framework area SEND inspections, saved week by week.
+
+Each saved page lists every area's **latest** inspection only, so a re-inspection replaces the earlier row:
+the history is recovered only across pages. A snapshot is one ``index.html`` of the tool's published page
+(its table plus the line "Summary data last updated: DD MM YYYY HH:MM", which dates it). The bundled archive
+holds 161 of them (Aug 2024 - Jun 2026); ``sendstats data add-snapshot`` adds newer single pages beside it.
+
+The page changed format on 10 Nov 2025 (column order; grades ``1.0`` instead of ``1``) and earlier (a
+"Previous Inspection Date" column from 12 Aug 2024): columns are read by header, never by position. Dates are
+dd/mm/yy (previous inspection: dd/mm/yyyy); ``01/01/1900`` and empty cells mean none; a grade ``NaN`` means
+the outcome was not extracted.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tarfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError
+
+STAMP = re.compile(r"Summary data last updated:\s*(\d{1,2})\s+(\d{1,2})\s+(\d{4})")
+# header on the page -> the overview workbook's column name (the readers share one parser)
+COLUMNS = {
+    "URN": "urn",
+    "La Code": "la_code",
+    "Region Code": "region_code",
+    "LTLA23CD": "ltla23cd",
+    "Local Authority": "local_authority",
+    "Previous Inspection Date": "previous_inspection_date",
+    "Inspection Start Date": "inspection_start_date",
+    "Inspection End Date": "inspection_end_date",
+    "Outcome Grade": "outcome_grade",
+    "Publication Date": "publication_date",
+    "Inspection Link": "inspection_link",
+}
+REQUIRED = [
+    "URN",
+    "La Code",
+    "Local Authority",
+    "Inspection Start Date",
+    "Inspection End Date",
+    "Outcome Grade",
+    "Publication Date",
+    "Inspection Link",
+]
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+
+
+TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
+ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S | re.I)
+CELL = re.compile(r"<t([dh])\b[^>]*>(.*?)</t[dh]>", re.S | re.I)
+HREF = re.compile(r"""<a\b[^>]*\bhref=["']([^"']*)["']""", re.I)
+TAG = re.compile(r"<[^>]+>")
+
+
+def _cells(row: str) -> list[str]:
+    """A row's cells as text; a link cell gives its target (the page shows 'ofsted.gov.uk/NNN', the link is the
+    report's file URL). The page is pandas' ``to_html`` output: one flat table, no nesting."""
+    out = []
+    for _, body in CELL.findall(row):
+        link = HREF.search(body)
+        out.append(html.unescape(link.group(1) if link else TAG.sub("", body)).strip())
+    return out
+
+
+def parse_page(html: bytes, where) -> tuple[pd.Timestamp, pd.DataFrame]:
+    """One saved page -> (its 'last updated' date, its table as strings with the workbook's column names).
+    Anything else (no table, a missing column, no date line, not UTF-8) is a DataError naming ``where``."""
+    if len(html) > MAX_PAGE_BYTES:
+        raise DataError(where, f"{len(html):,} bytes is more than a saved outcomes page ({MAX_PAGE_BYTES:,} at most)")
+    try:
+        text = html.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError(where, "not UTF-8 text: expected a saved copy of the published outcomes page") from None
+    stamp = STAMP.search(text)
+    if not stamp:
+        raise DataError(
+            where, "no 'Summary data last updated: DD MM YYYY' line: not a saved Data to Insight outcomes page"
+        )
+    day, month, year = map(int, stamp.groups())
+    try:
+        when = pd.Timestamp(year=year, month=month, day=day)
+    except ValueError:
+        raise DataError(where, f"'Summary data last updated' date {stamp.group(0)!r} is not a date") from None
+    table = TABLE.search(text)
+    rows = [_cells(r) for r in ROW.findall(table.group(0))] if table else []
+    if not rows or not rows[0]:
+        raise DataError(where, "no table with a header row: not a saved Data to Insight outcomes page")
+    head, body = rows[0], rows[1:]
+    missing = [c for c in REQUIRED if c not in head]
+    if missing:
+        raise DataError(where, f"the table lacks column(s) {missing}; found {head}")
+    for i, cells in enumerate(body, start=1):
+        if len(cells) != len(head):
+            raise DataError(where, f"{len(cells)} cells where the header has {len(head)}", where=f"table row {i}")
+    if not body:
+        raise DataError(where, "the table has no rows")
+    df = pd.DataFrame(body, columns=head, dtype="string")
+    return when, df[[c for c in COLUMNS if c in head]].rename(columns=COLUMNS)
+
+
+def read_archive(path: Path) -> list[tuple[str, pd.Timestamp, pd.DataFrame]]:
+    """Every ``*.html`` page in a .tar.xz archive of snapshots -> (name, date, table) per page."""
+    try:
+        with tarfile.open(path, "r:*") as tar:
+            members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.endswith(".html")), key=str)
+            pages = [(m.name, tar.extractfile(m).read()) for m in members]
+    except (tarfile.TarError, OSError, EOFError) as e:
+        raise DataError(path, f"cannot read as a tar archive of snapshots ({type(e).__name__}: {e})") from None
+    if not pages:
+        raise DataError(path, "the archive holds no .html snapshot pages")
+    return [(Path(name).name, *parse_page(data, f"{path}: {name}")) for name, data in pages]
+
+
+def read_one(path: Path) -> tuple[pd.Timestamp, pd.DataFrame]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise DataError(path, f"cannot read ({e.strerror or e})") from None
+    return parse_page(data, path)
