@@ -47,10 +47,16 @@ def revisits(as_at=None) -> pd.DataFrame:
     return r.reset_index(drop=True)
 
 
-def transition() -> pd.DataFrame:
-    """Areas inspected under both frameworks: each 2023-framework inspection with an outcome, joined to the
-    2016-framework inspection of the same area (same code after :data:`geography.SUCCESSION`; a 2023 area
-    whose 2016 predecessor was a former council takes that council's result: see :data:`SUCCESSORS`)."""
+INSPECTION_CHOICES = ("first", "latest")
+
+
+def transition(inspection: str = "first") -> pd.DataFrame:
+    """Areas inspected under both frameworks: each area's first (or latest) 2023-framework inspection with an
+    outcome, joined to the 2016-framework inspection of the same area (same code after
+    :data:`geography.SUCCESSION`; a 2023 area whose 2016 predecessor was a former council takes that council's
+    result, flagged ``via_predecessor``: see :data:`SUCCESSORS`)."""
+    if inspection not in INSPECTION_CHOICES:
+        raise ParameterError(f"inspection must be one of {list(INSPECTION_CHOICES)}, got {inspection!r}")
     old = load_inspections("2016").copy()
     old["key"] = geography.harmonise(old["la_code"])
     rows = []
@@ -61,7 +67,7 @@ def transition() -> pd.DataFrame:
     new = load_inspections("2023")
     new = new[new["outcome"].notna()].copy()
     new["key"] = geography.harmonise(new["la_code"])
-    new = new.sort_values("published").drop_duplicates("key", keep="last")
+    new = new.sort_values("published").drop_duplicates("key", keep="last" if inspection == "latest" else "first")
     m = new.merge(
         old[
             [
@@ -86,6 +92,24 @@ def transition() -> pd.DataFrame:
     m["wsoa_2016"] = m["wsoa"].map({True: "WSoA", False: "no WSoA"})
     m["wsoa_2016"] = pd.Categorical(m["wsoa_2016"], categories=["no WSoA", "WSoA"])
     return m.reset_index(drop=True)
+
+
+def selection_2016() -> pd.DataFrame:
+    """Every 2016-framework area (former councils through their successors, as in :func:`transition`) with
+    ``inspected_2023`` (True when it has a 2023-framework inspection with an outcome in the sources): to check
+    whether the areas inspected so far under the new framework differ from the rest in their 2016 inspection
+    date or result."""
+    old = load_inspections("2016")
+    old = old[~old["predecessor"]].copy()
+    old["key"] = geography.harmonise(old["la_code"])
+    new = load_inspections("2023")
+    done = set(geography.harmonise(new.loc[new["outcome"].notna(), "la_code"]))
+    for former, successors in SUCCESSORS.items():
+        if any(s in done for s in successors):
+            done.add(former)
+    old["inspected_2023"] = old["key"].isin(done) | old["la_code"].isin(done)
+    old["inspection_2016_days"] = (old["inspection_start"] - pd.Timestamp("2016-05-01")).dt.days.astype(float)
+    return old.reset_index(drop=True)
 
 
 # --- one area ----------------------------------------------------------------------------------------------

@@ -135,6 +135,12 @@ def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=N
 P_COLUMNS = ("p_value", "q_value_bh", "mw_p_value")
 
 
+def p_is(p) -> str:
+    """'p = 0.130' or 'p < 0.001' for prose."""
+    f = format_p(p)
+    return f"p {f}" if f.startswith("<") else f"p = {f}"
+
+
 def format_p(p) -> str:
     """A p-value as a reader expects it: '< 0.001' below that, else three decimals."""
     if p is None or p != p:
@@ -154,6 +160,8 @@ class Table:
 
         self.df, self.caption = df, caption
         df = df.assign(**{c: df[c].map(_label) for c in ("term", "factor") if c in df.columns})
+        if "unit" in df.columns:  # 'vs wsoa_2016=no WSoA' -> 'vs 2016 WSoA = no WSoA'
+            df = df.assign(unit=df["unit"].map(lambda u: "vs " + _label(u[3:]) if isinstance(u, str) and u.startswith("vs ") else u))
         shown = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
         shown = shown.apply(
             lambda col: (
@@ -307,6 +315,61 @@ def describe_reinspections(again) -> str:
         " outcome both times. The next inspection is due within 18 months after widespread or systemic failings,"
         " 3 years after an inconsistent outcome and 5 years after a typically positive one (the snapshots' 'next"
         " inspection' column), so the areas re-inspected so far are not a random sample."
+    )
+
+
+def describe_selection(mw: dict, fisher: dict, n_in: int, n_out: int) -> str:
+    """The selection check of report 04: 2016 inspection timing and result of areas already inspected under
+    the 2023 framework against the rest."""
+    days = f"a median of {mw['median_true']:.0f} days after May 2016 against {mw['median_false']:.0f} days"
+    timing = (
+        f"Their 2016 inspections came earlier ({days}; Mann-Whitney {p_is(mw['p_value'])}, rank-biserial "
+        f"correlation {mw['rank_biserial']:.2f})"
+        if mw["p_value"] < 0.05 and mw["median_true"] < mw["median_false"]
+        else f"Their 2016 inspections came {days} (Mann-Whitney {p_is(mw['p_value'])}, rank-biserial "
+        f"correlation {mw['rank_biserial']:.2f})"
+    )
+    return (
+        f"Of {n_in + n_out} areas inspected under the 2016 framework, {n_in} have a 2023-framework outcome in the "
+        f"sources and {n_out} do not yet. {timing}. The odds of having had a WSoA were {fisher['effect']:.2f} times "
+        f"as high in the areas already inspected (95% CI {fisher['ci_low']:.2f} to {fisher['ci_high']:.2f}; Fisher "
+        f"exact {p_is(fisher['p_value'])}). Ofsted's order of inspection under the new framework "
+        + (
+            "follows the order of the old one, so time since the 2016 inspection differs between the groups"
+            if mw["p_value"] < 0.05
+            else "shows no clear link to the timing of the old one"
+        )
+        + "; any comparison below describes the areas inspected so far, not all areas."
+    )
+
+
+def describe_revisit_trend(ex: dict, model, mde: float) -> str:
+    """Revisit outcome (2016) against the 2023 outcome: exact tests, the proportional-odds odds ratio per step
+    of revisit progress, and the smallest odds ratio the sample could detect."""
+    r = model.iloc[0]
+    direction = "better" if r["odds_ratio"] < 1 else "worse"
+    est = (
+        f"Each step up in revisit progress (No, Some, Yes) went with {r['odds_ratio']:.2f} times the odds of a worse"
+        f" 2023 outcome (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; Wald {p_is(r['p_value'])};"
+        " proportional-odds model)"
+        if pd.notna(r["odds_ratio"])
+        else "The proportional-odds model could not be estimated"
+    )
+    null = ex["trend_p"] >= 0.05
+    return (
+        f"Among {ex['n_used']} revisited WSoA areas with a 2023 outcome, the exact Fisher-Freeman-Halton test gives "
+        f"{p_is(ex['ffh_p'])} and the exact linear-by-linear trend test {p_is(ex['trend_p'])} "
+        f"(all {ex['n_tables']:,} tables with the observed margins enumerated; scores in category order; the "
+        f"correlation of the scores is {ex['trend_r']:.2f}, i.e. more progress at revisit went with {direction} "
+        f"2023 outcomes in this sample). {est}. "
+        + (
+            f"With {ex['n_used']} areas the model had 80% power only for an odds ratio per step of {mde:.1f} or more "
+            f"(or {1 / mde:.2f} or less), so this null does not show that the two are unrelated."
+            if null
+            else f"With {ex['n_used']} areas the model had 80% power for odds ratios per step beyond {1 / mde:.2f} or "
+            f"{mde:.1f}."
+        )
+        + " This is an association among the areas inspected so far, not a cause."
     )
 
 
@@ -557,7 +620,7 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
     lo, hi = sens["odds_ratio"].min(), sens["odds_ratio"].max()
     text = (
         f"Areas not served by one coterminous CCG had {r['odds_ratio']:.2f} times the odds of being required to "
-        f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; p = {format_p(r['p_value'])}; "
+        f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; "
         f"n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a missing value), compared with areas served by "
         "one, among areas of the same region, inspection year and deprivation. "
     )
