@@ -10,6 +10,8 @@ in :mod:`sendstats.geography`, the readers in :mod:`sendstats.ingest`).
   (E06000063) and Westmorland and Furness (E06000064) on 1 April 2023.
 - The April 2023 unitaries built from the districts they replaced (``REORG_2023``), because the last
   LSOA lookup used is April 2021.
+- The NHS boundary moves of 1 July 2022, when sub-ICB locations replaced CCGs (``ICB_MOVES_2022``): the last
+  LSOA lookup is April 2021, so the LSOAs that moved are reassigned by district.
 - The two 2016-framework areas that Ofsted's file describes only in its Notes sheet (``PREDECESSORS``).
 - The SEND Tribunal table's rows that its names cannot place (``APPEAL_CROSSWALK``).
 """
@@ -33,6 +35,11 @@ REORG_2023 = {
         "districts": ["E07000027", "E07000030", "E07000031"]
     },  # Westmorland and Furness: Barrow, Eden, S. Lakeland
 }
+
+# (district, CCG short code in April 2021, sub-ICB location from 1 July 2022): Glossop (High Peak) moved from
+# Tameside and Glossop to Derby and Derbyshire; West Birmingham from Black Country and West Birmingham to
+# Birmingham and Solihull.
+ICB_MOVES_2022 = [("E07000037", "01Y", "15M"), ("E08000025", "D2P2L", "15E")]
 
 # Codes/regions are those of the former councils; everything else is parsed from the Notes text.
 PREDECESSORS = {

@@ -19,6 +19,11 @@ def reference_date(row) -> pd.Timestamp:
     return row["inspection_month"].start_time
 
 
+def _absent(year: int, years: pd.Series) -> str:
+    """Why a source has no row for an area's year: before its first year, after its last, or no match."""
+    return "not_collected_yet" if year < years.min() else "not_published_yet" if year > years.max() else "no_match"
+
+
 def _dmo_dco(code: str, year: int, table: pd.DataFrame) -> dict:
     if year < table["year"].min():
         return {"dmo_dco_reason": "not_collected_yet"}
@@ -37,7 +42,7 @@ def _ehcp(code: str, year: int, table: pd.DataFrame) -> dict:
         year collected, else no_match (e.g. BCP did not exist before 2019)."""
         if y in by_year.index:
             return by_year.at[y, col], by_year.at[y, f"{col}_reason"]
-        return None, "not_collected_yet" if y < table["year"].min() else "no_match"
+        return None, _absent(y, table["year"])
 
     out = {"ehcp_year": year - 1}
     for col in ("ehcp_20wk_pct", "ehcp_20wk_inc_exc_pct"):
@@ -54,7 +59,7 @@ def _appeals(code: str, year: int, table: pd.DataFrame) -> dict:
     out = {"appeals_year": year - 1}
     rows = table[(table["key"] == code) & (table["year"] == year - 1)]
     if rows.empty:
-        return {**out, "appeal_reason": "not_collected_yet" if year - 1 < table["year"].min() else "no_match"}
+        return {**out, "appeal_reason": _absent(year - 1, table["year"])}
     r = rows.iloc[0]
     return {
         **out,
@@ -90,7 +95,7 @@ def _dsg(code: str, when: pd.Timestamp, table: pd.DataFrame) -> dict:
         return {**out, "dsg_reason": "not_collected_yet"}
     rows = table[(table["key"] == code) & (table["fy_end"] == fy_end)]
     if rows.empty:  # after the file's last year, or a council the table does not list that year
-        return {**out, "dsg_reason": "no_match"}
+        return {**out, "dsg_reason": _absent(fy_end, table["fy_end"])}
     return {**out, "dsg_deficit_pct": float(rows["dsg_deficit_pct"].iat[0]), "dsg_reason": pd.NA}
 
 
@@ -126,6 +131,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
             {
                 "factor_date": when,
                 **geography.ccg_structure(r["la_code"], when),
+                **geography.icb_structure(r["la_code"], when),
                 **_dmo_dco(key, when.year, dmo),
                 **_ehcp(key, when.year, ehcp),
                 **geography.imd(r["la_code"], when),
@@ -147,6 +153,9 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
         "appeals_year",
         "ehcp_caseload_year",
         "dsg_fy_end",
+        "n_icbs",
+        "n_sub_icbs",
+        "icb_n_areas",
     ):
         out[col] = pd.to_numeric(out.get(col), errors="coerce").astype("Float64").astype("Int64")
     for col in ("ccg_coterminous", "ccg_shared"):
@@ -162,9 +171,10 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
         "imd_share_most_deprived_decile",
         "imd_mean_rank",
         "dsg_deficit_pct",
+        "main_icb_share",
     ):
         out[col] = pd.to_numeric(out.get(col), errors="coerce").astype(float)
-    for col in ("main_ccg_code", "main_ccg_name", "dmo_in_post", "dco_in_post", *REASON_COLUMNS):
+    for col in ("main_ccg_code", "main_ccg_name", "main_icb_name", "dmo_in_post", "dco_in_post", *REASON_COLUMNS):
         out[col] = out[col].astype("string")
     return out
 

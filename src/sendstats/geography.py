@@ -23,7 +23,7 @@ from functools import cache
 import pandas as pd
 
 from . import sources
-from .boundaries import REORG_2023, SUCCESSION, SUCCESSORS  # noqa: F401 (re-exported)
+from .boundaries import ICB_MOVES_2022, REORG_2023, SUCCESSION, SUCCESSORS  # noqa: F401 (re-exported)
 from .errors import DataError
 from .ingest import geography as g
 
@@ -106,6 +106,51 @@ def ccg_structure(area_code: str, date) -> dict:
         "main_ccg_share": counts.iat[0] / len(mine),
         "ccg_coterminous": bool(counts.size == 1 and len(main_lsoas) == len(mine)),
         "ccg_shared": bool((main_lsoas["area_code"] != code).any()),
+    }
+
+
+@cache
+def icb_lsoas() -> pd.DataFrame:
+    """Every LSOA with its SEND local area (April 2023 unitaries from their districts) and its sub-ICB location
+    and ICB as at 1 July 2022: the April 2021 CCG of each LSOA became a sub-ICB location with the same short
+    code, except the LSOAs that moved (:data:`ICB_MOVES_2022`)."""
+    df = lsoa_areas(2021).merge(
+        g.read_ccg_short_codes(sources.raw_path(g.ccg_lookup_path(2021)), 2021), on="ccg_code", how="left"
+    )
+    for lad, old, new in ICB_MOVES_2022:
+        df.loc[(df["lad"] == lad) & (df["ccg_short"] == old), "ccg_short"] = new
+    for code, spec in REORG_2023.items():
+        df.loc[df["lad"].isin(spec["districts"]), "area_code"] = code
+    sub = g.read_sub_icb(sources.raw_path(g.SUB_ICB_ICB))
+    df = df.merge(sub, left_on="ccg_short", right_on="sub_icb_short", how="left", validate="many_to_one")
+    if df["icb_code"].isna().any():
+        raise DataError(
+            sources.raw_dir() / g.SUB_ICB_ICB, f"CCG {df.loc[df['icb_code'].isna(), 'ccg_short'].iloc[0]} has no sub-ICB location"
+        )
+    main = df.groupby("area_code")["icb_code"].agg(lambda s: s.value_counts().index[0])
+    df["icb_n_areas"] = df["icb_code"].map(main.value_counts()).fillna(0).astype(int)
+    return df
+
+
+def icb_structure(area_code: str, date) -> dict:
+    """ICB-era NHS structure of one area (inspections from 1 July 2022): how many ICBs and sub-ICB locations
+    serve its LSOAs, its main ICB, that ICB's share of the area's LSOAs, and how many local areas have it as
+    their main ICB. Before July 2022: reason not_applicable."""
+    if pd.Timestamp(date) < CCG_ABOLISHED:
+        return {"icb_reason": "not_applicable"}
+    df = icb_lsoas()
+    mine = df[df["area_code"] == SUCCESSION.get(area_code, area_code)]
+    if mine.empty:
+        return {"icb_reason": "no_match"}
+    counts = mine["icb_code"].value_counts()
+    main = mine[mine["icb_code"] == counts.index[0]]
+    return {
+        "icb_reason": pd.NA,
+        "n_icbs": int(counts.size),
+        "n_sub_icbs": int(mine["sub_icb_code"].nunique()),
+        "main_icb_name": main["icb_name"].iat[0],
+        "main_icb_share": counts.iat[0] / len(mine),
+        "icb_n_areas": int(main["icb_n_areas"].iat[0]),
     }
 
 

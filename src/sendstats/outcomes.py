@@ -60,7 +60,7 @@ def load_areas(framework="2016") -> pd.DataFrame:
     columns plus every area factor as at its inspection (``factor_date``): CCG structure, DMO/DCO in post,
     EHC-plan 20-week timeliness, IMD 2019. Each factor's unit and source: ``sendstats.factors.FACTORS`` and
     docs/data_dictionary.md. A missing factor has a reason in its ``*_reason`` column (not_applicable,
-    suppressed, not_collected_yet, no_match)."""
+    suppressed, not_collected_yet, not_published_yet, no_match)."""
     return load_table(f"areas_{_framework(framework)}")
 
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from . import rawfiles as rf
 
 CODE_PATTERN = r"^E(06|08|09|10)\d{6}$"
-REASONS = ("not_applicable", "suppressed", "not_collected_yet", "no_match")
+REASONS = ("not_applicable", "suppressed", "not_collected_yet", "not_published_yet", "no_match")
 REASON_LABELS = {
     "not_applicable": "not applicable",
     "suppressed": "suppressed by the publisher",
     "not_collected_yet": "not collected yet",
+    "not_published_yet": "not published yet (after the source's latest year)",
     "no_match": "no matching row",
 }
 
@@ -63,6 +64,7 @@ OVERVIEW = "Data to Insight 2023-framework workbook and weekly snapshots"
 SNAPSHOTS = "Data to Insight weekly snapshots"
 MI = "Ofsted MI, January-August 2023"
 LSOA = "ONS LSOA-CCG-LAD lookups 2016-2021"
+ICB = "ONS LSOA-CCG-LAD lookup April 2021; NHS sub-ICB location to ICB lookup July 2022"
 SEN2 = "DfE SEN2 2014-2022; 2023-2024 from the 2025 release (timeliness_20_week.csv)"
 APPEALS = "DfE/MoJ SEND Tribunal appeal rate 2014-2024 (2025 release)"
 DSG = "DfE SEND and AP dashboard, DSG cumulative balance 2019-20 to 2021-22 (section 251 outturn)"
@@ -353,6 +355,51 @@ FACTORS = (
         LSOA,
     ),
     C(
+        "icb_reason",
+        "string",
+        "why ICB measures are missing",
+        "why ICB measures are missing (not_applicable before 1 July 2022, when ICBs replaced CCGs; no_match)",
+        source="derived",
+        check=("isin", list(REASONS)),
+    ),
+    C(
+        "n_icbs",
+        "Int64",
+        "number of ICBs serving the area",
+        "number of integrated care boards serving any of the area's LSOAs (July 2022 boundaries)",
+        "count",
+        ICB,
+        ("in_range", 1, 6),
+    ),
+    C(
+        "n_sub_icbs",
+        "Int64",
+        "number of sub-ICB locations serving the area",
+        "number of sub-ICB locations (the former CCGs) serving any of the area's LSOAs",
+        "count",
+        ICB,
+        ("in_range", 1, 12),
+    ),
+    C("main_icb_name", "string", "main ICB", "the ICB serving most of the area's LSOAs", source=ICB),
+    C(
+        "main_icb_share",
+        "float64",
+        "main ICB's share of the area",
+        "share of the area's LSOAs served by its main ICB",
+        "share 0-1",
+        ICB,
+        ("in_range", 0, 1),
+    ),
+    C(
+        "icb_n_areas",
+        "Int64",
+        "local areas sharing the main ICB",
+        "number of SEND local areas whose main ICB is this area's main ICB (1: the ICB serves this area alone)",
+        "count",
+        ICB,
+        ("in_range", 1, 20),
+    ),
+    C(
         "dmo_dco_year",
         "Int64",
         "SEN2 year used for DMO/DCO",
@@ -536,6 +583,11 @@ FACTOR_REASON = {
     "main_ccg_share": "ccg_reason",
     "ccg_coterminous": "ccg_reason",
     "ccg_shared": "ccg_reason",
+    "n_icbs": "icb_reason",
+    "n_sub_icbs": "icb_reason",
+    "main_icb_name": "icb_reason",
+    "main_icb_share": "icb_reason",
+    "icb_n_areas": "icb_reason",
     "dmo_dco_year": "dmo_dco_reason",
     "dmo_in_post": "dmo_dco_reason",
     "dco_in_post": "dmo_dco_reason",
@@ -557,6 +609,7 @@ FACTOR_REASON = {
 FACTOR_VALUES = tuple(c.name for c in FACTORS if c.name in FACTOR_REASON)  # factors, not their reasons
 FACTOR_REASON_COLUMNS = (
     "ccg_reason",
+    "icb_reason",
     "dmo_dco_reason",
     "ehcp_20wk_pct_reason",
     "ehcp_20wk_inc_exc_pct_reason",
@@ -889,6 +942,7 @@ FACTOR_FILES = (
     rf.EHCP_ZIP,
     rf.LA_LOOKUP,
     rf.DSG_DEFICIT,
+    rf.SUB_ICB_ICB,
 )
 # the 2023 inspections: every snapshot, the overview workbook, Ofsted's MI, the lookup, and the bundled reports
 # (dates of inspections the tables leave undated)

@@ -7,7 +7,16 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ..rawfiles import CCG_YEARS, COUNTY16, COUNTY20, IMD19, LAD23_BOUNDARIES, UTLA19, ccg_lookup_path  # noqa: F401
+from ..rawfiles import (  # noqa: F401
+    CCG_YEARS,
+    COUNTY16,
+    COUNTY20,
+    IMD19,
+    LAD23_BOUNDARIES,
+    SUB_ICB_ICB,
+    UTLA19,
+    ccg_lookup_path,
+)
 from ._common import read_csv, require_columns
 
 
@@ -23,6 +32,27 @@ def read_ccg_lookup(path: Path, year: int) -> pd.DataFrame:
         raise DataError(path, f"LSOA {out['lsoa'][dup].iloc[0]} appears more than once")
     if out.isna().any().any():
         raise DataError(path, f"empty cell in row {out.isna().any(axis=1).idxmax() + 2}")
+    return out
+
+
+def read_ccg_short_codes(path: Path, year: int) -> pd.DataFrame:
+    """-> ccg_code (9-character ONS), ccg_short (3-character NHS code: the key the sub-ICB locations kept)."""
+    yy = str(year)[2:]
+    cols = [f"CCG{yy}CD", f"CCG{yy}CDH"]
+    df = read_csv(path, dtype=str, encoding="utf-8-sig")
+    require_columns(df, cols, path)
+    return df[cols].drop_duplicates().set_axis(["ccg_code", "ccg_short"], axis=1)
+
+
+def read_sub_icb(path: Path) -> pd.DataFrame:
+    """Sub-ICB location -> ICB (July 2022) -> sub_icb_code, sub_icb_short (3-character, as the CCG it replaced),
+    sub_icb_name, icb_code, icb_name."""
+    cols = ["SICBL22CD", "SICBL22CDH", "SICBL22NM", "ICB22CD", "ICB22NM"]
+    df = read_csv(path, dtype=str, encoding="utf-8-sig")
+    require_columns(df, cols, path)
+    out = df[cols].set_axis(["sub_icb_code", "sub_icb_short", "sub_icb_name", "icb_code", "icb_name"], axis=1)
+    if out["sub_icb_short"].duplicated().any() or out.isna().any().any():
+        raise DataError(path, "each sub-ICB location must appear once, with its ICB")
     return out
 
 
