@@ -44,6 +44,11 @@ def _main(argv=None) -> int:
         "verify", help="check every raw file's sha256 against data/raw/MANIFEST.csv, and look for unlisted files"
     )
     data.add_parser("build", help="build data/processed/ from data/raw/")
+    snap = data.add_parser(
+        "add-snapshot",
+        help="add a newer saved copy of Data to Insight's published 2023-framework outcomes page (.html) to data/raw/",
+    )
+    snap.add_argument("path", help="the saved page (index.html of the published outcomes table)")
     ex = data.add_parser(
         "export", help="write every table (CSV or Parquet) and a Frictionless datapackage.json into DIR"
     )
@@ -95,6 +100,11 @@ def _main(argv=None) -> int:
             t = time.perf_counter()
             rows = build.build()
             print(", ".join(f"{k}: {v} rows" for k, v in rows.items()) + f" ({time.perf_counter() - t:.1f} s)")
+        elif args.cmd == "data" and args.action == "add-snapshot":
+            from .ingest import snapshots
+
+            where, when, n = snapshots.add_snapshot(args.path)
+            print(f"added {where} (last updated {when:%Y-%m-%d}, {n} areas) with a manifest row; `sendstats data build` includes it")
         elif args.cmd == "data" and args.action == "export":
             from . import datapackage
 

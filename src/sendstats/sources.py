@@ -167,6 +167,38 @@ def verify() -> list[tuple[str, str]]:
     return problems
 
 
+def add(rel: str, data: bytes, row: dict) -> Path:
+    """Add a raw file: write ``data`` to ``data/raw/<rel>`` and a manifest row (``row`` plus path and sha256).
+    Refuses a path already listed or present, and identical content already listed. The file and the manifest
+    are each written atomically, and the file is removed again if the manifest cannot be written."""
+    import hashlib
+
+    from .fileio import atomic_bytes, atomic_text
+
+    digest = hashlib.sha256(data).hexdigest()
+    rows = manifest()
+    same = [r["path"] for r in rows if r["sha256"] == digest]
+    if same:
+        raise DataError(manifest_path(), f"the same file is already listed as {same[0]}; nothing added")
+    target = raw_dir() / rel
+    if target.exists() or any(r["path"] == rel for r in rows):
+        raise DataError(target, "already exists; nothing added")
+    atomic_bytes(target, data)
+    try:
+        import io
+
+        out = io.StringIO()
+        writer = csv.DictWriter(out, MANIFEST_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows([{c: r.get(c, "") for c in MANIFEST_COLUMNS} for r in rows])
+        writer.writerow({**{c: row.get(c, "") for c in MANIFEST_COLUMNS}, "path": rel, "sha256": digest})
+        atomic_text(manifest_path(), out.getvalue())
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
 def rows_for(rels) -> list[dict]:
     """Manifest rows of the given paths, in path order (for provenance)."""
     by_path = {r["path"]: r for r in manifest()}

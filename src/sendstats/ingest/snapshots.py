@@ -122,3 +122,35 @@ def read_one(path: Path) -> tuple[pd.Timestamp, pd.DataFrame]:
     except OSError as e:
         raise DataError(path, f"cannot read ({e.strerror or e})") from None
     return parse_page(data, path)
+
+
+SNAPSHOT_ROW = {
+    "publisher": "Data to Insight (compiled from Ofsted reports)",
+    "original_publication": "Published outcomes page of ofsted-send-scrape-tool, compiled from Ofsted / CQC area SEND"
+    " inspection reports",
+    "url": "https://github.com/data-to-insight/ofsted-send-scrape-tool",
+    "licence": "MIT (compilation); underlying reports Open Government Licence v3.0",
+}
+
+
+def add_snapshot(path) -> tuple[Path, pd.Timestamp, int]:
+    """Check a saved copy of Data to Insight's published outcomes page and add it to ``data/raw/`` (beside the
+    bundled archive) with a manifest row; the next build includes it. A file in any other format is a
+    DataError naming it, and nothing is changed. Returns (where it was written, its date, rows listed)."""
+    import hashlib
+
+    from .. import sources
+    from ..rawfiles import SNAPSHOTS_DIR
+    from .ofsted import _d2i
+
+    path = Path(path)
+    when, df = read_one(path)
+    _d2i(df, path, "table")  # every value must read as the build will read it
+    data = path.read_bytes()
+    rel = f"{SNAPSHOTS_DIR}/{when:%Y-%m-%d}_{hashlib.sha256(data).hexdigest()[:8]}.html"
+    row = {
+        **SNAPSHOT_ROW,
+        "title": f"Area SEND inspections under the 2023 framework: saved outcomes page, last updated {when:%d %B %Y}"
+        f" ({len(df)} areas, each with its latest inspection)",
+    }
+    return sources.add(rel, data, row), when, len(df)
