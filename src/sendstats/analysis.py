@@ -12,7 +12,7 @@ import pandas as pd
 from . import geography, registry
 from .boundaries import SUCCESSORS
 from .errors import ParameterError
-from .ingest.ofsted import REVISIT_LEVELS
+from .ingest.ofsted import OUTCOME_LEVELS, REVISIT_LEVELS
 from .names import normalise_one
 from .outcomes import inspections_as_at, load_areas, load_inspections
 
@@ -546,3 +546,80 @@ def revisit_times(as_at=None) -> pd.DataFrame:
     return w[["la_code", "area", "region", "years", "revisited", "n_weaknesses", "inspection_year"]].reset_index(
         drop=True
     )
+
+
+# --- the 2023 framework: factors and the three-level outcome (docs/analysis_plan.md, report 06) -------------
+EXPOSURE_2023 = "multi_sub_icb"
+FACTORS_2023 = [
+    "n_icbs",
+    "n_sub_icbs",
+    "main_icb_share",
+    "icb_n_areas",
+    "dmo_in_post",
+    "dco_in_post",
+    "ehcp_20wk_pct",
+    "ehcp_20wk_change_2y",
+    "ehcp_per_1000_0_25",
+    "appeal_rate",
+    "imd_share_most_deprived_decile",
+    "region",
+    "inspection_year",
+]
+
+
+def areas_2023_first(exclude_regions=()) -> pd.DataFrame:
+    """Each area's first 2023-framework inspection with a published outcome, with every factor as at it,
+    ``inspection_year`` and the plan's exposure ``multi_sub_icb`` (more than one sub-ICB location serves the
+    area). ``attrs``: n_inspections (with an outcome), n_reinspections_left_out, n_no_outcome."""
+    a = load_areas("2023")
+    bad = sorted(set(exclude_regions) - set(a["region"]))
+    if bad:
+        raise ParameterError(f"exclude_regions: unknown region(s) {bad}; regions: {sorted(a['region'].unique())}")
+    has = a[a["outcome"].notna()].sort_values("published")
+    first = has.drop_duplicates("la_code", keep="first")
+    out = first[~first["region"].isin(list(exclude_regions))].copy()
+    out["inspection_year"] = out["factor_date"].dt.year.astype(float)
+    out[EXPOSURE_2023] = (out["n_sub_icbs"] > 1).astype("boolean")
+    for col in ("dmo_in_post", "dco_in_post"):
+        out[col] = pd.Categorical(out[col], categories=["Yes", "Recruiting", "No"])
+    out = out.reset_index(drop=True)
+    out.attrs.update(
+        n_inspections=len(has),
+        n_reinspections_left_out=len(has) - len(first),
+        n_no_outcome=int(a["outcome"].isna().sum()),
+        n_region_left_out=len(first) - len(out),
+    )
+    return out
+
+
+def primary_model_2023(data: pd.DataFrame) -> pd.DataFrame:
+    """Proportional-odds model of the 2023 outcome on ``multi_sub_icb`` and the plan's confounders (region,
+    inspection year, deprivation), exposure first; odds ratios of a worse outcome."""
+    from . import stats
+
+    return stats.ordinal(data, "outcome", [EXPOSURE_2023, *CONFOUNDERS])
+
+
+def responsible_bodies_2023() -> pd.DataFrame:
+    """Per bundled 2023-framework report: its area and outcome, how many recommendations (priority actions and
+    areas for improvement) it makes, how many name the ICB as a responsible body (alone or with the local
+    authority), that share, and where the bodies were read (the report's Responsible body column, or the
+    recommendation's own subject)."""
+    from .build import load_table
+
+    docs = load_table("documents")
+    items = load_table("document_items")
+    recs = items[items["responsible_body"].notna()].drop_duplicates(["source", "kind", "item_no"])
+    per = recs.groupby("source").agg(
+        n_recommendations=("item_no", "size"),
+        n_priority_actions=("kind", lambda k: int((k == "priority action").sum())),
+        n_naming_icb=("responsible_body", lambda b: int(b.isin(["icb", "both"]).sum())),
+        n_icb_alone=("responsible_body", lambda b: int((b == "icb").sum())),
+        n_from_column=("body_from", lambda f: int(f.str.startswith("responsible body column").sum())),
+    )
+    out = docs[docs["framework"] == "2023"][["source", "area", "outcome", "icb"]].merge(
+        per.reset_index(), on="source", how="left"
+    )
+    out["share_naming_icb"] = out["n_naming_icb"] / out["n_recommendations"]
+    out["outcome"] = pd.Categorical(out["outcome"], categories=OUTCOME_LEVELS, ordered=True)
+    return out.sort_values(["outcome", "area"]).reset_index(drop=True)

@@ -104,7 +104,10 @@ def _main(argv=None) -> int:
             from .ingest import snapshots
 
             where, when, n = snapshots.add_snapshot(args.path)
-            print(f"added {where} (last updated {when:%Y-%m-%d}, {n} areas) with a manifest row; `sendstats data build` includes it")
+            print(
+                f"added {where} (last updated {when:%Y-%m-%d}, {n} areas) with a manifest row; "
+                "`sendstats data build` includes it"
+            )
         elif args.cmd == "data" and args.action == "export":
             from . import datapackage
 

@@ -125,7 +125,8 @@ def icb_lsoas() -> pd.DataFrame:
     df = df.merge(sub, left_on="ccg_short", right_on="sub_icb_short", how="left", validate="many_to_one")
     if df["icb_code"].isna().any():
         raise DataError(
-            sources.raw_dir() / g.SUB_ICB_ICB, f"CCG {df.loc[df['icb_code'].isna(), 'ccg_short'].iloc[0]} has no sub-ICB location"
+            sources.raw_dir() / g.SUB_ICB_ICB,
+            f"CCG {df.loc[df['icb_code'].isna(), 'ccg_short'].iloc[0]} has no sub-ICB location",
         )
     main = df.groupby("area_code")["icb_code"].agg(lambda s: s.value_counts().index[0])
     df["icb_n_areas"] = df["icb_code"].map(main.value_counts()).fillna(0).astype(int)

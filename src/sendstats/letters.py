@@ -62,6 +62,7 @@ class Record:
     previous_inspection_start: dt.date | None = None
     previous_inspection_end: dt.date | None = None
     icb: str | None = None
+    priority_bodies: list = field(default_factory=list)  # 2023: the "Responsible body" blocks, in order
     dates_from: str = "header"  # 2023: "header", or "page footer" when the header's dates are blank
     strengths: dict = field(default_factory=dict)  # 2016: section -> bullets
     areas_for_development: dict = field(default_factory=dict)  # 2016: section -> bullets
@@ -255,6 +256,93 @@ def paragraphs(block: str) -> list[str]:
     return [_tidy(re.sub(r"\s*•\s*", " • ", i)) for i in items]
 
 
+# --- the responsible body of a 2023 recommendation --------------------------------------------------------
+BODY_WORDS = re.compile(r"Council|Integrated Care|\bICB\b|\bNHS\b|Trust\b|Local Authority|Board\b", re.I)
+ICB_WORDS = re.compile(
+    r"Integrated Care Board|\bICBs?\b|\bNHS\b|\bhealth (?:leaders|partners|commissioners|services|providers)\b|"
+    r"\bhealth\b(?= and (?:care|social care|education))|\bCCG|\b(?:leaders|partners) in health\b",
+    re.I,
+)
+LA_WORDS = re.compile(
+    r"\bCouncil\b|\blocal authority\b|\bLA\b|\bChildren's Trust\b|\b(?:education|social care|"
+    r"council) leaders\b|\bleaders (?:in|within the) (?:education|SEND service|social care)\b",
+    re.I,
+)
+BOTH_WORDS = re.compile(
+    r"partnership|\bLAP\b|health, education and social care|\barea leaders\b|\blocal area\b|\bleaders across\b|"
+    r"\ball partners\b|"
+    r"education, health and (?:social )?care",
+    re.I,
+)
+BODY_LEVELS = ("local_authority", "icb", "both", "other")
+CELL_END = re.compile(
+    r"(.+?(?:Integrated Care Board(?: \(ICB\))?|\bICB\b|\bTrust\b|\bCouncil\b|Children's First|\bcollege\b|"
+    r"\bleaders\b))(?=\s+[A-Z]|\s*$)"
+)
+
+
+def body_blocks(block: str) -> list[str]:
+    """The "Responsible body" cells of a 2023 priority-action table, in order (each as one line of text). The
+    cells' lines are the short lines naming a council, ICB, NHS body or trust (the PDF text may give a page's
+    cells one after another, or break one across an item); joined, they are split where a body's name ends and
+    the next cell begins."""
+    lines = [ln.strip() for ln in block.splitlines()]
+    if "Responsible body" not in lines:
+        return []
+    runs, cur = [], []
+    for ln in lines[lines.index("Responsible body") + 1 :]:
+        short = ln and len(ln) <= 40 and not ln.endswith((".", ";", ":")) and not ln.startswith(("•", "-"))
+        if short and not ln.lower().startswith("areas for"):
+            cur.append(ln)
+            continue
+        if cur:
+            runs.append(cur)
+        cur = []
+    if cur:
+        runs.append(cur)
+    text = " ".join(" ".join(run) for run in runs if BODY_WORDS.search(" ".join(run)) and not run[0][:1].islower())
+    # a cell ends with the name of a body, where the next cell begins (a capital letter, not ', ' or 'and')
+    return [c.strip() for c in CELL_END.findall(text)]
+
+
+def classify_body(text: str) -> str:
+    """local_authority, icb, both or other, from a responsible-body cell or a recommendation's own words (its
+    subject: the words before 'should', 'must', 'need' or 'needs')."""
+    if not text:
+        return "other"
+    head = re.split(r"\b(?:should|must|needs?|is required|are required)\b", text, maxsplit=1)[0]
+    icb, la = bool(ICB_WORDS.search(head)), bool(LA_WORDS.search(head))
+    if (icb and la) or BOTH_WORDS.search(head):
+        return "both"
+    return "icb" if icb else "local_authority" if la else "other"
+
+
+COLUMN, COLUMN_ALL, TEXT = (
+    "responsible body column",
+    "responsible body column (every cell names the same bodies)",
+    "recommendation text",
+)
+
+
+def responsible_bodies(record: Record) -> dict[str, list[tuple[str, str]]]:
+    """(body, where it was read) for each priority action and area for improvement of a 2023 report. Priority
+    actions take the table's "Responsible body" cells, paired in order when there are as many cells as items
+    (or all cells' class when every cell names the same bodies); otherwise, and for improvements (which have no
+    such column), the body is read from the recommendation's own subject ("Health leaders should ...")."""
+    cells = [classify_body(b) for b in record.priority_bodies]
+    pa = record.priority_actions
+    if cells and len(cells) == len(pa):
+        pa_bodies = [(c, COLUMN) for c in cells]
+    elif cells and len(set(cells)) == 1:
+        pa_bodies = [(cells[0], COLUMN_ALL)] * len(pa)
+    else:
+        pa_bodies = [(classify_body(i), TEXT) for i in pa]
+    return {
+        "priority action": pa_bodies,
+        "improvement": [(classify_body(i), TEXT) for i in record.improvements],
+    }
+
+
 # --- extraction --------------------------------------------------------------------------------------------
 def _date(day, month, year) -> dt.date | None:
     try:
@@ -278,9 +366,44 @@ def _date_range(s: str):
     return start, end
 
 
+ICB_NAME = r"((?:NHS )?[A-Z][\w'&\-]*(?:,? (?:[A-Z][\w'&\-]*|and|of|the|&))*?)"
+ICB_TAIL = r"\s+(?:Integrated [Cc]are [Bb]oard|ICB)\b"  # noqa: E501
+# where reports name the ICB, most specific first: an 'NHS ...' name; the partnership details table ("Integrated
+# care board | <name> ICB"); "On 1 July 2022, <name> ICB became responsible"; "passed to the <name> ICB";
+# "<council> and the <name> Integrated Care Board (ICB) are ... responsible"
+ICB_PATTERNS = [
+    re.compile(r"\b(NHS (?:[A-Z][\w'&\-]*|and|of|the|&)(?:,? (?:[A-Z][\w'&\-]*|and|of|the|&))*?)" + ICB_TAIL),
+    re.compile(r"Integrated [Cc]are [Bb]oard\s+" + ICB_NAME + ICB_TAIL),
+    re.compile(r"1 July 2022,? (?:the )?" + ICB_NAME + ICB_TAIL + r"(?: \(ICB\))? became"),
+    re.compile(r"passed to (?:the )?" + ICB_NAME + ICB_TAIL),
+    re.compile(r"Council and (?:the )?" + ICB_NAME + ICB_TAIL + r"(?: \(ICB\))? are"),
+]
+
+
 def _icb_name(s: str) -> str:
-    """'NHS Dorset' -> 'NHS Dorset ICB'; drops words after a person's name or a comma list spill-over."""
-    return re.sub(r"\s+", " ", s).strip() + " ICB"
+    """'NHS Dorset' or 'Dorset' -> 'NHS Dorset ICB' (one form whichever way the report names it)."""
+    name = re.sub(r"\s+", " ", s).strip().replace(", and ", " and ")
+    return ("" if name.startswith("NHS ") else "NHS ") + name + " ICB"
+
+
+def find_icb(info: str, flat: str) -> str | None:
+    """The ICB(s) a 2023 report names ('; '-separated when the area has two), ``info`` being its "Information
+    about the local area partnership" section: every 'NHS ... ICB' named there, else the first of
+    :data:`ICB_PATTERNS` that matches anywhere."""
+    named = list(dict.fromkeys(_icb_name(m) for m in ICB_PATTERNS[0].findall(info) if _plausible(m)))
+    full = [n for n in named if len(n) > len("NHS ABCD ICB")]  # 'NHS BSW ICB' repeats a name given in full
+    if named:
+        return "; ".join(full or named)
+    for pat in ICB_PATTERNS:
+        for m in pat.finditer(flat):
+            if _plausible(m.group(1)):
+                return _icb_name(m.group(1))
+    return None
+
+
+def _plausible(name: str) -> bool:
+    """Not a person's title, a CCG or a sentence start caught by the name pattern."""
+    return not re.search(r"Chief|Executive|\bCEO\b|Clinical Commissioning|\bCCG|^(?:The|Local|Integrated)\b", name)
 
 
 def extract(letter: Letter) -> Record:
@@ -355,9 +478,7 @@ def extract(letter: Letter) -> Record:
             else None
         )
         info = re.sub(r"\s+", " ", letter.sections.get("Information about the local area partnership", "")) or flat
-        icb = re.search(r"(NHS [A-Z][\w&',\- ]*?) (?:Integrated Care Board|ICB)\b", info) or re.search(
-            r"(NHS [A-Z][\w&',\- ]*?) (?:Integrated Care Board|ICB)\b", flat
-        )
+        icb = find_icb(info, flat)
         rec = Record(
             "2023",
             re.sub(r"^the ", "", re.sub(r"-\s+", "-", area.group(1).strip())) if area else None,
@@ -371,7 +492,8 @@ def extract(letter: Letter) -> Record:
             paragraphs(letter.sections.get("Areas for improvement", "")),
             previous_inspection_start=pstart,
             previous_inspection_end=pend,
-            icb=_icb_name(icb.group(1)) if icb else None,
+            icb=icb,
+            priority_bodies=body_blocks(letter.sections.get("Areas for priority action", "")),
             dates_from=dates_from,
             source=letter.path.name,
         )
@@ -744,8 +866,15 @@ def report_dates(wanted: pd.DataFrame) -> pd.DataFrame:
         key = (int(m.group(1)), pd.Timestamp(f"{m.group(2)} {m.group(3)} {m.group(4)}"))
         if key in keys:
             r = extract(read(sources.check(rel)))
-            rows.append({"ofsted_urn": key[0], "published": key[1], "inspection_start": r.inspection_start,
-                         "inspection_end": r.inspection_end, "source": Path(rel).name})
+            rows.append(
+                {
+                    "ofsted_urn": key[0],
+                    "published": key[1],
+                    "inspection_start": r.inspection_start,
+                    "inspection_end": r.inspection_end,
+                    "source": Path(rel).name,
+                }
+            )
     df = pd.DataFrame(rows, columns=["ofsted_urn", "published", "inspection_start", "inspection_end", "source"])
     for c in ("published", "inspection_start", "inspection_end"):
         df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
@@ -801,14 +930,26 @@ def items_frame(records_or_items, codebook=None) -> pd.DataFrame:
             if r.framework == "2016"
             else (("priority action", r.priority_actions), ("improvement", r.improvements))
         )
+        bodies = responsible_bodies(r) if r.framework == "2023" else {}
         for kind, lst in lists:
-            rows += [
-                {"source": r.source, "area": r.area, "outcome": r.outcome, "kind": kind, **row}
-                for row in code(lst, codebook).to_dict("records")
-            ]
-    df = pd.DataFrame(rows, columns=["source", "area", "outcome", "kind", "item_no", "item", "theme", "matched"])
+            found = bodies.get(kind, [])
+            for row in code(lst, codebook).to_dict("records"):
+                body, where = found[row["item_no"]] if found else (None, None)
+                rows.append(
+                    {
+                        "source": r.source,
+                        "area": r.area,
+                        "outcome": r.outcome,
+                        "kind": kind,
+                        **row,
+                        "responsible_body": body,
+                        "body_from": where,
+                    }
+                )
+    cols = ["source", "area", "outcome", "kind", "item_no", "item", "theme", "matched", "responsible_body", "body_from"]
+    df = pd.DataFrame(rows, columns=cols)
     df["item_no"] = df["item_no"].astype("int64")
-    for c in ("source", "area", "outcome", "kind", "item", "theme", "matched"):
+    for c in ("source", "area", "outcome", "kind", "item", "theme", "matched", "responsible_body", "body_from"):
         df[c] = df[c].astype("string")
     return df
 

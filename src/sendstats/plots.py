@@ -161,7 +161,11 @@ class Table:
         self.df, self.caption = df, caption
         df = df.assign(**{c: df[c].map(_label) for c in ("term", "factor") if c in df.columns})
         if "unit" in df.columns:  # 'vs wsoa_2016=no WSoA' -> 'vs 2016 WSoA = no WSoA'
-            df = df.assign(unit=df["unit"].map(lambda u: "vs " + _label(u[3:]) if isinstance(u, str) and u.startswith("vs ") else u))
+            df = df.assign(
+                unit=df["unit"].map(
+                    lambda u: "vs " + _label(u[3:]) if isinstance(u, str) and u.startswith("vs ") else u
+                )
+            )
         shown = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
         shown = shown.apply(
             lambda col: (
@@ -294,14 +298,16 @@ def describe_2023_years(y23, as_at=None, basis="inspected") -> str:
     none = int(per["none"].sum())
     notes = []
     if undated:
-        notes.append(f"{undated} inspection(s) with no start date in any source are counted under \"date unknown\"")
+        notes.append(f'{undated} inspection(s) with no start date in any source are counted under "date unknown"')
     if left:
-        notes.append(f"{left} inspection(s) with no start date in any source are left out, as it is unknown whether they {verb.split()[-1]} by {as_at}")
+        notes.append(
+            f"{left} inspection(s) with no start date in any source are left out, as it is unknown whether they"
+            f" {verb.split()[-1]} by {as_at}"
+        )
     if none:
         notes.append(f"{none} inspection(s) without a published outcome are not in the shares")
-    return (
-        f"Inspections with an outcome, counted {basis_text}: {years}."
-        + (" " + "; ".join(notes) + "." if notes else "")
+    return f"Inspections with an outcome, counted {basis_text}: {years}." + (
+        " " + "; ".join(notes) + "." if notes else ""
     )
 
 
@@ -370,6 +376,24 @@ def describe_revisit_trend(ex: dict, model, mde: float) -> str:
             f"{mde:.1f}."
         )
         + " This is an association among the areas inspected so far, not a cause."
+    )
+
+
+def describe_bodies(bodies, kw: dict) -> str:
+    """Report 06's paragraph on the responsible bodies of the bundled 2023 reports' recommendations."""
+    n_rec = int(bodies["n_recommendations"].sum())
+    icb, alone = int(bodies["n_naming_icb"].sum()), int(bodies["n_icb_alone"].sum())
+    col = int(bodies["n_from_column"].sum())
+    meds = "; ".join(f"{outcome_label(k)}: {v:.0%}" for k, v in kw["medians"].items())
+    return (
+        f"Across {len(bodies)} bundled reports, {icb} of {n_rec} recommendations ({icb / n_rec:.0%}) name the ICB as a"
+        f" responsible body, {alone} of them the ICB alone; the rest name the local authority alone or no body."
+        f" {col} bodies were read from the reports' Responsible body column (priority actions) and the rest from the"
+        f" recommendation's own subject (areas for improvement have no such column). The median share per report"
+        f" naming the ICB is {meds} (Kruskal-Wallis H = {kw['statistic']:.2f}, {p_is(kw['p_value'])},"
+        f" epsilon-squared {kw['epsilon2']:.2f}; n = {kw['n_used']} reports). Most recommendations address the whole"
+        " partnership, so this share separates reports mainly by their few single-body recommendations; the bundled"
+        " reports are not every report published."
     )
 
 
@@ -648,6 +672,49 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
     return text + (
         f"Across the {len(sens)} specifications below the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
         "CCG structure is geography, a proxy for oversight, not a measure of its quality."
+    )
+
+
+def describe_primary_2023(model, cuts, mde: float, sample: dict) -> str:
+    """Plain English for report 06's primary model (ordinal), generated from it; ``cuts``: the binary models
+    at each cut (:func:`stats.cut_models`) for the exposure; ``sample``: the frame's attrs."""
+    r = model.iloc[0]
+    text = (
+        f"Areas served by more than one sub-ICB location had {r['odds_ratio']:.2f} times the odds of a worse 2023"
+        f" outcome (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; Wald {p_is(r['p_value'])}; n = {int(r['n_used'])},"
+        f" {int(r['n_dropped'])} dropped for a missing value) compared with areas served by one, among areas of the"
+        " same region, inspection year and deprivation. "
+    )
+    if r["ci_low"] <= 1 <= r["ci_high"]:
+        text += (
+            "The interval includes 1: the data are compatible with no association and with one as large as the"
+            " interval. "
+        )
+    else:
+        text += "The interval excludes 1: an association that region, year and deprivation do not account for. "
+    mine = cuts[cuts["term"] == model["term"].iat[0]]
+    if len(mine):
+        text += (
+            f"The binary models at each cut of the outcome give {', '.join(f'{v:.2f}' for v in mine['odds_ratio'])}"
+            f" ({'; '.join(str(m) for m in mine['method'].str.split('(').str[0].str.strip())}), the check of the"
+            " proportional-odds assumption. "
+        )
+    if mde == mde:
+        text += (
+            f"With {int(r['n_used'])} areas, an odds ratio of {mde:.2f} or more (or {1 / mde:.2f} or less) would have"
+            " been detected with 80% power"
+            + (
+                "; the interval's upper limit is below it, so an association that strong is ruled out. "
+                if r["ci_high"] < mde
+                else "; the interval reaches beyond it, so an association that strong is not ruled out. "
+            )
+        )
+    return text + (
+        "The sample is each area's first 2023-framework inspection with an outcome"
+        f" ({sample.get('n_reinspections_left_out', 0)}"
+        f" re-inspection(s) and {sample.get('n_no_outcome', 0)} inspection(s) without a published outcome left out)."
+        " The number of sub-ICB locations is geography, a proxy for how joined-up the NHS partner is, not a measure"
+        " of its oversight."
     )
 
 

@@ -843,6 +843,21 @@ DOCUMENT_ITEMS = (
         "the phrase that matched the theme's pattern",
         source="sendstats codebook.yaml",
     ),
+    C(
+        "responsible_body",
+        "string",
+        "responsible body",
+        "who must act on a 2023 recommendation: local_authority, icb, both or other",
+        source=DOCS,
+        check=("isin", ["local_authority", "icb", "both", "other"]),
+    ),
+    C(
+        "body_from",
+        "string",
+        "responsible body read from",
+        "the report's Responsible body column (paired in order, or one body for all), or the recommendation text",
+        source=DOCS,
+    ),
 )
 
 WEAKNESS_CODING = (
@@ -1062,6 +1077,15 @@ RESULT_LABELS = {
     "n_date_unknown": "counted, date unknown",
     "n_undated_left_out": "left out: date unknown",
     "days_between": "days between the inspections",
+    "multi_sub_icb": "served by more than one sub-ICB location",
+    "n_recommendations": "recommendations",
+    "n_naming_icb": "naming the ICB",
+    "n_icb_alone": "naming the ICB alone",
+    "share_naming_icb": "share naming the ICB",
+    "n_from_column": "body from the Responsible body column",
+    "inspected_2023": "inspected under the 2023 framework",
+    "inspection_2016_days": "days from May 2016 to the 2016 inspection",
+    "revisit_step": "revisit progress (per step: No, Some, Yes)",
     "n_unknown": "count not published",
     "successes": "areas",
     "year": "year",
@@ -1130,7 +1154,7 @@ THEME_LABELS = {
     "ehcp_quality": "quality of EHC plans",
     "ehcp_timeliness": "timeliness of EHC plans",
     "annual_reviews": "annual reviews",
-    "health_ccg_leadership": "health / CCG leadership",
+    "health_ccg_leadership": "health / CCG or ICB leadership",
     "strategic_leadership": "strategic leadership",
     "joint_commissioning": "joint commissioning",
     "coproduction_parents": "co-production with parents",
@@ -1154,6 +1178,9 @@ def value_label(value) -> str:
         **dict(zip(OUTCOME_LEVELS, ["typically positive", "inconsistent", "widespread or systemic failings"])),
         "not_revisited_yet": "not revisited yet",
         "not_required": "not required",
+        "local_authority": "local authority",
+        "icb": "integrated care board",
+        "both": "local authority and ICB",
     }
     text.update(THEME_LABELS)
     return text.get(value, value) if isinstance(value, str) else value

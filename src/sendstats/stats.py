@@ -308,6 +308,35 @@ def mann_whitney(df: pd.DataFrame, factor: str, outcome: str) -> dict:
     }
 
 
+def kruskal_by(df: pd.DataFrame, value: str, group: str) -> dict:
+    """Kruskal-Wallis test of a numeric ``value`` across the levels of ``group`` (levels without data dropped):
+    H, p (chi-square approximation, ties corrected), the epsilon-squared effect size H / (n - 1), n_used,
+    n_dropped, and the median per group."""
+    from scipy.stats import kruskal
+
+    used, dropped = _complete(df, [value, group])
+    groups = {str(k): g[value].astype(float).to_numpy() for k, g in used.groupby(group, observed=True) if len(g)}
+    if len(groups) < 2 or used[value].nunique() < 2:
+        return {
+            "statistic": np.nan,
+            "p_value": np.nan,
+            "epsilon2": np.nan,
+            "n_used": len(used),
+            "n_dropped": dropped,
+            "medians": {k: float(np.median(v)) for k, v in groups.items()},
+        }
+    res = kruskal(*groups.values())
+    n = len(used)
+    return {
+        "statistic": float(res.statistic),
+        "p_value": float(res.pvalue),
+        "epsilon2": float(res.statistic / (n - 1)),
+        "n_used": n,
+        "n_dropped": dropped,
+        "medians": {k: float(np.median(v)) for k, v in groups.items()},
+    }
+
+
 def bh(p_values) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (q-values); NaN stays NaN."""
     from statsmodels.stats.multitest import multipletests
@@ -333,6 +362,10 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
     Ordered outcome (``ordered=True``): a proportional-odds model per factor (Wald p).
     Columns: factor, kind, n_used, n_dropped, test, p_value, q_value_bh, effect_name, effect, ci_low, ci_high."""
     rows = []
+    if ordered:
+        from .registry import value_label
+
+        top = value_label(str(df[outcome].cat.categories[-1]))
     for f in factors:
         s = df[f] if f in df else None
         if s is None:
@@ -347,7 +380,9 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
                     "n_dropped": r["n_dropped"],
                     "test": r["method"],
                     "p_value": r["p_value"],
-                    "effect_name": f"odds ratio of a better/higher outcome, {r['unit']}" if r["unit"] else "odds ratio",
+                    "effect_name": f"odds ratio of a higher outcome (towards {top}), {r['unit']}"
+                    if r["unit"]
+                    else "odds ratio",
                     "effect": r["odds_ratio"],
                     "ci_low": r["ci_low"],
                     "ci_high": r["ci_high"],
@@ -574,7 +609,14 @@ def exact_ordinal_tests(df: pd.DataFrame, row: str, col: str) -> dict:
     x = np.repeat(np.repeat(u, len(cs)), obs.ravel())
     y = np.repeat(np.tile(v, len(rs)), obs.ravel())
     r = float(np.corrcoef(x, y)[0, 1])
-    return {**out, "n_tables": count, "ffh_p": min(ffh, 1.0), "trend_p": min(trend, 1.0), "m2": (n - 1) * r**2, "trend_r": r}
+    return {
+        **out,
+        "n_tables": count,
+        "ffh_p": min(ffh, 1.0),
+        "trend_p": min(trend, 1.0),
+        "m2": (n - 1) * r**2,
+        "trend_r": r,
+    }
 
 
 def _cells(n: int, p: float, r: float, odds_ratio: float):
@@ -618,6 +660,23 @@ def min_detectable_or(
     if f(np.log(1000)) < 0:
         return float("nan")
     return float(np.exp(brentq(f, 1e-6, np.log(1000))))
+
+
+def min_detectable_or_ordinal(
+    n: int, exposure_share: float, category_shares, *, alpha: float = 0.05, power: float = 0.8
+) -> float:
+    """The smallest proportional-odds ratio for a binary exposure (held by ``exposure_share`` of ``n``) that a
+    two-sided Wald test at ``alpha`` detects with ``power``, for an ordered outcome with these category shares:
+    Whitehead's (1993) formula, log OR = sqrt(3 (z_a + z_b)^2 / (n p (1 - p) (1 - sum of cubed shares)))."""
+    from scipy import stats as st
+
+    shares = np.asarray(category_shares, dtype=float)
+    p = float(exposure_share)
+    spread = 1 - float((shares**3).sum())
+    if n <= 0 or not 0 < p < 1 or spread <= 0:
+        return float("nan")
+    z = st.norm.ppf(1 - alpha / 2) + st.norm.ppf(power)
+    return float(np.exp(np.sqrt(3 * z**2 / (n * p * (1 - p) * spread))))
 
 
 def simulated_power(

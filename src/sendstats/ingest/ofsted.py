@@ -310,7 +310,11 @@ def _d2i(df: pd.DataFrame, path, where: str) -> pd.DataFrame:
     if unknown:
         raise DataError(path, f"unknown region code(s) {sorted(unknown)}", where=f"{where}, column 'region_code'")
     if df["publication_date"].isna().any():
-        raise DataError(path, "an inspection without a publication date", where=f"{where}, row {df['publication_date'].isna().idxmax()}")
+        raise DataError(
+            path,
+            "an inspection without a publication date",
+            where=f"{where}, row {df['publication_date'].isna().idxmax()}",
+        )
     prev = df["previous_inspection_date"] if "previous_inspection_date" in df else pd.Series(pd.NA, index=df.index)
     return pd.DataFrame(
         {
@@ -322,7 +326,9 @@ def _d2i(df: pd.DataFrame, path, where: str) -> pd.DataFrame:
             "inspection_start": dates(
                 df["inspection_start_date"], path, f"{where}, column 'inspection_start_date'", "%d/%m/%y"
             ),
-            "inspection_end": dates(df["inspection_end_date"], path, f"{where}, column 'inspection_end_date'", "%d/%m/%y"),
+            "inspection_end": dates(
+                df["inspection_end_date"], path, f"{where}, column 'inspection_end_date'", "%d/%m/%y"
+            ),
             "published": dates(df["publication_date"], path, f"{where}, column 'publication_date'", "%d/%m/%y"),
             "previous_inspection_end": dates(prev, path, f"{where}, column 'previous_inspection_date'", "%d/%m/%Y"),
             "outcome": pd.Categorical(
@@ -357,7 +363,9 @@ def snapshot_history(paths) -> pd.DataFrame:
 
     pages = []
     for p in map(Path, paths):
-        found = snapshots.read_archive(p) if p.name.endswith((".tar.xz", ".tar")) else [(p.name, *snapshots.read_one(p))]
+        found = (
+            snapshots.read_archive(p) if p.name.endswith((".tar.xz", ".tar")) else [(p.name, *snapshots.read_one(p))]
+        )
         pages += [(f"{p}: {name}" if p.name != name else str(p), when, df) for name, when, df in found]
     try:  # one pass over every page; on a bad value, find the page to name
         long = _d2i(pd.concat([df for _, _, df in pages], ignore_index=True), "snapshots", "table")
@@ -394,8 +402,14 @@ def _combine_overview(hist: pd.DataFrame, ov: pd.DataFrame, overview_path: Path)
     for col in ov.columns.difference(KEY_2023):
         filled = both[col].isna() & both[f"{col}_ov"].notna()
         if col in TRACKED and filled.any():
-            both.loc[filled, "source_note"] = _note(both.loc[filled, "source_note"], f"{TRACKED[col]} from {overview_path.name}")
-        both[col] = both[col].where(both[col].notna(), both[f"{col}_ov"]) if col != "outcome" else both[col].fillna(both[f"{col}_ov"])
+            both.loc[filled, "source_note"] = _note(
+                both.loc[filled, "source_note"], f"{TRACKED[col]} from {overview_path.name}"
+            )
+        both[col] = (
+            both[col].where(both[col].notna(), both[f"{col}_ov"])
+            if col != "outcome"
+            else both[col].fillna(both[f"{col}_ov"])
+        )
     return both.drop(columns=[c for c in both if c.endswith("_ov") or c == "_merge"])
 
 
@@ -432,7 +446,8 @@ def read_2023(snapshot_paths, overview_path: Path, mi_path: Path, lookup_path: P
         )
     wrong = ov["ltla23cd"].notna() & (ov["ltla23cd"] != ov["la_code"])
     ov.loc[wrong, "source_note"] = _note(
-        ov.loc[wrong, "source_note"], "Data to Insight's ltla23cd " + ov.loc[wrong, "ltla23cd"] + " corrected via 3-digit code"
+        ov.loc[wrong, "source_note"],
+        "Data to Insight's ltla23cd " + ov.loc[wrong, "ltla23cd"] + " corrected via 3-digit code",
     )
 
     mi = read_mi_2023(mi_path)
@@ -475,7 +490,9 @@ def read_2023(snapshot_paths, overview_path: Path, mi_path: Path, lookup_path: P
         both.loc[moved, "source_note"] = _note(
             both.loc[moved, "source_note"], f"{label} " + was + " in Data to Insight's table; Ofsted MI used"
         )
-        both[col] = both[col].astype("object").where(~mine.notna(), mine) if col == "outcome" else mine.fillna(both[col])
+        both[col] = (
+            both[col].astype("object").where(~mine.notna(), mine) if col == "outcome" else mine.fillna(both[col])
+        )
     both["outcome"] = pd.Categorical(both["outcome"], categories=OUTCOME_LEVELS, ordered=True)
     in_mi = both["_merge"] == "both"
     # Under the 2023 framework a 'widespread and/or systemic failings' outcome always requires a priority
@@ -499,7 +516,9 @@ def dates_from_reports(df: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     inspection_start, inspection_end, source), matched on the Ofsted URN and the publication date."""
     m = df.merge(reports, on=["ofsted_urn", "published"], how="left", suffixes=("", "_rep"), validate="many_to_one")
     fill = m["inspection_start"].isna() & m["inspection_start_rep"].notna()
-    m.loc[fill, "source_note"] = _note(m.loc[fill, "source_note"], "inspection dates from the report " + m.loc[fill, "source"])
+    m.loc[fill, "source_note"] = _note(
+        m.loc[fill, "source_note"], "inspection dates from the report " + m.loc[fill, "source"]
+    )
     for c in ("inspection_start", "inspection_end"):
         m.loc[fill, c] = m.loc[fill, f"{c}_rep"]
     return _finish_2023(m)
