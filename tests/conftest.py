@@ -47,7 +47,14 @@ def run_cli(*args, env=None):
 
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
-CORE = ["01_inspection_outcomes", "02_factors_and_wsoa", "03_revisits", "04_framework_transition", "05_letter_themes"]
+CORE = [
+    "01_inspection_outcomes",
+    "02_factors_and_wsoa",
+    "03_revisits",
+    "04_framework_transition",
+    "05_letter_themes",
+    "06_factors_2023",
+]
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,13 @@ def test_every_notebook_is_catalogued_and_agrees_with_its_parameters_cell():
 
 def test_parameters_are_coerced_and_checked():
     p = catalogue.resolve("01_inspection_outcomes", {"include_predecessors": "false", "as_at": "2021-03-31"})
-    assert p == {"framework": "2016", "as_at": "2021-03-31", "basis": "published", "include_predecessors": False}
+    assert p == {
+        "framework": "2016",
+        "as_at": "2021-03-31",
+        "basis": "published",
+        "include_predecessors": False,
+        "basis_2023": "inspected",
+    }
     with pytest.raises(ParameterError, match="unknown parameter"):
         catalogue.resolve("01_inspection_outcomes", {"areaa": "x"})
     with pytest.raises(ParameterError, match=r"framework='2017' is not one of"):

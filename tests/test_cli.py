@@ -15,7 +15,7 @@ def _examples() -> list[str]:
         found += [ln.split("#")[0].strip() for ln in block.splitlines() if ln.strip().startswith("sendstats ")]
     out = []
     for cmd in found:
-        if "[" in cmd or "letters fetch" in cmd:  # a synopsis, or the one command that needs the internet
+        if "[" in cmd or "<" in cmd or "letters fetch" in cmd:  # a synopsis, or the one needing the internet
             continue
         if cmd not in out:
             out.append(cmd)

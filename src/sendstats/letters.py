@@ -853,6 +853,12 @@ def bundled_documents() -> list[Path]:
 REPORT_FILE = re.compile(rf"^(\d+)_.*---(\d{{1,2}})-({MONTHS})-(\d{{4}})\.pdf$", re.I)
 
 
+def _published(name: str):
+    """The publication date in a bundled 2023 report's file name (None if the name does not follow the pattern)."""
+    m = REPORT_FILE.match(name)
+    return pd.Timestamp(f"{m.group(2)} {m.group(3)} {m.group(4)}") if m else None
+
+
 def report_dates(wanted: pd.DataFrame) -> pd.DataFrame:
     """Inspection dates from the bundled 2023 reports, for the (``ofsted_urn``, ``published``) pairs in
     ``wanted``: a report matches by the URN and publication date in its file name, and only matching reports are
@@ -863,7 +869,7 @@ def report_dates(wanted: pd.DataFrame) -> pd.DataFrame:
         m = REPORT_FILE.match(Path(rel).name)
         if not m:
             continue
-        key = (int(m.group(1)), pd.Timestamp(f"{m.group(2)} {m.group(3)} {m.group(4)}"))
+        key = (int(m.group(1)), _published(Path(rel).name))
         if key in keys:
             r = extract(read(sources.check(rel)))
             rows.append(
@@ -904,6 +910,7 @@ def documents_table() -> pd.DataFrame:
             "icb": r.icb,
             "dates_from": r.dates_from,
             "ofsted_urn": int(r.source.split("_")[0]) if r.framework == "2023" else None,
+            "published": _published(r.source) if r.framework == "2023" else None,
             "n_weaknesses": len(r.weaknesses) if r.framework == "2016" else None,
             "n_priority_actions": len(r.priority_actions) if r.framework == "2023" else None,
             "n_improvements": len(r.improvements) if r.framework == "2023" else None,
@@ -911,7 +918,7 @@ def documents_table() -> pd.DataFrame:
         for r in _records()
     ]
     df = pd.DataFrame(rows)
-    for c in ("inspection_start", "inspection_end", "letter_date"):
+    for c in ("inspection_start", "inspection_end", "letter_date", "published"):
         df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
     for c in ("ofsted_urn", "n_weaknesses", "n_priority_actions", "n_improvements"):
         df[c] = df[c].astype("Int64")

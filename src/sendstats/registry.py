@@ -795,6 +795,14 @@ DOCUMENTS = (
     ),
     C("ofsted_urn", "Int64", "Ofsted URN", "Ofsted URN from the report's file name (2023 reports)", source=DOCS),
     C(
+        "published",
+        "datetime64[ns]",
+        "report published",
+        "publication date in the report's file name (2023 reports; with the URN it identifies the inspection)",
+        "date",
+        DOCS,
+    ),
+    C(
         "n_weaknesses",
         "Int64",
         "significant weaknesses (letter)",

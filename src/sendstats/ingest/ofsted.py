@@ -377,8 +377,8 @@ def snapshot_history(paths) -> pd.DataFrame:
     long = long.sort_values("snapshot", kind="stable")
     g = long.groupby(KEY_2023, sort=True, observed=True)
     out = g.last().drop(columns="snapshot")  # last() skips missing values: the latest non-empty one
-    out["first_snapshot"] = g["snapshot"].min()
-    out["last_snapshot"] = g["snapshot"].max()
+    out["first_snapshot"] = g["snapshot"].min().astype("datetime64[ns]")
+    out["last_snapshot"] = g["snapshot"].max().astype("datetime64[ns]")
     out["n_snapshots"] = g["snapshot"].nunique()
     notes = pd.Series("", index=out.index, dtype="string")
     for col, label in TRACKED.items():

@@ -1,0 +1,178 @@
+"""The 2023-framework history: every inspection seen in the weekly snapshots, checked against counts taken
+straight from the raw archive (read here with tarfile and a regex, not through sendstats) and against Ofsted's
+own published figures."""
+
+import re
+import tarfile
+
+import pandas as pd
+import pytest
+from conftest import RAW, run_cli
+
+import sendstats
+from sendstats import outcomes
+
+ARCHIVE = RAW / "ofsted" / "snapshots_2023_framework" / "area_send_2023_framework_snapshots.tar.xz"
+
+
+@pytest.fixture(scope="module")
+def raw_pages():
+    """(page date, rows as dicts keyed by header) for every page of the archive, parsed independently."""
+    pages = []
+    with tarfile.open(ARCHIVE) as tar:
+        for m in tar.getmembers():
+            if not m.name.endswith(".html"):
+                continue
+            text = tar.extractfile(m).read().decode()
+            day, month, year = re.search(r"last updated: (\d\d) (\d\d) (\d{4})", text).groups()
+            head = re.findall(r"<th>(.*?)</th>", text.split("<tbody>")[0])
+            rows = [
+                dict(zip(head, [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", tr, re.S)]))
+                for tr in re.findall(r"<tr>(.*?)</tr>", text.split("<tbody>")[1], re.S)
+            ]
+            pages.append((pd.Timestamp(f"{year}-{month}-{day}"), rows))
+    return sorted(pages, key=lambda p: p[0])
+
+
+@pytest.fixture(scope="module")
+def i23():
+    return sendstats.load_inspections("2023")
+
+
+def test_every_inspection_once(i23, raw_pages):
+    seen = {(r["La Code"], r["Publication Date"]) for _, rows in raw_pages for r in rows}
+    assert len(raw_pages) == 161
+    assert len(raw_pages[-1][1]) == 96  # the latest snapshot: 96 areas
+    assert len(seen) == 97 == len(i23)  # one inspection is only in earlier snapshots (Cornwall's first)
+    assert i23["la_code"].nunique() == 96
+    corn = i23[i23["area"] == "Cornwall"].sort_values("published")
+    assert corn["inspection_start"].dt.strftime("%Y-%m-%d").tolist() == ["2023-02-06", "2026-03-23"]
+    assert corn["inspection_number"].tolist() == [1, 2]
+    # the first inspection was listed until the snapshot before the one showing the re-inspection
+    first_page_with_second = min(
+        d
+        for d, rows in raw_pages
+        for r in rows
+        if r["Local Authority"] == "cornwall" and r["Publication Date"] == "27/05/26"
+    )
+    assert corn["first_snapshot"].iat[1] == first_page_with_second
+    assert corn["last_snapshot"].iat[0] < first_page_with_second
+
+
+def test_official_counts_by_inspection_start(i23):
+    # Ofsted: inspections begun in 2023: 26 (7 / 11 / 8); in 2024: 28 (7 / 15 / 6)
+    for year, want in ((2023, [7, 11, 8]), (2024, [7, 15, 6])):
+        got = i23[i23["inspection_start"].dt.year == year]["outcome"].value_counts()
+        assert [int(got[k]) for k in ("positive", "inconsistent", "systemic_failings")] == want
+    s = outcomes.outcome_summary("2023", by="year", basis="inspected")
+    assert s[s["year"] == 2023]["count"].tolist() == [7, 11, 8]
+    assert s[s["year"] == 2024]["count"].tolist() == [7, 15, 6]
+    # Ofsted: cumulative to 31 December 2024, 54 (14 / 26 / 14)
+    c = outcomes.outcome_summary("2023", as_at="2024-12-31", basis="inspected")
+    assert c["count"].tolist() == [14, 26, 14] and (c["n"] == 54).all()
+
+
+def test_no_silent_drops(i23, raw_pages):
+    starts = {}
+    for _, rows in raw_pages:
+        for r in rows:
+            k = (r["La Code"], r["Publication Date"])
+            starts.setdefault(k, set()).update({r["Inspection Start Date"]} - {"", "01/01/1900"})
+    undated = {k for k, v in starts.items() if not v}
+    # Derbyshire and North Yorkshire are never dated in the snapshots; their bundled reports date them
+    assert len(undated) == 5
+    derby = i23.set_index("area").loc["Derbyshire"]
+    assert derby["inspection_start"] == pd.Timestamp("2024-09-23") and "report" in derby["source_note"]
+    left = i23[i23["inspection_start"].isna()]
+    assert len(left) == 3 and (left["missing_reason"] == "dates not in source").all()
+    s = outcomes.outcome_summary("2023", by="year", basis="inspected")
+    unknown = s[s["year"].isna()]
+    assert (unknown["n"] == 3).all() and (unknown["n_date_unknown"] == 3).all()
+    assert (outcomes.outcome_summary("2023", as_at="2025-06-30", basis="inspected")["n_undated_left_out"] == 3).all()
+    assert outcomes.year_labels(s)["year"].iloc[-1] == "date unknown"
+
+
+def test_mi_wins_and_says_so(i23):
+    g = i23.set_index("area").loc["Greenwich"]
+    assert g["inspection_start"] == pd.Timestamp("2023-05-15")
+    assert "2023-05-11 in Data to Insight's table; Ofsted MI used" in g["source_note"]
+
+
+def test_reinspections_table():
+    r = outcomes.reinspections()
+    assert r["area"].tolist() == ["Cornwall"]
+    assert r["days_between"].iat[0] == (pd.Timestamp("2026-03-23") - pd.Timestamp("2023-02-06")).days
+
+
+def _page(rows_html: str, updated: str) -> str:
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in [
+            "URN",
+            "La Code",
+            "Region Code",
+            "LTLA23CD",
+            "Local Authority",
+            "Previous Inspection Date",
+            "Inspection Start Date",
+            "Inspection End Date",
+            "Outcome Grade",
+            "Inspection Outcome Text",
+            "Publication Date",
+            "Next Inspection",
+            "Next Inspection By Date",
+            "Inspection Link",
+        ]
+    )
+    return (
+        f"<html><body><p><b>Summary data last updated: {updated}</b></p><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{rows_html}</tbody></table></body></html>"
+    )
+
+
+def test_add_snapshot_then_build(data_copy, tmp_path):
+    """A newer page written here (Barnsley re-inspected) is added with a manifest row and built into the table."""
+    row = (
+        "<tr><td>80426</td><td>370</td><td>YH</td><td>E08000016</td><td>barnsley</td><td>06/02/2026</td>"
+        "<td>01/06/26</td><td>05/06/26</td><td>3.0</td><td>text</td><td>06/07/26</td><td>18 months</td>"
+        "<td>01/12/27</td><td><a href='https://files.ofsted.gov.uk/v1/file/1'>ofsted.gov.uk/1</a></td></tr>"
+    )
+    page = tmp_path / "index.html"
+    page.write_text(_page(row, "06 07 2026 09:00"))
+    r = run_cli("data", "add-snapshot", str(page))
+    assert r.returncode == 0, r.stderr
+    assert "2026-07-06" in r.stdout
+    added = list((data_copy / "raw" / "ofsted" / "snapshots_2023_framework").glob("2026-07-06_*.html"))
+    assert len(added) == 1 and added[0].name in (data_copy / "raw" / "MANIFEST.csv").read_text()
+    again = run_cli("data", "add-snapshot", str(page))
+    assert again.returncode == 2 and "already listed" in again.stderr
+    assert run_cli("data", "verify").returncode == 0
+    i = sendstats.load_inspections("2023")
+    assert len(i) == 98
+    b = i[i["area"] == "Barnsley"].sort_values("published")
+    assert b["outcome"].astype(str).tolist() == ["positive", "systemic_failings"]
+    assert b["first_snapshot"].iat[1] == pd.Timestamp("2026-07-06")
+
+
+@pytest.mark.parametrize(
+    "content, why",
+    [
+        ("<html>no table here</html>", "Summary data last updated"),
+        (_page("<tr><td>1</td></tr>", "06 07 2026 09:00").replace("<th>Outcome Grade</th>", ""), "Outcome Grade"),
+        (_page("<tr><td>1</td></tr>", "06 07 2026 09:00"), "cells where the header has"),
+        (
+            _page("<tr>" + "<td>x</td>" * 8 + "<td>9.0</td>" + "<td>x</td>" * 5 + "</tr>", "06 07 2026 09:00"),
+            "grade must be",
+        ),
+    ],
+)
+def test_add_snapshot_refuses_an_unknown_format(data_copy, tmp_path, content, why):
+    manifest = (data_copy / "raw" / "MANIFEST.csv").read_bytes()
+    files = sorted((data_copy / "raw").rglob("*"))
+    page = tmp_path / "saved.html"
+    page.write_text(content)
+    r = run_cli("data", "add-snapshot", str(page))
+    assert r.returncode == 2
+    assert why in r.stderr and "saved.html" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert (data_copy / "raw" / "MANIFEST.csv").read_bytes() == manifest
+    assert sorted((data_copy / "raw").rglob("*")) == files
