@@ -263,3 +263,38 @@ def test_footer_names_the_software(rendered):
     html = (rendered / "01_inspection_outcomes.html").read_text()
     assert f"pandas {pandas.__version__}" in html and f"statsmodels {statsmodels.__version__}" in html
     assert "Python 3." in html
+
+
+def test_2023_framework_on_the_pages(rendered):
+    """Report 01 shows Ofsted's counts by inspection start, report 04 its matched n and selection check, report 06
+    its sample; the numbers are the publisher's (26 = 7/11/8, 28 = 7/15/6) or counted in tests/test_history_2023."""
+    import csv as csvmod
+
+    from bs4 import BeautifulSoup
+
+    text = lambda name: re.sub(
+        r"\s+", " ", BeautifulSoup((rendered / f"{name}.html").read_text(), "html.parser").get_text()
+    )
+    p01 = text("01_inspection_outcomes")
+    assert "counted by the year the inspection started (the basis of Ofsted's own counts): 2023: 26; 2024: 28" in p01
+    assert '3 inspection(s) with no start date in any source are counted under "date unknown"' in p01
+    tables = {p.name: list(csvmod.DictReader(open(p))) for p in rendered.glob("01_inspection_outcomes.table-*.csv")}
+    by_year = next(
+        rows for rows in tables.values() if rows and "year" in rows[0] and "counted, date unknown" in rows[0]
+    )
+    got = {(r["year"], r["outcome"]): int(r["count"]) for r in by_year}
+    assert [got[("2023", o)] for o in ("typically positive", "inconsistent", "widespread or systemic failings")] == [
+        7,
+        11,
+        8,
+    ]
+    assert [got[("2024", o)] for o in ("typically positive", "inconsistent", "widespread or systemic failings")] == [
+        7,
+        15,
+        6,
+    ]
+    assert "Cornwall" in p01 and "re-inspections" in p01
+    p04 = text("04_framework_transition")
+    assert "(matched n): 95" in p04 and "Selection check" in p04 and "Fisher-Freeman-Halton" in p04
+    p06 = text("06_factors_2023")
+    assert "Areas analysed: 95" in p06 and "sub-ICB location" in p06 and "responsible body" in p06
