@@ -608,8 +608,7 @@ def responsible_bodies_2023() -> pd.DataFrame:
     from .build import load_table
 
     docs = load_table("documents")
-    items = load_table("document_items")
-    recs = items[items["responsible_body"].notna()].drop_duplicates(["source", "kind", "item_no"])
+    recs = load_table("recommendations")
     per = recs.groupby("source").agg(
         n_recommendations=("item_no", "size"),
         n_priority_actions=("kind", lambda k: int((k == "priority action").sum())),

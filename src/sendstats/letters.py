@@ -937,27 +937,47 @@ def items_frame(records_or_items, codebook=None) -> pd.DataFrame:
             if r.framework == "2016"
             else (("priority action", r.priority_actions), ("improvement", r.improvements))
         )
-        bodies = responsible_bodies(r) if r.framework == "2023" else {}
         for kind, lst in lists:
-            found = bodies.get(kind, [])
-            for row in code(lst, codebook).to_dict("records"):
-                body, where = found[row["item_no"]] if found else (None, None)
-                rows.append(
-                    {
-                        "source": r.source,
-                        "area": r.area,
-                        "outcome": r.outcome,
-                        "kind": kind,
-                        **row,
-                        "responsible_body": body,
-                        "body_from": where,
-                    }
-                )
-    cols = ["source", "area", "outcome", "kind", "item_no", "item", "theme", "matched", "responsible_body", "body_from"]
+            rows += [
+                {"source": r.source, "area": r.area, "outcome": r.outcome, "kind": kind, **row}
+                for row in code(lst, codebook).to_dict("records")
+            ]
+    df = pd.DataFrame(rows, columns=["source", "area", "outcome", "kind", "item_no", "item", "theme", "matched"])
+    df["item_no"] = df["item_no"].astype("int64")
+    for c in ("source", "area", "outcome", "kind", "item", "theme", "matched"):
+        df[c] = df[c].astype("string")
+    return df
+
+
+def recommendations_table() -> pd.DataFrame:
+    """Builder of the ``recommendations`` table: every priority action and area for improvement of the bundled
+    2023 reports, once, with its responsible body (:func:`responsible_bodies`). No codebook: themes are in
+    ``document_items``."""
+    rows = []
+    for r in _records():
+        if r.framework != "2023":
+            continue
+        bodies = responsible_bodies(r)
+        for kind, lst in (("priority action", r.priority_actions), ("improvement", r.improvements)):
+            rows += [
+                {
+                    "source": r.source,
+                    "area": r.area,
+                    "outcome": r.outcome,
+                    "kind": kind,
+                    "item_no": i,
+                    "item": item,
+                    "responsible_body": body,
+                    "body_from": where,
+                }
+                for i, (item, (body, where)) in enumerate(zip(lst, bodies[kind]))
+            ]
+    cols = ["source", "area", "outcome", "kind", "item_no", "item", "responsible_body", "body_from"]
     df = pd.DataFrame(rows, columns=cols)
     df["item_no"] = df["item_no"].astype("int64")
-    for c in ("source", "area", "outcome", "kind", "item", "theme", "matched", "responsible_body", "body_from"):
-        df[c] = df[c].astype("string")
+    for c in cols:
+        if c != "item_no":
+            df[c] = df[c].astype("string")
     return df
 
 

@@ -851,6 +851,23 @@ DOCUMENT_ITEMS = (
         "the phrase that matched the theme's pattern",
         source="sendstats codebook.yaml",
     ),
+)
+
+RECOMMENDATIONS = (
+    C("source", "string", "document", "file name of the bundled 2023 report", source=DOCS, nullable=False),
+    C("area", "string", "area", "area named in the report", source=DOCS),
+    C("outcome", "string", "2023 outcome (report)", "the report's outcome", source=DOCS),
+    C(
+        "kind",
+        "string",
+        "kind of item",
+        "priority action or improvement",
+        source=DOCS,
+        check=("isin", ["priority action", "improvement"]),
+        nullable=False,
+    ),
+    C("item_no", "int64", "item number", "position of the item in its list", "count", DOCS, nullable=False),
+    C("item", "string", "item", "the text of the recommendation", source=DOCS, nullable=False),
     C(
         "responsible_body",
         "string",
@@ -858,6 +875,7 @@ DOCUMENT_ITEMS = (
         "who must act on a 2023 recommendation: local_authority, icb, both or other",
         source=DOCS,
         check=("isin", ["local_authority", "icb", "both", "other"]),
+        nullable=False,
     ),
     C(
         "body_from",
@@ -865,6 +883,7 @@ DOCUMENT_ITEMS = (
         "responsible body read from",
         "the report's Responsible body column (paired in order, or one body for all), or the recommendation text",
         source=DOCS,
+        nullable=False,
     ),
 )
 
@@ -1046,6 +1065,13 @@ TABLES = {
             DOCUMENT_ITEMS,
             "Weaknesses (letters) and recommendations (reports), one row per item and theme, coded with the codebook.",
             package_files=("codebook.yaml",),
+        ),
+        Table(
+            "recommendations",
+            "letters:recommendations_table",
+            (rf.REPORTS_2023_DIR + "/",),
+            RECOMMENDATIONS,
+            "Every recommendation of the bundled 2023 reports, once, with its responsible body (LA, ICB, both, other).",
         ),
         Table(
             "ccg_shares_2016",
