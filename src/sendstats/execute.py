@@ -40,10 +40,14 @@ def worker_init(main_pid: int) -> None:
     """Runs first in each worker process. A worker is a child of multiprocessing's fork server, which stays
     up while any worker does, so each worker watches the command's own process and exits soon after it goes
     (its kernel follows within a second through ipykernel's parent poller)."""
+    import sys
     import threading
     import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # papermill -> nbformat -> jsonschema builds IRI grammars (lark) at import when rfc3987_syntax is installed:
+    # 1-2 s per worker for a format the notebook schema never uses. Without it, jsonschema skips that checker.
+    sys.modules.setdefault("rfc3987_syntax", None)
 
     def watch():
         while not _gone(main_pid):

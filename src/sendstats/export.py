@@ -49,8 +49,25 @@ def page_title(nb, fallback: str) -> str:
 @lru_cache(maxsize=1)
 def _exporter():
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    return HTMLExporter(
+    class Exporter(HTMLExporter):
+        """nbconvert's HTML exporter without its final BeautifulSoup pass over the whole page (default alt
+        text, focusable outputs): :func:`decorate` parses the page once and does both."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            lexer = nb.metadata.get("language_info", {}).get("name")
+            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+            )
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return Exporter(
         template_name="sendstats",
         extra_template_basedirs=[str(config.TEMPLATES_DIR)],
         exclude_input=True,
@@ -130,20 +147,22 @@ def citation(title: str, output: str, ctx: dict) -> dict:
     }
 
 
+HEADING = re.compile(r"<(h[1-3])\b([^>]*)>(.*?)</\1>", re.S)
+ANCHOR = re.compile(r"<a\b[^>]*\bclass=\"anchor-link\"[^>]*>.*?</a>", re.S)
+CELL = re.compile(r"<div\b[^>]*\bclass=\"jp-Cell\b")
+FOCUSABLE = re.compile(
+    r"(<div\b[^>]*\bclass=\"[^\"]*(?<![\w-])(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?![\w-])[^\"]*\")"
+)
+
+
 def decorate(page: str, title: str, output: str, ctx: dict) -> str:
     """Add what makes a page citable and navigable: Highwire citation meta tags, a navigation bar (link to
-    the index, a table of contents), and a 'How to cite' block with BibTeX and plain text."""
-    from bs4 import BeautifulSoup
-
-    blobs: list[str] = []  # embedded figures are most of a page's bytes: kept out of the parse, put back after
-
-    def stash(m):
-        blobs.append(m.group(0))
-        return f"data:sendstats-blob-{len(blobs) - 1}"
-
-    soup = BeautifulSoup(re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", stash, page), features="html.parser")
+    the index, a table of contents of the report's headings), a 'How to cite' block with BibTeX and plain
+    text before the provenance footer; images without alt text get a default one and outputs are focusable
+    (what nbconvert's own pass did). The page is our template's output, so its landmarks are known: it is
+    edited as text, not parsed (most of its bytes are style sheets and figures)."""
+    e = html.escape
     c = citation(title, output, ctx)
-    head = soup.head
     metas = [
         ("citation_title", c["title"]),
         ("citation_author", c["author"]),
@@ -153,38 +172,41 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
     ]
     if c["url"]:
         metas.append(("citation_public_url", c["url"]))
-    for name, content in metas:
-        head.append(soup.new_tag("meta", attrs={"name": name, "content": content}))
-    head.append(BeautifulSoup(STYLE, features="html.parser"))
-    if soup.html is not None:
-        soup.html["lang"] = "en"
-    depth = output.count("/")
-    index = "../" * depth + "index.html"
-    main = soup.find("main") or soup.body
-    headings = []
-    for i, h in enumerate(main.find_all(["h1", "h2", "h3"])):
-        if h.find_parent(class_="sendstats-provenance") is not None:
-            continue
-        h["id"] = h.get("id") or f"section-{i + 1}"
-        for a in h.find_all("a", class_="anchor-link"):
-            a.decompose()
-        headings.append((h.name, h["id"], h.get_text(" ", strip=True)))
+    head = "".join(f'<meta name="{e(n)}" content="{e(v)}">' for n, v in metas) + STYLE
+    page = page.replace("</head>", head + "</head>", 1)
+    page = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', page, count=1)
+    page = re.sub(r"<img(?![^>]*\balt=)", f'<img alt="{e(NO_ALT)}"', page)
+    page = FOCUSABLE.sub(r'\1 tabindex="0"', page)
+
+    main = page.find("<main>")
+    start = page.find(">", main if main >= 0 else page.find("<body")) + 1
+    foot = page.find('class="sendstats-provenance"', start)
+    cells = list(CELL.finditer(page, start, foot)) if foot >= 0 else []
+    cut = cells[-1].start() if cells else (foot if foot >= 0 else page.rfind("</main>" if main >= 0 else "</body>"))
+    headings, n = [], 0
+
+    def heading(m):
+        nonlocal n
+        n += 1
+        level, attrs, inner = m.groups()
+        hid = re.search(r'\bid="([^"]*)"', attrs)
+        if not hid:
+            attrs += f' id="section-{n}"'
+        hid = hid.group(1) if hid else f"section-{n}"
+        inner = ANCHOR.sub("", inner)
+        headings.append((level, hid, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())))
+        return f"<{level}{attrs}>{inner}</{level}>"
+
+    body = HEADING.sub(heading, page[start:cut])
     headings.append(("h2", "how-to-cite", "How to cite"))
-    nav = soup.new_tag("nav", attrs={"class": "sendstats-nav", "aria-label": "Contents"})
-    back = soup.new_tag("a", href=index)
-    back.string = "\u2190 All sendstats reports"
-    nav.append(back)
-    ol = soup.new_tag("ol")
-    for level, hid, text in headings:
-        if level == "h1":
-            continue
-        li = soup.new_tag("li")
-        a = soup.new_tag("a", href=f"#{hid}")
-        a.string = text
-        li.append(a)
-        ol.append(li)
-    nav.append(ol)
-    main.insert(0, nav)
+    items = "".join(
+        f'<li><a href="#{e(hid, quote=True)}">{e(text)}</a></li>' for lv, hid, text in headings if lv != "h1"
+    )
+    index = "../" * output.count("/") + "index.html"
+    nav = (
+        f'<nav class="sendstats-nav" aria-label="Contents"><a href="{e(index, quote=True)}">\u2190 All sendstats'
+        f" reports</a><ol>{items}</ol></nav>"
+    )
     key = re.sub(r"[^A-Za-z0-9]+", "_", output).strip("_")
     bib = (
         f"@misc{{sendstats_{key}_{c['year']},\n  title = {{{c['title']}}},\n  author = {{{c['author']}}},\n"
@@ -197,17 +219,11 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
         f"{c['author']} ({c['year']}). {c['title']}. sendstats {c['version']} (commit {c['commit']}), "
         f"rendered {c['date']}." + (f" {c['url']}" if c["url"] else "")
     )
-    cite = soup.new_tag("section", attrs={"class": "sendstats-cite", "aria-labelledby": "how-to-cite"})
-    h = soup.new_tag("h2", id="how-to-cite")
-    h.string = "How to cite"
-    p = soup.new_tag("p")
-    p.string = plain
-    pre = soup.new_tag("pre")
-    pre.string = bib
-    cite.extend([h, p, pre])
-    footer = main.find(class_="sendstats-provenance")
-    (footer.find_parent(class_="jp-Cell") or footer).insert_before(cite) if footer else main.append(cite)
-    return re.sub(r"data:sendstats-blob-(\d+)", lambda m: blobs[int(m.group(1))], str(soup))
+    cite = (
+        '<section class="sendstats-cite" aria-labelledby="how-to-cite"><h2 id="how-to-cite">How to cite</h2>'
+        f"<p>{e(plain)}</p><pre>{e(bib)}</pre></section>"
+    )
+    return page[:start] + nav + body + cite + page[cut:]
 
 
 def _records(out_dir: Path) -> list[dict]:

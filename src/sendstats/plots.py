@@ -547,7 +547,7 @@ def _map_text(categories, title: str, order) -> str:
     counts = categories["category"].value_counts()
     return (
         f"Map of England's {len(categories)} SEND local areas (May 2023 boundaries): {title}. "
-        + "; ".join(f"{c}: {int(counts.get(c, 0))} areas" for c in order)
+        + "; ".join(f"{c}: {int(counts.get(c, 0))} area{'' if counts.get(c, 0) == 1 else 's'}" for c in order)
         + "."
     )
 
