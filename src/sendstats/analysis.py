@@ -257,20 +257,31 @@ def _reason(a: pd.DataFrame, row, f: str) -> str:
     return str(row[c]) if c in a and pd.notna(row.get(c)) else "no_match"
 
 
-def statistical_neighbours(code: str) -> pd.DataFrame:
-    """The area's 10 statistical neighbours (DfE children's services neighbours, D2I lookup), each with its
-    2016-framework WSoA and revisit outcome and its latest 2023-framework outcome."""
+@lru_cache(maxsize=2)
+def _neighbour_frames(*keys):
+    """The lookup and each area's 2016 and latest 2023 result, indexed for :func:`statistical_neighbours` (once per
+    process and table version: a worker renders many profiles)."""
     from .build import load_table
 
     lk = load_table("la_lookup")
     lk["code"] = geography.harmonise(lk["la_code"])
-    me = lk[lk["code"] == code]
-    if me.empty or pd.isna(me["stat_neighbours_3"].iat[0]):
-        return pd.DataFrame(columns=["rank", "area", "code", "WSoA (2016)", "revisit", "2023 outcome"])
-    by3 = lk.set_index("la_code_3")
     old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"])).set_index("code")
     new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
     new = new.sort_values("published").drop_duplicates("code", keep="last").set_index("code")
+    return lk, lk.set_index("la_code_3"), old, new
+
+
+def statistical_neighbours(code: str) -> pd.DataFrame:
+    """The area's 10 statistical neighbours (DfE children's services neighbours, D2I lookup), each with its
+    2016-framework WSoA and revisit outcome and its latest 2023-framework outcome."""
+    from .build import table_key
+
+    lk, by3, old, new = _neighbour_frames(
+        *(table_key(t) for t in ("la_lookup", "inspections_2016", "inspections_2023"))
+    )
+    me = lk[lk["code"] == code]
+    if me.empty or pd.isna(me["stat_neighbours_3"].iat[0]):
+        return pd.DataFrame(columns=["rank", "area", "code", "WSoA (2016)", "revisit", "2023 outcome"])
     rows = []
     for i, c3 in enumerate(str(me["stat_neighbours_3"].iat[0]).split(","), start=1):
         c3 = c3.strip()
