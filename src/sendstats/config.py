@@ -9,6 +9,7 @@ templates, the codebook and the report catalogue ship inside the package.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 from .errors import ParameterError
@@ -21,8 +22,10 @@ CODEBOOK = PACKAGE_DIR / "codebook.yaml"
 TABLE_CSV_MIME = "application/vnd.sendstats.table+csv"
 
 
+@cache
 def repo_root() -> Path | None:
-    """The checkout the package runs from (a folder with pyproject.toml and data/raw/MANIFEST.csv), else None."""
+    """The checkout the package runs from (a folder with pyproject.toml and data/raw/MANIFEST.csv), else None.
+    Looked up once per process (thousands of path lookups go through it in a render)."""
     for parent in PACKAGE_DIR.parents:
         if (parent / "pyproject.toml").is_file() and (parent / "data" / "raw" / "MANIFEST.csv").is_file():
             return parent

@@ -137,15 +137,24 @@ def render(
                 return
             written.append(target)
 
+        import concurrent.futures as cf
+
+        # the data export depends on the tables only: written by this process while the workers render
+        data = cf.ThreadPoolExecutor(max_workers=1)
+        data_done = data.submit(export.write_data, out_dir)
         try:
             n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
             execute.run_all(todo, n, done)
         finally:
             bar.close()
+            data.shutdown(wait=True)
     try:
         index = out_dir / "index.html"
+        if todo:
+            data_done.result()  # re-raises a write error
         if written or not export.index_current(out_dir):
-            export.write_data(out_dir)
+            if not todo:
+                export.write_data(out_dir)
             index = export.write_index(out_dir, catalogue.reports())
     except OSError as e:
         raise ParameterError(f"cannot write {out_dir / 'index.html'}: {e.strerror or e}") from None
