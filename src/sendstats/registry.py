@@ -821,10 +821,14 @@ DOCUMENTS = (
     C("n_improvements", "Int64", "areas for improvement", "number of areas for improvement listed", "count", DOCS),
 )
 
+# columns the document item tables share
+_ITEM_NO = C("item_no", "int64", "item number", "position of the item in its list", "count", DOCS, nullable=False)
+_REPORT_OUTCOME = C("outcome", "string", "2023 outcome (report)", "the report's outcome", source=DOCS)
+
 DOCUMENT_ITEMS = (
     C("source", "string", "document", "file name of the bundled letter or report", source=DOCS, nullable=False),
     C("area", "string", "area", "area named in the document", source=DOCS),
-    C("outcome", "string", "2023 outcome (report)", "the report's outcome", source=DOCS),
+    _REPORT_OUTCOME,
     C(
         "kind",
         "string",
@@ -834,7 +838,7 @@ DOCUMENT_ITEMS = (
         check=("isin", ["weakness", "priority action", "improvement"]),
         nullable=False,
     ),
-    C("item_no", "int64", "item number", "position of the item in its list", "count", DOCS, nullable=False),
+    _ITEM_NO,
     C("item", "string", "item", "the text of the item", source=DOCS, nullable=False),
     C(
         "theme",
@@ -856,7 +860,7 @@ DOCUMENT_ITEMS = (
 RECOMMENDATIONS = (
     C("source", "string", "document", "file name of the bundled 2023 report", source=DOCS, nullable=False),
     C("area", "string", "area", "area named in the report", source=DOCS),
-    C("outcome", "string", "2023 outcome (report)", "the report's outcome", source=DOCS),
+    _REPORT_OUTCOME,
     C(
         "kind",
         "string",
@@ -866,7 +870,7 @@ RECOMMENDATIONS = (
         check=("isin", ["priority action", "improvement"]),
         nullable=False,
     ),
-    C("item_no", "int64", "item number", "position of the item in its list", "count", DOCS, nullable=False),
+    _ITEM_NO,
     C("item", "string", "item", "the text of the recommendation", source=DOCS, nullable=False),
     C(
         "responsible_body",
