@@ -2,6 +2,7 @@
 each checked against an independent computation."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sendstats
@@ -124,3 +125,20 @@ def test_report_02_opens_with_the_primary_model(rendered):
     assert text.index("The primary question") < text.index(sentence) < text.index("Secondary: each factor on its own")
     assert any(i["alt"].startswith("Causal diagram") for i in soup.find_all("img"))
     assert "Mantel-Haenszel" in text and "multiple imputation" in text
+
+
+def test_transition_every_matchable_area():
+    t = analysis.transition()
+    assert len(t) == 95 and int(t["via_predecessor"].sum()) == 5 and t["key"].is_unique
+    assert len(analysis.transition("latest")) == 95
+    with pytest.raises(Exception, match="inspection must be one of"):
+        analysis.transition("second")
+    sel = analysis.selection_2016()
+    assert len(sel) == 149 and int(sel["inspected_2023"].sum()) == 91
+
+
+def test_first_inspection_sample():
+    a = analysis.areas_2023_first()
+    assert len(a) == 95 and a["la_code"].is_unique
+    assert a.attrs["n_reinspections_left_out"] == 1 and a.attrs["n_no_outcome"] == 1
+    assert a[a["area"] == "Cornwall"]["inspection_start"].iat[0] == pd.Timestamp("2023-02-06")

@@ -313,3 +313,19 @@ def test_dsg_deficit_as_at_the_last_financial_year_ended(areas):
     early = areas[areas["factor_date"] < "2020-04-01"]
     assert early["dsg_deficit_pct"].isna().all() and (early["dsg_reason"] == "not_collected_yet").all()
     assert areas.loc["Isles of Scilly", "dsg_reason"] == "no_match"  # not in the DfE table
+
+
+def test_icb_structure_from_the_raw_lookups():
+    """North Yorkshire (the former county's districts) and Cornwall, counted here from the raw files."""
+    lsoa = pd.read_csv(RAW / "ons" / "lsoa11_ccg_lad_april_2021.csv.gz", dtype=str, encoding="utf-8-sig")
+    county = pd.read_csv(RAW / "ons" / "lad20_to_county20.csv", dtype=str, encoding="utf-8-sig")
+    sub = pd.read_csv(RAW / "lookups" / "sub_icb_to_icb_july_2022.csv", dtype=str, encoding="utf-8-sig")
+    ny = lsoa[lsoa["LAD21CD"].isin(county.loc[county["CTY20CD"] == "E10000023", "LAD20CD"])]
+    icbs = ny.merge(sub, left_on="CCG21CDH", right_on="SICBL22CDH")["ICB22NM"].value_counts()
+    a = sendstats.load_areas("2023").set_index("area")
+    assert a.loc["North Yorkshire", "n_icbs"] == len(icbs) == 3
+    assert a.loc["North Yorkshire", "main_icb_share"] == pytest.approx(icbs.iloc[0] / len(ny))
+    assert a.loc["North Yorkshire", "main_icb_name"] == icbs.index[0]
+    assert (a.loc["Cornwall", "n_icbs"] == 1).all()  # both inspections
+    # every 2023-framework inspection is after July 2022: no CCG measures, ICB measures for all
+    assert a["ccg_reason"].eq("not_applicable").all() and a["n_icbs"].notna().all()

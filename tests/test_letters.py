@@ -3,6 +3,7 @@ the hand-coded dataset against Ofsted's official counts; error paths; fetching a
 
 import datetime as dt
 import http.server
+import re
 import threading
 import time
 from pathlib import Path
@@ -325,3 +326,43 @@ def test_parse_refuses_a_huge_file_and_takes_a_folder(tmp_path):
     empty.mkdir()
     r = run_cli("letters", "parse", str(empty))
     assert r.returncode == 2 and "no .pdf or .txt files" in r.stderr
+
+
+def _norm(name):
+    name = re.sub(r"\b(NHS|the|Integrated Care Board|ICB)\b", " ", name)
+    return re.sub(r"[^a-z]+", " ", name.lower()).strip()
+
+
+def test_icb_named_in_every_report():
+    sub = pd.read_csv(RAW / "lookups" / "sub_icb_to_icb_july_2022.csv", encoding="utf-8-sig")
+    known = {_norm(n) for n in sub["ICB22NM"]}
+    docs = letters.documents()
+    reps = docs[docs["framework"] == "2023"]
+    assert len(reps) == 55 and reps["icb"].notna().all()
+    for names in reps["icb"]:
+        for name in names.split("; "):
+            assert _norm(name) in known, name
+
+
+def test_responsible_bodies():
+    assert letters.classify_body("Health leaders must address the waiting times") == "icb"
+    assert letters.classify_body("Leaders from the local authority need to strengthen") == "local_authority"
+    assert letters.classify_body("Leaders across the partnership should improve") == "both"
+    assert letters.classify_body("Leaders should improve") == "other"
+    from sendstats.build import load_table
+
+    rec = load_table("recommendations")
+    items = letters.document_items()
+    assert len(rec) == len(items[items["kind"] != "weakness"].drop_duplicates(["source", "kind", "item_no"]))
+    assert rec["responsible_body"].isin(letters.BODY_LEVELS).all() and rec["body_from"].notna().all()
+    # Plymouth's table, read by eye: council + ICB + schools (twice), council + school leaders, ICB, council
+    ply = rec[rec["source"].str.startswith("80538_") & (rec["kind"] == "priority action")]
+    assert ply["responsible_body"].tolist() == ["both", "both", "local_authority", "icb", "local_authority"]
+    assert (ply["body_from"] == letters.COLUMN).all()
+    nn = rec[rec["source"].str.startswith("2637539_") & (rec["kind"] == "priority action")]
+    assert nn["responsible_body"].tolist() == ["both"] * 4
+
+
+def test_health_theme_covers_icb_wording():
+    coded = letters.code(["ICB leaders should ensure that oversight of health provision is strengthened"])
+    assert "health_ccg_leadership" in set(coded["theme"])

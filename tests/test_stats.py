@@ -2,6 +2,9 @@
 a logistic model refitted by Newton-Raphson in numpy, an ordered logit maximised with scipy.optimize, and the
 Benjamini-Hochberg formula written out."""
 
+import itertools
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -206,3 +209,56 @@ def test_cut_models_are_binary_logits_at_each_cut_and_separation_is_flagged():
     df["band"] = np.where(x < -1.5, "low", "other")
     df.loc[df["band"] == "low", "y"] = "0"
     assert stats.separated_levels(df, "band", "y") == [f"low: all {int((df['band'] == 'low').sum())} 0"]
+
+
+def _frame(table):
+    rows = [(i, j) for i, r in enumerate(table) for j, k in enumerate(r) for _ in range(k)]
+    d = pd.DataFrame(rows, columns=["a", "b"])
+    return d.astype(
+        {
+            "a": pd.CategoricalDtype(range(len(table)), ordered=True),
+            "b": pd.CategoricalDtype(range(len(table[0])), ordered=True),
+        }
+    )
+
+
+def _brute(table):
+    """Fisher-Freeman-Halton and linear-by-linear exact p by listing every 2 x c table with the margins."""
+    t = np.array(table)
+    rs, cs, n = t.sum(1), t.sum(0), t.sum()
+    prob = lambda x: math.prod(math.comb(int(c), int(a)) for c, a in zip(cs, x[0])) / math.comb(int(n), int(rs[0]))
+    score = lambda x: sum(i * j * x[i][j] for i in range(2) for j in range(len(cs)))
+    p_obs, s_obs = prob(t), score(t)
+    mean = rs[1] * sum(j * c for j, c in enumerate(cs)) / n
+    ffh = trend = 0.0
+    for top in itertools.product(*[range(c + 1) for c in cs]):
+        if sum(top) != rs[0]:
+            continue
+        x = np.array([top, cs - np.array(top)])
+        p = prob(x)
+        ffh += p if p <= p_obs * (1 + 1e-7) else 0
+        trend += p if abs(score(x) - mean) >= abs(s_obs - mean) - 1e-9 else 0
+    return ffh, trend
+
+
+@pytest.mark.parametrize("table", [[[3, 7], [9, 2]], [[2, 9, 8], [4, 6, 1]], [[0, 1, 5], [6, 2, 0]]])
+def test_exact_tests_match_enumeration(table):
+    got = stats.exact_ordinal_tests(_frame(table), "a", "b")
+    ffh, trend = _brute(table)
+    assert got["ffh_p"] == pytest.approx(ffh, rel=1e-9) and got["trend_p"] == pytest.approx(trend, rel=1e-9)
+    if len(table[0]) == 2:
+        assert got["ffh_p"] == pytest.approx(st.fisher_exact(table).pvalue, rel=1e-9)
+
+
+def test_ordinal_mde_by_hand():
+    z = st.norm.ppf(0.975) + st.norm.ppf(0.8)
+    shares = [0.2, 0.55, 0.25]
+    want = math.exp(math.sqrt(3 * z * z / (95 * 0.15 * 0.85 * (1 - sum(s**3 for s in shares)))))
+    assert stats.min_detectable_or_ordinal(95, 0.15, shares) == pytest.approx(want)
+
+
+def test_kruskal_matches_scipy():
+    d = pd.DataFrame({"v": [1, 2, 3, 4, 5, 6, 7, 9.0], "g": list("aaabbbcc")})
+    got = stats.kruskal_by(d, "v", "g")
+    want = st.kruskal([1, 2, 3], [4, 5, 6], [7, 9])
+    assert got["p_value"] == pytest.approx(want.pvalue) and got["epsilon2"] == pytest.approx(want.statistic / 7)

@@ -1,6 +1,6 @@
-"""The 2023-framework history: every inspection seen in the weekly snapshots, checked against counts taken
-straight from the raw archive (read here with tarfile and a regex, not through sendstats) and against Ofsted's
-own published figures."""
+"""The 2023-framework history (ingest/snapshots.py and its merge in ingest/ofsted.py): every inspection seen in
+the weekly snapshots, checked against counts taken straight from the raw archive (read here with tarfile and a
+regex, not through sendstats) and against Ofsted's own published figures."""
 
 import re
 import tarfile
