@@ -167,12 +167,9 @@ class Table:
 
         self.df, self.caption = df, caption
         df = df.assign(**{c: df[c].map(_label) for c in ("term", "factor") if c in df.columns})
-        if "unit" in df.columns:  # 'vs wsoa_2016=no WSoA' -> 'vs 2016 WSoA = no WSoA'
-            df = df.assign(
-                unit=df["unit"].map(
-                    lambda u: "vs " + _label(u[3:]) if isinstance(u, str) and u.startswith("vs ") else u
-                )
-            )
+        for c in ("unit", "effect_name"):  # '... vs wsoa_2016=no WSoA' -> '... vs 2016 WSoA = no WSoA'
+            if c in df.columns:
+                df = df.assign(**{c: df[c].map(_vs_label)})
         shown = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
         shown = shown.apply(
             lambda col: (
@@ -448,6 +445,13 @@ def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log sc
         f"Forest plot{': ' + title if title else ''}. Odds ratio with 95% interval per term, on a log "
         f"scale with a line at 1 (no association): {text}.",
     )
+
+
+def _vs_label(text):
+    """'odds ratio ..., vs dmo_in_post=Yes' -> '... vs designated medical officer in post = Yes'."""
+    if not isinstance(text, str):
+        return text
+    return re.sub(r"\bvs ([a-z][a-z0-9_]*=.*)$", lambda m: "vs " + _label(m.group(1)), text)
 
 
 def _label(term: str) -> str:
