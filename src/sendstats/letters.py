@@ -12,6 +12,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -844,10 +845,15 @@ def fetch(
 
 
 # --- analysis frames for the letters report ----------------------------------------------------------------
+def _bundled() -> tuple[tuple[str, str], ...]:
+    """(path, manifest sha256) of the bundled 2016 letter(s) and 2023 reports, each checked against it."""
+    rels = sources.expand([LETTERS_DIR + "/", REPORTS_2023_DIR + "/"])
+    return tuple((str(sources.check(r)), sources.entry(r)["sha256"]) for r in rels)
+
+
 def bundled_documents() -> list[Path]:
     """The bundled 2016 letter(s) and 2023 reports in data/raw, each checked against the manifest."""
-    rels = sources.expand([LETTERS_DIR + "/", REPORTS_2023_DIR + "/"])
-    return [sources.check(r) for r in rels]
+    return [Path(p) for p, _ in _bundled()]
 
 
 REPORT_FILE = re.compile(rf"^(\d+)_.*---(\d{{1,2}})-({MONTHS})-(\d{{4}})\.pdf$", re.I)
@@ -861,26 +867,20 @@ def _published(name: str):
 
 def report_dates(wanted: pd.DataFrame) -> pd.DataFrame:
     """Inspection dates from the bundled 2023 reports, for the (``ofsted_urn``, ``published``) pairs in
-    ``wanted``: a report matches by the URN and publication date in its file name, and only matching reports are
-    read. Columns ofsted_urn, published, inspection_start, inspection_end, source."""
+    ``wanted``: a report matches by the URN and publication date in its file name. Columns ofsted_urn,
+    published, inspection_start, inspection_end, source."""
     keys = {(int(u), pd.Timestamp(p)) for u, p in zip(wanted["ofsted_urn"], wanted["published"]) if pd.notna(u)}
-    rows = []
-    for rel in sources.expand([REPORTS_2023_DIR + "/"]):
-        m = REPORT_FILE.match(Path(rel).name)
-        if not m:
-            continue
-        key = (int(m.group(1)), _published(Path(rel).name))
-        if key in keys:
-            r = extract(read(sources.check(rel)))
-            rows.append(
-                {
-                    "ofsted_urn": key[0],
-                    "published": key[1],
-                    "inspection_start": r.inspection_start,
-                    "inspection_end": r.inspection_end,
-                    "source": Path(rel).name,
-                }
-            )
+    rows = [
+        {
+            "ofsted_urn": int(r.source.split("_")[0]),
+            "published": _published(r.source),
+            "inspection_start": r.inspection_start,
+            "inspection_end": r.inspection_end,
+            "source": r.source,
+        }
+        for r in _records()
+        if r.framework == "2023" and (int(r.source.split("_")[0]), _published(r.source)) in keys
+    ]
     df = pd.DataFrame(rows, columns=["ofsted_urn", "published", "inspection_start", "inspection_end", "source"])
     for c in ("published", "inspection_start", "inspection_end"):
         df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
@@ -889,7 +889,14 @@ def report_dates(wanted: pd.DataFrame) -> pd.DataFrame:
 
 
 def _records():
-    records, failures = read_many(bundled_documents())
+    """Every bundled document, read and extracted once per process and set of file contents (the documents,
+    document_items and recommendations builders and report_dates all start from it)."""
+    return _records_of(_bundled())
+
+
+@lru_cache(maxsize=2)
+def _records_of(files: tuple) -> list:
+    records, failures = read_many([p for p, _ in files])
     if failures:
         raise LetterError(failures[0][0], failures[0][1])
     return records

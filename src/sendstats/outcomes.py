@@ -112,7 +112,8 @@ def outcome_summary(
         raise ParameterError(f"include_predecessors must be True or False, got {include_predecessors!r}")
     f = _framework(framework)
     df = inspections_as_at(f, as_at, basis, include_predecessors)
-    left_out = undated_left_out(f, as_at, basis)
+    # as_at can only leave out an undated inspection (2023: a few have no start date in any source)
+    left_out = 0 if f == "2016" or _as_at(as_at) is None else int(load_inspections(f)[BASES[basis]].isna().sum())
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     unknown = [k for k in keys if k not in df.columns]
     if unknown:
@@ -155,9 +156,18 @@ def outcome_summary(
                     "n_undated_left_out": left_out,
                 }
             )
-    cols = [*keys, "outcome", "count", "n", "share", "ci_low", "ci_high", "n_no_outcome", "n_date_unknown"]
-    cols.append("n_undated_left_out")
-    out = pd.DataFrame(rows, columns=cols)  # no inspection in scope: an empty frame with its columns
+    cols = [
+        "outcome",
+        "count",
+        "n",
+        "share",
+        "ci_low",
+        "ci_high",
+        "n_no_outcome",
+        "n_date_unknown",
+        "n_undated_left_out",
+    ]
+    out = pd.DataFrame(rows, columns=[*keys, *cols])  # no inspection in scope: an empty frame with its columns
     out["outcome"] = pd.Categorical(out["outcome"], categories=OUTCOME_LEVELS, ordered=True)
     return out
 
@@ -177,16 +187,6 @@ def inspections_as_at(framework="2016", as_at=None, basis="published", include_p
 def year_labels(df: pd.DataFrame) -> pd.DataFrame:
     """For display: the ``year`` column as text, "date unknown" where the basis date is missing."""
     return df.assign(year=[("date unknown" if pd.isna(y) else str(int(y))) for y in df["year"]])
-
-
-def undated_left_out(framework, as_at, basis="published") -> int:
-    """How many inspections an ``as_at`` filter leaves out only because their basis date is unknown (2023
-    framework: a few inspections have no start date in any source; 2016: none)."""
-    if _as_at(as_at) is None or _framework(framework) == "2016":
-        return 0
-    if basis not in BASES:
-        raise ParameterError(f"basis must be one of {list(BASES)}, got {basis!r}")
-    return int(load_inspections("2023")[BASES[basis]].isna().sum())
 
 
 def reinspections() -> pd.DataFrame:

@@ -297,7 +297,7 @@ def describe_2023_years(y23, as_at=None, basis="inspected") -> str:
         if basis == "inspected"
         else "by the year the report was published"
     )
-    undated = int(y23.loc[y23["year"].isna(), "n"].max()) if y23["year"].isna().any() else 0
+    undated = int(y23.drop_duplicates("year")["n_date_unknown"].sum())
     left = int(y23["n_undated_left_out"].iat[0])
     none = int(per["none"].sum())
     notes = []

@@ -407,21 +407,16 @@ FACTORS = (
         "year",
         "DfE SEN2 DMO/DCO file",
     ),
-    C(
-        "dmo_in_post",
-        "string",
-        "designated medical officer in post",
-        "designated medical officer in post: Yes / No / Recruiting",
-        source="DfE SEN2 DMO/DCO file",
-        check=("isin", ["Yes", "No", "Recruiting"]),
-    ),
-    C(
-        "dco_in_post",
-        "string",
-        "designated clinical officer in post",
-        "designated clinical officer in post: Yes / No / Recruiting",
-        source="DfE SEN2 DMO/DCO file",
-        check=("isin", ["Yes", "No", "Recruiting"]),
+    *(
+        C(
+            f"d{k}o_in_post",
+            "string",
+            f"designated {role} officer in post",
+            f"designated {role} officer in post: Yes / No / Recruiting",
+            source="DfE SEN2 DMO/DCO file",
+            check=("isin", ["Yes", "No", "Recruiting"]),
+        )
+        for k, role in (("m", "medical"), ("c", "clinical"))
     ),
     C(
         "dmo_dco_reason",

@@ -363,9 +363,7 @@ def snapshot_history(paths) -> pd.DataFrame:
 
     pages = []
     for p in map(Path, paths):
-        found = (
-            snapshots.read_archive(p) if p.name.endswith((".tar.xz", ".tar")) else [(p.name, *snapshots.read_one(p))]
-        )
+        found = snapshots.read(p)
         pages += [(f"{p}: {name}" if p.name != name else str(p), when, df) for name, when, df in found]
     try:  # one pass over every page; on a bad value, find the page to name
         long = _d2i(pd.concat([df for _, _, df in pages], ignore_index=True), "snapshots", "table")
@@ -405,11 +403,7 @@ def _combine_overview(hist: pd.DataFrame, ov: pd.DataFrame, overview_path: Path)
             both.loc[filled, "source_note"] = _note(
                 both.loc[filled, "source_note"], f"{TRACKED[col]} from {overview_path.name}"
             )
-        both[col] = (
-            both[col].where(both[col].notna(), both[f"{col}_ov"])
-            if col != "outcome"
-            else both[col].fillna(both[f"{col}_ov"])
-        )
+        both[col] = both[col].combine_first(both[f"{col}_ov"])
     return both.drop(columns=[c for c in both if c.endswith("_ov") or c == "_merge"])
 
 
@@ -490,9 +484,7 @@ def read_2023(snapshot_paths, overview_path: Path, mi_path: Path, lookup_path: P
         both.loc[moved, "source_note"] = _note(
             both.loc[moved, "source_note"], f"{label} " + was + " in Data to Insight's table; Ofsted MI used"
         )
-        both[col] = (
-            both[col].astype("object").where(~mine.notna(), mine) if col == "outcome" else mine.fillna(both[col])
-        )
+        both[col] = mine.combine_first(both[col])
     both["outcome"] = pd.Categorical(both["outcome"], categories=OUTCOME_LEVELS, ordered=True)
     in_mi = both["_merge"] == "both"
     # Under the 2023 framework a 'widespread and/or systemic failings' outcome always requires a priority

@@ -116,6 +116,12 @@ def read_archive(path: Path) -> list[tuple[str, pd.Timestamp, pd.DataFrame]]:
     return [(Path(name).name, *parse_page(data, f"{path}: {name}")) for name, data in pages]
 
 
+def read(path: Path) -> list[tuple[str, pd.Timestamp, pd.DataFrame]]:
+    """A snapshot file: an archive of pages (.tar.xz) or one saved page -> (name, date, table) per page."""
+    path = Path(path)
+    return read_archive(path) if path.name.endswith((".tar.xz", ".tar")) else [(path.name, *read_one(path))]
+
+
 def read_one(path: Path) -> tuple[pd.Timestamp, pd.DataFrame]:
     try:
         data = Path(path).read_bytes()
