@@ -25,10 +25,16 @@ def areas_2016(as_at=None, exclude_regions=()) -> pd.DataFrame:
     while they existed, as in :func:`outcome_summary`), without ``exclude_regions``, plus ``inspection_year``."""
     keep = set(inspections_as_at("2016", as_at)["la_code"])
     a = load_areas("2016")
-    bad = sorted(set(exclude_regions) - set(a["region"]))
+    return _for_models(a[a["la_code"].isin(keep)], exclude_regions, a["region"])
+
+
+def _for_models(a: pd.DataFrame, exclude_regions, regions: pd.Series) -> pd.DataFrame:
+    """Areas ready for the factor models: ``exclude_regions`` left out (one not among ``regions`` is an error),
+    ``inspection_year`` from the factor date, DMO/DCO in post as categories (Yes first)."""
+    bad = sorted(set(exclude_regions) - set(regions))
     if bad:
-        raise ParameterError(f"exclude_regions: unknown region(s) {bad}; regions: {sorted(a['region'].unique())}")
-    a = a[a["la_code"].isin(keep) & ~a["region"].isin(list(exclude_regions))].copy()
+        raise ParameterError(f"exclude_regions: unknown region(s) {bad}; regions: {sorted(regions.unique())}")
+    a = a[~a["region"].isin(list(exclude_regions))].copy()
     a["inspection_year"] = a["factor_date"].dt.year.astype(float)
     for col in ("dmo_in_post", "dco_in_post"):
         a[col] = pd.Categorical(a[col], categories=["Yes", "Recruiting", "No"])
@@ -583,17 +589,10 @@ def areas_2023_first(exclude_regions=()) -> pd.DataFrame:
     ``inspection_year`` and the plan's exposure ``multi_sub_icb`` (more than one sub-ICB location serves the
     area). ``attrs``: n_inspections (with an outcome), n_reinspections_left_out, n_no_outcome."""
     a = load_areas("2023")
-    bad = sorted(set(exclude_regions) - set(a["region"]))
-    if bad:
-        raise ParameterError(f"exclude_regions: unknown region(s) {bad}; regions: {sorted(a['region'].unique())}")
     has = a[a["outcome"].notna()].sort_values("published")
     first = has.drop_duplicates("la_code", keep="first")
-    out = first[~first["region"].isin(list(exclude_regions))].copy()
-    out["inspection_year"] = out["factor_date"].dt.year.astype(float)
+    out = _for_models(first, exclude_regions, a["region"])
     out[EXPOSURE_2023] = (out["n_sub_icbs"] > 1).astype("boolean")
-    for col in ("dmo_in_post", "dco_in_post"):
-        out[col] = pd.Categorical(out[col], categories=["Yes", "Recruiting", "No"])
-    out = out.reset_index(drop=True)
     out.attrs.update(
         n_inspections=len(has),
         n_reinspections_left_out=len(has) - len(first),
@@ -617,6 +616,7 @@ def responsible_bodies_2023() -> pd.DataFrame:
     authority), that share, and where the bodies were read (the report's Responsible body column, or the
     recommendation's own subject)."""
     from .build import load_table
+    from .letters import COLUMN
 
     docs = load_table("documents")
     recs = load_table("recommendations")
@@ -625,7 +625,7 @@ def responsible_bodies_2023() -> pd.DataFrame:
         n_priority_actions=("kind", lambda k: int((k == "priority action").sum())),
         n_naming_icb=("responsible_body", lambda b: int(b.isin(["icb", "both"]).sum())),
         n_icb_alone=("responsible_body", lambda b: int((b == "icb").sum())),
-        n_from_column=("body_from", lambda f: int(f.str.startswith("responsible body column").sum())),
+        n_from_column=("body_from", lambda f: int(f.str.startswith(COLUMN).sum())),
     )
     out = docs[docs["framework"] == "2023"][["source", "area", "outcome", "icb"]].merge(
         per.reset_index(), on="source", how="left"
