@@ -69,3 +69,26 @@ def rendered(tmp_path_factory, built):
     r = run_cli("report", "area_profile", "-p", "area=Kingston upon Thames", "--output-dir", str(out), env=env)
     assert r.returncode == 0, r.stderr
     return out
+
+
+# `make test-fast` runs what is not marked slow: the library-level tests. A test is slow when it renders
+# (the shared renders and the private data copies behind subprocess builds) or lives in a module of them.
+SLOW_FIXTURES = {"rendered", "scoped", "data_copy"}
+SLOW_MODULES = {
+    "test_accessibility",
+    "test_build",
+    "test_cli",
+    "test_execute",
+    "test_export",
+    "test_install",
+    "test_report",
+    "test_scoped_pages",
+    "test_sources",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -6,11 +6,15 @@ import pandas as pd
 import pytest
 
 import sendstats
-from sendstats import analysis
+from sendstats import Scope, analysis
 
 
 def test_revisits_as_at_filters_by_the_revisits_own_publication():
-    assert len(analysis.revisits("2019-12-31")) == 15 == sendstats.revisit_summary(as_at="2019-12-31")["n"].iat[0]
+    assert (
+        len(analysis.revisits(Scope(as_at="2019-12-31")))
+        == 15
+        == sendstats.revisit_summary(as_at="2019-12-31")["n"].iat[0]
+    )
     assert len(analysis.revisits()) == 46
 
 
@@ -30,7 +34,7 @@ def test_sliver_zero_reproduces_the_area_table_and_five_percent_drops_slivers():
 def test_primary_model_matches_an_independent_formula_fit():
     import statsmodels.formula.api as smf
 
-    a = analysis.primary_frame(None, 0.05)
+    a = analysis.primary_frame()
     assert len(a) == 149 and int(a["wsoa"].sum()) == 82
     d = a.assign(
         y=a["wsoa"].astype(float),
@@ -49,7 +53,7 @@ def test_primary_model_matches_an_independent_formula_fit():
 
 
 def test_mantel_haenszel_by_formula():
-    a = analysis.primary_frame(None, 0.05)
+    a = analysis.primary_frame()
     got = analysis.mantel_haenszel(a, "not_coterminous", "wsoa", "london")
     num = den = 0.0
     for _, g in a.groupby("london"):
@@ -63,7 +67,7 @@ def test_mantel_haenszel_by_formula():
 
 
 def test_mice_is_pooled_by_rubins_rules():
-    a = analysis.primary_frame(None, 0.05)
+    a = analysis.primary_frame()
     a = a.assign(dmo_yes=a["dmo_in_post"].map({"Yes": 1.0, "Recruiting": 0.0, "No": 0.0}).astype(float))
     res = analysis.mice_model(
         a.dropna(subset=["not_coterminous", *analysis.CONFOUNDERS]), analysis.CONFOUNDERS, n_imputations=10
@@ -130,9 +134,9 @@ def test_report_02_opens_with_the_primary_model(rendered):
 def test_transition_every_matchable_area():
     t = analysis.transition()
     assert len(t) == 95 and int(t["via_predecessor"].sum()) == 5 and t["key"].is_unique
-    assert len(analysis.transition("latest")) == 95
+    assert len(analysis.transition(Scope("2023", inspection="latest"))) == 95
     with pytest.raises(Exception, match="inspection must be one of"):
-        analysis.transition("second")
+        analysis.transition(Scope("2023", inspection="second"))
     sel = analysis.selection_2016()
     assert len(sel) == 149 and int(sel["inspected_2023"].sum()) == 91
 

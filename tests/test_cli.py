@@ -58,6 +58,10 @@ def test_unknown_things_are_one_line_exit_2():
         (["report", "01_inspection_outcomes", "-p", "as_at=01/02/2019"], "ISO date"),
         (["report", "02_factors_and_wsoa", "-p", "factors="], "at least 1"),
         (["report", "05_letter_themes", "-p", "codebook=/no/such.yaml"], "file not found"),
+        (["report", "02_factors_and_wsoa", "-p", "sliver=nan"], "finite"),
+        (["report", "02_factors_and_wsoa", "-p", "sliver=-1"], "at least 0"),
+        (["report", "02_factors_and_wsoa", "-p", "sliver=0.5"], "below 0.5"),
+        (["report", "02_factors_and_wsoa", "-p", "exclude_regions=Londn"], "not one of"),
     ):
         r = run_cli(*args)
         assert r.returncode == 2 and word in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)

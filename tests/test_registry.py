@@ -54,3 +54,42 @@ def test_tables_identical_to_their_builders_output():
     for name in ("inspections_2016", "la_lookup"):
         fn = getattr(build, registry.TABLES[name].builder.split(":")[1])
         pd.testing.assert_frame_equal(build.load_table(name), fn())
+
+
+def test_each_factor_is_declared_once_and_read_everywhere():
+    """The catalogue's factor choices, the factor tables' raw files and the plan's roles come from the
+    declarations; the two factors added by declaration are in both factor tables."""
+    from sendstats import analysis, catalogue
+
+    for report, fw in (("02_factors_and_wsoa", "2016"), ("06_factors_2023", "2023")):
+        spec = catalogue.get(report).parameters["factors"]
+        assert spec["choices"] == registry.factor_choices(fw) and set(spec["default"]) <= set(spec["choices"])
+    for t in ("areas_2016", "areas_2023"):
+        assert set(registry.FACTOR_FILES) <= set(registry.TABLES[t].raw)
+        names = {c.name for c in registry.TABLES[t].columns}
+        assert {"area_type", "population_0_25", "lookup_reason"} <= names
+    assert analysis.CONFOUNDERS == ["region", "inspection_year", "imd_share_most_deprived_decile"]
+    assert analysis.MEDIATORS == ["ehcp_20wk_pct", "appeal_rate"]
+    assert "population_0_25" in analysis.NUMERIC_PROFILE
+
+
+def test_area_type_and_population_match_the_lookup_by_hand(built):
+    """Against the raw D2I lookup read here with the csv module: Kingston upon Thames is a London borough
+    with the lookup's population aged 0-25, and the 2016 areas' types count as the lookup's do."""
+    import csv
+
+    from sendstats import load_areas
+
+    with open(ROOT / "data" / "raw" / "lookups" / "la_lookup_d2i.csv", encoding="utf-8-sig") as fh:
+        rows = {r["la_code_new"]: r for r in csv.DictReader(fh)}
+    a = load_areas("2016").set_index("la_code")
+    k = a.loc["E09000021"]
+    assert k["area_type"] == "London borough"
+    assert int(k["population_0_25"]) == int(float(rows["E09000021"]["ons_population_0-25"]))
+    by_hand = {"London Borough": 0, "Metropolitan District": 0}
+    for code in a.index[~a["predecessor"]]:
+        t = rows.get(code, {}).get("ons_la_type")
+        if t in by_hand:
+            by_hand[t] += 1
+    assert int((a["area_type"] == "London borough").sum()) == by_hand["London Borough"] == 33
+    assert int((a["area_type"] == "metropolitan district").sum()) == by_hand["Metropolitan District"] == 36

@@ -14,6 +14,7 @@ _LAZY = {
     "inspections_as_at": "outcomes",
     "revisit_summary": "outcomes",
     "weakness_distribution": "outcomes",
+    "Scope": "scope",
     "stats": None,
     "analysis": None,
     "letters": None,
@@ -28,6 +29,7 @@ __all__ = [
     "inspections_as_at",
     "revisit_summary",
     "weakness_distribution",
+    "Scope",
     "__version__",
 ]
 

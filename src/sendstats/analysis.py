@@ -12,57 +12,71 @@ import pandas as pd
 from . import geography, registry
 from .boundaries import SUCCESSORS
 from .errors import ParameterError
-from .ingest.ofsted import OUTCOME_LEVELS, REVISIT_LEVELS
 from .names import normalise_one
 from .outcomes import inspections_as_at, load_areas, load_inspections
+from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
+from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS
 
-CCG_FACTORS = ["n_ccgs", "ccg_coterminous", "ccg_shared", "main_ccg_share", "dmo_in_post", "dco_in_post"]
-MODEL_FACTORS = ["ccg_coterminous", "ehcp_20wk_pct", "appeal_rate", "imd_share_most_deprived_decile"]
 
-
-def areas_2016(as_at=None, exclude_regions=()) -> pd.DataFrame:
-    """``load_areas("2016")`` restricted to areas whose inspection was published by ``as_at`` (predecessors
-    while they existed, as in :func:`outcome_summary`), without ``exclude_regions``, plus ``inspection_year``."""
-    keep = set(inspections_as_at("2016", as_at)["la_code"])
+def areas_2016(scope: Scope = PLAN) -> pd.DataFrame:
+    """``load_areas("2016")`` restricted to the scope: areas whose inspection was published (or started) by
+    ``as_at`` (predecessors while they existed, as in :func:`outcome_summary`), without ``exclude_regions``,
+    plus ``inspection_year`` and the primary exposure ``not_coterminous`` at the scope's ``sliver`` (and
+    ``london``). Every frame of the 2016-framework questions starts here."""
+    scope = _scope(scope, "2016", "areas_2016", "as_at", "basis", "exclude_regions", "sliver", "include_predecessors")
+    keep = set(inspections_as_at(scope.replace(sliver=DEFAULT_SLIVER))["la_code"])  # the sliver is used below
     a = load_areas("2016")
-    return _for_models(a[a["la_code"].isin(keep)], exclude_regions, a["region"])
+    a = _for_models(a[a["la_code"].isin(keep)], scope)
+    m = ccg_measures(scope.sliver).set_index("la_code")
+    a[EXPOSURE] = (~a["la_code"].map(m["coterminous"]).astype("boolean")).astype("boolean")
+    a["london"] = a["region"] == "London"
+    return a
 
 
-def _for_models(a: pd.DataFrame, exclude_regions, regions: pd.Series) -> pd.DataFrame:
-    """Areas ready for the factor models: ``exclude_regions`` left out (one not among ``regions`` is an error),
-    ``inspection_year`` from the factor date, DMO/DCO in post as categories (Yes first)."""
-    bad = sorted(set(exclude_regions) - set(regions))
-    if bad:
-        raise ParameterError(f"exclude_regions: unknown region(s) {bad}; regions: {sorted(regions.unique())}")
-    a = a[~a["region"].isin(list(exclude_regions))].copy()
+def describe_areas_2016(areas: pd.DataFrame, scope: Scope) -> str:
+    """The sentence that says which areas a 2016-framework page analyses, from :func:`areas_2016`'s frame."""
+    return (
+        f"**Areas analysed:** {len(areas)} ({scope.describe()}), of which {int(areas['wsoa'].sum())} were required"
+        f" to write a WSoA; {int(areas['predecessor'].sum())} of them former councils (Dorset, Northamptonshire"
+        " count only while they existed, as in Ofsted's figures). Every table and model below uses these areas"
+        " (less those missing a value it needs, as each says)."
+    )
+
+
+def _scope(scope, framework: str, where: str, *honoured: str) -> Scope:
+    if not isinstance(scope, Scope):
+        raise ParameterError(f"{where} takes a Scope (sendstats.Scope(as_at=..., ...)), got {scope!r}")
+    return scope.need(framework, where).only(where, *honoured)
+
+
+def _for_models(a: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """Areas ready for the factor models: the scope's ``exclude_regions`` left out, ``inspection_year`` from
+    the factor date, DMO/DCO in post as categories (Yes first)."""
+    a = scope.left_out_regions(a).copy()
     a["inspection_year"] = a["factor_date"].dt.year.astype(float)
     for col in ("dmo_in_post", "dco_in_post"):
         a[col] = pd.Categorical(a[col], categories=["Yes", "Recruiting", "No"])
     return a.reset_index(drop=True)
 
 
-def revisits(as_at=None) -> pd.DataFrame:
-    """WSoA areas with a revisit outcome published by ``as_at``, with ``days_to_revisit`` (first inspection
-    start to revisit start)."""
-    a = areas_2016(as_at)
-    r = a[a["wsoa"] & a["revisit_outcome"].notna()].copy()
-    if as_at is not None:  # a revisit counts only once its own letter was published (as revisit_summary does)
-        r = r[r["revisit_published"] <= pd.Timestamp(as_at)]
+def revisits(scope: Scope = PLAN) -> pd.DataFrame:
+    """WSoA areas of :func:`areas_2016` whose revisit outcome is known as at the scope
+    (:meth:`Scope.revisit_known`), with ``days_to_revisit`` (first inspection start to revisit start) and
+    ``years_to_revisit``."""
+    a = areas_2016(scope)
+    r = a[a["wsoa"] & scope.revisit_known(a)].copy()
     r["days_to_revisit"] = (r["revisit_start"] - r["inspection_start"]).dt.days.astype(float)
     r["years_to_revisit"] = r["days_to_revisit"] / 365.25
     return r.reset_index(drop=True)
 
 
-INSPECTION_CHOICES = ("first", "latest")
-
-
-def transition(inspection: str = "first") -> pd.DataFrame:
+def transition(scope: Scope = PLAN_2023) -> pd.DataFrame:
     """Areas inspected under both frameworks: each area's first (or latest) 2023-framework inspection with an
     outcome, joined to the 2016-framework inspection of the same area (same code after
     :data:`geography.SUCCESSION`; a 2023 area whose 2016 predecessor was a former council takes that council's
-    result, flagged ``via_predecessor``: see :data:`SUCCESSORS`)."""
-    if inspection not in INSPECTION_CHOICES:
-        raise ParameterError(f"inspection must be one of {list(INSPECTION_CHOICES)}, got {inspection!r}")
+    result, flagged ``via_predecessor``: see :data:`SUCCESSORS`). The scope's ``inspection`` picks the
+    inspection."""
+    inspection = _scope(scope, "2023", "transition", "inspection").inspection
     old = load_inspections("2016").copy()
     old["key"] = geography.harmonise(old["la_code"])
     rows = []
@@ -209,17 +223,7 @@ def area_inspections(code: str) -> pd.DataFrame:
     return out
 
 
-NUMERIC_PROFILE = [
-    "n_ccgs",
-    "main_ccg_share",
-    "ehcp_20wk_pct",
-    "ehcp_20wk_change_2y",
-    "ehcp_per_1000_0_25",
-    "appeal_rate",
-    "dsg_deficit_pct",
-    "imd_share_most_deprived_decile",
-    "imd_mean_rank",
-]
+NUMERIC_PROFILE = registry.factors_of(profile=True)  # from the factor declarations
 
 
 def area_factors_vs_distribution(code: str) -> pd.DataFrame:
@@ -323,25 +327,37 @@ MAP_2023 = [
 ]
 
 
-def map_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+def map_frames(scope: Scope = PLAN) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per SEND local area on the May 2023 geography (``area_shapes``): its 2016-framework result (WSoA
     required or not; a successor council takes its former council's result, flagged ``via_former``) and its
-    latest 2023-framework outcome. Returns (2016 frame, 2023 frame), each with area_code, area, category."""
+    latest 2023-framework outcome, each counting inspections published (``basis="inspected"``: started) by the
+    scope's ``as_at``. Returns (2016 frame, 2023 frame), each with area_code, area, category."""
     from .build import table_key
 
+    scope = scope.only("map_frames", "as_at", "basis", "include_predecessors")
     keys = tuple(table_key(n) for n in ("area_shapes", "inspections_2016", "inspections_2023"))
-    m16, m23 = _map_frames(keys)
+    m16, m23 = _map_frames(keys, scope.as_at, scope.date_column)
     return m16.copy(), m23.copy()
 
 
-@lru_cache(maxsize=2)
-def _map_frames(keys: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _by(df: pd.DataFrame, as_at, date_col: str) -> pd.DataFrame:
+    """Inspections dated on or before ``as_at`` (a predecessor, dated by month only, by its month's end)."""
+    if as_at is None:
+        return df
+    d = df[date_col]
+    if "inspection_month" in df:
+        d = d.fillna(df["inspection_month"].dt.end_time.dt.normalize())
+    return df[d <= as_at]
+
+
+@lru_cache(maxsize=4)
+def _map_frames(keys: tuple, as_at, date_col: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .build import load_table
     from .registry import value_label
 
     shapes = load_table("area_shapes")
     names = dict(zip(area_index()["code"], area_index()["area"]))
-    old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    old = _by(load_inspections("2016"), as_at, date_col).assign(code=lambda d: geography.harmonise(d["la_code"]))
     by_code = dict(zip(old["code"], old["wsoa"]))
     for former, successors in SUCCESSORS.items():
         for s in successors:
@@ -360,7 +376,7 @@ def _map_frames(keys: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "via_former": code in via and code not in set(old["code"]),
             }
         )
-    new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    new = _by(load_inspections("2023"), as_at, date_col).assign(code=lambda d: geography.harmonise(d["la_code"]))
     latest = new.sort_values("published").drop_duplicates("code", keep="last").set_index("code")
     rows23 = []
     for code in shapes["area_code"]:
@@ -375,8 +391,9 @@ def _map_frames(keys: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # --- the primary question (docs/analysis_plan.md) ------------------------------------------------------
 EXPOSURE = "not_coterminous"
-CONFOUNDERS = ["region", "inspection_year", "imd_share_most_deprived_decile"]
-MEDIATORS = ["ehcp_20wk_pct", "appeal_rate"]
+# the plan's roles, read from the factor declarations (region and year come from the inspection)
+CONFOUNDERS = ["region", "inspection_year", *registry.factors_of(kind="confounder")]
+MEDIATORS = registry.factors_of(kind="mediator")
 
 
 def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
@@ -386,8 +403,7 @@ def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
     ``n_ccgs`` and ``ccg_coterminous`` of ``load_areas()``."""
     from .build import load_table
 
-    if not 0 <= float(sliver) < 0.5:
-        raise ParameterError(f"sliver must be a share from 0 to below 0.5, got {sliver!r}")
+    sliver = Scope(sliver=sliver).sliver  # the one check of a sliver
     sh = load_table("ccg_shares_2016")
     sh["share"] = sh["lsoas_in_area"] / sh["area_lsoas"]
     main = sh.sort_values(["la_code", "lsoas_in_area"], ascending=[True, False]).drop_duplicates("la_code")
@@ -400,25 +416,52 @@ def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
     )
 
 
-def primary_frame(as_at=None, sliver: float = 0.05) -> pd.DataFrame:
-    """The areas of the primary model: :func:`areas_2016` plus ``not_coterminous`` at ``sliver``."""
-    a = areas_2016(as_at)
-    m = ccg_measures(sliver).set_index("la_code")
-    a[EXPOSURE] = (~a["la_code"].map(m["coterminous"]).astype("boolean")).astype("boolean")
-    a["london"] = a["region"] == "London"
-    return a
+def primary_frame(scope: Scope = PLAN) -> pd.DataFrame:
+    """The areas of the primary model: :func:`areas_2016` (``not_coterminous`` at the scope's sliver)."""
+    return areas_2016(scope)
 
 
-def primary_model(as_at=None, sliver: float = 0.05, *, extra=(), method: str = "auto", data=None) -> pd.DataFrame:
-    """WSoA on CCG coterminosity (not coterminous vs coterminous, ignoring CCGs under ``sliver`` of the
-    area's LSOAs) adjusted for the plan's confounders: region (a category), inspection year (linear, per SD)
-    and deprivation (per SD). Tidy frame, exposure first: term, odds_ratio, ci_low, ci_high, p_value, n_used,
-    n_dropped, method (p and interval from the same fit)."""
+def primary_model(scope: Scope = PLAN, *, extra=(), method: str = "auto", data=None) -> pd.DataFrame:
+    """WSoA on CCG coterminosity (not coterminous vs coterminous, ignoring CCGs under the scope's ``sliver``
+    of the area's LSOAs) adjusted for the plan's confounders: region (a category), inspection year (linear,
+    per SD) and deprivation (per SD), on the scope's areas (or ``data``, a frame of :func:`areas_2016`).
+    Tidy frame, exposure first: term, odds_ratio, ci_low, ci_high, p_value, n_used, n_dropped, method (p and
+    interval from the same fit), unit, fit_note (why an estimate is unreliable, when the fit warned)."""
     from . import stats
 
-    a = primary_frame(as_at, sliver) if data is None else data
+    a = primary_frame(scope) if data is None else data
     out = stats.logistic(a, "wsoa", [EXPOSURE, *CONFOUNDERS, *extra], method=method)
-    return out[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "method", "unit"]]
+    out["fit_note"] = out["fit_note"].fillna("") if "fit_note" in out else ""
+    return out[
+        ["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "method", "unit", "fit_note"]
+    ]
+
+
+def confounder_checks(areas: pd.DataFrame, scope: Scope) -> str:
+    """Why region and year are confounders, in words generated from the tests: London against the other
+    regions (Fisher's exact test; said to be out of scope when the scope leaves London out) and the trend of
+    the WSoA share across inspection years (Cochran-Armitage)."""
+    from . import stats
+    from .plots import p_is
+
+    trend = stats.cochran_armitage(areas, "inspection_year", "wsoa")
+    trend_text = (
+        f"Across inspection years the WSoA share changed by {100 * trend['slope']:+.1f} percentage points a year"
+        f" (Cochran-Armitage z = {trend['z']:.2f}, {p_is(trend['p_value'])}, n = {trend['n_used']})."
+    )
+    lon = areas["london"]
+    if "London" in scope.exclude_regions or not lon.any():
+        return (
+            f"London is not in this page's scope ({scope.describe()}), so there is no London comparison. " + trend_text
+        )
+    t = stats.table_test(areas, "london", "wsoa")
+    cot = int((lon & ~areas[EXPOSURE].astype("boolean").fillna(True)).sum())
+    return (
+        f"London boroughs: {int(areas.loc[lon, 'wsoa'].sum())} of {int(lon.sum())} needed a WSoA, against"
+        f" {int(areas.loc[~lon, 'wsoa'].sum())} of {int((~lon).sum())} elsewhere (Fisher exact {p_is(t['p_value'])};"
+        f" odds ratio {t['effect']:.2f}, 95% CI {t['ci_low']:.2f} to {t['ci_high']:.2f}); {cot} of {int(lon.sum())}"
+        f" London boroughs were served by one coterminous CCG. " + trend_text
+    )
 
 
 def mantel_haenszel(a: pd.DataFrame, exposure: str, outcome: str, stratum: str) -> dict:
@@ -448,6 +491,8 @@ def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, 
     import statsmodels.api as sm
     from statsmodels.imputation import mice
 
+    from . import stats
+
     d = pd.get_dummies(a[["wsoa", EXPOSURE, *covariates, "dmo_yes"]], columns=["region"], drop_first=True, dtype=float)
     d = d.astype(float)
     d.columns = [c.replace(" ", "_").replace(",", "") for c in d.columns]
@@ -456,7 +501,8 @@ def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, 
     m = mice.MICE(f"wsoa ~ {rhs}", sm.GLM, data, init_kwds={"family": sm.families.Binomial()}, n_skip=1)
     # only dmo_yes has missing values, so the chain has nothing to converge over: a short burn-in and one
     # cycle between imputations give the same draws' distribution at a fraction of the time
-    res = m.fit(n_burnin=2, n_imputations=n_imputations)
+    with stats.fit_notes("imputation models of DMO in post") as notes:
+        res = m.fit(n_burnin=2, n_imputations=n_imputations)
     i = list(res.model.exog_names).index(EXPOSURE)
     b, se = float(res.params.iloc[i] if hasattr(res.params, "iloc") else res.params[i]), float(res.bse[i])
     from scipy import stats as st
@@ -470,15 +516,22 @@ def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, 
         "results": m.results_list,
         "index": i,
         "pooled": (b, se),
+        "fit_note": "; ".join(notes),
     }
 
 
-def sensitivity(as_at=None) -> pd.DataFrame:
-    """The primary exposure's odds ratio under each specification of the analysis plan: one row each with
-    specification, n_used, odds_ratio, ci_low, ci_high, p_value, method."""
+def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
+    """The primary exposure's odds ratio under each specification of the analysis plan, on the scope's areas:
+    one row each with specification, n_used, odds_ratio, ci_low, ci_high, p_value, method, fit_note. The
+    primary row is at the scope's sliver; a specification the scope makes void (London left out when London
+    is already out) is a row saying so."""
     from . import stats
 
     rows = []
+
+    def void(spec, why, n_used=0):
+        rows.append({"specification": spec, "n_used": n_used, "odds_ratio": np.nan, "ci_low": np.nan})
+        rows[-1].update(ci_high=np.nan, p_value=np.nan, method=why, fit_note="")
 
     def add(spec, r, method=None):
         rows.append(
@@ -490,12 +543,13 @@ def sensitivity(as_at=None) -> pd.DataFrame:
                 "ci_high": r["ci_high"],
                 "p_value": r["p_value"],
                 "method": method or r.get("method", ""),
+                "fit_note": r.get("fit_note", "") or "",
             }
         )
 
-    a = primary_frame(as_at, 0.05)
+    a = primary_frame(scope)
     first = lambda df: df.iloc[0]  # the exposure's row
-    add("primary: region, year, deprivation (sliver 5%)", first(primary_model(data=a)))
+    add(f"primary: region, year, deprivation (sliver {scope.sliver:.0%})", first(primary_model(data=a)))
     add("unadjusted", first(stats.logistic(a, "wsoa", [EXPOSURE])))
     add("+ inspection year only", first(stats.logistic(a, "wsoa", [EXPOSURE, "inspection_year"])))
     add("+ region only", first(stats.logistic(a, "wsoa", [EXPOSURE, "region"])))
@@ -511,15 +565,19 @@ def sensitivity(as_at=None) -> pd.DataFrame:
         "primary + mediators, 20-week rate including exceptions",
         first(primary_model(data=a, extra=["ehcp_20wk_inc_exc_pct", "appeal_rate"])),
     )
-    add("London left out", first(primary_model(data=a[~a["london"]])))
-    mh = mantel_haenszel(a, EXPOSURE, "wsoa", "london")
-    add(
-        "Mantel-Haenszel, stratified by London vs elsewhere",
-        mh,
-        "Mantel-Haenszel (Robins-Breslow-Greenland CI; MH test)",
-    )
+    if "London" in scope.exclude_regions:
+        for spec in ("London left out", "Mantel-Haenszel, stratified by London vs elsewhere"):
+            void(spec, "not applicable: London is already left out of the scope")
+    else:
+        add("London left out", first(primary_model(data=a[~a["london"]])))
+        mh = mantel_haenszel(a, EXPOSURE, "wsoa", "london")
+        add(
+            "Mantel-Haenszel, stratified by London vs elsewhere",
+            mh,
+            "Mantel-Haenszel (Robins-Breslow-Greenland CI; MH test)",
+        )
     for s in (0.0, 0.05, 0.10):
-        add(f"sliver {s:.0%}", first(primary_model(as_at, s)))
+        add(f"sliver {s:.0%}", first(primary_model(scope.replace(sliver=s))))
     add("Firth penalised likelihood", first(primary_model(data=a, method="firth")))
     add("maximum likelihood", first(primary_model(data=a, method="ml")))
     a = a.assign(dmo_yes=a["dmo_in_post"].map({"Yes": 1.0, "Recruiting": 0.0, "No": 0.0}).astype(float))
@@ -530,17 +588,7 @@ def sensitivity(as_at=None) -> pd.DataFrame:
     ]
     if a["dmo_yes"].notna().sum() < 20:  # the SEN2 question began in 2019
         for spec in specs:
-            rows.append(
-                {
-                    "specification": spec,
-                    "n_used": int(a["dmo_yes"].notna().sum()),
-                    "odds_ratio": np.nan,
-                    "ci_low": np.nan,
-                    "ci_high": np.nan,
-                    "p_value": np.nan,
-                    "method": "not estimable: fewer than 20 areas in scope have DMO data",
-                }
-            )
+            void(spec, "not estimable: fewer than 20 areas in scope have DMO data", int(a["dmo_yes"].notna().sum()))
         return pd.DataFrame(rows)
     add(specs[0], first(primary_model(data=a, extra=["dmo_yes"])))
     mi = a.assign(dmo_known=a["dmo_yes"].notna().astype(float), dmo_filled=a["dmo_yes"].fillna(0.0))
@@ -549,14 +597,17 @@ def sensitivity(as_at=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def revisit_times(as_at=None) -> pd.DataFrame:
+def revisit_times(scope: Scope = PLAN) -> pd.DataFrame:
     """Each WSoA area's time from its inspection letter's publication to its revisit letter's publication
     (years), censored at the data's end (``as_at``, or the last publication date in the 2016 file) for areas
-    not revisited by then: columns la_code, area, region, years, revisited (the event), n_weaknesses."""
-    a = areas_2016(as_at)
-    end = pd.Timestamp(as_at) if as_at is not None else max(a["published"].max(), a["revisit_published"].max())
+    whose revisit is not known by then (:meth:`Scope.revisit_known`): columns la_code, area, region, years,
+    revisited (the event), n_weaknesses, inspection_year."""
+    if scope.basis != "published":
+        raise ParameterError("revisit_times measures letter to letter: it needs basis 'published'")
+    a = areas_2016(scope)
+    end = scope.as_at if scope.as_at is not None else max(a["published"].max(), a["revisit_published"].max())
     w = a[a["wsoa"] & ~a["predecessor"]].copy()
-    done = w["revisit_published"].notna() & (w["revisit_published"] <= end)
+    done = scope.revisit_known(w)
     stop = w["revisit_published"].where(done, end)
     w["years"] = (stop - w["published"]).dt.days / 365.25
     w["revisited"] = done
@@ -567,31 +618,21 @@ def revisit_times(as_at=None) -> pd.DataFrame:
 
 # --- the 2023 framework: factors and the three-level outcome (docs/analysis_plan.md, report 06) -------------
 EXPOSURE_2023 = "multi_sub_icb"
-FACTORS_2023 = [
-    "n_icbs",
-    "n_sub_icbs",
-    "main_icb_share",
-    "icb_n_areas",
-    "dmo_in_post",
-    "dco_in_post",
-    "ehcp_20wk_pct",
-    "ehcp_20wk_change_2y",
-    "ehcp_per_1000_0_25",
-    "appeal_rate",
-    "imd_share_most_deprived_decile",
-    "region",
-    "inspection_year",
-]
 
 
-def areas_2023_first(exclude_regions=()) -> pd.DataFrame:
-    """Each area's first 2023-framework inspection with a published outcome, with every factor as at it,
-    ``inspection_year`` and the plan's exposure ``multi_sub_icb`` (more than one sub-ICB location serves the
-    area). ``attrs``: n_inspections (with an outcome), n_reinspections_left_out, n_no_outcome."""
+def areas_2023_first(scope: Scope = PLAN_2023) -> pd.DataFrame:
+    """Each area's first (scope ``inspection="latest"``: latest) 2023-framework inspection with a published
+    outcome, among inspections published (or started) by the scope's ``as_at``, without its
+    ``exclude_regions``, with every factor as at it, ``inspection_year`` and the plan's exposure
+    ``multi_sub_icb`` (more than one sub-ICB location serves the area). ``attrs``: n_inspections (with an
+    outcome), n_reinspections_left_out, n_no_outcome, n_region_left_out."""
+    scope = _scope(scope, "2023", "areas_2023_first", "as_at", "basis", "exclude_regions", "inspection")
     a = load_areas("2023")
+    if scope.as_at is not None:
+        a = a[a[scope.date_column] <= scope.as_at]
     has = a[a["outcome"].notna()].sort_values("published")
-    first = has.drop_duplicates("la_code", keep="first")
-    out = _for_models(first, exclude_regions, a["region"])
+    first = has.drop_duplicates("la_code", keep="last" if scope.inspection == "latest" else "first")
+    out = _for_models(first, scope)
     out[EXPOSURE_2023] = (out["n_sub_icbs"] > 1).astype("boolean")
     out.attrs.update(
         n_inspections=len(has),

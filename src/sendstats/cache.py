@@ -57,6 +57,11 @@ def record_path(out_dir: Path, output: str) -> Path:
     return out_dir / ".cache" / f"{output}.json"
 
 
+def log_path(out_dir: Path, output: str) -> Path:
+    """The render log of one page: the warnings and log lines its notebook wrote to stderr."""
+    return out_dir / ".cache" / f"{output}.log"
+
+
 def read(out_dir: Path, output: str) -> dict:
     try:
         return json.loads(record_path(out_dir, output).read_text())

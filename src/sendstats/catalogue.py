@@ -73,6 +73,8 @@ def _load(path: str, mtime_ns: int) -> dict[str, Report]:
         for pname, spec in e["parameters"].items():
             if spec.get("type") not in TYPES:
                 raise ParameterError(f"{p}: report {name}, parameter {pname}: type must be one of {list(TYPES)}")
+            if isinstance(spec.get("choices"), str):  # a named vocabulary: its one home is the package
+                spec["choices"] = _named_choices(spec["choices"], f"{p}: report {name}, parameter {pname}")
         out[name] = Report(
             name,
             e["title"],
@@ -84,6 +86,22 @@ def _load(path: str, mtime_ns: int) -> dict[str, Report]:
             p.parent / f"{name}.ipynb",
         )
     return out
+
+
+def _named_choices(name: str, where: str) -> list:
+    """``regions`` (Ofsted's regions), ``factors-2016`` / ``factors-2023`` (the factors a screen may take, from
+    their declarations), ``revisit-factors`` (the 2016 factors plus the revisit frame's own)."""
+    from . import registry, vocabulary
+
+    named = {
+        "regions": lambda: list(vocabulary.REGIONS),
+        "factors-2016": lambda: registry.factor_choices("2016"),
+        "factors-2023": lambda: registry.factor_choices("2023"),
+        "revisit-factors": lambda: ["n_weaknesses", "years_to_revisit", *registry.factor_choices("2016")],
+    }
+    if name not in named:
+        raise ParameterError(f"{where}: unknown choices {name!r}; named choices: {', '.join(named)}")
+    return named[name]()
 
 
 def reports() -> dict[str, Report]:
@@ -145,6 +163,15 @@ def _check(report: str, name: str, value, spec: dict):
         bad = [v for v in values if v not in spec["choices"]]
         if bad:
             raise ParameterError(f"{where}={bad[0]!r} is not one of {spec['choices']}")
+    if spec["type"] in ("int", "float"):
+        import math
+
+        if not math.isfinite(value):
+            raise ParameterError(f"{where} must be a finite number, got {value!r}")
+        if "min" in spec and value < spec["min"]:
+            raise ParameterError(f"{where} must be at least {spec['min']}, got {value!r}")
+        if "below" in spec and value >= spec["below"]:
+            raise ParameterError(f"{where} must be below {spec['below']}, got {value!r}")
     if isinstance(value, list) and len(value) < spec.get("min_items", 0):
         raise ParameterError(f"{where} needs at least {spec['min_items']} value(s), got none")
     kind = spec.get("kind")

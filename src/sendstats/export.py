@@ -32,6 +32,23 @@ def normalise(nb):
     return nb
 
 
+def take_stderr(nb) -> str:
+    """Remove every stderr stream (warnings, log lines) from the executed notebook and return their text:
+    it goes to the render log, never to a page."""
+    text = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        keep = []
+        for o in cell.outputs:
+            if o.get("output_type") == "stream" and o.get("name") == "stderr":
+                text.append(f"[{cell['id']}] {o.get('text', '')}")
+            else:
+                keep.append(o)
+        cell.outputs = keep
+    return "".join(text)
+
+
 def page_title(nb, fallback: str) -> str:
     """The first Markdown heading the notebook's outputs show (e.g. an area's name), else the first heading of
     its Markdown cells, else ``fallback``."""

@@ -7,7 +7,7 @@ import pandas as pd
 
 from . import geography, sources
 from .ingest import dfe
-from .registry import FACTOR_REASON, FACTOR_REASON_COLUMNS, FACTOR_VALUES
+from .registry import FACTOR_COLUMNS, FACTOR_REASON, FACTOR_REASON_COLUMNS, FACTOR_VALUES
 
 REASON_COLUMNS = FACTOR_REASON_COLUMNS
 
@@ -99,6 +99,23 @@ def _dsg(code: str, when: pd.Timestamp, table: pd.DataFrame) -> dict:
     return {**out, "dsg_deficit_pct": float(rows["dsg_deficit_pct"].iat[0]), "dsg_reason": pd.NA}
 
 
+AREA_TYPES = {  # the lookup's ONS type -> the area type as the registry declares it
+    "County": "county",
+    "Unitary Authority": "unitary authority",
+    "Metropolitan District": "metropolitan district",
+    "London Borough": "London borough",
+}
+
+
+def _lookup(code: str, lookup: dict) -> dict:
+    """The area's type and population aged 0-25 from the D2I lookup (one row per council, not dated)."""
+    r = lookup.get(code)
+    if r is None:
+        return {"lookup_reason": "no_match"}
+    out = {"area_type": AREA_TYPES.get(r["la_type"]), "population_0_25": r["population_0_25"]}
+    return {**out, "lookup_reason": "no_match" if any(pd.isna(v) for v in out.values()) else pd.NA}
+
+
 def reference_date_2023(row) -> pd.Timestamp:
     """2023 framework: the inspection start; where the sources give no dates, the publication date."""
     return row["inspection_start"] if pd.notna(row["inspection_start"]) else row["published"]
@@ -122,6 +139,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
     caseload = _keyed(dfe.read_caseload(zip_path))
     population = dict(zip(geography.harmonise(lookup["la_code"]), lookup["population_0_25"]))
     dsg = _keyed(dfe.read_dsg(sources.raw_path(dfe.DSG_DEFICIT), lookup))
+    by_code = {k: r for k, (_, r) in zip(geography.harmonise(lookup["la_code"]), lookup.iterrows())}
     ref = reference_date if framework == "2016" else reference_date_2023
     rows = []
     for _, r in inspections.iterrows():
@@ -138,43 +156,20 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
                 **_appeals(key, when.year, appeals),
                 **_caseload(key, when.year, caseload, population),
                 **_dsg(key, when, dsg),
+                **_lookup(key, by_code),
             }
         )
     f = pd.DataFrame(rows, index=inspections.index)
     out = pd.concat([inspections, f], axis=1)
     out = out.reindex(columns=[*out.columns, *(c for c in [*FACTOR_VALUES, *REASON_COLUMNS] if c not in out)])
-    for col in (
-        "ccg_lookup_year",
-        "n_lsoas",
-        "n_ccgs",
-        "dmo_dco_year",
-        "ehcp_year",
-        "imd_quintile",
-        "appeals_year",
-        "ehcp_caseload_year",
-        "dsg_fy_end",
-        "n_icbs",
-        "n_sub_icbs",
-        "icb_n_areas",
-    ):
-        out[col] = pd.to_numeric(out.get(col), errors="coerce").astype("Float64").astype("Int64")
-    for col in ("ccg_coterminous", "ccg_shared"):
-        out[col] = out[col].astype("boolean")
-    for col in (
-        "main_ccg_share",
-        "ehcp_20wk_pct",
-        "ehcp_20wk_inc_exc_pct",
-        "ehcp_20wk_change_2y",
-        "appeal_rate",
-        "appeals_registered",
-        "ehcp_per_1000_0_25",
-        "imd_share_most_deprived_decile",
-        "imd_mean_rank",
-        "dsg_deficit_pct",
-        "main_icb_share",
-    ):
-        out[col] = pd.to_numeric(out.get(col), errors="coerce").astype(float)
-    for col in ("main_ccg_code", "main_ccg_name", "main_icb_name", "dmo_in_post", "dco_in_post", *REASON_COLUMNS):
+    for col, c in FACTOR_COLUMNS.items():  # each factor's type, as its declaration says
+        if c.dtype == "Int64":
+            out[col] = pd.to_numeric(out.get(col), errors="coerce").astype("Float64").astype("Int64")
+        elif c.dtype == "float64":
+            out[col] = pd.to_numeric(out.get(col), errors="coerce").astype(float)
+        else:
+            out[col] = out[col].astype(c.dtype)
+    for col in REASON_COLUMNS:
         out[col] = out[col].astype("string")
     return out
 

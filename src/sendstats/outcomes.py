@@ -6,33 +6,17 @@ import pandas as pd
 
 from .build import load_table
 from .errors import ParameterError
-from .ingest.ofsted import OUTCOME_LEVELS
+from .scope import Scope
 from .stats import proportion
+from .vocabulary import OUTCOME_LEVELS, REVISIT_SHOWN
 
-FRAMEWORKS = ("2016", "2023")
-BASES = {"published": "published", "inspected": "inspection_start"}
 # The 2016-framework file covers inspections carried out by 31 Aug 2022 (published by 31 Oct 2022):
 # with no as_at, predecessor areas are judged as at that date, i.e. not counted, as in Ofsted's 149.
 FILE_DATE_2016 = pd.Timestamp("2022-08-31")
 
 
 def _framework(framework) -> str:
-    f = str(framework)
-    if f not in FRAMEWORKS:
-        raise ParameterError(f"framework must be one of {list(FRAMEWORKS)}, got {framework!r}")
-    return f
-
-
-def _as_at(as_at) -> pd.Timestamp | None:
-    if as_at is None or (isinstance(as_at, str) and as_at.strip() == ""):
-        return None
-    try:
-        ts = pd.Timestamp(as_at)
-    except (ValueError, TypeError):
-        ts = pd.NaT
-    if pd.isna(ts):
-        raise ParameterError(f"as_at must be a date such as '2021-03-31', got {as_at!r}")
-    return ts.normalize()
+    return Scope(framework=framework).framework
 
 
 def load_inspections(framework="2016") -> pd.DataFrame:
@@ -88,9 +72,7 @@ def _groups(df: pd.DataFrame, keys: list):
         yield dict(zip(keys, key if isinstance(key, tuple) else (key,))), g
 
 
-def outcome_summary(
-    framework="2016", as_at=None, basis="published", by=None, include_predecessors: bool = True
-) -> pd.DataFrame:
+def outcome_summary(scope="2016", by=None, **fields) -> pd.DataFrame:
     """Counts and shares of inspection outcomes with Wilson 95% intervals.
 
     framework "2016": columns ``n`` (areas counted), ``n_wsoa``, ``share``, ``ci_low``, ``ci_high``,
@@ -108,12 +90,11 @@ def outcome_summary(
     counted: Ofsted's 149 areas). ``by``: None, ``"region"``, ``"year"`` (calendar year of the basis date)
     or another column of :func:`load_inspections`.
     """
-    if not isinstance(include_predecessors, bool):
-        raise ParameterError(f"include_predecessors must be True or False, got {include_predecessors!r}")
-    f = _framework(framework)
-    df = inspections_as_at(f, as_at, basis, include_predecessors)
+    scope = Scope.of(scope, **fields)
+    f = scope.framework
+    df = inspections_as_at(scope)
     # as_at can only leave out an undated inspection (2023: a few have no start date in any source)
-    left_out = 0 if f == "2016" or _as_at(as_at) is None else int(load_inspections(f)[BASES[basis]].isna().sum())
+    left_out = 0 if f == "2016" or scope.as_at is None else int(load_inspections(f)[scope.date_column].isna().sum())
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     unknown = [k for k in keys if k not in df.columns]
     if unknown:
@@ -152,7 +133,7 @@ def outcome_summary(
                     "ci_low": p["ci_low"],
                     "ci_high": p["ci_high"],
                     "n_no_outcome": len(g) - len(has),
-                    "n_date_unknown": int(has[BASES[basis]].isna().sum()),
+                    "n_date_unknown": int(has[scope.date_column].isna().sum()),
                     "n_undated_left_out": left_out,
                 }
             )
@@ -172,16 +153,20 @@ def outcome_summary(
     return out
 
 
-def inspections_as_at(framework="2016", as_at=None, basis="published", include_predecessors: bool = True):
-    """The inspections :func:`outcome_summary` counts, with a ``year`` column (of the basis date)."""
-    f = _framework(framework)
-    if basis not in BASES:
-        raise ParameterError(f"basis must be one of {list(BASES)}, got {basis!r}")
-    as_at, date_col = _as_at(as_at), BASES[basis]
-    df = _add_year(load_inspections(f), date_col)
-    if f == "2016":
-        return _filter_2016(df, as_at, date_col, include_predecessors)
-    return df if as_at is None else df[df[date_col] <= as_at]
+def inspections_as_at(scope="2016", **fields):
+    """The inspections :func:`outcome_summary` counts, with a ``year`` column (of the basis date): the
+    scope's ``as_at``, ``basis``, ``include_predecessors`` (2016) and ``exclude_regions``."""
+    scope = Scope.of(scope, **fields).only("inspections_as_at", *_HONOURED)
+    df = _add_year(load_inspections(scope.framework), scope.date_column)
+    if scope.framework == "2016":
+        df = _filter_2016(df, scope.as_at, scope.date_column, scope.include_predecessors)
+    elif scope.as_at is not None:
+        df = df[df[scope.date_column] <= scope.as_at]
+    return scope.left_out_regions(df)
+
+
+# the fields the outcome summaries honour (the sliver and the 2023 inspection choice are the models')
+_HONOURED = ("as_at", "basis", "include_predecessors", "exclude_regions")
 
 
 def year_labels(df: pd.DataFrame) -> pd.DataFrame:
@@ -202,12 +187,12 @@ def reinspections() -> pd.DataFrame:
     return out.reset_index().sort_values("second_published").reset_index(drop=True)
 
 
-def weakness_distribution(as_at=None, basis="published", include_predecessors: bool = True) -> pd.DataFrame:
+def weakness_distribution(scope="2016", **fields) -> pd.DataFrame:
     """How many WSoA areas listed each number of significant weaknesses (2016 framework).
 
     Columns ``n_weaknesses``, ``count``, ``share`` (of WSoA areas with a published count, ``n``), and
     ``n_unknown`` (WSoA areas counted without a published number: the predecessor Dorset)."""
-    df = inspections_as_at("2016", as_at, basis, include_predecessors)
+    df = inspections_as_at(Scope.of(scope, **fields).need("2016", "weakness_distribution"))
     w = df[df["wsoa"]]
     known = w["n_weaknesses"].dropna().astype(int)
     counts = known.value_counts().reindex(range(1, max(known.max(), 1) + 1), fill_value=0)
@@ -222,22 +207,18 @@ def weakness_distribution(as_at=None, basis="published", include_predecessors: b
     )
 
 
-def revisit_summary(as_at=None, basis="published", include_predecessors: bool = True) -> pd.DataFrame:
+def revisit_summary(scope="2016", **fields) -> pd.DataFrame:
     """Revisit outcomes of WSoA areas (2016 framework): one row per outcome (Yes = sufficient progress on
     all weaknesses, Some, No) among revisited areas, with a Wilson interval; plus rows for WSoA areas not
-    yet revisited. ``as_at`` filters on the first inspection, and a revisit counts only if its publication
-    (or, ``basis="inspected"``, start) is on or before ``as_at``."""
-    df = inspections_as_at("2016", as_at, basis, include_predecessors)
-    w = df[df["wsoa"]].copy()
-    as_at_ts = _as_at(as_at)
-    if as_at_ts is not None:
-        col = "revisit_published" if basis == "published" else "revisit_start"
-        late = w[col].notna() & (w[col] > as_at_ts)
-        w.loc[late, "revisit_outcome"] = pd.NA
-        w.loc[late, "revisit_status"] = "not_revisited_yet"
-    rev = w[w["revisit_outcome"].notna()]
+    yet revisited. ``as_at`` filters on the first inspection, and a revisit counts as
+    :meth:`Scope.revisit_known` says."""
+    scope = Scope.of(scope, **fields).need("2016", "revisit_summary")
+    w = inspections_as_at(scope)
+    w = w[w["wsoa"]]
+    known = scope.revisit_known(w)
+    rev = w[known]
     rows = []
-    for level in ["Yes", "Some", "No"]:
+    for level in REVISIT_SHOWN:
         k = int((rev["revisit_outcome"] == level).sum())
         p = proportion(k, len(rev))
         rows.append(
@@ -253,7 +234,7 @@ def revisit_summary(as_at=None, basis="published", include_predecessors: bool = 
     rows.append(
         {
             "revisit_outcome": "not revisited yet",
-            "count": int((w["revisit_outcome"].isna()).sum()),
+            "count": int((~known).sum()),
             "n": len(w),
             "share": float("nan"),
             "ci_low": float("nan"),

@@ -682,8 +682,23 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
         )
     return text + (
         f"Across the {len(sens)} specifications below the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
-        "CCG structure is geography, a proxy for oversight, not a measure of its quality."
+        + fit_notes_text(
+            pd.concat(
+                [
+                    model.assign(specification="the primary model")[["specification", "fit_note"]],
+                    sens[["specification", "fit_note"]],
+                ]
+            )
+        )
+        + "CCG structure is geography, a proxy for oversight, not a measure of its quality."
     )
+
+
+def fit_notes_text(frame, name: str = "specification") -> str:
+    """One sentence per estimate whose fit warned (its ``fit_note``), naming it; the warnings' own text is in
+    the render log. The names and notes are the package's own words, not data."""
+    rows = frame[frame["fit_note"].fillna("").astype(str) != ""] if "fit_note" in frame else frame.iloc[:0]
+    return "".join(f'The estimate "{r[name]}" is {r["fit_note"]}. ' for _, r in rows.iterrows())
 
 
 def describe_primary_2023(model, cuts, mde: float, sample: dict) -> str:

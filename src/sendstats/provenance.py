@@ -15,6 +15,21 @@ from . import config, package_version, sources
 RENDER_ENV = "SENDSTATS_RENDER"  # JSON handed to the kernel: parameters, needs, render time, commit
 
 
+def shown_parameters(params: dict) -> dict:
+    """Parameters as a page shows them: a file given by its path (the ``file`` kind) as its name and sha256,
+    so no local path reaches a page and the file is still identified."""
+    import hashlib
+    import os
+
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, str) and os.path.isabs(v) and os.path.isfile(v):
+            with open(v, "rb") as fh:
+                v = f"{os.path.basename(v)} (sha256 {hashlib.sha256(fh.read()).hexdigest()})"
+        out[k] = v
+    return out
+
+
 def context() -> dict:
     return json.loads(os.environ.get(RENDER_ENV, "{}"))
 
@@ -107,7 +122,7 @@ def footer(needs=None):
         for r in data_files(needs)
     )
     ptxt = (
-        e(json.dumps(params, sort_keys=True))
+        e(json.dumps(shown_parameters(params), sort_keys=True))
         if params is not None
         else "interactive session (not rendered by sendstats report)"
     )

@@ -10,6 +10,7 @@ their labels in :data:`RESULT_LABELS`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from . import rawfiles as rf
@@ -36,6 +37,23 @@ class Column:
     check: tuple = ()  # ("in_range", lo, hi) / ("isin", [...]) / ("matches", regex) / ("ge", x) / ("startswith", s)
     nullable: bool = True
     unique: bool = False
+    factor: Factor | None = None  # set for an area factor: its one declaration (see F)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """What makes a column an area factor: the column saying why its value is missing, the raw files its
+    values come from, the frameworks it describes, its role in the analysis plan (exposure, confounder,
+    mediator, descriptive), whether the factor screens offer it, whether an area profile shows it, and whether
+    the table checks that each row has the value or its reason."""
+
+    reason: str
+    files: tuple
+    frameworks: tuple = ("2016", "2023")
+    kind: str = "descriptive"
+    screened: bool = False
+    profile: bool = False
+    checked: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,11 @@ class Table:
 
 def C(name, dtype, label, description, unit="", source="", check=(), nullable=True, unique=False) -> Column:
     return Column(name, dtype, label, description, unit, source, tuple(check), nullable, unique)
+
+
+def F(factor: Factor, *args, **kw) -> Column:
+    """An area factor's column with its declaration: everything else about the factor is read from here."""
+    return dataclasses.replace(C(*args, **kw), factor=factor)
 
 
 ODS = "Ofsted official statistics ODS, 2016-2022"
@@ -297,6 +320,17 @@ def _reason(name, what):
     )
 
 
+# the raw files each group of factors is read from
+CCG_FILES = (*[rf.ccg_lookup_path(y) for y in rf.CCG_YEARS], rf.COUNTY16, rf.COUNTY20, rf.UTLA19)
+ICB_FILES = (rf.ccg_lookup_path(max(rf.CCG_YEARS)), rf.SUB_ICB_ICB, rf.COUNTY20)
+IMD_FILES = (*CCG_FILES, rf.IMD19)
+DMO_FILES = (rf.DMO_DCO,)
+SEN2_FILES = (rf.SEN2_MI, rf.EHCP_ZIP)
+LOOKUP_FILES = (rf.LA_LOOKUP,)
+ZIP_FILES = (rf.EHCP_ZIP, rf.LA_LOOKUP)
+DSG_FILES = (rf.DSG_DEFICIT, rf.LA_LOOKUP)
+ONLY_2016, ONLY_2023 = ("2016",), ("2023",)
+
 FACTORS = (
     C(
         "factor_date",
@@ -308,7 +342,15 @@ FACTORS = (
         "derived",
         nullable=False,
     ),
-    C("ccg_lookup_year", "Int64", "CCG lookup year", "year of the 1 April LSOA-CCG lookup used", "year", LSOA),
+    F(
+        Factor("ccg_reason", CCG_FILES, ONLY_2016),
+        "ccg_lookup_year",
+        "Int64",
+        "CCG lookup year",
+        "year of the 1 April LSOA-CCG lookup used",
+        "year",
+        LSOA,
+    ),
     C(
         "ccg_reason",
         "string",
@@ -317,8 +359,17 @@ FACTORS = (
         source="derived",
         check=("isin", list(REASONS)),
     ),
-    C("n_lsoas", "Int64", "LSOAs in the area", "number of LSOAs (2011) in the area", "count", LSOA),
-    C(
+    F(
+        Factor("ccg_reason", CCG_FILES, ONLY_2016),
+        "n_lsoas",
+        "Int64",
+        "LSOAs in the area",
+        "number of LSOAs (2011) in the area",
+        "count",
+        LSOA,
+    ),
+    F(
+        Factor("ccg_reason", CCG_FILES, ONLY_2016, screened=True, profile=True, checked=True),
         "n_ccgs",
         "Int64",
         "number of CCGs serving the area",
@@ -327,9 +378,24 @@ FACTORS = (
         LSOA,
         ("in_range", 1, 12),
     ),
-    C("main_ccg_code", "string", "main CCG code", "ONS code of the CCG serving most of the area's LSOAs", source=LSOA),
-    C("main_ccg_name", "string", "main CCG", "name of that CCG", source=LSOA),
-    C(
+    F(
+        Factor("ccg_reason", CCG_FILES, ONLY_2016),
+        "main_ccg_code",
+        "string",
+        "main CCG code",
+        "ONS code of the CCG serving most of the area's LSOAs",
+        source=LSOA,
+    ),
+    F(
+        Factor("ccg_reason", CCG_FILES, ONLY_2016),
+        "main_ccg_name",
+        "string",
+        "main CCG",
+        "name of that CCG",
+        source=LSOA,
+    ),
+    F(
+        Factor("ccg_reason", CCG_FILES, ONLY_2016, screened=True, profile=True),
         "main_ccg_share",
         "float64",
         "share of LSOAs in the main CCG",
@@ -338,7 +404,8 @@ FACTORS = (
         LSOA,
         ("in_range", 0, 1),
     ),
-    C(
+    F(
+        Factor("ccg_reason", CCG_FILES, ONLY_2016, "exposure", screened=True),
         "ccg_coterminous",
         "boolean",
         "one CCG, coterminous with the area",
@@ -346,7 +413,8 @@ FACTORS = (
         "yes/no",
         LSOA,
     ),
-    C(
+    F(
+        Factor("ccg_reason", CCG_FILES, ONLY_2016, screened=True),
         "ccg_shared",
         "boolean",
         "main CCG also serves other areas",
@@ -362,7 +430,8 @@ FACTORS = (
         source="derived",
         check=("isin", list(REASONS)),
     ),
-    C(
+    F(
+        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True),
         "n_icbs",
         "Int64",
         "number of ICBs serving the area",
@@ -371,7 +440,8 @@ FACTORS = (
         ICB,
         ("in_range", 1, 6),
     ),
-    C(
+    F(
+        Factor("icb_reason", ICB_FILES, ONLY_2023, "exposure", screened=True),
         "n_sub_icbs",
         "Int64",
         "number of sub-ICB locations serving the area",
@@ -380,8 +450,16 @@ FACTORS = (
         ICB,
         ("in_range", 1, 12),
     ),
-    C("main_icb_name", "string", "main ICB", "the ICB serving most of the area's LSOAs", source=ICB),
-    C(
+    F(
+        Factor("icb_reason", ICB_FILES, ONLY_2023),
+        "main_icb_name",
+        "string",
+        "main ICB",
+        "the ICB serving most of the area's LSOAs",
+        source=ICB,
+    ),
+    F(
+        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True),
         "main_icb_share",
         "float64",
         "main ICB's share of the area",
@@ -390,7 +468,8 @@ FACTORS = (
         ICB,
         ("in_range", 0, 1),
     ),
-    C(
+    F(
+        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True),
         "icb_n_areas",
         "Int64",
         "local areas sharing the main ICB",
@@ -399,7 +478,8 @@ FACTORS = (
         ICB,
         ("in_range", 1, 20),
     ),
-    C(
+    F(
+        Factor("dmo_dco_reason", DMO_FILES),
         "dmo_dco_year",
         "Int64",
         "SEN2 year used for DMO/DCO",
@@ -408,7 +488,8 @@ FACTORS = (
         "DfE SEN2 DMO/DCO file",
     ),
     *(
-        C(
+        F(
+            Factor("dmo_dco_reason", DMO_FILES, screened=True, checked=k == "m"),
             f"d{k}o_in_post",
             "string",
             f"designated {role} officer in post",
@@ -426,7 +507,8 @@ FACTORS = (
         source="derived",
         check=("isin", list(REASONS)),
     ),
-    C(
+    F(
+        Factor("ehcp_20wk_pct_reason", SEN2_FILES),
         "ehcp_year",
         "Int64",
         "EHC-plan figures year",
@@ -434,7 +516,8 @@ FACTORS = (
         "year",
         SEN2,
     ),
-    C(
+    F(
+        Factor("ehcp_20wk_pct_reason", SEN2_FILES, kind="mediator", screened=True, profile=True, checked=True),
         "ehcp_20wk_pct",
         "float64",
         "% new EHC plans within 20 weeks (year before)",
@@ -444,7 +527,8 @@ FACTORS = (
         ("in_range", 0, 100),
     ),
     _reason("ehcp_20wk_pct_reason", "the 20-week rate"),
-    C(
+    F(
+        Factor("ehcp_20wk_inc_exc_pct_reason", SEN2_FILES),
         "ehcp_20wk_inc_exc_pct",
         "float64",
         "% new EHC plans within 20 weeks, incl. exceptions",
@@ -454,7 +538,8 @@ FACTORS = (
         ("in_range", 0, 100),
     ),
     _reason("ehcp_20wk_inc_exc_pct_reason", "the 20-week rate including exceptions"),
-    C(
+    F(
+        Factor("ehcp_20wk_change_2y_reason", SEN2_FILES, screened=True, profile=True, checked=True),
         "ehcp_20wk_change_2y",
         "float64",
         "change in the 20-week rate over two years (pp)",
@@ -464,7 +549,8 @@ FACTORS = (
         ("in_range", -100, 100),
     ),
     _reason("ehcp_20wk_change_2y_reason", "the two-year change"),
-    C(
+    F(
+        Factor("ehcp_per_1000_reason", ZIP_FILES, screened=True, profile=True, checked=True),
         "ehcp_per_1000_0_25",
         "float64",
         "EHC plans per 1,000 aged 0-25",
@@ -474,7 +560,8 @@ FACTORS = (
         "DfE EHC plans 2025 release (caseload.csv); D2I LA lookup",
         ("in_range", 0, 1000),
     ),
-    C(
+    F(
+        Factor("ehcp_per_1000_reason", ZIP_FILES),
         "ehcp_caseload_year",
         "Int64",
         "EHC-plan census year",
@@ -483,7 +570,8 @@ FACTORS = (
         "DfE EHC plans 2025 release (caseload.csv)",
     ),
     _reason("ehcp_per_1000_reason", "EHC plans per 1,000"),
-    C(
+    F(
+        Factor("appeal_reason", ZIP_FILES),
         "appeals_year",
         "Int64",
         "appeals year",
@@ -491,7 +579,8 @@ FACTORS = (
         "year",
         APPEALS,
     ),
-    C(
+    F(
+        Factor("appeal_reason", ZIP_FILES, kind="mediator", screened=True, profile=True, checked=True),
         "appeal_rate",
         "float64",
         "SEND Tribunal appeal rate % (year before)",
@@ -501,7 +590,8 @@ FACTORS = (
         APPEALS,
         ("in_range", 0, 100),
     ),
-    C(
+    F(
+        Factor("appeal_reason", ZIP_FILES),
         "appeals_registered",
         "float64",
         "SEND Tribunal appeals registered",
@@ -510,7 +600,8 @@ FACTORS = (
         APPEALS,
     ),
     _reason("appeal_reason", "the appeal rate"),
-    C(
+    F(
+        Factor("imd_reason", IMD_FILES, kind="confounder", screened=True, profile=True),
         "imd_share_most_deprived_decile",
         "float64",
         "share of LSOAs in the most deprived IMD decile",
@@ -519,7 +610,8 @@ FACTORS = (
         IMD,
         ("in_range", 0, 1),
     ),
-    C(
+    F(
+        Factor("imd_reason", IMD_FILES, screened=True, profile=True),
         "imd_mean_rank",
         "float64",
         "mean IMD rank of LSOAs (higher = less deprived)",
@@ -528,7 +620,8 @@ FACTORS = (
         IMD,
         ("in_range", 1, 32844),
     ),
-    C(
+    F(
+        Factor("imd_reason", IMD_FILES, checked=True),
         "imd_quintile",
         "Int64",
         "IMD quintile (1 = most deprived)",
@@ -538,7 +631,8 @@ FACTORS = (
         ("in_range", 1, 5),
     ),
     _reason("imd_reason", "IMD"),
-    C(
+    F(
+        Factor("dsg_reason", DSG_FILES, ONLY_2016),
         "dsg_fy_end",
         "Int64",
         "DSG financial year (ending March)",
@@ -546,7 +640,8 @@ FACTORS = (
         "year",
         DSG,
     ),
-    C(
+    F(
+        Factor("dsg_reason", DSG_FILES, ONLY_2016, screened=True, profile=True, checked=True),
         "dsg_deficit_pct",
         "float64",
         "DSG deficit as % of DSG income (last year ended)",
@@ -557,63 +652,59 @@ FACTORS = (
         ("in_range", -100, 100),
     ),
     _reason("dsg_reason", "the DSG deficit"),
+    _reason("lookup_reason", "the area's type or population"),
+    F(
+        Factor("lookup_reason", LOOKUP_FILES),
+        "area_type",
+        "string",
+        "area type",
+        "the council's type: county, unitary authority, metropolitan district or London borough (ONS type in the"
+        " Data to Insight lookup, which is not dated: the type now, so a county that became unitary later, such as"
+        " Buckinghamshire in 2020, reads as unitary; former councils such as Dorset are not in it: no_match)",
+        source=D2I,
+        check=("isin", ["county", "unitary authority", "metropolitan district", "London borough"]),
+    ),
+    F(
+        Factor("lookup_reason", LOOKUP_FILES, profile=True),
+        "population_0_25",
+        "Int64",
+        "population aged 0-25",
+        "ONS population estimate aged 0-25 in the Data to Insight lookup: one estimate whose year the lookup does"
+        " not state, so the same value for every inspection of the area (not as at the inspection)",
+        "people",
+        D2I,
+        ("ge", 0),
+    ),
 )
+# everything below is read from the factor declarations (F) above
+FACTOR_COLUMNS = {c.name: c for c in FACTORS if c.factor is not None}
 # a value is present or its reason is: (value column, reason column)
-REASONED = (
-    ("n_ccgs", "ccg_reason"),
-    ("dmo_in_post", "dmo_dco_reason"),
-    ("ehcp_20wk_pct", "ehcp_20wk_pct_reason"),
-    ("ehcp_20wk_change_2y", "ehcp_20wk_change_2y_reason"),
-    ("imd_quintile", "imd_reason"),
-    ("appeal_rate", "appeal_reason"),
-    ("ehcp_per_1000_0_25", "ehcp_per_1000_reason"),
-    ("dsg_deficit_pct", "dsg_reason"),
-)
-FACTOR_REASON = {
-    "ccg_lookup_year": "ccg_reason",
-    "n_lsoas": "ccg_reason",
-    "n_ccgs": "ccg_reason",
-    "main_ccg_code": "ccg_reason",
-    "main_ccg_name": "ccg_reason",
-    "main_ccg_share": "ccg_reason",
-    "ccg_coterminous": "ccg_reason",
-    "ccg_shared": "ccg_reason",
-    "n_icbs": "icb_reason",
-    "n_sub_icbs": "icb_reason",
-    "main_icb_name": "icb_reason",
-    "main_icb_share": "icb_reason",
-    "icb_n_areas": "icb_reason",
-    "dmo_dco_year": "dmo_dco_reason",
-    "dmo_in_post": "dmo_dco_reason",
-    "dco_in_post": "dmo_dco_reason",
-    "ehcp_year": "ehcp_20wk_pct_reason",
-    "ehcp_20wk_pct": "ehcp_20wk_pct_reason",
-    "ehcp_20wk_inc_exc_pct": "ehcp_20wk_inc_exc_pct_reason",
-    "ehcp_20wk_change_2y": "ehcp_20wk_change_2y_reason",
-    "ehcp_caseload_year": "ehcp_per_1000_reason",
-    "ehcp_per_1000_0_25": "ehcp_per_1000_reason",
-    "appeals_year": "appeal_reason",
-    "appeal_rate": "appeal_reason",
-    "appeals_registered": "appeal_reason",
-    "imd_share_most_deprived_decile": "imd_reason",
-    "imd_mean_rank": "imd_reason",
-    "imd_quintile": "imd_reason",
-    "dsg_fy_end": "dsg_reason",
-    "dsg_deficit_pct": "dsg_reason",
-}
-FACTOR_VALUES = tuple(c.name for c in FACTORS if c.name in FACTOR_REASON)  # factors, not their reasons
-FACTOR_REASON_COLUMNS = (
-    "ccg_reason",
-    "icb_reason",
-    "dmo_dco_reason",
-    "ehcp_20wk_pct_reason",
-    "ehcp_20wk_inc_exc_pct_reason",
-    "ehcp_20wk_change_2y_reason",
-    "imd_reason",
-    "appeal_reason",
-    "ehcp_per_1000_reason",
-    "dsg_reason",
-)
+REASONED = tuple((n, c.factor.reason) for n, c in FACTOR_COLUMNS.items() if c.factor.checked)
+FACTOR_REASON = {n: c.factor.reason for n, c in FACTOR_COLUMNS.items()}
+FACTOR_VALUES = tuple(FACTOR_COLUMNS)  # factors, not their reasons
+FACTOR_REASON_COLUMNS = tuple(dict.fromkeys(FACTOR_REASON.values()))
+FACTOR_FILES = tuple(dict.fromkeys(f for c in FACTOR_COLUMNS.values() for f in c.factor.files))
+# the columns a factor model adds to the factors (region from the inspection, year from the factor date)
+MODEL_EXTRAS = ("region", "inspection_year")
+
+
+def factor_choices(framework: str) -> list[str]:
+    """The factors a screen of ``framework`` may take: declared ``screened`` for it, plus region and year."""
+    return [n for n, c in FACTOR_COLUMNS.items() if c.factor.screened and framework in c.factor.frameworks] + list(
+        MODEL_EXTRAS
+    )
+
+
+def factors_of(*, kind: str | None = None, profile: bool | None = None, framework: str | None = None) -> list[str]:
+    """Factor names by declaration: of a ``kind``, shown in the profile, or describing a ``framework``."""
+    return [
+        n
+        for n, c in FACTOR_COLUMNS.items()
+        if (kind is None or c.factor.kind == kind)
+        and (profile is None or c.factor.profile == profile)
+        and (framework is None or framework in c.factor.frameworks)
+    ]
+
 
 LA_LOOKUP = (
     C("la_code_3", "string", "DfE code", "3-digit DfE local authority code", source=D2I, nullable=False, unique=True),
@@ -972,19 +1063,6 @@ AREA_SHAPES = (
     ),
 )
 
-FACTOR_FILES = (
-    *[rf.ccg_lookup_path(y) for y in rf.CCG_YEARS],
-    rf.COUNTY16,
-    rf.COUNTY20,
-    rf.UTLA19,
-    rf.IMD19,
-    rf.DMO_DCO,
-    rf.SEN2_MI,
-    rf.EHCP_ZIP,
-    rf.LA_LOOKUP,
-    rf.DSG_DEFICIT,
-    rf.SUB_ICB_ICB,
-)
 # the 2023 inspections: every snapshot, the overview workbook, Ofsted's MI, the lookup, and the bundled reports
 # (dates of inspections the tables leave undated)
 SRC_2023 = (rf.SNAPSHOTS_DIR + "/", rf.OVERVIEW_2023, rf.MI_2023, rf.LA_LOOKUP, rf.REPORTS_2023_DIR + "/")
@@ -1099,6 +1177,7 @@ TABLES = {
 
 # labels of columns that statistics and analysis frames add (not stored in a table)
 RESULT_LABELS = {
+    "fit_note": "fit warning",
     "n": "n",
     "count": "count",
     "share": "share",
@@ -1204,7 +1283,7 @@ THEME_LABELS = {
 
 def value_label(value) -> str:
     """Human form of a coded value (reasons and outcome codes)."""
-    from .ingest.ofsted import OUTCOME_LEVELS
+    from .vocabulary import OUTCOME_LEVELS
 
     text = {
         **REASON_LABELS,

@@ -120,6 +120,7 @@ def render(
                 for name, text in res.get("files", {}).items():  # the tables' CSVs first, then the page
                     atomic_text(target.parent / name, text)
                 atomic_text(target, res["html"])
+                atomic_text(cache.log_path(out_dir, job["output"]), res.get("log", ""))  # warnings: here, not the page
                 cache.write(
                     out_dir,
                     job["output"],

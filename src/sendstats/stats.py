@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+
+LOG = logging.getLogger("sendstats.fits")  # a fit's warning text goes here (the render log), never to a page
+
+# what a fit's warning means for its estimates, in words a reader can act on (matched on the warning's class)
+_WARNING_SENTENCES = {
+    "SingularMatrixWarning": "the design was rank-deficient (some terms cannot be told apart), so the estimates "
+    "are not uniquely determined",
+    "ConvergenceWarning": "the fit did not converge, so the estimates may be off",
+    "HessianInversionWarning": "the information matrix could not be inverted, so the intervals are unreliable",
+    "PerfectSeparationWarning": "the data were (quasi-)separated, so the estimates run off towards infinity",
+    "PerfectSeparationError": "the data were (quasi-)separated, so the estimates run off towards infinity",
+}
+
+
+@contextlib.contextmanager
+def fit_notes(what: str):
+    """Catch the warnings of a fit: their text goes to the render log (logger ``sendstats.fits``), and the
+    yielded list collects one human sentence per kind ("unreliable: ..."), for the result's ``note``."""
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield notes
+    seen = []
+    for w in caught:
+        LOG.warning("%s: %s: %s", what, w.category.__name__, w.message)
+        sentence = _WARNING_SENTENCES.get(w.category.__name__)
+        if sentence and sentence not in seen:
+            seen.append(sentence)
+    notes.extend(f"unreliable: in the {what}, {s}" for s in seen)
 
 
 def proportion(successes, n, alpha: float = 0.05) -> pd.Series:
@@ -230,9 +262,10 @@ def logistic(
     if method == "firth" or (method == "auto" and _separated(X, y)):
         from firthmodels import FirthLogisticRegression
 
-        m = FirthLogisticRegression().fit(X.to_numpy(), y)
-        m.lrt()
-        ci = m.conf_int(method="pl")[: X.shape[1]]
+        with fit_notes(f"Firth logistic of {outcome}") as notes:
+            m = FirthLogisticRegression().fit(X.to_numpy(), y)
+            m.lrt()
+            ci = m.conf_int(method="pl")[: X.shape[1]]
         coef, p = m.coef_, m.lrt_pvalues_[: X.shape[1]]
         method = (
             "Firth penalised logistic (separation detected; profile CI, LRT p)"
@@ -242,10 +275,11 @@ def logistic(
     else:
         import statsmodels.api as sm
 
-        res = sm.Logit(y, sm.add_constant(X, has_constant="add")).fit(disp=False, maxiter=200)
-        coef, p, ci = res.params.to_numpy()[1:], res.pvalues.to_numpy()[1:], res.conf_int().to_numpy()[1:]
+        with fit_notes(f"logistic of {outcome}") as notes:
+            res = sm.Logit(y, sm.add_constant(X, has_constant="add")).fit(disp=False, maxiter=200)
+            coef, p, ci = res.params.to_numpy()[1:], res.pvalues.to_numpy()[1:], res.conf_int().to_numpy()[1:]
         method = "maximum likelihood logistic (Wald CI)"
-    return _or_rows(X.columns, units, coef, ci, p, base, method)
+    return _or_rows(X.columns, units, coef, ci, p, base, method).assign(fit_note="; ".join(notes))
 
 
 def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = True) -> pd.DataFrame:
@@ -265,10 +299,7 @@ def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = T
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": int((y == y.cat.categories[-1]).sum())}
     if len(y.cat.categories) < 2 or X.empty:
         return _not_estimable(predictors, base, "not estimable")
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # convergence chatter; checked below
+    with fit_notes(f"ordinal model of {outcome}"):  # convergence is checked below
         res = OrderedModel(y.cat.codes.to_numpy(), X, distr="logit").fit(method="bfgs", disp=False, maxiter=1000)
     k = X.shape[1]
     b, ci, p = res.params.to_numpy()[:k], res.conf_int().to_numpy()[:k], res.pvalues.to_numpy()[:k]

@@ -14,6 +14,7 @@ from ..boundaries import PREDECESSORS
 from ..errors import DataError
 from ..names import normalise
 from ..rawfiles import LA_LOOKUP, MI_2023, ODS_2016, OVERVIEW_2023  # noqa: F401 (re-exported)
+from ..vocabulary import OUTCOME_LEVELS, REGIONS, REVISIT_LEVELS
 from ._common import counts, dates, read_csv, read_sheet, require_columns, yes_no
 
 SHEET_2016 = "Area_SEND_up_to_31_Aug_2022"
@@ -32,18 +33,7 @@ COLUMNS_2016 = {
     "Number significant weaknesses where sufficient progress has been made": "n_weaknesses_progress",
     "Number significant weaknesses where sufficient progress has not been made": "n_weaknesses_no_progress",
 }
-REVISIT_LEVELS = ["No", "Some", "Yes"]  # ordered: Yes > Some > No
-OUTCOME_LEVELS = ["positive", "inconsistent", "systemic_failings"]
-OFSTED_REGIONS = [
-    "East Midlands",
-    "East of England",
-    "London",
-    "North East, Yorkshire and the Humber",
-    "North West",
-    "South East",
-    "South West",
-    "West Midlands",
-]
+OFSTED_REGIONS = list(REGIONS)
 # Region codes in the Data to Insight workbook -> Ofsted's regions (Ofsted combines NE with Yorkshire)
 REGION_CODES = {
     "EM": "East Midlands",

@@ -1,0 +1,141 @@
+"""The analysis scope: which inspections a question is about, as one value.
+
+A report builds one :class:`Scope` from its parameters and passes it to every question-level function; each
+function honours every field of it or refuses a field it cannot honour (:meth:`Scope.only`), so a parameter
+can never reach one table of a page and not the next. ``as_at`` is parsed here and nowhere else, and the
+rule for when a revisit counts (:meth:`Scope.revisit_known`) is written here once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import ParameterError
+from .vocabulary import BASES, FRAMEWORKS, INSPECTION_CHOICES, REGIONS
+
+DEFAULT_SLIVER = 0.05
+
+
+def parse_date(value) -> pd.Timestamp | None:
+    """``None`` or an empty string -> None; a date (ISO text, date or Timestamp) -> a normalised Timestamp;
+    anything else -> ParameterError."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        ts = pd.NaT
+    if pd.isna(ts):
+        raise ParameterError(f"as_at must be a date such as '2021-03-31', got {value!r}")
+    return ts.normalize()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """framework ("2016" or "2023"); as_at (count what was published, or started with ``basis="inspected"``,
+    on or before this date; None: everything in the files); basis ("published" or "inspected");
+    exclude_regions (Ofsted regions left out); sliver (CCGs serving less than this share of an area's LSOAs
+    are ignored in the CCG structure of the primary model); include_predecessors (Dorset and
+    Northamptonshire while they existed); inspection ("first" or "latest" 2023-framework inspection of a
+    re-inspected area)."""
+
+    framework: str = "2016"
+    as_at: pd.Timestamp | None = None
+    basis: str = "published"
+    exclude_regions: tuple = ()
+    sliver: float = DEFAULT_SLIVER
+    include_predecessors: bool = True
+    inspection: str = "first"
+
+    def __post_init__(self):
+        set_ = lambda k, v: object.__setattr__(self, k, v)
+        if str(self.framework) not in FRAMEWORKS:
+            raise ParameterError(f"framework must be one of {list(FRAMEWORKS)}, got {self.framework!r}")
+        set_("framework", str(self.framework))
+        set_("as_at", parse_date(self.as_at))
+        if self.basis not in BASES:
+            raise ParameterError(f"basis must be one of {list(BASES)}, got {self.basis!r}")
+        regions = (self.exclude_regions,) if isinstance(self.exclude_regions, str) else tuple(self.exclude_regions)
+        bad = sorted(set(regions) - set(REGIONS))
+        if bad:
+            raise ParameterError(f"exclude_regions: unknown region(s) {bad}; regions: {list(REGIONS)}")
+        set_("exclude_regions", tuple(sorted(set(regions), key=REGIONS.index)))
+        try:
+            sliver = float(self.sliver)
+        except (TypeError, ValueError):
+            sliver = math.nan
+        if not (math.isfinite(sliver) and 0 <= sliver < 0.5):
+            raise ParameterError(f"sliver must be a share from 0 to below 0.5, got {self.sliver!r}")
+        set_("sliver", sliver)
+        if not isinstance(self.include_predecessors, bool):
+            raise ParameterError(f"include_predecessors must be True or False, got {self.include_predecessors!r}")
+        if self.inspection not in INSPECTION_CHOICES:
+            raise ParameterError(f"inspection must be one of {list(INSPECTION_CHOICES)}, got {self.inspection!r}")
+
+    @classmethod
+    def of(cls, scope=None, **fields) -> Scope:
+        """A Scope from a Scope (fields given replace its own), a framework name, or fields alone. Names that
+        are not scope fields are an error naming them."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(fields) - names)
+        if unknown:
+            raise ParameterError(f"unknown scope field(s) {unknown}; fields: {sorted(names)}")
+        if isinstance(scope, Scope):
+            return dataclasses.replace(scope, **fields) if fields else scope
+        if scope is not None:
+            fields = {"framework": scope, **fields}
+        return cls(**fields)
+
+    def replace(self, **fields) -> Scope:
+        return Scope.of(self, **fields)
+
+    def only(self, where: str, *honoured: str) -> Scope:
+        """Refuse (ParameterError) a field set away from its default that ``where`` does not honour."""
+        ignored = [
+            f.name
+            for f in dataclasses.fields(self)
+            if f.name not in honoured and f.name != "framework" and getattr(self, f.name) != f.default
+        ]
+        if ignored:
+            raise ParameterError(f"{where} does not use scope field(s) {ignored}; it uses {list(honoured)}")
+        return self
+
+    def need(self, framework: str, where: str) -> Scope:
+        if self.framework != framework:
+            raise ParameterError(f"{where} is about the {framework} framework, got a {self.framework} scope")
+        return self
+
+    @property
+    def date_column(self) -> str:
+        return BASES[self.basis]
+
+    def revisit_known(self, df: pd.DataFrame) -> pd.Series:
+        """The one rule for a revisit: its outcome counts once its letter is published (``basis="inspected"``:
+        once it started) on or before ``as_at``; with no ``as_at``, every revisit in the file."""
+        known = df["revisit_outcome"].notna()
+        if self.as_at is None:
+            return known
+        col = "revisit_published" if self.basis == "published" else "revisit_start"
+        return known & df[col].notna() & (df[col] <= self.as_at)
+
+    def left_out_regions(self, df: pd.DataFrame) -> pd.DataFrame:
+        return df[~df["region"].isin(list(self.exclude_regions))]
+
+    def describe(self) -> str:
+        """The scope in words, for the sentence that says what a page counts."""
+        if self.as_at is None:
+            when = "all inspections in the files"
+        else:
+            verb = "published" if self.basis == "published" else "started"
+            when = f"inspections {verb} on or before {self.as_at:%-d %B %Y}"
+        if self.exclude_regions:
+            when += ", leaving out " + ", ".join(self.exclude_regions)
+        return when
+
+
+PLAN = Scope()  # the analysis plan's scope for the 2016 framework: every area, the plan's sliver
+PLAN_2023 = Scope("2023")  # and for the 2023 framework: each area's first inspection with an outcome

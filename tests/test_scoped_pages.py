@@ -1,0 +1,116 @@
+"""Every core report rendered with non-default parameters (an early as_at, a region left out, a non-default
+sliver): each number a page states in prose is the number of the table it describes, and no page carries a
+stderr block or a local path."""
+
+import csv
+import html
+import io
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import EPOCH, ROOT
+
+pytestmark = pytest.mark.slow
+
+RUNS = {
+    "01_inspection_outcomes": ["-p", "as_at=2019-12-31", "-p", "basis=inspected"],
+    "02_factors_and_wsoa": ["-p", "as_at=2019-12-31", "-p", "exclude_regions=London", "-p", "sliver=0.1"],
+    "03_revisits": ["-p", "as_at=2020-06-30"],
+    "04_framework_transition": ["-p", "inspection=latest", "-p", "include_successors=false"],
+    "05_letter_themes": ["-p", f"codebook={ROOT / 'src' / 'sendstats' / 'codebook.yaml'}"],
+    "06_factors_2023": ["-p", "exclude_regions=London"],
+}
+
+
+@pytest.fixture(scope="session")
+def scoped(tmp_path_factory, built):
+    """The six core reports with non-default parameters, rendered once (two at a time) into one folder."""
+    out = tmp_path_factory.mktemp("scoped")
+    env = {**__import__("os").environ, **EPOCH, "SENDSTATS_DATA": str(built)}
+    cmds = [
+        [sys.executable, "-m", "sendstats.cli", "report", name, *args, "--output-dir", str(out)]
+        for name, args in RUNS.items()
+    ]
+    for pair in (cmds[i : i + 2] for i in range(0, len(cmds), 2)):
+        procs = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in pair]
+        for p in procs:
+            _, err = p.communicate(timeout=600)
+            assert p.returncode == 0, err
+    return out
+
+
+def _page(out, name):
+    (path,) = [p for p in out.glob(f"{name}--*.html")]
+    return path, path.read_text(encoding="utf-8")
+
+
+def _text(page: str) -> str:
+    body = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def _table(path, i: int) -> list[dict]:
+    return list(
+        csv.DictReader(io.StringIO(path.with_name(f"{path.stem}.table-{i}.csv").read_text(encoding="utf-8-sig")))
+    )
+
+
+def _areas_analysed(text: str) -> int:
+    return int(re.search(r"Areas analysed: (\d+)", text).group(1))
+
+
+@pytest.mark.parametrize("name", list(RUNS))
+def test_no_stderr_block_or_local_path(scoped, name):
+    _, page = _page(scoped, name)
+    body = re.sub(r"<style\b.*?</style>", " ", page, flags=re.S)
+    assert "vnd.jupyter.stderr" not in body and "output_stderr" not in body
+    for local in (str(ROOT), "site-packages", "/.venv/", "Warning:"):
+        assert local not in body
+
+
+def test_02_every_denominator_is_the_areas_analysed(scoped):
+    path, page = _page(scoped, "02_factors_and_wsoa")
+    text = _text(page)
+    n = _areas_analysed(text)
+    primary = _table(path, 1)
+    assert int(primary[0]["n used"]) + int(primary[0]["n dropped"]) == n
+    assert re.search(rf"Denominator: {primary[0]['n used']} areas\.", text)
+    sens = _table(path, 2)
+    assert sens[0]["specification"].endswith("(sliver 10%)") and sens[0]["n used"] == primary[0]["n used"]
+    assert all(int(r["n used"]) <= n for r in sens)
+    assert float(sens[0]["odds ratio"]) == pytest.approx(float(primary[0]["odds ratio"]))
+    assert "Ofsted region = London" not in page and "London boroughs:" not in text
+    for m in re.finditer(r"\(of (\d+)\)", text):
+        assert int(m.group(1)) == n
+    said = re.search(r"had (\d+\.\d+) times the odds of being required", text).group(1)
+    assert said == f"{float(primary[0]['odds ratio']):.2f}"
+
+
+def test_06_every_denominator_is_the_areas_analysed(scoped):
+    path, page = _page(scoped, "06_factors_2023")
+    text = _text(page)
+    n = _areas_analysed(text)
+    primary = _table(path, 2)
+    assert int(primary[0]["n used"]) + int(primary[0]["n dropped"]) == n
+    assert "Ofsted region = London" not in page
+    assert re.search(rf"Denominator: {n} areas\.", text)
+
+
+def test_03_revisited_areas_are_the_tables_denominator(scoped):
+    _, page = _page(scoped, "03_revisits")
+    text = _text(page)
+    n = int(re.search(r"Revisited WSoA areas: (\d+)", text).group(1))
+    assert re.search(rf"Denominator: {n} revisited areas\.", text)
+    assert "30 June 2020" in text
+
+
+def test_01_sections_count_the_same_inspections(scoped):
+    path, page = _page(scoped, "01_inspection_outcomes")
+    text = _text(page)
+    overall, by_region = _table(path, 1), _table(path, 2)
+    assert sum(int(r["n"]) for r in by_region) == int(overall[0]["n"])
+    assert "started on or before 31 December 2019" in text
+    wsoa = re.search(r"where (\d+) councils wrote one", text).group(1)
+    assert int(wsoa) == int(overall[0]["WSoA required"])
