@@ -57,8 +57,16 @@ def _table(path, i: int) -> list[dict]:
     )
 
 
-def _areas_analysed(text: str) -> int:
-    return int(re.search(r"Areas analysed: (\d+)", text).group(1))
+def _primary(out, name: str, table: int):
+    """A factor page: its path, HTML, text, its "Areas analysed" n and its primary model's first row, whose
+    sample (n used + n dropped) is that n, with no London term anywhere on the page."""
+    path, page = _page(out, name)
+    text = _text(page)
+    n = int(re.search(r"Areas analysed: (\d+)", text).group(1))
+    primary = _table(path, table)[0]
+    assert int(primary["n used"]) + int(primary["n dropped"]) == n
+    assert "Ofsted region = London" not in page
+    return path, text, n, primary
 
 
 @pytest.mark.parametrize("name", list(RUNS))
@@ -71,30 +79,21 @@ def test_no_stderr_block_or_local_path(scoped, name):
 
 
 def test_02_every_denominator_is_the_areas_analysed(scoped):
-    path, page = _page(scoped, "02_factors_and_wsoa")
-    text = _text(page)
-    n = _areas_analysed(text)
-    primary = _table(path, 1)
-    assert int(primary[0]["n used"]) + int(primary[0]["n dropped"]) == n
-    assert re.search(rf"Denominator: {primary[0]['n used']} areas\.", text)
+    path, text, n, primary = _primary(scoped, "02_factors_and_wsoa", 1)
+    assert re.search(rf"Denominator: {primary['n used']} areas\.", text)
     sens = _table(path, 2)
-    assert sens[0]["specification"].endswith("(sliver 10%)") and sens[0]["n used"] == primary[0]["n used"]
+    assert sens[0]["specification"].endswith("(sliver 10%)") and sens[0]["n used"] == primary["n used"]
     assert all(int(r["n used"]) <= n for r in sens)
-    assert float(sens[0]["odds ratio"]) == pytest.approx(float(primary[0]["odds ratio"]))
-    assert "Ofsted region = London" not in page and "London boroughs:" not in text
+    assert float(sens[0]["odds ratio"]) == pytest.approx(float(primary["odds ratio"]))
+    assert "London boroughs:" not in text
     for m in re.finditer(r"\(of (\d+)\)", text):
         assert int(m.group(1)) == n
     said = re.search(r"had (\d+\.\d+) times the odds of being required", text).group(1)
-    assert said == f"{float(primary[0]['odds ratio']):.2f}"
+    assert said == f"{float(primary['odds ratio']):.2f}"
 
 
 def test_06_every_denominator_is_the_areas_analysed(scoped):
-    path, page = _page(scoped, "06_factors_2023")
-    text = _text(page)
-    n = _areas_analysed(text)
-    primary = _table(path, 2)
-    assert int(primary[0]["n used"]) + int(primary[0]["n dropped"]) == n
-    assert "Ofsted region = London" not in page
+    _, text, n, _ = _primary(scoped, "06_factors_2023", 2)
     assert re.search(rf"Denominator: {n} areas\.", text)
 
 

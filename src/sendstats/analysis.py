@@ -13,7 +13,7 @@ from . import geography, registry
 from .boundaries import SUCCESSORS
 from .errors import ParameterError
 from .names import normalise_one
-from .outcomes import inspections_as_at, load_areas, load_inspections
+from .outcomes import basis_date, inspections_as_at, load_areas, load_inspections
 from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
 from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS
 
@@ -52,7 +52,7 @@ def _scope(scope, framework: str, where: str, *honoured: str) -> Scope:
 def _for_models(a: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """Areas ready for the factor models: the scope's ``exclude_regions`` left out, ``inspection_year`` from
     the factor date, DMO/DCO in post as categories (Yes first)."""
-    a = scope.left_out_regions(a).copy()
+    a = scope.without_excluded_regions(a).copy()
     a["inspection_year"] = a["factor_date"].dt.year.astype(float)
     for col in ("dmo_in_post", "dco_in_post"):
         a[col] = pd.Categorical(a[col], categories=["Yes", "Recruiting", "No"])
@@ -336,28 +336,26 @@ def map_frames(scope: Scope = PLAN) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     scope = scope.only("map_frames", "as_at", "basis", "include_predecessors")
     keys = tuple(table_key(n) for n in ("area_shapes", "inspections_2016", "inspections_2023"))
-    m16, m23 = _map_frames(keys, scope.as_at, scope.date_column)
+    m16, m23 = _map_frames(keys, scope.as_at, scope.date_column, scope.include_predecessors)
     return m16.copy(), m23.copy()
 
 
 def _by(df: pd.DataFrame, as_at, date_col: str) -> pd.DataFrame:
-    """Inspections dated on or before ``as_at`` (a predecessor, dated by month only, by its month's end)."""
-    if as_at is None:
-        return df
-    d = df[date_col]
-    if "inspection_month" in df:
-        d = d.fillna(df["inspection_month"].dt.end_time.dt.normalize())
-    return df[d <= as_at]
+    """Inspections dated on or before ``as_at`` (:func:`outcomes.basis_date`); all without one."""
+    return df if as_at is None else df[basis_date(df, date_col) <= as_at]
 
 
 @lru_cache(maxsize=4)
-def _map_frames(keys: tuple, as_at, date_col: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _map_frames(keys: tuple, as_at, date_col: str, predecessors: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frames of :func:`map_frames`; without ``predecessors`` a successor council does not take its
+    former council's 2016 result."""
     from .build import load_table
     from .registry import value_label
 
     shapes = load_table("area_shapes")
     names = dict(zip(area_index()["code"], area_index()["area"]))
-    old = _by(load_inspections("2016"), as_at, date_col).assign(code=lambda d: geography.harmonise(d["la_code"]))
+    old = _by(load_inspections("2016"), as_at, date_col)
+    old = (old if predecessors else old[~old["predecessor"]]).assign(code=lambda d: geography.harmonise(d["la_code"]))
     by_code = dict(zip(old["code"], old["wsoa"]))
     for former, successors in SUCCESSORS.items():
         for s in successors:

@@ -94,14 +94,14 @@ def _named_choices(name: str, where: str) -> list:
     from . import registry, vocabulary
 
     named = {
-        "regions": lambda: list(vocabulary.REGIONS),
-        "factors-2016": lambda: registry.factor_choices("2016"),
-        "factors-2023": lambda: registry.factor_choices("2023"),
-        "revisit-factors": lambda: ["n_weaknesses", "years_to_revisit", *registry.factor_choices("2016")],
+        "regions": list(vocabulary.REGIONS),
+        "factors-2016": registry.factor_choices("2016"),
+        "factors-2023": registry.factor_choices("2023"),
+        "revisit-factors": ["n_weaknesses", "years_to_revisit", *registry.factor_choices("2016")],
     }
     if name not in named:
         raise ParameterError(f"{where}: unknown choices {name!r}; named choices: {', '.join(named)}")
-    return named[name]()
+    return named[name]
 
 
 def reports() -> dict[str, Report]:

@@ -107,11 +107,11 @@ AREA_TYPES = {  # the lookup's ONS type -> the area type as the registry declare
 }
 
 
-def _lookup(code: str, lookup: dict) -> dict:
+def _lookup(code: str, lookup: pd.DataFrame) -> dict:
     """The area's type and population aged 0-25 from the D2I lookup (one row per council, not dated)."""
-    r = lookup.get(code)
-    if r is None:
+    if code not in lookup.index:
         return {"lookup_reason": "no_match"}
+    r = lookup.loc[code]
     out = {"area_type": AREA_TYPES.get(r["la_type"]), "population_0_25": r["population_0_25"]}
     return {**out, "lookup_reason": "no_match" if any(pd.isna(v) for v in out.values()) else pd.NA}
 
@@ -137,9 +137,9 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
     lookup = ofsted.read_la_lookup(sources.raw_path(ofsted.LA_LOOKUP))
     appeals = _keyed(dfe.read_appeals(zip_path, lookup))
     caseload = _keyed(dfe.read_caseload(zip_path))
-    population = dict(zip(geography.harmonise(lookup["la_code"]), lookup["population_0_25"]))
+    by_code = _keyed(lookup).drop_duplicates("key", keep="last").set_index("key")
+    population = by_code["population_0_25"].to_dict()
     dsg = _keyed(dfe.read_dsg(sources.raw_path(dfe.DSG_DEFICIT), lookup))
-    by_code = {k: r for k, (_, r) in zip(geography.harmonise(lookup["la_code"]), lookup.iterrows())}
     ref = reference_date if framework == "2016" else reference_date_2023
     rows = []
     for _, r in inspections.iterrows():

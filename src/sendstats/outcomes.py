@@ -48,11 +48,19 @@ def load_areas(framework="2016") -> pd.DataFrame:
     return load_table(f"areas_{_framework(framework)}")
 
 
+def basis_date(df: pd.DataFrame, date_col: str) -> pd.Series:
+    """Each inspection's date on ``date_col``; a predecessor (only its month is published) counts from the end
+    of its inspection month."""
+    if "inspection_month" not in df:
+        return df[date_col]
+    return df[date_col].fillna(df["inspection_month"].dt.end_time.dt.normalize())
+
+
 def _filter_2016(df, as_at, date_col, include_predecessors):
     ref = FILE_DATE_2016 if as_at is None else as_at
-    month_end = df["inspection_month"].dt.end_time.dt.normalize()
-    keep_pred = df["predecessor"] & (df["ceased"] >= ref) & (month_end <= ref) & include_predecessors
-    keep_main = ~df["predecessor"] & (True if as_at is None else (df[date_col] <= as_at))
+    dated = basis_date(df, date_col)
+    keep_pred = df["predecessor"] & (df["ceased"] >= ref) & (dated <= ref) & include_predecessors
+    keep_main = ~df["predecessor"] & (True if as_at is None else (dated <= as_at))
     return df[keep_main | keep_pred]
 
 
@@ -162,7 +170,7 @@ def inspections_as_at(scope="2016", **fields):
         df = _filter_2016(df, scope.as_at, scope.date_column, scope.include_predecessors)
     elif scope.as_at is not None:
         df = df[df[scope.date_column] <= scope.as_at]
-    return scope.left_out_regions(df)
+    return scope.without_excluded_regions(df)
 
 
 # the fields the outcome summaries honour (the sliver and the 2023 inspection choice are the models')

@@ -682,14 +682,7 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
         )
     return text + (
         f"Across the {len(sens)} specifications below the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
-        + fit_notes_text(
-            pd.concat(
-                [
-                    model.assign(specification="the primary model")[["specification", "fit_note"]],
-                    sens[["specification", "fit_note"]],
-                ]
-            )
-        )
+        + fit_notes_text(sens)  # its first row is the primary model's own fit
         + "CCG structure is geography, a proxy for oversight, not a measure of its quality."
     )
 

@@ -18,16 +18,12 @@ RENDER_ENV = "SENDSTATS_RENDER"  # JSON handed to the kernel: parameters, needs,
 def shown_parameters(params: dict) -> dict:
     """Parameters as a page shows them: a file given by its path (the ``file`` kind) as its name and sha256,
     so no local path reaches a page and the file is still identified."""
-    import hashlib
-    import os
-
-    out = {}
-    for k, v in params.items():
-        if isinstance(v, str) and os.path.isabs(v) and os.path.isfile(v):
-            with open(v, "rb") as fh:
-                v = f"{os.path.basename(v)} (sha256 {hashlib.sha256(fh.read()).hexdigest()})"
-        out[k] = v
-    return out
+    return {
+        k: f"{os.path.basename(v)} (sha256 {sources.sha256(v)})"
+        if isinstance(v, str) and os.path.isabs(v) and os.path.isfile(v)
+        else v
+        for k, v in params.items()
+    }
 
 
 def context() -> dict:

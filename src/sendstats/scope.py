@@ -122,7 +122,7 @@ class Scope:
         col = "revisit_published" if self.basis == "published" else "revisit_start"
         return known & df[col].notna() & (df[col] <= self.as_at)
 
-    def left_out_regions(self, df: pd.DataFrame) -> pd.DataFrame:
+    def without_excluded_regions(self, df: pd.DataFrame) -> pd.DataFrame:
         return df[~df["region"].isin(list(self.exclude_regions))]
 
     def describe(self) -> str:

@@ -33,14 +33,13 @@ COLUMNS_2016 = {
     "Number significant weaknesses where sufficient progress has been made": "n_weaknesses_progress",
     "Number significant weaknesses where sufficient progress has not been made": "n_weaknesses_no_progress",
 }
-OFSTED_REGIONS = list(REGIONS)
 # Region codes in the Data to Insight workbook -> Ofsted's regions (Ofsted combines NE with Yorkshire)
 REGION_CODES = {
     "EM": "East Midlands",
     "E": "East of England",
     "GL": "London",
-    "NE": OFSTED_REGIONS[3],
-    "YH": OFSTED_REGIONS[3],
+    "NE": REGIONS[3],
+    "YH": REGIONS[3],
     "NW": "North West",
     "SE": "South East",
     "SW": "South West",
@@ -129,7 +128,7 @@ def read_2016(path: Path) -> pd.DataFrame:
     _check_codes(df["la_code"], path, f"{where}, column 'Local authority code'")
     if df["la_code"].duplicated().any():
         raise DataError(path, f"duplicated LA code {df['la_code'][df['la_code'].duplicated()].iloc[0]}", where=where)
-    unknown = set(df["region"]) - set(OFSTED_REGIONS)
+    unknown = set(df["region"]) - set(REGIONS)
     if unknown:
         raise DataError(path, f"unknown Ofsted region(s) {sorted(unknown)}", where=f"{where}, column 'Ofsted region'")
 
@@ -420,10 +419,8 @@ def read_2023(snapshot_paths, overview_path: Path, mi_path: Path, lookup_path: P
         validate="many_to_one",
     )
     # the workbook has no region for Medway: take the lookup's ONS region, in Ofsted's grouping
-    ons_region = ov["region_name"].replace(
-        {"North East": OFSTED_REGIONS[3], "Yorkshire and the Humber": OFSTED_REGIONS[3]}
-    )
-    ov["region"] = ov["region"].fillna(ons_region.where(ons_region.isin(OFSTED_REGIONS)).astype("string"))
+    ons_region = ov["region_name"].replace({"North East": REGIONS[3], "Yorkshire and the Humber": REGIONS[3]})
+    ov["region"] = ov["region"].fillna(ons_region.where(ons_region.isin(REGIONS)).astype("string"))
     if ov["la_code"].isna().any():
         raise DataError(
             overview_path, f"3-digit code(s) {ov['la_code_3'][ov['la_code'].isna()].tolist()} not in {lookup_path.name}"
