@@ -165,6 +165,8 @@ class Table:
 
         from . import registry
 
+        if "fit_note" in df.columns and not df["fit_note"].fillna("").astype(str).str.len().any():
+            df = df.drop(columns="fit_note")  # no fit warned: no empty "fit warning" column
         self.df, self.caption = df, caption
         df = df.assign(**{c: df[c].map(_label) for c in ("term", "factor") if c in df.columns})
         for c in ("unit", "effect_name"):  # '... vs wsoa_2016=no WSoA' -> '... vs 2016 WSoA = no WSoA'
