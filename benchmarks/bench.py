@@ -55,7 +55,7 @@ def main() -> None:
     os.chdir(ROOT)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SENDSTATS_")}
     build = min(
-        timed([sys.executable, "-c", "from sendstats import build; build.build()"], env=env)[0] for _ in range(ROUNDS)
+        timed([sys.executable, "-c", "from sendstats import store; store.build()"], env=env)[0] for _ in range(ROUNDS)
     )
     load = min(
         timed([sys.executable, "-c", "import sendstats; sendstats.load_areas()"], env=env)[0] for _ in range(ROUNDS)

@@ -16,11 +16,11 @@ OVERVIEW = RAW / "ofsted" / "area_send_2023_framework_overview.xlsx"
 @pytest.fixture(scope="session")
 def built():
     """The repository's own tables, built once (the PDF text cache in data/interim comes with them)."""
-    from sendstats import build, registry
+    from sendstats import registry, store
 
-    stale = build.stale(list(registry.TABLES))
+    stale = store.stale(list(registry.TABLES))
     if stale:
-        build.build(stale)
+        store.build(stale)
     return ROOT / "data"
 
 

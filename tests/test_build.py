@@ -27,9 +27,9 @@ def _replace(data, rel, payload: bytes):
 
 def _build_ok(data):
     """The copy's built tables (data_copy brings a complete, current build)."""
-    from sendstats import build, registry
+    from sendstats import registry, store
 
-    assert build.stale(list(registry.TABLES)) == []
+    assert store.stale(list(registry.TABLES)) == []
     return {p.name: p.read_bytes() for p in (data / "processed").iterdir()}
 
 
@@ -75,9 +75,9 @@ def test_bad_ods_fails_cleanly_and_keeps_outputs(data_copy, tmp_path, kind, expe
 
 
 def test_a_write_failure_leaves_every_table_and_the_record_untouched(data_copy, monkeypatch):
-    from sendstats import build
+    from sendstats import store
 
-    build.build()
+    store.build()
     before = {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()}
     calls = []
     real = pd.DataFrame.to_parquet
@@ -90,17 +90,17 @@ def test_a_write_failure_leaves_every_table_and_the_record_untouched(data_copy, 
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", failing)
     with pytest.raises(OSError, match="No space"):
-        build.build(["inspections_2016", "inspections_2023", "la_lookup"])
+        store.build(["inspections_2016", "inspections_2023", "la_lookup"])
     assert len(calls) == 3
     assert {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()} == before
     assert not [p for p in data_copy.iterdir() if p.name.startswith(".processed")], "staging folder left behind"
 
 
 def test_build_record_names_sources_and_keys(data_copy):
-    from sendstats import build, sources
+    from sendstats import sources, store
 
-    build.build(["inspections_2016"])
-    rec = build.read_record()["inspections_2016"]
-    assert rec["rows"] == 151 and rec["key"] == build.table_key("inspections_2016")
+    store.build(["inspections_2016"])
+    rec = store.read_record()["inspections_2016"]
+    assert rec["rows"] == 151 and rec["key"] == store.table_key("inspections_2016")
     assert rec["sources"] == {REL: sources.entry(REL)["sha256"]}
-    assert build.stale(["inspections_2016"]) == []
+    assert store.stale(["inspections_2016"]) == []

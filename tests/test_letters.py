@@ -349,7 +349,7 @@ def test_responsible_bodies():
     assert letters.classify_body("Leaders from the local authority need to strengthen") == "local_authority"
     assert letters.classify_body("Leaders across the partnership should improve") == "both"
     assert letters.classify_body("Leaders should improve") == "other"
-    from sendstats.build import load_table
+    from sendstats.store import load_table
 
     rec = load_table("recommendations")
     items = letters.document_items()

@@ -201,7 +201,7 @@ def test_moved_checkout_keeps_its_cache_and_edits_rerender_only_what_depends_on_
     r = _cli_in(co, "report")
     assert r.returncode == 0 and f"rendered 1, unchanged {len(CORE) - 1}" in r.stdout, r.stdout + r.stderr
     # plots.py is used by every report and by no table builder
-    stale = "from sendstats import build, registry; print(build.stale(list(registry.TABLES)))"
+    stale = "from sendstats import registry, store; print(store.stale(list(registry.TABLES)))"
     plots = co / "src" / "sendstats" / "plots.py"
     plots.write_text(plots.read_text() + "# an edit\n")
     env = {**os.environ, "PYTHONPATH": str(co / "src")}

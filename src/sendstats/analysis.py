@@ -135,7 +135,7 @@ def selection_2016() -> pd.DataFrame:
 # --- one area ----------------------------------------------------------------------------------------------
 def area_index() -> pd.DataFrame:
     """Every area inspected under either framework: code (harmonised 9-digit), name, region."""
-    from .build import table_key
+    from .store import table_key
 
     return _area_index(table_key("inspections_2016"), table_key("inspections_2023")).copy()
 
@@ -271,7 +271,7 @@ def _reason(a: pd.DataFrame, row, f: str) -> str:
 def _neighbour_frames(*keys):
     """The lookup and each area's 2016 and latest 2023 result, indexed for :func:`statistical_neighbours` (once per
     process and table version: a worker renders many profiles)."""
-    from .build import load_table
+    from .store import load_table
 
     lk = load_table("la_lookup")
     lk["code"] = geography.harmonise(lk["la_code"])
@@ -284,7 +284,7 @@ def _neighbour_frames(*keys):
 def statistical_neighbours(code: str) -> pd.DataFrame:
     """The area's 10 statistical neighbours (DfE children's services neighbours, D2I lookup), each with its
     2016-framework WSoA and revisit outcome and its latest 2023-framework outcome."""
-    from .build import table_key
+    from .store import table_key
 
     lk, by3, old, new = _neighbour_frames(
         *(table_key(t) for t in ("la_lookup", "inspections_2016", "inspections_2023"))
@@ -332,7 +332,7 @@ def map_frames(scope: Scope = PLAN) -> tuple[pd.DataFrame, pd.DataFrame]:
     required or not; a successor council takes its former council's result, flagged ``via_former``) and its
     latest 2023-framework outcome, each counting inspections published (``basis="inspected"``: started) by the
     scope's ``as_at``. Returns (2016 frame, 2023 frame), each with area_code, area, category."""
-    from .build import table_key
+    from .store import table_key
 
     scope = scope.only("map_frames", "as_at", "basis", "include_predecessors")
     keys = tuple(table_key(n) for n in ("area_shapes", "inspections_2016", "inspections_2023"))
@@ -349,8 +349,8 @@ def _by(df: pd.DataFrame, as_at, date_col: str) -> pd.DataFrame:
 def _map_frames(keys: tuple, as_at, date_col: str, predecessors: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The frames of :func:`map_frames`; without ``predecessors`` a successor council does not take its
     former council's 2016 result."""
-    from .build import load_table
     from .registry import value_label
+    from .store import load_table
 
     shapes = load_table("area_shapes")
     names = dict(zip(area_index()["code"], area_index()["area"]))
@@ -399,7 +399,7 @@ def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
     ``sliver`` of the area's LSOAs. Columns la_code, n_ccgs (CCGs kept), coterminous (one CCG kept, and less
     than ``sliver`` of that CCG's LSOAs lie outside the area; with sliver 0: none). ``sliver=0`` gives the
     ``n_ccgs`` and ``ccg_coterminous`` of ``load_areas()``."""
-    from .build import load_table
+    from .store import load_table
 
     sliver = Scope(sliver=sliver).sliver  # the one check of a sliver
     sh = load_table("ccg_shares_2016")
@@ -654,8 +654,8 @@ def responsible_bodies_2023() -> pd.DataFrame:
     areas for improvement) it makes, how many name the ICB as a responsible body (alone or with the local
     authority), that share, and where the bodies were read (the report's Responsible body column, or the
     recommendation's own subject)."""
-    from .build import load_table
     from .letters import COLUMN
+    from .store import load_table
 
     docs = load_table("documents")
     recs = load_table("recommendations")

@@ -95,10 +95,10 @@ def _main(argv=None) -> int:
                 return 1
             print(f"all {len(sources.manifest())} raw files match {sources.manifest_path()}; no unlisted files")
         elif args.cmd == "data" and args.action == "build":
-            from . import build
+            from . import store
 
             t = time.perf_counter()
-            rows = build.build()
+            rows = store.build()
             print(", ".join(f"{k}: {v} rows" for k, v in rows.items()) + f" ({time.perf_counter() - t:.1f} s)")
         elif args.cmd == "data" and args.action == "add-snapshot":
             from .ingest import snapshots

@@ -20,6 +20,14 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 CODEBOOK = PACKAGE_DIR / "codebook.yaml"
 # a report table's data travels from the kernel to the HTML export under this mimetype (then a CSV file)
 TABLE_CSV_MIME = "application/vnd.sendstats.table+csv"
+RENDER_ENV = "SENDSTATS_RENDER"  # JSON handed to a report's kernel: parameters, needs, render time, commit
+
+
+def render_context() -> dict:
+    """What a report's kernel was handed (empty outside a render)."""
+    import json
+
+    return json.loads(os.environ.get(RENDER_ENV, "{}"))
 
 
 @cache

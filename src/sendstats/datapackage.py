@@ -5,13 +5,13 @@ resource sources and licences come from the manifest, so R, Stata or a spreadshe
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from . import build, registry, sources
+from . import registry, sources, store
 from .errors import ParameterError
+from .fileio import replace_folder
 
 FORMATS = ("csv", "parquet")
 
@@ -59,7 +59,7 @@ def descriptor(fmt: str = "csv") -> dict:
     rows = {r["path"]: r for r in sources.manifest()}
     resources = []
     for name, t in registry.TABLES.items():
-        files = sources.expand(t.raw)
+        files = store.raw_files(name)
         licences = sorted({rows[f]["licence"] for f in files if f in rows})
         fields = []
         for c in t.columns:
@@ -118,7 +118,7 @@ def export(target, fmt: str = "csv") -> Path:
         raise ParameterError(f"cannot write in {target.parent}: {e.strerror}") from None
     try:
         for name in registry.TABLES:
-            df = build.load_table(name)
+            df = store.load_table(name)
             if fmt == "csv":
                 _frame_for_csv(name, df).to_csv(staging / f"{name}.csv", index=False)
             else:
@@ -132,9 +132,7 @@ def export(target, fmt: str = "csv") -> Path:
                     }
                 ).to_parquet(staging / f"{name}.parquet", index=False)
         (staging / "datapackage.json").write_text(json.dumps(descriptor(fmt), indent=2, ensure_ascii=False) + "\n")
-        if target.exists():
-            target.rmdir()
-        os.replace(staging, target)
+        replace_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -333,9 +333,10 @@ def write_data(out_dir: Path) -> None:
     import shutil
     import tempfile
 
-    from . import build, datapackage, registry
+    from . import datapackage, registry, store
+    from .fileio import replace_folder
 
-    keys = {n: build.table_key(n) for n in registry.TABLES}
+    keys = {n: store.table_key(n) for n in registry.TABLES}
     target = out_dir / "data"
     try:
         if json.loads((target / "keys.json").read_text()) == keys:
@@ -347,8 +348,6 @@ def write_data(out_dir: Path) -> None:
         datapackage.export(staging / "data")
         (staging / "data" / "dictionary.html").write_text(registry.dictionary_html(), encoding="utf-8")
         (staging / "data" / "keys.json").write_text(json.dumps(keys, sort_keys=True) + "\n")
-        if target.exists():
-            shutil.rmtree(target)
-        (staging / "data").rename(target)
+        replace_folder(staging / "data", target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -12,13 +12,6 @@ from .registry import FACTOR_COLUMNS, FACTOR_REASON, FACTOR_REASON_COLUMNS, FACT
 REASON_COLUMNS = FACTOR_REASON_COLUMNS
 
 
-def reference_date(row) -> pd.Timestamp:
-    """The inspection start; for a predecessor area (only the month is published) the month's first day."""
-    if pd.notna(row["inspection_start"]):
-        return row["inspection_start"]
-    return row["inspection_month"].start_time
-
-
 def _absent(year: int, years: pd.Series) -> str:
     """Why a source has no row for an area's year: before its first year, after its last, or no match."""
     return "not_collected_yet" if year < years.min() else "not_published_yet" if year > years.max() else "no_match"
@@ -116,11 +109,6 @@ def _lookup(code: str, lookup: pd.DataFrame) -> dict:
     return {**out, "lookup_reason": "no_match" if any(pd.isna(v) for v in out.values()) else pd.NA}
 
 
-def reference_date_2023(row) -> pd.Timestamp:
-    """2023 framework: the inspection start; where the sources give no dates, the publication date."""
-    return row["inspection_start"] if pd.notna(row["inspection_start"]) else row["published"]
-
-
 def _keyed(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(key=geography.harmonise(df["la_code"]))
 
@@ -140,7 +128,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
     by_code = _keyed(lookup).drop_duplicates("key", keep="last").set_index("key")
     population = by_code["population_0_25"].to_dict()
     dsg = _keyed(dfe.read_dsg(sources.raw_path(dfe.DSG_DEFICIT), lookup))
-    ref = reference_date if framework == "2016" else reference_date_2023
+    ref = geography.reference_date if framework == "2016" else geography.reference_date_2023
     rows = []
     for _, r in inspections.iterrows():
         when = ref(r)
@@ -191,3 +179,13 @@ def coverage(areas: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def areas_2016(inspections_2016: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``areas_2016`` table."""
+    return area_factors(inspections_2016)
+
+
+def areas_2023(inspections_2023: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``areas_2023`` table."""
+    return area_factors(inspections_2023, "2023")

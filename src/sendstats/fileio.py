@@ -31,10 +31,39 @@ def atomic_bytes(path: Path, data: bytes) -> None:
     atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
-def swap_in(staging: Path, target: Path, names: list[str]) -> None:
-    """Move the files ``names`` from ``staging`` into ``target``. Each file is renamed (atomic per file) only
-    after all were written to ``staging``; on a failure before the first rename ``target`` is untouched."""
-    target.mkdir(parents=True, exist_ok=True)
-    for n in names:
-        os.replace(staging / n, target / n)
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system or kernel cannot exchange
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def replace_folder(staging: Path, target: Path) -> None:
+    """Put the finished folder ``staging`` at ``target`` in one step: readers see the old folder or the new one,
+    never neither or a mix. The old folder is removed afterwards. ``staging`` must sit beside ``target``."""
+    staging, target = Path(staging), Path(target)
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    if not _exchange(staging, target):  # two renames: the old folder is put back if the second fails
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.rmdir(old)
+        os.replace(target, old)
+        try:
+            os.replace(staging, target)
+        except BaseException:
+            os.replace(old, target)
+            raise
+        staging = old
     shutil.rmtree(staging, ignore_errors=True)

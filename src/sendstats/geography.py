@@ -229,14 +229,24 @@ def area_shapes() -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"area_code": "string", "n_districts": "int64", "geometry_wkt": "string"})
 
 
-def ccg_shares(inspections: pd.DataFrame) -> pd.DataFrame:
+def reference_date(row) -> pd.Timestamp:
+    """The inspection start; for a predecessor area (only the month is published) the month's first day."""
+    if pd.notna(row["inspection_start"]):
+        return row["inspection_start"]
+    return row["inspection_month"].start_time
+
+
+def reference_date_2023(row) -> pd.Timestamp:
+    """2023 framework: the inspection start; where the sources give no dates, the publication date."""
+    return row["inspection_start"] if pd.notna(row["inspection_start"]) else row["published"]
+
+
+def ccg_shares(inspections_2016: pd.DataFrame) -> pd.DataFrame:
     """Builder of the ``ccg_shares_2016`` table: for each 2016-framework inspection (as at its factor date),
     every CCG serving any of the area's LSOAs, with the LSOAs it serves in the area and in all. From these the
     CCG measures can be recomputed ignoring slivers (:func:`sendstats.analysis.ccg_measures`)."""
-    from .factors import reference_date
-
     rows = []
-    for _, r in inspections.iterrows():
+    for _, r in inspections_2016.iterrows():
         when = reference_date(r)
         year = lookup_year(when)
         if year is None:

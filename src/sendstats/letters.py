@@ -625,7 +625,7 @@ def load_weaknesses() -> pd.DataFrame:
     """The hand-coded significant weaknesses of 2016-framework WSoAs (the ``weaknesses`` table: one row per
     weakness: code, area, weakness_no, summary, themes (list), source_url, status, n_weaknesses_official,
     count_matches_official). A missing area has unknown weaknesses, not none."""
-    from .build import load_table
+    from .store import load_table
 
     w = load_table("weaknesses")
     w["themes"] = w["themes"].map(list)
@@ -634,7 +634,7 @@ def load_weaknesses() -> pd.DataFrame:
 
 def weakness_areas() -> pd.DataFrame:
     """One row per WSoA area of the hand-coded dataset with status and the count check (``wsoa_areas``)."""
-    from .build import load_table
+    from .store import load_table
 
     return load_table("wsoa_areas")
 
@@ -646,7 +646,7 @@ def agreement(weaknesses: pd.DataFrame | None = None, codebook=None) -> pd.DataF
 
     w = load_weaknesses() if weaknesses is None else weaknesses
     if codebook is None and weaknesses is None:
-        from .build import load_table
+        from .store import load_table
 
         auto = load_table("weakness_coding")
     else:
@@ -865,32 +865,9 @@ def _published(name: str):
     return pd.Timestamp(f"{m.group(2)} {m.group(3)} {m.group(4)}") if m else None
 
 
-def report_dates(wanted: pd.DataFrame) -> pd.DataFrame:
-    """Inspection dates from the bundled 2023 reports, for the (``ofsted_urn``, ``published``) pairs in
-    ``wanted``: a report matches by the URN and publication date in its file name. Columns ofsted_urn,
-    published, inspection_start, inspection_end, source."""
-    keys = {(int(u), pd.Timestamp(p)) for u, p in zip(wanted["ofsted_urn"], wanted["published"]) if pd.notna(u)}
-    rows = [
-        {
-            "ofsted_urn": int(r.source.split("_")[0]),
-            "published": _published(r.source),
-            "inspection_start": r.inspection_start,
-            "inspection_end": r.inspection_end,
-            "source": r.source,
-        }
-        for r in _records()
-        if r.framework == "2023" and (int(r.source.split("_")[0]), _published(r.source)) in keys
-    ]
-    df = pd.DataFrame(rows, columns=["ofsted_urn", "published", "inspection_start", "inspection_end", "source"])
-    for c in ("published", "inspection_start", "inspection_end"):
-        df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
-    df["ofsted_urn"] = df["ofsted_urn"].astype("Int64")
-    return df
-
-
 def _records():
     """Every bundled document, read and extracted once per process and set of file contents (the documents,
-    document_items and recommendations builders and report_dates all start from it)."""
+    document_items and recommendations builders all start from it)."""
     return _records_of(_bundled())
 
 
@@ -993,11 +970,9 @@ def document_items_table() -> pd.DataFrame:
     return items_frame(_records())
 
 
-def weakness_coding_table() -> pd.DataFrame:
+def weakness_coding_table(weaknesses: pd.DataFrame) -> pd.DataFrame:
     """Builder of the ``weakness_coding`` table: the hand-coded weaknesses coded automatically."""
-    from .build import inspections_2016
-
-    coded = code(read_weaknesses(inspections_2016())["summary"].tolist())[["item_no", "theme", "matched"]]
+    coded = code(weaknesses["summary"].tolist())[["item_no", "theme", "matched"]]
     return coded.astype({"item_no": "int64", "theme": "string", "matched": "string"})
 
 
@@ -1022,14 +997,14 @@ def area_themes(weaknesses: pd.DataFrame | None = None, status=("complete",)) ->
 
 def documents() -> pd.DataFrame:
     """The ``documents`` table: one row per bundled letter or report."""
-    from .build import load_table
+    from .store import load_table
 
     return load_table("documents")
 
 
 def document_items() -> pd.DataFrame:
     """The ``document_items`` table: each weakness or recommendation with its themes."""
-    from .build import load_table
+    from .store import load_table
 
     return load_table("document_items")
 
@@ -1037,7 +1012,7 @@ def document_items() -> pd.DataFrame:
 def reports_2023(codebook=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bundled 2023 reports: (one row per report, one row per coded item), from the built tables; with
     ``codebook`` the items are coded again with it."""
-    from .build import load_table
+    from .store import load_table
 
     docs = load_table("documents")
     reps = docs[docs["framework"] == "2023"].reset_index(drop=True)

@@ -572,7 +572,7 @@ def england_map(categories, *, title: str, order, ax=None):
     from the counts)."""
     from matplotlib.patches import Patch, Polygon
 
-    from .build import load_table
+    from .store import load_table
 
     shapes = load_table("area_shapes")
     if ax is None:

@@ -12,7 +12,7 @@ import subprocess
 
 from . import config, package_version, sources
 
-RENDER_ENV = "SENDSTATS_RENDER"  # JSON handed to the kernel: parameters, needs, render time, commit
+context = config.render_context
 
 
 def shown_parameters(params: dict) -> dict:
@@ -24,10 +24,6 @@ def shown_parameters(params: dict) -> dict:
         else v
         for k, v in params.items()
     }
-
-
-def context() -> dict:
-    return json.loads(os.environ.get(RENDER_ENV, "{}"))
 
 
 def git_commit() -> str:
@@ -93,7 +89,7 @@ def _link(url: str) -> str:
 
 def data_files(needs) -> list[dict]:
     """Manifest rows of the raw files behind the tables ``needs``, from the build record."""
-    from .build import read_record
+    from .store import read_record
 
     rec = read_record()
     rels = {rel for n in needs for rel in rec.get(n, {}).get("sources", {})}
@@ -105,7 +101,7 @@ def footer(needs=None):
     those the catalogue lists for the report being rendered; in an interactive session, every built table)."""
     from IPython.display import HTML
 
-    from .build import read_record
+    from .store import read_record
 
     ctx = context()
     needs = needs or ctx.get("needs") or sorted(read_record())

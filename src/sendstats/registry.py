@@ -66,7 +66,7 @@ class Table:
     package_files: tuple = ()  # files inside the package read by the builder (e.g. codebook.yaml)
     checks: tuple = ()  # names of frame-level checks in FRAME_CHECKS
     unique: tuple = ()
-    needs: tuple = field(default=())  # other tables the builder loads
+    needs: tuple = field(default=())  # tables the builder is built from: passed to it by name (sendstats.store)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -1063,9 +1063,9 @@ AREA_SHAPES = (
     ),
 )
 
-# the 2023 inspections: every snapshot, the overview workbook, Ofsted's MI, the lookup, and the bundled reports
-# (dates of inspections the tables leave undated)
-SRC_2023 = (rf.SNAPSHOTS_DIR + "/", rf.OVERVIEW_2023, rf.MI_2023, rf.LA_LOOKUP, rf.REPORTS_2023_DIR + "/")
+# the 2023 inspections: every snapshot, the overview workbook, Ofsted's MI and the lookup (dates of inspections
+# the tables leave undated come from the bundled reports, through the documents table)
+SRC_2023 = (rf.SNAPSHOTS_DIR + "/", rf.OVERVIEW_2023, rf.MI_2023, rf.LA_LOOKUP)
 CURATED_FILES = (rf.WEAKNESSES, rf.WSOA_AREAS)
 DOCUMENT_DIRS = (rf.LETTERS_DIR + "/", rf.REPORTS_2023_DIR + "/")  # every manifest file under these is read
 
@@ -1074,7 +1074,7 @@ TABLES = {
     for t in (
         Table(
             "inspections_2016",
-            "build:inspections_2016",
+            "tables:inspections_2016",
             (rf.ODS_2016,),
             INSPECTIONS_2016,
             "One row per area inspection under the 2016 framework (149 areas + 2 former councils).",
@@ -1082,51 +1082,56 @@ TABLES = {
         ),
         Table(
             "inspections_2023",
-            "build:inspections_2023",
+            "tables:inspections_2023",
             SRC_2023,
             INSPECTIONS_2023,
             "One row per 2023-framework inspection.",
             checks=("published_after_start_2023", "missing_has_reason"),
             unique=("la_code", "published"),
+            needs=("documents",),
         ),
         Table(
             "areas_2016",
-            "build:areas_2016",
-            (rf.ODS_2016, *FACTOR_FILES),
+            "factors:areas_2016",
+            FACTOR_FILES,
             INSPECTIONS_2016 + FACTORS,
             "2016-framework inspections with every area factor as at the inspection.",
             checks=("published_after_start", "revisit_counts_add_up", "dated_unless_predecessor", "reasoned"),
+            needs=("inspections_2016",),
         ),
         Table(
             "areas_2023",
-            "build:areas_2023",
-            tuple(dict.fromkeys((*SRC_2023, *FACTOR_FILES))),
+            "factors:areas_2023",
+            FACTOR_FILES,
             INSPECTIONS_2023 + FACTORS,
             "2023-framework inspections with every area factor as at the inspection.",
             checks=("published_after_start_2023", "missing_has_reason", "reasoned"),
             unique=("la_code", "published"),
+            needs=("inspections_2023",),
         ),
         Table(
             "la_lookup",
-            "build:la_lookup",
+            "tables:la_lookup",
             (rf.LA_LOOKUP,),
             LA_LOOKUP,
             "Upper-tier local authorities: codes, names, statistical neighbours, population aged 0-25.",
         ),
         Table(
             "weaknesses",
-            "build:weaknesses",
-            (*CURATED_FILES, rf.ODS_2016),
+            "letters:read_weaknesses",
+            CURATED_FILES,
             WEAKNESSES,
             "Hand-coded significant weaknesses of 2016-framework WSoAs, one row per weakness.",
             package_files=("codebook.yaml",),
+            needs=("inspections_2016",),
         ),
         Table(
             "wsoa_areas",
-            "build:wsoa_areas",
-            (*CURATED_FILES, rf.ODS_2016),
+            "letters:read_wsoa_areas",
+            CURATED_FILES,
             WSOA_AREAS,
             "The WSoA areas of the hand-coded dataset, with completeness and a check against Ofsted's counts.",
+            needs=("inspections_2016",),
         ),
         Table(
             "documents",
@@ -1146,16 +1151,17 @@ TABLES = {
         Table(
             "recommendations",
             "letters:recommendations_table",
-            (rf.REPORTS_2023_DIR + "/",),
+            DOCUMENT_DIRS,
             RECOMMENDATIONS,
             "Every recommendation of the bundled 2023 reports, once, with its responsible body (LA, ICB, both, other).",
         ),
         Table(
             "ccg_shares_2016",
-            "build:ccg_shares_2016",
-            (rf.ODS_2016, *[rf.ccg_lookup_path(y) for y in rf.CCG_YEARS], rf.COUNTY16, rf.COUNTY20, rf.UTLA19),
+            "geography:ccg_shares",
+            (*[rf.ccg_lookup_path(y) for y in rf.CCG_YEARS], rf.COUNTY16, rf.COUNTY20, rf.UTLA19),
             CCG_SHARES,
             "Each CCG serving each 2016-framework area at its inspection, with LSOA counts (for sliver rules).",
+            needs=("inspections_2016",),
         ),
         Table(
             "area_shapes",
@@ -1167,10 +1173,11 @@ TABLES = {
         Table(
             "weakness_coding",
             "letters:weakness_coding_table",
-            (*CURATED_FILES, rf.ODS_2016),
+            (),
             WEAKNESS_CODING,
             "The hand-coded weaknesses coded automatically with the codebook (for agreement).",
             package_files=("codebook.yaml",),
+            needs=("weaknesses",),
         ),
     )
 }
@@ -1381,7 +1388,10 @@ def dictionary_markdown() -> str:
             "",
             t.description,
             "",
-            "Raw files: " + ", ".join(f"`{r}`" for r in t.raw) + ".",
+            "Raw files: "
+            + (", ".join(f"`{r}`" for r in t.raw) or "none of its own")
+            + "."
+            + (" Built from: " + ", ".join(f"`{n}`" for n in t.needs) + "." if t.needs else ""),
             "",
             "| column | label | type | unit | description | source |",
             "|---|---|---|---|---|---|",
@@ -1406,7 +1416,9 @@ def dictionary_html() -> str:
     for t in TABLES.values():
         parts.append(
             f'<h2 id="{e(t.name)}">{e(t.name)}</h2><p>{e(t.description)} Raw files: '
-            f'{e(", ".join(t.raw))}. Download: <a href="{e(t.name)}.csv">{e(t.name)}.csv</a></p>'
+            f"{e(', '.join(t.raw) or 'none of its own')}."
+            + (f" Built from: {e(', '.join(t.needs))}." if t.needs else "")
+            + f' Download: <a href="{e(t.name)}.csv">{e(t.name)}.csv</a></p>'
             "<table><thead><tr><th>column</th><th>label</th><th>type</th><th>unit</th><th>description</th>"
             "<th>source</th></tr></thead><tbody>"
         )

@@ -2,7 +2,7 @@
 
 - :mod:`sendstats.catalogue`: which reports exist, the tables they need, their parameters (checked here,
   before any kernel starts);
-- :mod:`sendstats.build`: the tables a report needs are brought up to date first, in this process;
+- :mod:`sendstats.store`: the tables a report needs are brought up to date first, in this process;
 - :mod:`sendstats.cache`: a report whose inputs are unchanged is skipped;
 - :mod:`sendstats.execute`: notebooks run in parallel workers, one reused kernel each;
 - :mod:`sendstats.export`: normalised notebook -> HTML, and the index page;
@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import build, cache, catalogue, config, execute, export, provenance
+from . import cache, catalogue, config, execute, export, provenance, store
 from .errors import ParameterError, SendstatsError
 from .fileio import atomic_text
 
@@ -54,10 +54,10 @@ def plan(jobs, out_dir: Path, *, force: bool = False) -> tuple[list[dict], list[
         params = catalogue.resolve(name, given)
         resolved.append((rep, params, catalogue.output_name(name, params)))
     needs = sorted({n for rep, _, _ in resolved for n in rep.needs})
-    stale = build.stale(needs)
+    stale = store.stale(needs)
     if stale:
-        build.build(stale)
-    table_keys = {n: build.table_key(n) for n in needs}
+        store.build(stale)
+    table_keys = {n: store.table_key(n) for n in needs}
     todo, skipped = [], []
     for rep, params, output in resolved:
         key = cache.key(rep, params, table_keys)

@@ -13,6 +13,8 @@ import csv
 import hashlib
 import json
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -127,8 +129,29 @@ def file_hash(rel: str) -> str | None:
     return digest
 
 
+_READING: ContextVar[tuple[str, frozenset] | None] = ContextVar("reading", default=None)
+
+
+@contextmanager
+def reading(table: str, rels):
+    """While a table's builder runs: only the raw files ``rels`` it declares may be read."""
+    token = _READING.set((table, frozenset(rels)))
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
 def check(rel: str) -> Path:
-    """The path of raw file ``rel`` after checking it is listed, present and unchanged; else DataError."""
+    """The path of raw file ``rel`` after checking it is listed, present and unchanged; else DataError. While a
+    table is being built, a file its registry entry does not declare is refused too."""
+    guard = _READING.get()
+    if guard is not None and rel not in guard[1]:
+        raise DataError(
+            raw_dir() / rel,
+            f"the builder of table {guard[0]} reads this raw file, which its registry entry does not declare "
+            "(add it to the table's raw files, or read it through a table the entry needs)",
+        )
     want = entry(rel)["sha256"]
     p = raw_dir() / rel
     got = file_hash(rel)

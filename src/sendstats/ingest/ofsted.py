@@ -16,6 +16,7 @@ from ..names import normalise
 from ..rawfiles import LA_LOOKUP, MI_2023, ODS_2016, OVERVIEW_2023  # noqa: F401 (re-exported)
 from ..vocabulary import OUTCOME_LEVELS, REGIONS, REVISIT_LEVELS
 from ._common import counts, dates, read_csv, read_sheet, require_columns, yes_no
+from .d2i import d2i_columns
 
 SHEET_2016 = "Area_SEND_up_to_31_Aug_2022"
 COLUMNS_2016 = {
@@ -33,19 +34,6 @@ COLUMNS_2016 = {
     "Number significant weaknesses where sufficient progress has been made": "n_weaknesses_progress",
     "Number significant weaknesses where sufficient progress has not been made": "n_weaknesses_no_progress",
 }
-# Region codes in the Data to Insight workbook -> Ofsted's regions (Ofsted combines NE with Yorkshire)
-REGION_CODES = {
-    "EM": "East Midlands",
-    "E": "East of England",
-    "GL": "London",
-    "NE": REGIONS[3],
-    "YH": REGIONS[3],
-    "NW": "North West",
-    "SE": "South East",
-    "SW": "South West",
-    "WM": "West Midlands",
-}
-NO_VALUE = {"", "nan", "NaN", "None", "01/01/1900"}  # Data to Insight: 01/01/1900 means no date
 CODE_RE = re.compile(r"^E(06|08|09|10)\d{6}$")
 
 
@@ -282,58 +270,12 @@ def read_mi_2023(path: Path) -> pd.DataFrame:
     )
 
 
-def _d2i(df: pd.DataFrame, path, where: str) -> pd.DataFrame:
-    """Data to Insight's columns (the overview workbook's names; strings) -> typed columns. Dates are dd/mm/yy
-    (previous inspection dd/mm/yyyy); 01/01/1900 or an empty cell means none; a grade must be 1, 2 or 3
-    (``1.0`` after Nov 2025)."""
-    df = df.astype("string").apply(lambda c: c.str.strip()).replace(list(NO_VALUE), pd.NA)
-    grade = pd.to_numeric(df["outcome_grade"], errors="coerce")
-    bad = df["outcome_grade"].notna() & ~grade.isin([1, 2, 3])
-    if bad.any():
-        raise DataError(
-            path,
-            f"outcome grade must be 1, 2 or 3, got {df['outcome_grade'][bad].iloc[0]!r}",
-            where=f"{where}, column 'outcome_grade', row {bad.idxmax()}",
-        )
-    unknown = set(df["region_code"].dropna()) - set(REGION_CODES) if "region_code" in df else set()
-    if unknown:
-        raise DataError(path, f"unknown region code(s) {sorted(unknown)}", where=f"{where}, column 'region_code'")
-    if df["publication_date"].isna().any():
-        raise DataError(
-            path,
-            "an inspection without a publication date",
-            where=f"{where}, row {df['publication_date'].isna().idxmax()}",
-        )
-    prev = df["previous_inspection_date"] if "previous_inspection_date" in df else pd.Series(pd.NA, index=df.index)
-    return pd.DataFrame(
-        {
-            "la_code_3": df["la_code"],
-            "ltla23cd": df["ltla23cd"] if "ltla23cd" in df else pd.NA,
-            "name": df["local_authority"],
-            "ofsted_urn": pd.to_numeric(df["urn"], errors="coerce").astype("Int64"),
-            "region": df["region_code"].map(REGION_CODES).astype("string") if "region_code" in df else pd.NA,
-            "inspection_start": dates(
-                df["inspection_start_date"], path, f"{where}, column 'inspection_start_date'", "%d/%m/%y"
-            ),
-            "inspection_end": dates(
-                df["inspection_end_date"], path, f"{where}, column 'inspection_end_date'", "%d/%m/%y"
-            ),
-            "published": dates(df["publication_date"], path, f"{where}, column 'publication_date'", "%d/%m/%y"),
-            "previous_inspection_end": dates(prev, path, f"{where}, column 'previous_inspection_date'", "%d/%m/%Y"),
-            "outcome": pd.Categorical(
-                grade.map(dict(zip([1, 2, 3], OUTCOME_LEVELS))), categories=OUTCOME_LEVELS, ordered=True
-            ),
-            "report_url": df["inspection_link"].astype("string"),
-        }
-    )
-
-
 def read_overview_2023(path: Path) -> pd.DataFrame:
     """Data to Insight's workbook: one row per area inspected under the 2023 framework (its latest inspection
     up to November 2025)."""
     df = read_sheet(path, 0, dtype=str)
     require_columns(df, OVERVIEW_COLUMNS, path)
-    return _d2i(df[OVERVIEW_COLUMNS], path, "first sheet")
+    return d2i_columns(df[OVERVIEW_COLUMNS], path, "first sheet")
 
 
 KEY_2023 = ["la_code_3", "published"]  # one inspection: the area's 3-digit code and the report's publication date
@@ -355,10 +297,10 @@ def snapshot_history(paths) -> pd.DataFrame:
         found = snapshots.read(p)
         pages += [(f"{p}: {name}" if p.name != name else str(p), when, df) for name, when, df in found]
     try:  # one pass over every page; on a bad value, find the page to name
-        long = _d2i(pd.concat([df for _, _, df in pages], ignore_index=True), "snapshots", "table")
+        long = d2i_columns(pd.concat([df for _, _, df in pages], ignore_index=True), "snapshots", "table")
     except DataError:
         for where, _, df in pages:
-            _d2i(df, where, "table")
+            d2i_columns(df, where, "table")
         raise
     long["snapshot"] = [when for _, when, df in pages for _ in range(len(df))]
     long = long.sort_values("snapshot", kind="stable")

@@ -147,11 +147,11 @@ def add_snapshot(path) -> tuple[Path, pd.Timestamp, int]:
 
     from .. import sources
     from ..rawfiles import SNAPSHOTS_DIR
-    from .ofsted import _d2i
+    from .d2i import d2i_columns
 
     path = Path(path)
     when, df = read_one(path)
-    _d2i(df, path, "table")  # every value must read as the build will read it
+    d2i_columns(df, path, "table")  # every value must read as the build will read it
     data = path.read_bytes()
     rel = f"{SNAPSHOTS_DIR}/{when:%Y-%m-%d}_{hashlib.sha256(data).hexdigest()[:8]}.html"
     row = {

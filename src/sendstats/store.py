@@ -1,0 +1,193 @@
+"""The store of processed tables (data/processed/): keys, the build record, building, loading, staleness.
+
+The registry (:data:`sendstats.registry.TABLES`) is the only description of the pipeline. Each table names its
+builder (``module:function``), the raw files the builder itself reads (``raw``) and the tables it is built from
+(``needs``). A builder is called with each needed table as a keyword argument of the same name, read from the
+store; builders never call one another. While a builder runs, reading a raw file its table does not declare is
+an error (:func:`sendstats.sources.check`), so no table can depend on a file its key does not cover.
+
+A table's key is a sha256 over the source of the package modules its builder depends on
+(:mod:`sendstats.deps`), the package files it reads, the sha256 of each raw file it declares (as on disk now)
+and the keys of the tables it needs. A table whose key differs from the one in ``BUILD.json`` is rebuilt on
+load. Every raw file passes :func:`sources.check` (manifest sha256) before a builder reads it. ``build()``
+writes every table and the build record into a staging folder and swaps it in at the end
+(:func:`sendstats.fileio.replace_folder`): a failure at any point leaves the previous tables untouched.
+
+In a report's kernel, :func:`load_table` refuses a table the report's catalogue entry does not list under
+``needs`` (the render's cache key covers only those).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from . import config, deps, registry, sources
+from .errors import DataError
+from .fileio import replace_folder
+
+BUILD_RECORD = "BUILD.json"
+
+
+def processed_dir() -> Path:
+    return config.processed_dir()
+
+
+def _table(name: str):
+    if name not in registry.TABLES:
+        raise DataError(processed_dir(), f"unknown table {name!r}; known: {sorted(registry.TABLES)}")
+    return registry.TABLES[name]
+
+
+@cache
+def upstream(name: str) -> tuple[str, ...]:
+    """Every table ``name`` is built from, directly or not, in an order that builds each before its users."""
+    out: list[str] = []
+    for need in _table(name).needs:
+        out += [n for n in (*upstream(need), need) if n not in out]
+    return tuple(out)
+
+
+def code_hash(table: str) -> str:
+    """Hash of the package modules the table's builder depends on and the package files it reads."""
+    t = registry.TABLES[table]
+    module, func = t.builder.split(":")
+    h = hashlib.sha256(deps.modules_hash(deps.function_deps(module, func)).encode())
+    for f in t.package_files:
+        h.update(f.encode() + b"\0" + (config.PACKAGE_DIR / f).read_bytes())
+    return h.hexdigest()
+
+
+def own_raw(table: str) -> list[str]:
+    """The raw files the table's builder itself reads (its declaration, folders expanded)."""
+    return sources.expand(registry.TABLES[table].raw)
+
+
+def raw_files(table: str) -> list[str]:
+    """Every raw file behind the table: its own and those of the tables it is built from."""
+    return sorted({rel for n in (*upstream(table), table) for rel in own_raw(n)})
+
+
+def table_key(table: str) -> str:
+    """The key a built table must carry to be current (see the module docstring)."""
+    h = hashlib.sha256(code_hash(table).encode())
+    for rel in own_raw(table):
+        h.update(f"{rel}\0{sources.file_hash(rel)}\n".encode())
+    for need in registry.TABLES[table].needs:
+        h.update(f"table {need}\0{table_key(need)}\n".encode())
+    return h.hexdigest()
+
+
+def read_record() -> dict:
+    try:
+        return json.loads((processed_dir() / BUILD_RECORD).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _current(name: str, record: dict, folder: Path) -> bool:
+    return (folder / f"{name}.parquet").exists() and record.get(name, {}).get("key") == table_key(name)
+
+
+def stale(names) -> list[str]:
+    """The tables among ``names`` that are missing or out of date (no pandas needed)."""
+    rec = read_record()
+    return [n for n in names if not _current(n, rec, processed_dir())]
+
+
+def _validate(name: str, df):
+    try:
+        return registry.schema(name).validate(df, lazy=False)
+    except Exception as e:  # pandera SchemaError: name the table, its sources and the failed check
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise DataError(", ".join(own_raw(name)) or name, f"table {name} fails its schema: {first}") from None
+
+
+def _run_builder(name: str, folder: Path):
+    """Call the table's builder with its needed tables (read from ``folder``), allowed to read only its own
+    declared raw files."""
+    import pandas as pd
+
+    t = registry.TABLES[name]
+    module, func = t.builder.split(":")
+    inputs = {need: pd.read_parquet(folder / f"{need}.parquet") for need in t.needs}
+    with sources.reading(name, own_raw(name)):
+        df = getattr(importlib.import_module(f"sendstats.{module}"), func)(**inputs)
+    return _validate(name, df)
+
+
+def build(names=None) -> dict[str, int]:
+    """Build the named tables (default all), and any table they are built from that is missing or out of
+    date, and swap them in together. Every raw file is checked against the manifest first. Returns rows per
+    table built."""
+    names = list(registry.TABLES) if names is None else list(names)
+    for n in names:
+        _table(n)
+    order = list(dict.fromkeys(m for n in names for m in (*upstream(n), n)))
+    for rel in sorted({r for n in order for r in own_raw(n)}):
+        sources.check(rel)
+    target = processed_dir()
+    record = read_record()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".processed-staging-", dir=target.parent))
+    except OSError as e:
+        raise DataError(target.parent, f"cannot write the processed tables here: {e.strerror}") from None
+    rows = {}
+    try:
+        if target.is_dir():
+            for p in target.iterdir():
+                if p.is_file() and p.name != BUILD_RECORD:
+                    os.link(p, staging / p.name)  # unchanged tables come along without copying
+        for n in order:
+            if n not in names and _current(n, record, staging):
+                continue
+            df = _run_builder(n, staging)
+            tmp = staging / f".{n}.parquet.tmp"
+            df.to_parquet(tmp, index=False)
+            (staging / f"{n}.parquet").unlink(missing_ok=True)  # a hard link to the old table: never written into
+            os.replace(tmp, staging / f"{n}.parquet")
+            record[n] = {
+                "key": table_key(n),
+                "rows": len(df),
+                "sources": {rel: sources.entry(rel)["sha256"] for rel in raw_files(n)},
+            }
+            rows[n] = len(df)
+        (staging / BUILD_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        replace_folder(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return rows
+
+
+_LOADED: dict = {}  # (data folder, table) -> (key, frame): a table read once per process and key
+
+
+def load_table(name: str):
+    """A processed table, rebuilt first if missing or stale (a copy: callers may change it). In a report's
+    kernel only the tables its catalogue entry needs can be loaded."""
+    import pandas as pd
+
+    _table(name)
+    allowed = config.render_context().get("needs")
+    if allowed is not None and name not in allowed:
+        raise DataError(
+            config.notebooks_dir() / "reports.yaml",
+            f"this report loads table {name!r}, which its catalogue entry does not list under needs ({allowed})",
+        )
+    path = processed_dir() / f"{name}.parquet"
+    key = table_key(name)
+    if not path.exists() or read_record().get(name, {}).get("key") != key:
+        build([name])
+    hit = _LOADED.get((str(path), name))
+    if hit is None or hit[0] != key:
+        hit = (key, pd.read_parquet(path))
+        _LOADED[(str(path), name)] = hit
+    return hit[1].copy()

@@ -1,0 +1,73 @@
+"""The store: the registry is the only description of the pipeline, and the store checks it is complete."""
+
+import dataclasses
+import json
+
+import pytest
+
+from sendstats import config, fileio, registry, sources, store
+from sendstats.errors import DataError
+
+ODS_REL = "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
+
+
+def test_a_builder_reading_an_undeclared_raw_file_is_stopped():
+    with sources.reading("la_lookup", []):
+        with pytest.raises(DataError, match="builder of table la_lookup reads this raw file, which its registry"):
+            sources.check(ODS_REL)
+    assert sources.check(ODS_REL).name.endswith(".ods")  # outside a build nothing is refused
+
+
+def test_a_table_whose_declaration_misses_a_file_fails_to_build(data_copy, monkeypatch):
+    before = {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()}
+    bare = dataclasses.replace(registry.TABLES["la_lookup"], raw=())
+    monkeypatch.setitem(registry.TABLES, "la_lookup", bare)
+    with pytest.raises(DataError, match="la_lookup_d2i.csv: the builder of table la_lookup reads this raw file"):
+        store.build(["la_lookup"])
+    assert {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()} == before
+
+
+def test_builders_are_given_the_tables_they_need_and_keys_follow_them(monkeypatch):
+    assert store.upstream("weakness_coding") == ("inspections_2016", "weaknesses")
+    assert store.upstream("areas_2023") == ("documents", "inspections_2023")
+    files = store.raw_files("areas_2023")
+    assert any(f.startswith("ofsted/reports_2023_framework/") for f in files)  # through documents
+    assert "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods" not in files
+    report = next(f for f in files if f.startswith("ofsted/reports_2023_framework/"))
+    before = {n: store.table_key(n) for n in registry.TABLES}
+    real = sources.file_hash
+    monkeypatch.setattr(sources, "file_hash", lambda rel: "0" * 64 if rel == report else real(rel))
+    changed = {n for n in registry.TABLES if store.table_key(n) != before[n]}
+    assert changed == {"documents", "document_items", "recommendations", "inspections_2023", "areas_2023"}
+
+
+def test_a_report_cannot_load_a_table_it_does_not_need(monkeypatch):
+    monkeypatch.setenv(config.RENDER_ENV, json.dumps({"needs": ["la_lookup"]}))
+    assert len(store.load_table("la_lookup")) == 156
+    with pytest.raises(DataError, match="loads table 'documents', which its catalogue entry does not list"):
+        store.load_table("documents")
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_a_folder_is_replaced_whole(tmp_path, monkeypatch, exchange):
+    if not exchange:
+        monkeypatch.setattr(fileio, "_exchange", lambda a, b: False)
+    target, staging = tmp_path / "out", tmp_path / ".out-new"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    staging.mkdir()
+    (staging / "new.txt").write_text("new")
+    fileio.replace_folder(staging, target)
+    assert [p.name for p in target.iterdir()] == ["new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failed_second_rename_puts_the_old_folder_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(fileio, "_exchange", lambda a, b: False)
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    with pytest.raises(FileNotFoundError):
+        fileio.replace_folder(tmp_path / "missing", target)
+    assert (target / "old.txt").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
