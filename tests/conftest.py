@@ -16,7 +16,7 @@ OVERVIEW = RAW / "ofsted" / "area_send_2023_framework_overview.xlsx"
 @pytest.fixture(scope="session")
 def built():
     """The repository's own tables, built once (the PDF text cache in data/interim comes with them)."""
-    from sendstats import registry, store
+    from sendstats.data import registry, store
 
     stale = store.stale(list(registry.TABLES))
     if stale:

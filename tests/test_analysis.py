@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import sendstats
-from sendstats import Scope, analysis
+from sendstats import Scope, analysis, stats
 
 
 def test_revisits_as_at_filters_by_the_revisits_own_publication():
@@ -54,7 +54,7 @@ def test_primary_model_matches_an_independent_formula_fit():
 
 def test_mantel_haenszel_by_formula():
     a = analysis.primary_frame()
-    got = analysis.mantel_haenszel(a, "not_coterminous", "wsoa", "london")
+    got = stats.mantel_haenszel(a, "not_coterminous", "wsoa", "london")
     num = den = 0.0
     for _, g in a.groupby("london"):
         e, o = g["not_coterminous"].astype(bool), g["wsoa"].astype(bool)

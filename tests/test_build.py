@@ -27,7 +27,7 @@ def _replace(data, rel, payload: bytes):
 
 def _build_ok(data):
     """The copy's built tables (data_copy brings a complete, current build)."""
-    from sendstats import registry, store
+    from sendstats.data import registry, store
 
     assert store.stale(list(registry.TABLES)) == []
     return {p.name: p.read_bytes() for p in (data / "processed").iterdir()}
@@ -75,7 +75,7 @@ def test_bad_ods_fails_cleanly_and_keeps_outputs(data_copy, tmp_path, kind, expe
 
 
 def test_a_write_failure_leaves_every_table_and_the_record_untouched(data_copy, monkeypatch):
-    from sendstats import store
+    from sendstats.data import store
 
     store.build()
     before = {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()}
@@ -97,7 +97,7 @@ def test_a_write_failure_leaves_every_table_and_the_record_untouched(data_copy, 
 
 
 def test_build_record_names_sources_and_keys(data_copy):
-    from sendstats import sources, store
+    from sendstats.data import sources, store
 
     store.build(["inspections_2016"])
     rec = store.read_record()["inspections_2016"]

@@ -4,8 +4,8 @@ any kernel starts."""
 import pytest
 from conftest import ROOT
 
-from sendstats import catalogue
 from sendstats.errors import ParameterError
+from sendstats.render import catalogue
 
 
 def test_every_notebook_is_catalogued_and_agrees_with_its_parameters_cell():
@@ -16,7 +16,7 @@ def test_every_notebook_is_catalogued_and_agrees_with_its_parameters_cell():
         assert list(cell) == list(rep.parameters), name
         for k, spec in rep.parameters.items():
             assert cell[k] == spec["default"], (name, k)
-        assert set(rep.needs) <= set(__import__("sendstats.registry").registry.TABLES), name
+        assert set(rep.needs) <= set(__import__("sendstats.data.registry").registry.TABLES), name
 
 
 def test_parameters_are_coerced_and_checked():

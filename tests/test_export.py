@@ -56,7 +56,7 @@ def test_numbers_on_the_pages_match_the_sources(rendered):
     # by hand: each 2016-framework result carried to the May 2023 areas (renamed codes; replaced councils'
     # results to each successor), counted over the areas on the map
     import sendstats
-    from sendstats.store import load_table
+    from sendstats.data.store import load_table
 
     i16 = sendstats.load_inspections("2016")
     result = {

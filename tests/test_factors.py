@@ -10,9 +10,9 @@ import pytest
 from conftest import RAW, run_cli
 
 import sendstats
-import sendstats.factors
-import sendstats.ingest.dfe
-from sendstats import geography
+import sendstats.data.factors
+import sendstats.data.ingest.dfe
+from sendstats.data import geography
 
 ONS = RAW / "ons"
 
@@ -51,7 +51,7 @@ def test_every_area_once_with_a_geography(areas):
     assert (a["n_lsoas"] > 0).all() and a["ccg_reason"].isna().all()
     inspections = sendstats.load_inspections()
     assert a["la_code"].tolist() == inspections["la_code"].tolist()
-    cov = sendstats.factors.coverage(a)
+    cov = sendstats.data.factors.coverage(a)
     print("\n" + cov.to_string())
     for col in ("dmo_in_post", "ehcp_20wk_pct", "ehcp_20wk_change_2y"):
         reason = "dmo_dco_reason" if col == "dmo_in_post" else f"{col}_reason"
@@ -133,7 +133,7 @@ def test_buckinghamshire_code_change(areas):
 
 
 def test_suppressed_values_are_never_numbers():
-    t = sendstats.ingest.dfe.read_sen2_timeliness(RAW / "dfe/sen2_mi_2014_to_2022.csv")
+    t = sendstats.data.ingest.dfe.read_sen2_timeliness(RAW / "dfe/sen2_mi_2014_to_2022.csv")
     raw = pd.read_csv(RAW / "dfe/sen2_mi_2014_to_2022.csv", dtype=str)
     raw = raw[raw["geographic_level"] == "Local authority"].reset_index(drop=True)
     z = raw["no_exc_20week_rate"].str.strip().isin(["z", "x", "c"])
@@ -206,10 +206,12 @@ def test_appeals_placed_by_name_not_by_the_tables_wrong_codes(areas, area, year,
 
 
 def test_appeals_symbols_and_crosswalk():
-    from sendstats.ingest import ofsted
+    from sendstats.data.ingest import ofsted
 
     lookup = ofsted.read_la_lookup(RAW / ofsted.LA_LOOKUP)
-    a = sendstats.ingest.dfe.read_appeals(RAW / sendstats.ingest.dfe.EHCP_ZIP, lookup).set_index(["la_code", "year"])
+    a = sendstats.data.ingest.dfe.read_appeals(RAW / sendstats.data.ingest.dfe.EHCP_ZIP, lookup).set_index(
+        ["la_code", "year"]
+    )
     assert a.loc[("E09000001", 2016), "appeals_registered"] == 0  # City of London " - " means zero
     assert a.loc[("E06000028", 2018), "appeals_registered"] == 20  # Bournemouth: blank code in the table
     assert ("E06000028", 2019) not in a.index  # merged into BCP: no invented zero rows
@@ -236,7 +238,7 @@ def test_areas_2023_one_row_per_inspection_and_factor_reasons():
     late = b["factor_date"].dt.year >= 2026
     assert b.loc[~late, "appeal_rate"].notna().all()
     assert (b.loc[late, "appeal_reason"] == "not_published_yet").all()
-    cov = sendstats.factors.coverage(b)
+    cov = sendstats.data.factors.coverage(b)
     print("\n" + cov.to_string())
     # Cumberland (a 2023 unitary) from its three districts in the 2021 LSOA lookup, by hand
     d = ccg_raw(2021)
@@ -254,8 +256,8 @@ def test_areas_2023_one_row_per_inspection_and_factor_reasons():
 
 
 def test_timeliness_2025_release_agrees_with_sen2_2014_2022():
-    old = sendstats.ingest.dfe.read_sen2_timeliness(RAW / sendstats.ingest.dfe.SEN2_MI)
-    new = sendstats.ingest.dfe.read_timeliness_2025(RAW / sendstats.ingest.dfe.EHCP_ZIP)
+    old = sendstats.data.ingest.dfe.read_sen2_timeliness(RAW / sendstats.data.ingest.dfe.SEN2_MI)
+    new = sendstats.data.ingest.dfe.read_timeliness_2025(RAW / sendstats.data.ingest.dfe.EHCP_ZIP)
     m = old.merge(new, on=["la_code", "year"], suffixes=("_old", "_new"))
     assert len(m) > 500
     both = m.dropna(subset=["ehcp_20wk_pct_old", "ehcp_20wk_pct_new"])
@@ -286,8 +288,8 @@ def test_bad_appeals_table_fails_cleanly(data_copy, mutate, expect):
     from test_build import _build_ok, _replace
 
     before = _build_ok(data_copy)
-    rel = sendstats.ingest.dfe.EHCP_ZIP
-    _replace(data_copy, rel, _rezip(data_copy / "raw" / rel, sendstats.ingest.dfe.APPEALS_MEMBER, mutate))
+    rel = sendstats.data.ingest.dfe.EHCP_ZIP
+    _replace(data_copy, rel, _rezip(data_copy / "raw" / rel, sendstats.data.ingest.dfe.APPEALS_MEMBER, mutate))
     r = run_cli("data", "build", env={"SENDSTATS_DATA": str(data_copy)})
     assert r.returncode == 2 and "education-health-and-care-plans_2025.zip" in r.stderr and expect in r.stderr, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1

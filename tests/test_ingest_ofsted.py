@@ -81,7 +81,7 @@ def test_2023_framework(i23):
     # every inspection of the overview workbook is in the table (which adds those of the later snapshots)
     assert len(ov) == 72 and len(i23) == 97
     ov_keys = set(zip(ov["la_code"].str.strip(), pd.to_datetime(ov["publication_date"], format="%d/%m/%y")))
-    lk = sendstats.store.load_table("la_lookup").set_index("la_code")["la_code_3"]
+    lk = sendstats.data.store.load_table("la_lookup").set_index("la_code")["la_code_3"]
     assert ov_keys <= set(zip(i23["la_code"].map(lk), i23["published"]))
     assert i23["outcome"].dtype.ordered
     assert list(i23["outcome"].dtype.categories) == ["positive", "inconsistent", "systemic_failings"]

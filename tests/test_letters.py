@@ -278,26 +278,28 @@ def test_redirects_are_checked_before_any_request(tricky):
     port, other = tricky
     allowed = {f"127.0.0.1:{port}"}
     assert (
-        letters._get(f"http://127.0.0.1:{port}/redirect-ok", allowed_hosts=allowed, timeout=5, max_bytes=100)
+        letters.download._get(f"http://127.0.0.1:{port}/redirect-ok", allowed_hosts=allowed, timeout=5, max_bytes=100)
         == b"%PDF-1.4 tiny"
     )
     with pytest.raises(letters.LetterError, match=f"host not allowed: 127.0.0.1:{other}"):
-        letters._get(f"http://127.0.0.1:{port}/redirect-port", allowed_hosts=allowed, timeout=5, max_bytes=100)
+        letters.download._get(f"http://127.0.0.1:{port}/redirect-port", allowed_hosts=allowed, timeout=5, max_bytes=100)
     with pytest.raises(letters.LetterError, match=f"host not allowed: localhost:{port}"):
-        letters._get(f"http://127.0.0.1:{port}/redirect-localhost", allowed_hosts=allowed, timeout=5, max_bytes=100)
+        letters.download._get(
+            f"http://127.0.0.1:{port}/redirect-localhost", allowed_hosts=allowed, timeout=5, max_bytes=100
+        )
     assert all(p == port for p, _ in _Tricky.hits), "a request reached a port outside the allow-list"
     assert [path for _, path in _Tricky.hits].count("/pdf") == 1  # only the allowed redirect was followed
     with pytest.raises(letters.LetterError, match="more than 5 redirects"):
-        letters._get(f"http://127.0.0.1:{port}/loop", allowed_hosts=allowed, timeout=5, max_bytes=100)
+        letters.download._get(f"http://127.0.0.1:{port}/loop", allowed_hosts=allowed, timeout=5, max_bytes=100)
     with pytest.raises(letters.LetterError, match="host not allowed"):
-        letters._get(f"http://127.0.0.1:{other}/pdf", allowed_hosts={"127.0.0.1"}, timeout=5, max_bytes=100)
+        letters.download._get(f"http://127.0.0.1:{other}/pdf", allowed_hosts={"127.0.0.1"}, timeout=5, max_bytes=100)
 
 
 def test_a_trickling_server_meets_the_whole_download_deadline(tricky):
     port, _ = tricky
     t = time.monotonic()
     with pytest.raises(letters.LetterError, match="longer than the 1-second limit"):
-        letters._get(
+        letters.download._get(
             f"http://127.0.0.1:{port}/trickle", allowed_hosts={f"127.0.0.1:{port}"}, timeout=1, max_bytes=10_000
         )
     assert time.monotonic() - t < 2.5  # a per-read timeout would wait for all 60 bytes (12 s)
@@ -306,7 +308,9 @@ def test_a_trickling_server_meets_the_whole_download_deadline(tricky):
 def test_a_server_sending_too_much_is_cut_off(tricky):
     port, _ = tricky
     with pytest.raises(letters.LetterError, match="larger than the 1,000-byte limit"):
-        letters._get(f"http://127.0.0.1:{port}/big", allowed_hosts={f"127.0.0.1:{port}"}, timeout=5, max_bytes=1000)
+        letters.download._get(
+            f"http://127.0.0.1:{port}/big", allowed_hosts={f"127.0.0.1:{port}"}, timeout=5, max_bytes=1000
+        )
 
 
 def test_parse_refuses_a_huge_file_and_takes_a_folder(tmp_path):
@@ -349,7 +353,7 @@ def test_responsible_bodies():
     assert letters.classify_body("Leaders from the local authority need to strengthen") == "local_authority"
     assert letters.classify_body("Leaders across the partnership should improve") == "both"
     assert letters.classify_body("Leaders should improve") == "other"
-    from sendstats.store import load_table
+    from sendstats.data.store import load_table
 
     rec = load_table("recommendations")
     items = letters.document_items()

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from sendstats import registry, store
+from sendstats.data import registry, store
 
 
 def test_data_dictionary_is_generated_from_the_registry():
@@ -62,7 +62,8 @@ def test_tables_identical_to_their_builders_output():
 def test_each_factor_is_declared_once_and_read_everywhere():
     """The catalogue's factor choices, the factor tables' raw files and the plan's roles come from the
     declarations; the two factors added by declaration are in both factor tables."""
-    from sendstats import analysis, catalogue
+    from sendstats import analysis
+    from sendstats.render import catalogue
 
     for report, fw in (("02_factors_and_wsoa", "2016"), ("06_factors_2023", "2023")):
         spec = catalogue.get(report).parameters["factors"]

@@ -196,7 +196,7 @@ def test_moved_checkout_keeps_its_cache_and_edits_rerender_only_what_depends_on_
     r = _cli_in(co, "report")
     assert r.returncode == 0 and f"rendered 0, unchanged {len(CORE)}" in r.stdout, r.stdout + r.stderr
     # the codebook feeds the letter tables, which only report 05 needs
-    book = co / "src" / "sendstats" / "codebook.yaml"
+    book = co / "src" / "sendstats" / "letters" / "codebook.yaml"
     book.write_text(book.read_text() + "# an edit\n")
     r = _cli_in(co, "report")
     assert r.returncode == 0 and f"rendered 1, unchanged {len(CORE) - 1}" in r.stdout, r.stdout + r.stderr

@@ -19,7 +19,7 @@ RUNS = {
     "02_factors_and_wsoa": ["-p", "as_at=2019-12-31", "-p", "exclude_regions=London", "-p", "sliver=0.1"],
     "03_revisits": ["-p", "as_at=2020-06-30"],
     "04_framework_transition": ["-p", "inspection=latest", "-p", "include_successors=false"],
-    "05_letter_themes": ["-p", f"codebook={ROOT / 'src' / 'sendstats' / 'codebook.yaml'}"],
+    "05_letter_themes": ["-p", f"codebook={ROOT / 'src' / 'sendstats' / 'letters' / 'codebook.yaml'}"],
     "06_factors_2023": ["-p", "exclude_regions=London"],
 }
 

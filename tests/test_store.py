@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from sendstats import config, fileio, registry, sources, store
+from sendstats import config, fileio
+from sendstats.data import registry, sources, store
 from sendstats.errors import DataError
 
 ODS_REL = "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"

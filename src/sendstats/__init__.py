@@ -19,7 +19,8 @@ _LAZY = {
     "analysis": None,
     "letters": None,
     "plots": None,
-    "registry": None,
+    "registry": "data.registry",
+    "store": "data.store",
 }
 
 __all__ = [
@@ -52,8 +53,9 @@ def __getattr__(name):
         raise AttributeError(f"module 'sendstats' has no attribute {name!r}")
     import importlib
 
-    mod = importlib.import_module(f".{_LAZY[name] or name}", __name__)
-    return mod if _LAZY[name] is None else getattr(mod, name)
+    where = _LAZY[name] or name
+    mod = importlib.import_module(f".{where}", __name__)
+    return mod if where.rsplit(".", 1)[-1] == name else getattr(mod, name)
 
 
 def __dir__():

@@ -9,10 +9,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from . import geography, registry
-from .boundaries import SUCCESSORS
+from .data import geography, registry
+from .data.boundaries import SUCCESSORS
+from .data.names import normalise_one
 from .errors import ParameterError
-from .names import normalise_one
 from .outcomes import basis_date, inspections_as_at, load_areas, load_inspections
 from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
 from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS
@@ -135,7 +135,7 @@ def selection_2016() -> pd.DataFrame:
 # --- one area ----------------------------------------------------------------------------------------------
 def area_index() -> pd.DataFrame:
     """Every area inspected under either framework: code (harmonised 9-digit), name, region."""
-    from .store import table_key
+    from .data.store import table_key
 
     return _area_index(table_key("inspections_2016"), table_key("inspections_2023")).copy()
 
@@ -177,7 +177,7 @@ def area_codes(spec: str) -> list[str]:
 
 def area_note(code: str) -> str:
     """How an area relates to boundary changes, for telling apart areas that share a name (two Dorsets)."""
-    from .boundaries import REPLACED_ON
+    from .data.boundaries import REPLACED_ON
 
     if code in REPLACED_ON:
         return f", the former council (replaced on {REPLACED_ON[code]})"
@@ -271,7 +271,7 @@ def _reason(a: pd.DataFrame, row, f: str) -> str:
 def _neighbour_frames(*keys):
     """The lookup and each area's 2016 and latest 2023 result, indexed for :func:`statistical_neighbours` (once per
     process and table version: a worker renders many profiles)."""
-    from .store import load_table
+    from .data.store import load_table
 
     lk = load_table("la_lookup")
     lk["code"] = geography.harmonise(lk["la_code"])
@@ -284,7 +284,7 @@ def _neighbour_frames(*keys):
 def statistical_neighbours(code: str) -> pd.DataFrame:
     """The area's 10 statistical neighbours (DfE children's services neighbours, D2I lookup), each with its
     2016-framework WSoA and revisit outcome and its latest 2023-framework outcome."""
-    from .store import table_key
+    from .data.store import table_key
 
     lk, by3, old, new = _neighbour_frames(
         *(table_key(t) for t in ("la_lookup", "inspections_2016", "inspections_2023"))
@@ -332,7 +332,7 @@ def map_frames(scope: Scope = PLAN) -> tuple[pd.DataFrame, pd.DataFrame]:
     required or not; a successor council takes its former council's result, flagged ``via_former``) and its
     latest 2023-framework outcome, each counting inspections published (``basis="inspected"``: started) by the
     scope's ``as_at``. Returns (2016 frame, 2023 frame), each with area_code, area, category."""
-    from .store import table_key
+    from .data.store import table_key
 
     scope = scope.only("map_frames", "as_at", "basis", "include_predecessors")
     keys = tuple(table_key(n) for n in ("area_shapes", "inspections_2016", "inspections_2023"))
@@ -349,8 +349,8 @@ def _by(df: pd.DataFrame, as_at, date_col: str) -> pd.DataFrame:
 def _map_frames(keys: tuple, as_at, date_col: str, predecessors: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The frames of :func:`map_frames`; without ``predecessors`` a successor council does not take its
     former council's 2016 result."""
-    from .registry import value_label
-    from .store import load_table
+    from .data.registry import value_label
+    from .data.store import load_table
 
     shapes = load_table("area_shapes")
     names = dict(zip(area_index()["code"], area_index()["area"]))
@@ -399,7 +399,7 @@ def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
     ``sliver`` of the area's LSOAs. Columns la_code, n_ccgs (CCGs kept), coterminous (one CCG kept, and less
     than ``sliver`` of that CCG's LSOAs lie outside the area; with sliver 0: none). ``sliver=0`` gives the
     ``n_ccgs`` and ``ccg_coterminous`` of ``load_areas()``."""
-    from .store import load_table
+    from .data.store import load_table
 
     sliver = Scope(sliver=sliver).sliver  # the one check of a sliver
     sh = load_table("ccg_shares_2016")
@@ -462,60 +462,20 @@ def confounder_checks(areas: pd.DataFrame, scope: Scope) -> str:
     )
 
 
-def mantel_haenszel(a: pd.DataFrame, exposure: str, outcome: str, stratum: str) -> dict:
-    """Mantel-Haenszel pooled odds ratio over the strata of ``stratum``, its 95% CI and the MH test p."""
-    from statsmodels.stats.contingency_tables import StratifiedTable
-
-    used = a.dropna(subset=[exposure, outcome, stratum])
-    tables = []
-    for _, g in used.groupby(stratum):
-        e, o = g[exposure].astype(bool), g[outcome].astype(bool)
-        tables.append(np.array([[(e & o).sum(), (e & ~o).sum()], [(~e & o).sum(), (~e & ~o).sum()]], dtype=float))
-    st = StratifiedTable(tables)
-    lo, hi = st.oddsratio_pooled_confint()
-    return {
-        "odds_ratio": float(st.oddsratio_pooled),
-        "ci_low": float(lo),
-        "ci_high": float(hi),
-        "p_value": float(st.test_null_odds().pvalue),
-        "n_used": len(used),
-        "tables": tables,
-    }
-
-
 def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, seed: int = 20160501) -> dict:
-    """The primary model with ``dmo_yes`` (DMO in post, 1/0) imputed by chained equations (statsmodels MICE,
-    predictive mean matching), pooled by Rubin's rules; returns the exposure's odds ratio, CI and p."""
-    import statsmodels.api as sm
-    from statsmodels.imputation import mice
-
+    """The primary model with ``dmo_yes`` (DMO in post, 1/0) imputed by chained equations
+    (:func:`sendstats.stats.mice_logistic`); returns the exposure's odds ratio, CI and p."""
     from . import stats
 
-    d = pd.get_dummies(a[["wsoa", EXPOSURE, *covariates, "dmo_yes"]], columns=["region"], drop_first=True, dtype=float)
-    d = d.astype(float)
-    d.columns = [c.replace(" ", "_").replace(",", "") for c in d.columns]
-    data = mice.MICEData(d, rng=np.random.default_rng(seed))  # fixed seed: the same pooled estimate every run
-    rhs = " + ".join(c for c in d.columns if c != "wsoa")
-    m = mice.MICE(f"wsoa ~ {rhs}", sm.GLM, data, init_kwds={"family": sm.families.Binomial()}, n_skip=1)
-    # only dmo_yes has missing values, so the chain has nothing to converge over: a short burn-in and one
-    # cycle between imputations give the same draws' distribution at a fraction of the time
-    with stats.fit_notes("imputation models of DMO in post") as notes:
-        res = m.fit(n_burnin=2, n_imputations=n_imputations)
-    i = list(res.model.exog_names).index(EXPOSURE)
-    b, se = float(res.params.iloc[i] if hasattr(res.params, "iloc") else res.params[i]), float(res.bse[i])
-    from scipy import stats as st
-
-    return {
-        "odds_ratio": float(np.exp(b)),
-        "ci_low": float(np.exp(b - 1.96 * se)),
-        "ci_high": float(np.exp(b + 1.96 * se)),
-        "p_value": float(2 * st.norm.sf(abs(b / se))),
-        "n_used": len(d),
-        "results": m.results_list,
-        "index": i,
-        "pooled": (b, se),
-        "fit_note": "; ".join(notes),
-    }
+    return stats.mice_logistic(
+        a,
+        "wsoa",
+        EXPOSURE,
+        [*covariates, "dmo_yes"],
+        n_imputations=n_imputations,
+        seed=seed,
+        what="imputation models of DMO in post",
+    )
 
 
 def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
@@ -568,7 +528,7 @@ def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
             void(spec, "not applicable: London is already left out of the scope")
     else:
         add("London left out", first(primary_model(data=a[~a["london"]])))
-        mh = mantel_haenszel(a, EXPOSURE, "wsoa", "london")
+        mh = stats.mantel_haenszel(a, EXPOSURE, "wsoa", "london")
         add(
             "Mantel-Haenszel, stratified by London vs elsewhere",
             mh,
@@ -654,8 +614,8 @@ def responsible_bodies_2023() -> pd.DataFrame:
     areas for improvement) it makes, how many name the ICB as a responsible body (alone or with the local
     authority), that share, and where the bodies were read (the report's Responsible body column, or the
     recommendation's own subject)."""
+    from .data.store import load_table
     from .letters import COLUMN
-    from .store import load_table
 
     docs = load_table("documents")
     recs = load_table("recommendations")

@@ -86,7 +86,7 @@ def _main(argv=None) -> int:
 
     try:
         if args.cmd == "data" and args.action == "verify":
-            from . import sources
+            from .data import sources
 
             problems = sources.verify()
             for path, why in problems:
@@ -95,13 +95,13 @@ def _main(argv=None) -> int:
                 return 1
             print(f"all {len(sources.manifest())} raw files match {sources.manifest_path()}; no unlisted files")
         elif args.cmd == "data" and args.action == "build":
-            from . import store
+            from .data import store
 
             t = time.perf_counter()
             rows = store.build()
             print(", ".join(f"{k}: {v} rows" for k, v in rows.items()) + f" ({time.perf_counter() - t:.1f} s)")
         elif args.cmd == "data" and args.action == "add-snapshot":
-            from .ingest import snapshots
+            from .data.ingest import snapshots
 
             where, when, n = snapshots.add_snapshot(args.path)
             print(
@@ -109,12 +109,12 @@ def _main(argv=None) -> int:
                 "`sendstats data build` includes it"
             )
         elif args.cmd == "data" and args.action == "export":
-            from . import datapackage
+            from .data import datapackage
 
             out = datapackage.export(args.dir, args.format)
             print(f"wrote {len(list(out.iterdir())) - 1} tables and datapackage.json to {out}")
         elif args.cmd == "list":
-            from . import catalogue
+            from .render import catalogue
 
             for name, rep in catalogue.reports().items():
                 print(f"{name}{' (core)' if rep.core else ''}: {rep.description}")
@@ -122,7 +122,7 @@ def _main(argv=None) -> int:
                     kind = f", {spec['kind']}" if spec.get("kind") else ""
                     print(f"    {k} ({spec['type']}{kind}, default {spec.get('default')!r}): {spec.get('help', '')}")
         elif args.cmd == "report":
-            from . import report
+            from .render import report
 
             if args.workers is not None and args.workers < 1:
                 raise ParameterError(f"--workers must be at least 1, got {args.workers}")

@@ -16,8 +16,8 @@ from .errors import ParameterError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"  # installed copy of <repo>/notebooks (pyproject package-dir)
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
-CODEBOOK = PACKAGE_DIR / "codebook.yaml"
+TEMPLATES_DIR = PACKAGE_DIR / "render" / "templates"
+CODEBOOK = PACKAGE_DIR / "letters" / "codebook.yaml"
 # a report table's data travels from the kernel to the HTML export under this mimetype (then a CSV file)
 TABLE_CSV_MIME = "application/vnd.sendstats.table+csv"
 RENDER_ENV = "SENDSTATS_RENDER"  # JSON handed to a report's kernel: parameters, needs, render time, commit

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .data.store import load_table
 from .errors import ParameterError
 from .scope import Scope
 from .stats import proportion
-from .store import load_table
 from .vocabulary import OUTCOME_LEVELS, REVISIT_SHOWN
 
 # The 2016-framework file covers inspections carried out by 31 Aug 2022 (published by 31 Oct 2022):

@@ -92,7 +92,7 @@ def share_with_ci(
     labelled with the denominator."""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.2))
-    from . import registry
+    from .data import registry
 
     labels = [f"{registry.value_label(v)} (n={int(m)})" for v, m in zip(data[y].astype(str), data[n])]
     pos = range(len(data))
@@ -116,7 +116,7 @@ def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=N
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, color=None if hue else "C0")
-    from . import registry
+    from .data import registry
 
     ax.set_xticks(ax.get_xticks(), [registry.value_label(t.get_text()) for t in ax.get_xticklabels()])
     ax.set_xlabel(xlabel or registry.label(x))
@@ -163,7 +163,7 @@ class Table:
     def __init__(self, df, caption: str, percent, uuid):
         import hashlib
 
-        from . import registry
+        from .data import registry
 
         if "fit_note" in df.columns and not df["fit_note"].fillna("").astype(str).str.len().any():
             df = df.drop(columns="fit_note")  # no fit warned: no empty "fit warning" column
@@ -216,7 +216,7 @@ def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str
 
 
 def outcome_label(level: str) -> str:
-    from . import registry
+    from .data import registry
 
     return registry.value_label(level)
 
@@ -458,7 +458,7 @@ def _vs_label(text):
 
 def _label(term: str) -> str:
     """A model term or factor as a reader names it ('ccg_coterminous=True' -> its label = True)."""
-    from . import registry
+    from .data import registry
 
     name, _, level = str(term).partition("=")
     return registry.label(name) + (f" = {registry.value_label(level)}" if level else "")
@@ -572,7 +572,7 @@ def england_map(categories, *, title: str, order, ax=None):
     from the counts)."""
     from matplotlib.patches import Patch, Polygon
 
-    from .store import load_table
+    from .data.store import load_table
 
     shapes = load_table("area_shapes")
     if ax is None:

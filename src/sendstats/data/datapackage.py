@@ -9,9 +9,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..errors import ParameterError
+from ..fileio import replace_folder
 from . import registry, sources, store
-from .errors import ParameterError
-from .fileio import replace_folder
 
 FORMATS = ("csv", "parquet")
 
@@ -54,7 +54,7 @@ def _licence(title: str) -> dict:
 
 
 def descriptor(fmt: str = "csv") -> dict:
-    from . import __version__
+    from .. import __version__
 
     rows = {r["path"]: r for r in sources.manifest()}
     resources = []

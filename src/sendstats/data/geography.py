@@ -22,9 +22,10 @@ from functools import cache
 
 import pandas as pd
 
+from ..errors import DataError
+from . import rawfiles as rf
 from . import sources
 from .boundaries import ICB_MOVES_2022, REORG_2023, SUCCESSION, SUCCESSORS  # noqa: F401 (re-exported)
-from .errors import DataError
 from .ingest import geography as g
 
 CCG_ABOLISHED = pd.Timestamp("2022-07-01")
@@ -43,27 +44,27 @@ def lookup_year(date) -> int | None:
     if d >= CCG_ABOLISHED:
         return None
     y = d.year if d >= pd.Timestamp(d.year, 4, 1) else d.year - 1
-    if y < min(g.CCG_YEARS):
+    if y < min(rf.CCG_YEARS):
         raise DataError(
-            sources.raw_dir() / g.ccg_lookup_path(min(g.CCG_YEARS)),
+            sources.raw_dir() / rf.ccg_lookup_path(min(rf.CCG_YEARS)),
             f"no CCG lookup before April 2016 (date {d.date()})",
         )
-    return min(y, max(g.CCG_YEARS))
+    return min(y, max(rf.CCG_YEARS))
 
 
 @cache
 def _upper_map(year: int) -> pd.DataFrame:
     if year <= 2018:
-        return g.read_lad_to_upper(sources.raw_path(g.COUNTY16), "LAD16CD", "CTY16CD")
+        return g.read_lad_to_upper(sources.raw_path(rf.COUNTY16), "LAD16CD", "CTY16CD")
     if year == 2019:
-        return g.read_lad_to_upper(sources.raw_path(g.UTLA19), "LAD19CD", "UTLA19CD")
-    return g.read_lad_to_upper(sources.raw_path(g.COUNTY20), "LAD20CD", "CTY20CD")
+        return g.read_lad_to_upper(sources.raw_path(rf.UTLA19), "LAD19CD", "UTLA19CD")
+    return g.read_lad_to_upper(sources.raw_path(rf.COUNTY20), "LAD20CD", "CTY20CD")
 
 
 @cache
 def lsoa_areas(year: int) -> pd.DataFrame:
     """lsoa, ccg_code, ccg_name, lad, area_code (upper tier, harmonised) as at 1 April ``year``."""
-    path = sources.raw_path(g.ccg_lookup_path(year))
+    path = sources.raw_path(rf.ccg_lookup_path(year))
     df = g.read_ccg_lookup(path, year)
     up = _upper_map(year)
     up = up[up["upper"].str.startswith("E10")]  # shire counties only (not metropolitan counties / Inner-Outer London)
@@ -115,17 +116,17 @@ def icb_lsoas() -> pd.DataFrame:
     and ICB as at 1 July 2022: the April 2021 CCG of each LSOA became a sub-ICB location with the same short
     code, except the LSOAs that moved (:data:`ICB_MOVES_2022`)."""
     df = lsoa_areas(2021).merge(
-        g.read_ccg_short_codes(sources.raw_path(g.ccg_lookup_path(2021)), 2021), on="ccg_code", how="left"
+        g.read_ccg_short_codes(sources.raw_path(rf.ccg_lookup_path(2021)), 2021), on="ccg_code", how="left"
     )
     for lad, old, new in ICB_MOVES_2022:
         df.loc[(df["lad"] == lad) & (df["ccg_short"] == old), "ccg_short"] = new
     for code, spec in REORG_2023.items():
         df.loc[df["lad"].isin(spec["districts"]), "area_code"] = code
-    sub = g.read_sub_icb(sources.raw_path(g.SUB_ICB_ICB))
+    sub = g.read_sub_icb(sources.raw_path(rf.SUB_ICB_ICB))
     df = df.merge(sub, left_on="ccg_short", right_on="sub_icb_short", how="left", validate="many_to_one")
     if df["icb_code"].isna().any():
         raise DataError(
-            sources.raw_dir() / g.SUB_ICB_ICB,
+            sources.raw_dir() / rf.SUB_ICB_ICB,
             f"CCG {df.loc[df['icb_code'].isna(), 'ccg_short'].iloc[0]} has no sub-ICB location",
         )
     main = df.groupby("area_code")["icb_code"].agg(lambda s: s.value_counts().index[0])
@@ -157,7 +158,7 @@ def icb_structure(area_code: str, date) -> dict:
 
 @cache
 def _imd() -> pd.DataFrame:
-    return g.read_imd(sources.raw_path(g.IMD19)).set_index("lsoa")
+    return g.read_imd(sources.raw_path(rf.IMD19)).set_index("lsoa")
 
 
 def _imd_summary(ranks: pd.Series) -> tuple[float, float]:
@@ -177,7 +178,7 @@ def imd(area_code: str, date) -> dict:
     share of LSOAs in the most deprived national decile, mean LSOA rank (lower = more deprived), and the
     national quintile (1 = most deprived) among the 151 upper-tier areas of April 2019, ordered by that share,
     ties broken by mean rank."""
-    year = lookup_year(date) or max(g.CCG_YEARS)
+    year = lookup_year(date) or max(rf.CCG_YEARS)
     df = lsoa_areas(year)
     lsoas = area_lsoas(df, area_code)
     ranks = _imd().loc[lsoas, "imd_rank"] if len(lsoas) else pd.Series(dtype=int)
@@ -205,7 +206,7 @@ def area_shapes() -> pd.DataFrame:
     from shapely.geometry import shape
     from shapely.ops import unary_union
 
-    path = sources.raw_path(g.LAD23_BOUNDARIES)
+    path = sources.raw_path(rf.LAD23_BOUNDARIES)
     try:
         features = json.loads(path.read_text(encoding="utf-8"))["features"]
     except (ValueError, KeyError) as e:

@@ -63,7 +63,7 @@ class Table:
     raw: tuple  # manifest paths read
     columns: tuple
     description: str
-    package_files: tuple = ()  # files inside the package read by the builder (e.g. codebook.yaml)
+    package_files: tuple = ()  # files inside the package read by the builder (e.g. letters/codebook.yaml)
     checks: tuple = ()  # names of frame-level checks in FRAME_CHECKS
     unique: tuple = ()
     needs: tuple = field(default=())  # tables the builder is built from: passed to it by name (sendstats.store)
@@ -1074,7 +1074,7 @@ TABLES = {
     for t in (
         Table(
             "inspections_2016",
-            "tables:inspections_2016",
+            "data.tables:inspections_2016",
             (rf.ODS_2016,),
             INSPECTIONS_2016,
             "One row per area inspection under the 2016 framework (149 areas + 2 former councils).",
@@ -1082,7 +1082,7 @@ TABLES = {
         ),
         Table(
             "inspections_2023",
-            "tables:inspections_2023",
+            "data.tables:inspections_2023",
             SRC_2023,
             INSPECTIONS_2023,
             "One row per 2023-framework inspection.",
@@ -1092,7 +1092,7 @@ TABLES = {
         ),
         Table(
             "areas_2016",
-            "factors:areas_2016",
+            "data.factors:areas_2016",
             FACTOR_FILES,
             INSPECTIONS_2016 + FACTORS,
             "2016-framework inspections with every area factor as at the inspection.",
@@ -1101,7 +1101,7 @@ TABLES = {
         ),
         Table(
             "areas_2023",
-            "factors:areas_2023",
+            "data.factors:areas_2023",
             FACTOR_FILES,
             INSPECTIONS_2023 + FACTORS,
             "2023-framework inspections with every area factor as at the inspection.",
@@ -1111,23 +1111,23 @@ TABLES = {
         ),
         Table(
             "la_lookup",
-            "tables:la_lookup",
+            "data.tables:la_lookup",
             (rf.LA_LOOKUP,),
             LA_LOOKUP,
             "Upper-tier local authorities: codes, names, statistical neighbours, population aged 0-25.",
         ),
         Table(
             "weaknesses",
-            "letters:read_weaknesses",
+            "letters.codes:read_weaknesses",
             CURATED_FILES,
             WEAKNESSES,
             "Hand-coded significant weaknesses of 2016-framework WSoAs, one row per weakness.",
-            package_files=("codebook.yaml",),
+            package_files=("letters/codebook.yaml",),
             needs=("inspections_2016",),
         ),
         Table(
             "wsoa_areas",
-            "letters:read_wsoa_areas",
+            "letters.codes:read_wsoa_areas",
             CURATED_FILES,
             WSOA_AREAS,
             "The WSoA areas of the hand-coded dataset, with completeness and a check against Ofsted's counts.",
@@ -1135,29 +1135,29 @@ TABLES = {
         ),
         Table(
             "documents",
-            "letters:documents_table",
+            "letters.bundled:documents_table",
             DOCUMENT_DIRS,
             DOCUMENTS,
             "One row per bundled inspection letter (2016) or report (2023): what was extracted from it.",
         ),
         Table(
             "document_items",
-            "letters:document_items_table",
+            "letters.bundled:document_items_table",
             DOCUMENT_DIRS,
             DOCUMENT_ITEMS,
             "Weaknesses (letters) and recommendations (reports), one row per item and theme, coded with the codebook.",
-            package_files=("codebook.yaml",),
+            package_files=("letters/codebook.yaml",),
         ),
         Table(
             "recommendations",
-            "letters:recommendations_table",
+            "letters.bundled:recommendations_table",
             DOCUMENT_DIRS,
             RECOMMENDATIONS,
             "Every recommendation of the bundled 2023 reports, once, with its responsible body (LA, ICB, both, other).",
         ),
         Table(
             "ccg_shares_2016",
-            "geography:ccg_shares",
+            "data.geography:ccg_shares",
             (*[rf.ccg_lookup_path(y) for y in rf.CCG_YEARS], rf.COUNTY16, rf.COUNTY20, rf.UTLA19),
             CCG_SHARES,
             "Each CCG serving each 2016-framework area at its inspection, with LSOA counts (for sliver rules).",
@@ -1165,18 +1165,18 @@ TABLES = {
         ),
         Table(
             "area_shapes",
-            "geography:area_shapes",
+            "data.geography:area_shapes",
             (rf.LAD23_BOUNDARIES, rf.COUNTY20),
             AREA_SHAPES,
             "England's SEND local areas on the May 2023 geography, for maps.",
         ),
         Table(
             "weakness_coding",
-            "letters:weakness_coding_table",
+            "letters.bundled:weakness_coding_table",
             (),
             WEAKNESS_CODING,
             "The hand-coded weaknesses coded automatically with the codebook (for agreement).",
-            package_files=("codebook.yaml",),
+            package_files=("letters/codebook.yaml",),
             needs=("weaknesses",),
         ),
     )
@@ -1268,7 +1268,7 @@ def labels(names) -> dict[str, str]:
     return {n: label(n) for n in names}
 
 
-# the bundled codebook's themes (src/sendstats/codebook.yaml), as a reader would name them
+# the bundled codebook's themes (src/sendstats/letters/codebook.yaml), as a reader would name them
 THEME_LABELS = {
     "ehcp_quality": "quality of EHC plans",
     "ehcp_timeliness": "timeliness of EHC plans",
@@ -1290,7 +1290,7 @@ THEME_LABELS = {
 
 def value_label(value) -> str:
     """Human form of a coded value (reasons and outcome codes)."""
-    from .vocabulary import OUTCOME_LEVELS
+    from ..vocabulary import OUTCOME_LEVELS
 
     text = {
         **REASON_LABELS,

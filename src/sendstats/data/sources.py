@@ -18,8 +18,8 @@ from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
-from . import config
-from .errors import DataError
+from .. import config
+from ..errors import DataError
 
 MANIFEST_COLUMNS = ["path", "publisher", "title", "original_publication", "url", "licence", "sha256"]
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -102,7 +102,7 @@ def _load_hash_cache() -> dict:
 
 
 def _save_hash_cache() -> None:
-    from .fileio import atomic_text
+    from ..fileio import atomic_text
 
     try:
         atomic_text(_hash_cache_path(), json.dumps(_HASHES, sort_keys=True))
@@ -196,7 +196,7 @@ def add(rel: str, data: bytes, row: dict) -> Path:
     are each written atomically, and the file is removed again if the manifest cannot be written."""
     import hashlib
 
-    from .fileio import atomic_bytes, atomic_text
+    from ..fileio import atomic_bytes, atomic_text
 
     digest = hashlib.sha256(data).hexdigest()
     rows = manifest()

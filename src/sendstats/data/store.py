@@ -28,9 +28,10 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from . import config, deps, registry, sources
-from .errors import DataError
-from .fileio import replace_folder
+from .. import config, deps
+from ..errors import DataError
+from ..fileio import replace_folder
+from . import registry, sources
 
 BUILD_RECORD = "BUILD.json"
 

@@ -10,8 +10,8 @@ import json
 from functools import cache
 from pathlib import Path
 
-from . import config, deps
-from .fileio import atomic_text
+from .. import config, deps
+from ..fileio import atomic_text
 
 
 @cache

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import config
-from .errors import ParameterError
+from .. import config
+from ..errors import ParameterError
 
 CATALOGUE = "reports.yaml"
 TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list}
@@ -91,7 +91,8 @@ def _load(path: str, mtime_ns: int) -> dict[str, Report]:
 def _named_choices(name: str, where: str) -> list:
     """``regions`` (Ofsted's regions), ``factors-2016`` / ``factors-2023`` (the factors a screen may take, from
     their declarations), ``revisit-factors`` (the 2016 factors plus the revisit frame's own)."""
-    from . import registry, vocabulary
+    from .. import vocabulary
+    from ..data import registry
 
     named = {
         "regions": list(vocabulary.REGIONS),

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .config import RENDER_ENV
+from ..config import RENDER_ENV
 
 _KERNEL = None
 _CLIENT = None

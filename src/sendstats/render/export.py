@@ -9,8 +9,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from . import config, package_version
-from .fileio import atomic_text
+from .. import config, package_version
+from ..fileio import atomic_text
 
 
 def normalise(nb):
@@ -333,8 +333,8 @@ def write_data(out_dir: Path) -> None:
     import shutil
     import tempfile
 
-    from . import datapackage, registry, store
-    from .fileio import replace_folder
+    from ..data import datapackage, registry, store
+    from ..fileio import replace_folder
 
     keys = {n: store.table_key(n) for n in registry.TABLES}
     target = out_dir / "data"

@@ -10,7 +10,8 @@ import json
 import os
 import subprocess
 
-from . import config, package_version, sources
+from .. import config, package_version
+from ..data import sources
 
 context = config.render_context
 
@@ -89,7 +90,7 @@ def _link(url: str) -> str:
 
 def data_files(needs) -> list[dict]:
     """Manifest rows of the raw files behind the tables ``needs``, from the build record."""
-    from .store import read_record
+    from ..data.store import read_record
 
     rec = read_record()
     rels = {rel for n in needs for rel in rec.get(n, {}).get("sources", {})}
@@ -101,7 +102,7 @@ def footer(needs=None):
     those the catalogue lists for the report being rendered; in an interactive session, every built table)."""
     from IPython.display import HTML
 
-    from .store import read_record
+    from ..data.store import read_record
 
     ctx = context()
     needs = needs or ctx.get("needs") or sorted(read_record())

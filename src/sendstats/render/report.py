@@ -19,9 +19,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import cache, catalogue, config, execute, export, provenance, store
-from .errors import ParameterError, SendstatsError
-from .fileio import atomic_text
+from .. import config
+from ..data import store
+from ..errors import ParameterError, SendstatsError
+from ..fileio import atomic_text
+from . import cache, catalogue, execute, export, provenance
 
 # kept importable under the old name (notebooks and users call report.footer())
 footer = provenance.footer
@@ -91,7 +93,9 @@ def render(
 ) -> dict:
     """Render reports in parallel and rewrite the index. Returns {"written", "skipped", "errors", "index"}; a
     failing report keeps its previous HTML and does not stop the others."""
-    out_dir = check_output_dir(Path(out_dir) if out_dir else config.reports_dir())
+    # absolute: papermill runs each notebook in its own folder (a chdir), while this process writes the data
+    # export in a thread; a relative folder would then point somewhere else
+    out_dir = check_output_dir((Path(out_dir) if out_dir else config.reports_dir()).absolute())
     todo, skipped = plan(jobs, out_dir, force=force)
     written, errors = [], []
     if todo:

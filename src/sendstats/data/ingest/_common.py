@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
+from ...errors import DataError
 
 
 def read_sheet(path: Path, sheet: str, **kwargs) -> pd.DataFrame:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import DataError
-from ..vocabulary import OUTCOME_LEVELS, REGIONS
+from ...errors import DataError
+from ...vocabulary import OUTCOME_LEVELS, REGIONS
 from ._common import dates
 
 # Region codes in the Data to Insight workbook -> Ofsted's regions (Ofsted combines NE with Yorkshire)

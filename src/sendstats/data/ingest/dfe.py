@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ...errors import DataError
 from ..boundaries import APPEAL_CROSSWALK, DSG_NAMES
-from ..errors import DataError
 from ..names import clean_la_name
 from ..rawfiles import DMO_DCO, DSG_DEFICIT, EHCP_ZIP, SEN2_MI  # noqa: F401 (re-exported)
 from ._common import read_csv, require_columns

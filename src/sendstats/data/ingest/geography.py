@@ -6,17 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
-from ..rawfiles import (  # noqa: F401
-    CCG_YEARS,
-    COUNTY16,
-    COUNTY20,
-    IMD19,
-    LAD23_BOUNDARIES,
-    SUB_ICB_ICB,
-    UTLA19,
-    ccg_lookup_path,
-)
+from ...errors import DataError
 from ._common import read_csv, require_columns
 
 

@@ -10,11 +10,11 @@ import pandas as pd
 from odf.opendocument import load as odf_load
 from odf.table import Table, TableCell, TableRow
 
+from ...errors import DataError
+from ...vocabulary import OUTCOME_LEVELS, REGIONS, REVISIT_LEVELS
 from ..boundaries import PREDECESSORS
-from ..errors import DataError
 from ..names import normalise
 from ..rawfiles import LA_LOOKUP, MI_2023, ODS_2016, OVERVIEW_2023  # noqa: F401 (re-exported)
-from ..vocabulary import OUTCOME_LEVELS, REGIONS, REVISIT_LEVELS
 from ._common import counts, dates, read_csv, read_sheet, require_columns, yes_no
 from .d2i import d2i_columns
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
+from ...errors import DataError
 
 STAMP = re.compile(r"Summary data last updated:\s*(\d{1,2})\s+(\d{1,2})\s+(\d{4})")
 # header on the page -> the overview workbook's column name (the readers share one parser)
