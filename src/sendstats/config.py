@@ -80,6 +80,16 @@ def reports_dir() -> Path:
     return root / "reports" if root else Path.cwd() / "reports"
 
 
+def base_url() -> str:
+    """``SENDSTATS_BASE_URL`` (where the site is published), without a trailing slash; only http(s)."""
+    url = os.environ.get("SENDSTATS_BASE_URL", "").strip().rstrip("/")
+    if url and not url.lower().startswith(("https://", "http://")):
+        from .errors import shorten
+
+        raise ParameterError(f"SENDSTATS_BASE_URL must start with http:// or https://, got {shorten(url, 60)!r}")
+    return url
+
+
 def notebooks_dir() -> Path:
     """The notebooks and their catalogue: ``$SENDSTATS_NOTEBOOKS``, the checkout's ``notebooks/``, or the
     copy installed with the package."""

@@ -31,6 +31,31 @@ def atomic_bytes(path: Path, data: bytes) -> None:
     atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(df):
+    """A copy of ``df`` for a CSV that a spreadsheet may open: a text cell starting with ``= + - @``, a tab or
+    a carriage return gets a leading ``'`` (OWASP's CSV-injection rule), so it opens as text, not a formula.
+    Numbers, and text that is only a number (``-1.5``), are left alone."""
+    import re
+
+    import pandas as pd
+
+    number = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?%?$")
+
+    def safe(v):
+        if isinstance(v, str) and v.startswith(FORMULA_START) and not number.match(v):
+            return "'" + v
+        return v
+
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
+            out[c] = out[c].map(safe, na_action="ignore")
+    return out
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
     import ctypes

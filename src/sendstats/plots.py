@@ -10,6 +10,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from .fileio import spreadsheet_safe
+
 
 def setup() -> None:
     """House style; in a notebook, SVG figures without a date and with a fixed hash salt, and a seeded global
@@ -21,6 +23,7 @@ def setup() -> None:
     plt.rcParams["svg.hashsalt"] = "sendstats"
     plt.rcParams["svg.fonttype"] = "none"  # text stays text: selectable, searchable, and much faster to write
     plt.rcParams["figure.dpi"] = 100
+    plt.rcParams["text.parse_math"] = False  # a "$" in an area name is text, never maths
     try:
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -49,12 +52,14 @@ def setup() -> None:
 
 
 def md(value) -> str:
-    """A value from data made safe to put into Markdown: HTML-escaped and Markdown punctuation escaped, so an
-    area name or a letter line can never become markup."""
+    """A value from data made safe to put into Markdown: ``&``, ``<`` and ``>`` HTML-escaped once, Markdown
+    punctuation backslash-escaped, and ``:``, ``@`` and ``$`` written as character references, so an area name
+    or a letter line can never become markup, a link (no autolinked URL or address) or maths."""
     import html
     import re
 
-    return re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", html.escape(str(value), quote=True))
+    text = re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", html.escape(str(value), quote=False))
+    return text.replace(":", "&#58;").replace("@", "&#64;").replace("$", "&#36;")
 
 
 def alt(ax, text: str):
@@ -193,7 +198,7 @@ class Table:
             elif col.dtype.kind == "f":
                 whole = col.dropna().pipe(lambda v: bool(len(v)) and bool((v == v.round()).all()))
                 fmt[lab] = "{:.0f}" if whole else "{:.3f}"
-        self.csv = shown.to_csv(index=False)
+        self.csv = spreadsheet_safe(shown).to_csv(index=False)
         import html
 
         sty = (

@@ -9,8 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..errors import ParameterError
-from ..fileio import replace_folder
+from ..errors import DataError, ParameterError
+from ..fileio import FORMULA_START, replace_folder, spreadsheet_safe
 from . import registry, sources, store
 
 FORMATS = ("csv", "parquet")
@@ -40,7 +40,7 @@ def _frame_for_csv(name: str, df):
             out[c.name] = out[c.name].map(lambda v: ";".join(map(str, v)) if v is not None else None)
         elif c.dtype in ("boolean", "bool"):
             out[c.name] = out[c.name].map({True: "true", False: "false"})
-    return out
+    return spreadsheet_safe(out)
 
 
 LICENCE_NAMES = {"Open Government Licence v3.0": "OGL-UK-3.0", "MIT": "MIT"}
@@ -92,7 +92,9 @@ def descriptor(fmt: str = "csv") -> dict:
         "title": "sendstats: joint local area SEND inspections in England",
         "version": __version__,
         "description": "Processed tables built from published files (see each "
-        "resource's sources); column meanings in docs/data_dictionary.md.",
+        "resource's sources); column meanings in docs/data_dictionary.md. Spreadsheet-safe CSV: a text value "
+        f"starting with {' '.join(repr(c) for c in FORMULA_START)} is written with a leading ' so that a "
+        "spreadsheet opens it as text, not as a formula (OWASP's CSV-injection rule).",
         "licenses": [
             {
                 "name": "OGL-UK-3.0",
@@ -133,6 +135,9 @@ def export(target, fmt: str = "csv") -> Path:
                 ).to_parquet(staging / f"{name}.parquet", index=False)
         (staging / "datapackage.json").write_text(json.dumps(descriptor(fmt), indent=2, ensure_ascii=False) + "\n")
         replace_folder(staging, target)
+    except OSError as e:  # a full disk, a folder that vanished: nothing of the export is left behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise DataError(target, f"cannot write the export: {e.strerror or e}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -23,6 +23,7 @@ from ..errors import DataError
 
 MANIFEST_COLUMNS = ["path", "publisher", "title", "original_publication", "url", "licence", "sha256"]
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+URL_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:")  # a URL with a scheme (a url cell may also be a note)
 
 
 raw_dir, manifest_path = config.raw_dir, config.manifest_path  # the readers' names for them
@@ -48,10 +49,36 @@ def _manifest_cached(path: str, mtime_ns: int, size: int) -> tuple[dict, ...]:
     for i, r in enumerate(rows, start=2):
         if not r["path"] or not SHA256.match(r["sha256"] or ""):
             raise DataError(p, "needs a path and a sha256 of 64 lower-case hex digits", where=f"line {i}")
+        problem = path_problem(r["path"])
+        if problem:
+            raise DataError(p, f"path {r['path']!r} {problem}", where=f"line {i}")
+        if URL_SCHEME.match(r["url"] or "") and not r["url"].lower().startswith(("https://", "http://")):
+            raise DataError(p, f"source URL {r['url']!r} must start with http:// or https://", where=f"line {i}")
         if r["path"] in seen:
             raise DataError(p, f"{r['path']!r} is listed twice", where=f"line {i}")
         seen.add(r["path"])
     return rows
+
+
+def path_problem(rel: str) -> str | None:
+    """Why a manifest path could leave data/raw (absolute, '..', backslashes, empty parts), else None."""
+    from pathlib import PurePosixPath
+
+    parts = rel.split("/")
+    if rel.startswith("/") or "\\" in rel or PurePosixPath(rel).is_absolute():
+        return "must be relative to data/raw"
+    if any(part in ("", ".", "..") for part in parts):
+        return "must stay inside data/raw (no '..', '.' or empty parts)"
+    return None
+
+
+def _inside(rel: str) -> Path:
+    """The file of manifest path ``rel``; a path that resolves outside data/raw (a symlink) is refused."""
+    root = raw_dir().resolve()
+    p = raw_dir() / rel
+    if not p.resolve().is_relative_to(root):
+        raise DataError(p, "resolves outside data/raw (a symbolic link?): refused")
+    return p
 
 
 def manifest() -> list[dict]:
@@ -110,20 +137,23 @@ def _save_hash_cache() -> None:
         pass
 
 
-def file_hash(rel: str) -> str | None:
-    """The sha256 of raw file ``rel`` as it is on disk now (None if missing), re-read only when its size or
-    modification time changed."""
-    p = raw_dir() / rel
+def file_hash(rel: str, *, fresh: bool = False) -> str | None:
+    """The sha256 of raw file ``rel`` as it is on disk now (None if missing). Re-read from its bytes when
+    ``fresh``, or when its size, modification time, status-change time or inode changed (``os.utime`` can
+    restore a modification time but sets the status-change time to now, so an edit cannot keep the stamp)."""
+    p = _inside(rel)
     try:
         st = p.stat()
     except FileNotFoundError:
         return None
     cache = _load_hash_cache()
-    stamp = [st.st_size, st.st_mtime_ns]
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
     hit = cache.get(rel)
-    if hit and hit[:2] == stamp:
-        return hit[2]
+    if hit and not fresh and hit[:-1] == stamp:
+        return hit[-1]
     digest = sha256(p)
+    if hit and hit[:-1] == stamp and hit[-1] == digest:
+        return digest
     cache[rel] = [*stamp, digest]
     _save_hash_cache()
     return digest
@@ -142,7 +172,7 @@ def reading(table: str, rels):
         _READING.reset(token)
 
 
-def check(rel: str) -> Path:
+def check(rel: str, *, fresh: bool = False) -> Path:
     """The path of raw file ``rel`` after checking it is listed, present and unchanged; else DataError. While a
     table is being built, a file its registry entry does not declare is refused too."""
     guard = _READING.get()
@@ -153,8 +183,8 @@ def check(rel: str) -> Path:
             "(add it to the table's raw files, or read it through a table the entry needs)",
         )
     want = entry(rel)["sha256"]
-    p = raw_dir() / rel
-    got = file_hash(rel)
+    p = _inside(rel)
+    got = file_hash(rel, fresh=fresh)
     if got is None:
         raise DataError(p, "raw data file is missing (listed in data/raw/MANIFEST.csv)")
     if got != want:
@@ -176,7 +206,11 @@ def verify() -> list[tuple[str, str]]:
     listed = set()
     for r in manifest():
         listed.add(r["path"])
-        p = raw_dir() / r["path"]
+        try:
+            p = _inside(r["path"])
+        except DataError as e:
+            problems.append((r["path"], e.problem))
+            continue
         if not p.is_file():
             problems.append((r["path"], "listed in the manifest but missing on disk"))
             continue

@@ -19,6 +19,7 @@ In a report's kernel, :func:`load_table` refuses a table the report's catalogue 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib
 import json
@@ -132,7 +133,7 @@ def build(names=None) -> dict[str, int]:
         _table(n)
     order = list(dict.fromkeys(m for n in names for m in (*upstream(n), n)))
     for rel in sorted({r for n in order for r in own_raw(n)}):
-        sources.check(rel)
+        sources.check(rel, fresh=True)  # from the bytes, whatever the hash cache says
     target = processed_dir()
     record = read_record()
     try:
@@ -145,7 +146,10 @@ def build(names=None) -> dict[str, int]:
         if target.is_dir():
             for p in target.iterdir():
                 if p.is_file() and p.name != BUILD_RECORD:
-                    os.link(p, staging / p.name)  # unchanged tables come along without copying
+                    try:
+                        os.link(p, staging / p.name)  # unchanged tables come along without copying
+                    except OSError:  # another file system, or links refused: copy
+                        shutil.copy2(p, staging / p.name)
         for n in order:
             if n not in names and _current(n, record, staging):
                 continue
@@ -161,7 +165,13 @@ def build(names=None) -> dict[str, int]:
             }
             rows[n] = len(df)
         (staging / BUILD_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-        replace_folder(staging, target)
+        try:
+            replace_folder(staging, target)
+        except OSError as e:
+            ro = e.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.EXDEV, errno.EBUSY)
+            raise DataError(
+                target, f"cannot replace the processed tables{' (read-only?)' if ro else ''}: {e.strerror or e}"
+            ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

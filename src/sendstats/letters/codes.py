@@ -68,7 +68,7 @@ def code(items, codebook=None) -> pd.DataFrame:
 def read_weaknesses(inspections_2016: pd.DataFrame) -> pd.DataFrame:
     """Builder of the ``weaknesses`` table: the hand-coded CSV checked against the codebook's themes, with
     each area's completeness and its count against Ofsted's (``inspections_2016``: the official table)."""
-    from ..data.ingest._common import read_csv, require_columns
+    from ..data.ingest._common import read_csv, require_columns, require_rows
 
     wpath = sources.raw_path(WEAKNESSES)
     w = read_csv(
@@ -76,6 +76,7 @@ def read_weaknesses(inspections_2016: pd.DataFrame) -> pd.DataFrame:
         dtype={"code": "string", "area": "string", "summary": "string", "source_url": "string", "weakness_no": "Int64"},
     )
     require_columns(w, ["code", "area", "weakness_no", "summary", "themes", "source_url"], wpath)
+    require_rows(w, wpath)
     known = {t["theme"] for t in load_codebook()} | {"other"}
     w["themes"] = w["themes"].fillna("").str.split(";").map(lambda ts: [t.strip() for t in ts if t.strip()])
     bad = sorted({t for ts in w["themes"] for t in ts} - known)
@@ -93,13 +94,14 @@ def read_weaknesses(inspections_2016: pd.DataFrame) -> pd.DataFrame:
 def read_wsoa_areas(inspections_2016: pd.DataFrame, weaknesses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Builder of the ``wsoa_areas`` table: one row per WSoA area of the hand-coded dataset with status and
     the count check (``weaknesses``: the weakness rows if already read)."""
-    from ..data.ingest._common import read_csv, require_columns
+    from ..data.ingest._common import read_csv, require_columns, require_rows
 
     apath = sources.raw_path(WSOA_AREAS)
     a = read_csv(
         apath, dtype={"code": "string", "area": "string", "status": "string", "source_url": "string", "note": "string"}
     )
     require_columns(a, ["code", "area", "nweak_official", "nweak_found", "status"], apath)
+    require_rows(a, apath)
     official = inspections_2016.set_index("la_code")["n_weaknesses"]
     w = read_csv(sources.raw_path(WEAKNESSES), dtype={"code": str}) if weaknesses is None else weaknesses
     a["n_weaknesses_official"] = a["code"].map(official).astype("Int64")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import shorten
 from ..fileio import atomic_bytes
 from .text import LetterError
 
@@ -48,6 +49,7 @@ def _get(url: str, *, allowed_hosts, timeout: float, max_bytes: int, max_hops: i
     download, redirects included, must finish within ``timeout`` seconds (a deadline, not a per-read
     timeout); more than ``max_bytes`` is refused."""
     import http.client
+    import threading
     import time
     from urllib.parse import urljoin
 
@@ -63,7 +65,14 @@ def _get(url: str, *, allowed_hosts, timeout: float, max_bytes: int, max_hops: i
             raise LetterError(url, f"took longer than the {timeout:g}-second limit")
         cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
         conn = cls(host, port, timeout=left)
+        watchdog = None
         try:
+            conn.connect()
+            # one deadline for everything after the connect, the status line and headers included: at the
+            # deadline the socket is shut, so a server sending a byte at a time cannot hold the download
+            watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, (conn.sock,))
+            watchdog.daemon = True
+            watchdog.start()
             conn.request("GET", path, headers=headers)
             sock = conn.sock  # http.client drops its reference once a closing response is read
             resp = conn.getresponse()
@@ -75,8 +84,14 @@ def _get(url: str, *, allowed_hosts, timeout: float, max_bytes: int, max_hops: i
                 continue
             if resp.status != 200:
                 raise LetterError(url, f"HTTP {resp.status} {resp.reason}")
-            size = int(resp.getheader("Content-Length") or 0)
-            if size > max_bytes:
+            declared = resp.getheader("Content-Length")
+            try:
+                size = int(declared) if declared is not None else None
+            except ValueError:
+                raise LetterError(url, f"malformed Content-Length header {shorten(declared, 40)!r}") from None
+            if size is not None and size < 0:
+                raise LetterError(url, f"malformed Content-Length header {declared!r}")
+            if size is not None and size > max_bytes:
                 raise LetterError(url, f"larger than the {max_bytes:,}-byte limit ({size:,} bytes)")
             chunks, got = [], 0
             while True:
@@ -91,14 +106,28 @@ def _get(url: str, *, allowed_hosts, timeout: float, max_bytes: int, max_hops: i
                 if got > max_bytes:
                     raise LetterError(url, f"larger than the {max_bytes:,}-byte limit")
                 chunks.append(chunk)
+            if size is not None and got < size:
+                raise LetterError(url, f"the download ended after {got:,} of its {size:,} bytes (Content-Length)")
             return b"".join(chunks)
         except (TimeoutError, OSError, http.client.HTTPException) as e:
             if time.monotonic() >= deadline:
                 raise LetterError(url, f"took longer than the {timeout:g}-second limit") from None
             raise LetterError(url, f"cannot download ({e})") from None
         finally:
+            if watchdog is not None:
+                watchdog.cancel()
             conn.close()
     raise LetterError(url, f"more than {max_hops} redirects")
+
+
+def _shut(sock) -> None:
+    """End a download at its deadline: shut the socket, so a blocked read returns at once."""
+    import socket
+
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def _safe_name(url: str, suffix: str) -> str:

@@ -99,7 +99,7 @@ def warm_up() -> None:
 
 
 def to_html(nb, title: str) -> str:
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": html.escape(title)}})
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
 
@@ -149,10 +149,9 @@ STYLE = (
 
 def citation(title: str, output: str, ctx: dict) -> dict:
     """Citation fields of a page: title, author, date, version, commit, URL (when a base URL is set)."""
-    import os
 
     date = (ctx.get("render_time") or "")[:10]
-    base = os.environ.get("SENDSTATS_BASE_URL", "").rstrip("/")
+    base = config.base_url()
     return {
         "title": title,
         "author": "The sendstats contributors",

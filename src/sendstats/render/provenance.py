@@ -59,9 +59,24 @@ def fmt_epoch(epoch) -> str:
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def source_date_epoch() -> str | None:
+    """``SOURCE_DATE_EPOCH`` when set: whole seconds since 1970-01-01 UTC, up to the year 9999; else None."""
+    from ..errors import ParameterError, shorten
+
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > 253402300799:
+        raise ParameterError(
+            f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC (up to the year 9999), "
+            f"got {shorten(value, 40)!r}"
+        )
+    return value
+
+
 def render_time() -> str:
     """UTC render time; pinned by SOURCE_DATE_EPOCH for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = source_date_epoch()
     return fmt_epoch(epoch) if epoch else dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 

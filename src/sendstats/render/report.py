@@ -95,11 +95,12 @@ def render(
     failing report keeps its previous HTML and does not stop the others."""
     # absolute: papermill runs each notebook in its own folder (a chdir), while this process writes the data
     # export in a thread; a relative folder would then point somewhere else
+    epoch, _ = provenance.source_date_epoch(), config.base_url()  # checked before anything is written
     out_dir = check_output_dir((Path(out_dir) if out_dir else config.reports_dir()).absolute())
     todo, skipped = plan(jobs, out_dir, force=force)
     written, errors = [], []
     if todo:
-        pinned = os.environ.get("SOURCE_DATE_EPOCH") or (provenance.commit_epoch() if reproducible else None)
+        pinned = epoch or (provenance.commit_epoch() if reproducible else None)
         when = provenance.fmt_epoch(pinned) if pinned else provenance.render_time()
         commit = provenance.git_commit()
         for job in todo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,15 @@ def read_csv(path: Path, **kwargs) -> pd.DataFrame:
         raise DataError(path, "file not found") from None
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
         raise DataError(path, f"cannot parse CSV ({e})") from None
+    except (EOFError, OSError, zlib.error) as e:  # gzip: truncated (EOFError) or not gzip (BadGzipFile)
+        raise DataError(path, f"corrupt or truncated compressed file ({type(e).__name__}: {e})") from None
+
+
+def require_rows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """A curated file must have rows: a header alone is an error, not a table of nothing."""
+    if df.empty:
+        raise DataError(path, "has a header but no rows")
+    return df
 
 
 def require_columns(df: pd.DataFrame, columns, path: Path, where: str | None = None) -> None:

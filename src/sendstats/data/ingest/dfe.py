@@ -83,13 +83,20 @@ APPEAL_SYMBOLS = {"-": 0.0}
 APPEAL_REASONS = {"..": "no_match", "~": "suppressed", "": "no_match"}
 
 
+MAX_MEMBER_BYTES = 512 * 1024 * 1024  # the largest member of the bundled zips inflates to about 60 MB
+
+
 def read_zip_csv(path: Path, member: str, **kwargs) -> pd.DataFrame:
     """One CSV inside a zip; a missing/corrupt zip or member is a DataError naming both."""
     import zipfile
 
     try:
-        with zipfile.ZipFile(path) as z, z.open(member) as f:
-            return pd.read_csv(f, **kwargs)
+        with zipfile.ZipFile(path) as z:
+            size = z.getinfo(member).file_size
+            if size > MAX_MEMBER_BYTES:
+                raise DataError(path, f"member inflates to {size:,} bytes, over the {MAX_MEMBER_BYTES:,}-byte limit")
+            with z.open(member) as f:
+                return pd.read_csv(f, **kwargs)
     except FileNotFoundError:
         raise DataError(path, "file not found") from None
     except zipfile.BadZipFile as e:
