@@ -101,6 +101,8 @@ def _get(url: str, *, allowed_hosts, timeout: float, max_bytes: int, max_hops: i
                 sock.settimeout(left)
                 chunk = resp.read1(65536)
                 if not chunk:
+                    if time.monotonic() >= deadline:  # the watchdog shut the socket: not the body's end
+                        raise LetterError(url, f"took longer than the {timeout:g}-second limit")
                     break
                 got += len(chunk)
                 if got > max_bytes:
