@@ -439,14 +439,13 @@ def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log sc
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_yticks(pos, d[label].astype(str))
+    names = [_label(t) if re.match(r"^[a-z][a-z0-9_]*(=.*)?$", str(t)) else str(t) for t in d[label]]
+    ax.set_yticks(pos, names)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     if title:
         ax.set_title(title)
-    text = _series_text(
-        list(d[label].astype(str)), list(d["odds_ratio"]), list(d["ci_low"]), list(d["ci_high"]), "{:.2f}"
-    )
+    text = _series_text(names, list(d["odds_ratio"]), list(d["ci_low"]), list(d["ci_high"]), "{:.2f}")
     return alt(
         ax,
         f"Forest plot{': ' + title if title else ''}. Odds ratio with 95% interval per term, on a log "
