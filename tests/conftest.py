@@ -36,14 +36,41 @@ def data_copy(tmp_path, monkeypatch, built):
     return d
 
 
+# what of each command's session was still there (running or not yet reaped) the moment it returned
+LEFT_BEHIND: dict[str, list[str]] = {}
+
+
+def session_members(sid: int) -> list[str]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+                fields = stat.rsplit(")", 1)[1].split()
+                if int(fields[3]) == sid:  # state, ppid, pgrp, session
+                    out.append(f"{d.name} ({stat.split('(', 1)[1].rsplit(')', 1)[0]}, state {fields[0]})")
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
 def run_cli(*args, env=None):
-    return subprocess.run(
+    """Run the CLI in a session of its own, as a terminal would; LEFT_BEHIND notes what outlived it."""
+    with subprocess.Popen(
         [sys.executable, "-m", "sendstats.cli", *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, **(env or {})},
-        timeout=600,
-    )
+        start_new_session=True,
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=600)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            raise
+        LEFT_BEHIND[" ".join(args)] = session_members(proc.pid)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}

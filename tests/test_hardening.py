@@ -1,6 +1,7 @@
 """Provenance that cannot be fooled, a fetcher that cannot hang, text that stays text (one test per defect of
 the reliability pass; servers on 127.0.0.1 only)."""
 
+import base64
 import csv
 import errno
 import gzip
@@ -226,3 +227,89 @@ def test_csv_cells_that_would_be_formulas_are_neutralised():
     assert pd.isna(out["t"].iloc[6])
     assert out["n"].tolist() == list(range(7))
     assert "CSV-injection" in json.dumps(datapackage.descriptor())
+
+
+def _rename(data_copy, old: str, new: str) -> None:
+    """Rename an area in every built table (as if its source files had held that name)."""
+    for p in sorted((data_copy / "processed").glob("*.parquet")):
+        df = pd.read_parquet(p)
+        same = {c: df[c].map(lambda v: isinstance(v, str) and v == old).astype(bool) for c in df.columns}
+        hit = [c for c, m in same.items() if m.any()]
+        for c in hit:
+            df[c] = df[c].mask(same[c], new)
+        if hit:
+            df.to_parquet(p)
+
+
+def test_a_profile_of_a_hostile_name_shows_it_as_text_everywhere(data_copy, tmp_path):
+    """Kingston upon Thames and its closest statistical neighbour renamed to hostile strings: the rendered
+    profile has no element, attribute or link from them, and shows each exactly as written in the heading,
+    the page title, a table cell and a figure's text."""
+    from bs4 import BeautifulSoup
+
+    from sendstats import analysis
+
+    neighbour = analysis.statistical_neighbours("E09000021").iloc[0]
+    other = HOSTILE.replace("O'Brien", "McBride")
+    _rename(data_copy, "Kingston upon Thames", HOSTILE)
+    _rename(data_copy, neighbour["area"], other)
+    out = tmp_path / "site"
+    r = run_cli("report", "area_profile", "-p", "area=E09000021", "--output-dir", str(out))
+    assert r.returncode == 0, r.stderr
+    (page,) = out.glob("areas/*.html")
+    text = page.read_text(encoding="utf-8")
+    soup = BeautifulSoup(text, "html.parser")
+    assert soup.title.get_text() == f"{HOSTILE} (E09000021)"
+    assert soup.h2.get_text(" ", strip=True).startswith(f"{HOSTILE} (E09000021)")
+    for el in soup.find_all(True):
+        assert el.name not in ("b", "sons", "script"), el
+        for k, v in el.attrs.items():
+            v = " ".join(v) if isinstance(v, list) else v
+            assert not k.startswith("on"), (el.name, k)
+            if "evil.example" in v or "javascript" in v:  # only as the whole name, in a text-valued attribute
+                assert k in ("content", "alt", "aria-label", "title") and (HOSTILE in v or other in v), (k, v)
+    hrefs = [a["href"] for a in soup.select("a[href]")]
+    assert not [h for h in hrefs if "evil.example" in h or "javascript" in h or h == "http://e"], hrefs
+    assert not soup.select(".math, .MathJax, mjx-container"), "maths"
+    cells = [td.get_text() for td in soup.select("td, th")]
+    assert other in cells
+    figures = [
+        BeautifulSoup(base64.b64decode(img["src"].split(",", 1)[1]), "html.parser")
+        for img in soup.select('img[src^="data:image/svg+xml;base64,"]')
+    ]
+    assert figures and not [f for f in figures if f.select("a, script, foreignObject")]
+    figure_text = [t.get_text() for f in figures for t in f.select("text")]
+    assert any(HOSTILE in t for t in figure_text), figure_text
+    assert HOSTILE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in text
+    assert not re.findall(r"&amp;(?:amp|lt|gt|quot|#x?[0-9a-f]+);", text)  # nothing escaped twice
+
+
+def test_a_zip_member_over_the_cap_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    import zipfile
+
+    from sendstats.data.ingest import dfe
+
+    z = tmp_path / "big.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as fh:
+        fh.writestr("data/x.csv", "a,b\n" + "1,2\n" * 5000)  # 20,004 bytes inflated
+    monkeypatch.setattr(dfe, "MAX_MEMBER_BYTES", 20_000)
+    with pytest.raises(DataError, match=r"big\.zip: member inflates to 20,004 bytes, over the 20,000-byte limit"):
+        dfe.read_zip_csv(z, "data/x.csv")
+    monkeypatch.setattr(dfe, "MAX_MEMBER_BYTES", 20_004)
+    assert len(dfe.read_zip_csv(z, "data/x.csv")) == 5000
+
+
+@pytest.mark.parametrize("err", [errno.EXDEV, errno.EROFS])
+def test_a_read_only_processed_folder_says_read_only(data_copy, monkeypatch, err):
+    """A processed folder that is read-only (or a mount point, where the swap fails with EXDEV): one message
+    that says so, and the tables are untouched."""
+
+    def refuse(new, old):
+        raise OSError(err, os.strerror(err))
+
+    monkeypatch.setattr(store, "replace_folder", refuse)
+    before = {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()}
+    with pytest.raises(DataError, match="processed: cannot replace the processed tables \\(the folder is read-only"):
+        store.build(["la_lookup"])
+    assert {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()} == before
+    assert not list(data_copy.glob(".processed-staging-*"))

@@ -169,9 +169,8 @@ def build(names=None) -> dict[str, int]:
             replace_folder(staging, target)
         except OSError as e:
             ro = e.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.EXDEV, errno.EBUSY)
-            raise DataError(
-                target, f"cannot replace the processed tables{' (read-only?)' if ro else ''}: {e.strerror or e}"
-            ) from None
+            why = "the folder is read-only or a mount point that cannot be replaced; " if ro else ""
+            raise DataError(target, f"cannot replace the processed tables ({why}{e.strerror or e})") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -228,9 +228,29 @@ def run_all(jobs: list[dict], workers: int, on_result) -> None:
         futures = {pool.submit(run, job): job for job in jobs}
         for f in cf.as_completed(futures):
             on_result(futures[f], f.result())
+        pool.shutdown()
     except BaseException:
-        for p in list((getattr(pool, "_processes", None) or {}).values()):
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        for p in procs:
             p.terminate()
+        for p in procs:
+            p.join(5)
         pool.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.shutdown()
+    finally:
+        _stop_helpers()
+
+
+def _stop_helpers() -> None:
+    """Stop multiprocessing's fork server and resource tracker and wait for them, so the command returns
+    with no process of its own left (they would otherwise exit just after it, reaped by whoever adopts
+    them). Both ``_stop`` methods are CPython's own (used by its tests); a later start makes new ones."""
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
+        stop = getattr(helper, "_stop", None)
+        if stop is not None:
+            try:
+                stop()
+            except (OSError, ChildProcessError):
+                pass

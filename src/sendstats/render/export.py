@@ -163,7 +163,7 @@ def citation(title: str, output: str, ctx: dict) -> dict:
     }
 
 
-HEADING = re.compile(r"<(h[1-3])\b([^>]*)>(.*?)</\1>", re.S)
+HEADING = re.compile(r"<(h[1-6])\b([^>]*)>(.*?)</\1>", re.S)
 ANCHOR = re.compile(r"<a\b[^>]*\bclass=\"anchor-link\"[^>]*>.*?</a>", re.S)
 CELL = re.compile(r"<div\b[^>]*\bclass=\"jp-Cell\b")
 FOCUSABLE = re.compile(
@@ -202,22 +202,20 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
     headings, n = [], 0
 
     def heading(m):
+        # ids number the sections (nbconvert's come from the heading's text, which may be a data value)
         nonlocal n
         n += 1
         level, attrs, inner = m.groups()
-        hid = re.search(r'\bid="([^"]*)"', attrs)
-        if not hid:
-            attrs += f' id="section-{n}"'
-        hid = hid.group(1) if hid else f"section-{n}"
+        hid = f"section-{n}"
+        attrs = re.sub(r'\s+id="[^"]*"', "", attrs) + f' id="{hid}"'
         inner = ANCHOR.sub("", inner)
-        headings.append((level, hid, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())))
+        if level in ("h2", "h3"):
+            headings.append((level, hid, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())))
         return f"<{level}{attrs}>{inner}</{level}>"
 
     body = HEADING.sub(heading, page[start:cut])
     headings.append(("h2", "how-to-cite", "How to cite"))
-    items = "".join(
-        f'<li><a href="#{e(hid, quote=True)}">{e(text)}</a></li>' for lv, hid, text in headings if lv != "h1"
-    )
+    items = "".join(f'<li><a href="#{e(hid, quote=True)}">{e(text)}</a></li>' for _lv, hid, text in headings)
     index = "../" * output.count("/") + "index.html"
     nav = (
         f'<nav class="sendstats-nav" aria-label="Contents"><a href="{e(index, quote=True)}">\u2190 All sendstats'
