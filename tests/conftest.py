@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import subprocess
@@ -14,13 +15,19 @@ OVERVIEW = RAW / "ofsted" / "area_send_2023_framework_overview.xlsx"
 
 
 @pytest.fixture(scope="session")
-def built():
-    """The repository's own tables, built once (the PDF text cache in data/interim comes with them)."""
+def built(tmp_path_factory):
+    """The repository's own tables, built once (the PDF text cache in data/interim comes with them). Under
+    pytest-xdist the workers take turns (a lock in their shared temporary folder): one builds, the others
+    then find the tables current."""
+    import fcntl
+
     from sendstats.data import registry, store
 
-    stale = store.stale(list(registry.TABLES))
-    if stale:
-        store.build(stale)
+    with (tmp_path_factory.getbasetemp().parent / "sendstats-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stale = store.stale(list(registry.TABLES))
+        if stale:
+            store.build(stale)
     return ROOT / "data"
 
 
@@ -84,17 +91,33 @@ CORE = [
 ]
 
 
+def shared_dir(tmp_path_factory) -> Path:
+    """This run's temporary folder common to all pytest-xdist workers (the base folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory, built):
-    """The full core suite and Kingston upon Thames's profile, rendered cold from the CLI as `make reports`
-    does (shared by the report, page and accessibility tests)."""
-    out = tmp_path_factory.mktemp("reports")
-    env = {**EPOCH, "SENDSTATS_DATA": str(built)}
-    r = run_cli("report", "--output-dir", str(out), env=env)
-    assert r.returncode == 0, r.stderr
+    """The full core suite and Kingston upon Thames's profile, rendered cold by one command as `make reports`
+    does, once per test run: the first pytest-xdist worker to need it renders, the others wait for it. Shared
+    by the report, page and accessibility tests and the README examples, so read-only: a test that renders
+    into it works on a copy."""
+    import fcntl
+
+    out = shared_dir(tmp_path_factory) / "rendered"
+    with (shared_dir(tmp_path_factory) / "rendered.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "index.html").exists():
+            env = {**EPOCH, "SENDSTATS_DATA": str(built)}
+            cmd = ["report", "--areas", "Kingston upon Thames", "--output-dir", str(out)]
+            r = run_cli(*cmd, env=env)
+            assert r.returncode == 0, r.stderr
+            (shared_dir(tmp_path_factory) / "rendered-left-behind.json").write_text(
+                json.dumps(LEFT_BEHIND[" ".join(cmd)])
+            )
     assert sorted(p.stem for p in out.glob("*.html")) == sorted(CORE + ["index"])
-    r = run_cli("report", "area_profile", "-p", "area=Kingston upon Thames", "--output-dir", str(out), env=env)
-    assert r.returncode == 0, r.stderr
+    assert [p.name for p in (out / "areas").glob("*.html")] == ["E09000021.html"]
     return out
 
 
@@ -114,8 +137,21 @@ SLOW_MODULES = {
 }
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        module = item.module.__name__.rsplit(".", 1)[-1]
-        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
+# Under pytest-xdist (`make test`: two workers, `--dist loadgroup`) the tests that share a session render are
+# kept in two groups, one per worker, so each worker makes the shared render once and the two halves take
+# about as long: the README examples, the browser check and the scoped pages in one, the rest in the other.
+SHARED_RENDERS = {"rendered", "scoped"}
+SECOND_GROUP = {"test_cli", "test_accessibility", "test_scoped_pages"}
+
+
+def pytest_itemcollected(item):
+    """Markers by module and fixtures, set as each test is collected (before pytest-xdist reads the groups in
+    its own collection hook)."""
+    module = item.module.__name__.rsplit(".", 1)[-1]
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if module in SLOW_MODULES or SLOW_FIXTURES & fixtures:
+        item.add_marker(pytest.mark.slow)
+    if module in SECOND_GROUP:
+        item.add_marker(pytest.mark.xdist_group("renders-b"))
+    elif SHARED_RENDERS & fixtures:
+        item.add_marker(pytest.mark.xdist_group("renders-a"))

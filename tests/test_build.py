@@ -77,8 +77,7 @@ def test_bad_ods_fails_cleanly_and_keeps_outputs(data_copy, tmp_path, kind, expe
 def test_a_write_failure_leaves_every_table_and_the_record_untouched(data_copy, monkeypatch):
     from sendstats.data import store
 
-    store.build()
-    before = {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()}
+    before = _build_ok(data_copy)
     calls = []
     real = pd.DataFrame.to_parquet
 
@@ -104,3 +103,28 @@ def test_build_record_names_sources_and_keys(data_copy):
     assert rec["rows"] == 151 and rec["key"] == store.table_key("inspections_2016")
     assert rec["sources"] == {REL: sources.entry(REL)["sha256"]}
     assert store.stale(["inspections_2016"]) == []
+
+
+def test_data_build_builds_only_what_is_out_of_date_and_force_builds_all(data_copy):
+    before = _build_ok(data_copy)
+    r = run_cli("data", "build", env={"SENDSTATS_DATA": str(data_copy)})
+    assert r.returncode == 0 and r.stdout.startswith("all 13 tables current; every raw file matches"), r.stdout
+    assert {p.name: p.read_bytes() for p in (data_copy / "processed").iterdir()} == before
+    from sendstats.data import registry, store
+
+    rel = "curated/wsoa_areas.csv"
+    behind = {n for n in registry.TABLES if rel in store.raw_files(n)}  # the tables built from it
+    _replace(data_copy, rel, (data_copy / "raw" / rel).read_bytes() + b"\n")
+    r = run_cli("data", "build", env={"SENDSTATS_DATA": str(data_copy)})
+    built = {part.split(":")[0] for part in r.stdout.split(" (")[0].split(", ")}
+    assert r.returncode == 0 and built == behind and "wsoa_areas" in built and len(built) < 13, r.stdout
+
+
+def test_data_build_force_builds_every_table(monkeypatch, capsys):
+    from sendstats import cli
+    from sendstats.data import store
+
+    calls = []
+    monkeypatch.setattr(store, "build", lambda names=None: calls.append(names) or {"inspections_2016": 151})
+    assert cli.main(["data", "build", "--force"]) == 0
+    assert calls == [None] and capsys.readouterr().out.startswith("inspections_2016: 151 rows (")

@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import re
+import shutil
 
 import pytest
 from bs4 import BeautifulSoup
@@ -89,9 +90,12 @@ def test_index_lists_reports_profiles_and_data(rendered):
 
 
 def test_two_dorsets_are_told_apart(rendered, tmp_path):
-    r = run_cli("report", "--areas", "E10000009,E06000059", "--output-dir", str(tmp_path), env=EPOCH)
+    shutil.copytree(rendered, tmp_path, dirs_exist_ok=True)  # the core reports are current: only the profiles render
+    r = run_cli("report", "--areas", "E10000009,E06000059", "--workers", "1", "--output-dir", str(tmp_path), env=EPOCH)
+    assert r.returncode == 0 and "rendered 2, unchanged 6" in r.stdout, r.stdout + r.stderr
     assert r.returncode == 0, r.stderr
     titles = sorted(a.get_text() for a in _soup(tmp_path / "index.html").select("#area-list a"))
+    titles = [t for t in titles if t.startswith("Dorset")]  # Kingston's profile came with the copy
     assert titles == [
         "Dorset (E06000059), the council created on 1 April 2019",
         "Dorset (E10000009), the former council (replaced on 1 April 2019)",
@@ -114,17 +118,8 @@ HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
 
 def test_hostile_text_in_data_never_becomes_markup(data_copy, tmp_path):
-    lookup = data_copy / "raw" / "lookups" / "la_lookup_d2i.csv"
-    with lookup.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    sutton = next(r for r in rows if r["local_authority_ons_name"] == "Sutton")
-    sutton["local_authority_ons_name"] = f"Sutton {HOSTILE}"  # shown among Kingston's neighbours
-    sutton["also_known_as"] = "Sutton"  # so the files matched by name still find it
-    with lookup.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    _resign(data_copy, "lookups/la_lookup_d2i.csv")
+    """Markup in a bundled letter goes through the build into report 05 as text (a profile with hostile names
+    is test_hardening's)."""
     letter = data_copy / "raw" / "letters" / "kingston-upon-thames_2018-10-23.txt"
     body = letter.read_text()
     from sendstats import letters
@@ -136,16 +131,12 @@ def test_hostile_text_in_data_never_becomes_markup(data_copy, tmp_path):
     letter.write_text("\n".join(lines) + "\n")
     _resign(data_copy, "letters/kingston-upon-thames_2018-10-23.txt")
     out = tmp_path / "out"
-    env = {**EPOCH, "SENDSTATS_DATA": str(data_copy)}
-    for args in (["area_profile", "-p", "area=E09000021"], ["05_letter_themes"]):
-        r = run_cli("report", *args, "--output-dir", str(out), env=env)
-        assert r.returncode == 0, r.stderr
-    for page in ("areas/E09000021.html", "05_letter_themes.html"):
-        soup = _soup(out / page)
-        assert not soup.select("img[onerror]"), page
-        assert not [s for s in soup.find_all("script") if "alert(" in (s.string or "")], page
-        assert 'onerror="alert(1)">' in soup.get_text() or "onerror=" in soup.get_text(), page  # shown as text
-    assert "Sutton <img" in _soup(out / "areas/E09000021.html").get_text()
+    r = run_cli("report", "05_letter_themes", "--output-dir", str(out), env={**EPOCH, "SENDSTATS_DATA": str(data_copy)})
+    assert r.returncode == 0, r.stderr
+    soup = _soup(out / "05_letter_themes.html")
+    assert not soup.select("img[onerror]")
+    assert not [s for s in soup.find_all("script") if "alert(" in (s.string or "")]
+    assert 'onerror="alert(1)">' in soup.get_text()  # shown as text
 
 
 def test_manifest_hashes_must_be_hex(data_copy):

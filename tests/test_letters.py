@@ -183,7 +183,7 @@ def server(tmp_path):
     )
     handler = lambda *a, **k: _Handler(*a, directory=str(site), **k)
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     t.start()
     _Handler.hits = []
     yield f"http://127.0.0.1:{srv.server_address[1]}"
@@ -265,7 +265,7 @@ def tricky():
     for _ in range(2):
         srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Tricky)
         srv.daemon_threads = True
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(srv)
     _Tricky.other = str(servers[1].server_address[1])
     _Tricky.hits = []

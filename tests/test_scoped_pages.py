@@ -5,6 +5,8 @@ stderr block or a local path."""
 import csv
 import html
 import io
+import json
+import os
 import re
 import subprocess
 import sys
@@ -26,18 +28,20 @@ RUNS = {
 
 @pytest.fixture(scope="session")
 def scoped(tmp_path_factory, built):
-    """The six core reports with non-default parameters, rendered once (two at a time) into one folder."""
+    """The six core reports with non-default parameters, rendered once into one folder by one process (the
+    package's own `report.render` with two workers, each reusing its kernel, as `sendstats report` does)."""
     out = tmp_path_factory.mktemp("scoped")
-    env = {**__import__("os").environ, **EPOCH, "SENDSTATS_DATA": str(built)}
-    cmds = [
-        [sys.executable, "-m", "sendstats.cli", "report", name, *args, "--output-dir", str(out)]
-        for name, args in RUNS.items()
-    ]
-    for pair in (cmds[i : i + 2] for i in range(0, len(cmds), 2)):
-        procs = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in pair]
-        for p in procs:
-            _, err = p.communicate(timeout=600)
-            assert p.returncode == 0, err
+    env = {**os.environ, **EPOCH, "SENDSTATS_DATA": str(built)}
+    jobs = [(name, dict(a.split("=", 1) for a in args[1::2])) for name, args in RUNS.items()]
+    code = (
+        "import json, sys; from sendstats.render import report\n"
+        "res = report.render([tuple(j) for j in json.loads(sys.argv[1])], sys.argv[2], workers=2)\n"
+        "print('\\n'.join(res['errors'])); sys.exit(1 if res['errors'] else 0)"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(jobs), str(out)], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
     return out
 
 

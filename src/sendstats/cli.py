@@ -43,7 +43,9 @@ def _main(argv=None) -> int:
     data.add_parser(
         "verify", help="check every raw file's sha256 against data/raw/MANIFEST.csv, and look for unlisted files"
     )
-    data.add_parser("build", help="build data/processed/ from data/raw/")
+    data.add_parser(
+        "build", help="build the tables of data/processed/ that are missing or out of date (every raw file checked)"
+    ).add_argument("--force", action="store_true", help="rebuild every table")
     snap = data.add_parser(
         "add-snapshot",
         help="add a newer saved copy of Data to Insight's published 2023-framework outcomes page (.html) to data/raw/",
@@ -98,8 +100,12 @@ def _main(argv=None) -> int:
             from .data import store
 
             t = time.perf_counter()
-            rows = store.build()
-            print(", ".join(f"{k}: {v} rows" for k, v in rows.items()) + f" ({time.perf_counter() - t:.1f} s)")
+            rows = store.build() if args.force else store.update()
+            took = f" ({time.perf_counter() - t:.1f} s)"
+            if rows:
+                print(", ".join(f"{k}: {v} rows" for k, v in rows.items()) + took)
+            else:
+                print(f"all {len(store.registry.TABLES)} tables current; every raw file matches the manifest{took}")
         elif args.cmd == "data" and args.action == "add-snapshot":
             from .data.ingest import snapshots
 

@@ -177,6 +177,16 @@ def build(names=None) -> dict[str, int]:
     return rows
 
 
+def update() -> dict[str, int]:
+    """What `sendstats data build` does: check every raw file from its bytes, then build the tables that are
+    missing or out of date (and nothing else). Returns rows per table built (empty when all are current)."""
+    names = list(registry.TABLES)
+    for rel in sorted({r for n in names for r in own_raw(n)}):
+        sources.check(rel, fresh=True)
+    todo = stale(names)
+    return build(todo) if todo else {}
+
+
 _LOADED: dict = {}  # (data folder, table) -> (key, frame): a table read once per process and key
 
 

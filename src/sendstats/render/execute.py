@@ -36,18 +36,24 @@ def _gone(pid: int) -> bool:
         return False
 
 
+def lean_imports() -> None:
+    """papermill -> nbformat -> jsonschema builds IRI grammars (lark) at import when rfc3987_syntax is
+    installed: about 1 s of CPU per process for a format the notebook schema never uses. Without it,
+    jsonschema skips that checker. Called before papermill is imported, in workers and in a serial run."""
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def worker_init(main_pid: int) -> None:
     """Runs first in each worker process. A worker is a child of multiprocessing's fork server, which stays
     up while any worker does, so each worker watches the command's own process and exits soon after it goes
     (its kernel follows within a second through ipykernel's parent poller)."""
-    import sys
     import threading
     import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # papermill -> nbformat -> jsonschema builds IRI grammars (lark) at import when rfc3987_syntax is installed:
-    # 1-2 s per worker for a format the notebook schema never uses. Without it, jsonschema skips that checker.
-    sys.modules.setdefault("rfc3987_syntax", None)
+    lean_imports()
 
     def watch():
         while not _gone(main_pid):
@@ -94,7 +100,10 @@ def kernel(cwd: Path):
 
 
 # what every report imports: loaded by a new kernel while its worker loads papermill and nbconvert
-WARM_UP = "import pandas, matplotlib.pyplot, sendstats.plots, sendstats.stats, sendstats.analysis, sendstats.provenance"
+WARM_UP = (
+    "import pandas, matplotlib.pyplot, sendstats.plots, sendstats.stats, sendstats.analysis,"
+    " sendstats.render.provenance"
+)
 
 
 def client(km):
@@ -215,6 +224,7 @@ def run_all(jobs: list[dict], workers: int, on_result) -> None:
     """Run jobs in ``workers`` processes (in this process if 1), calling ``on_result(job, result)`` as each
     finishes. Ctrl-C terminates the workers (their kernels follow) and re-raises KeyboardInterrupt."""
     if workers <= 1:
+        lean_imports()
         for job in jobs:
             on_result(job, run(job))
         return

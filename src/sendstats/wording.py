@@ -1,0 +1,50 @@
+"""How results read in prose and on axes: p-values, shares, intervals, and factor, term and outcome names as a
+reader says them. The sentences themselves live next to the functions whose results they state; they all
+format through these, so a p-value or an interval reads the same everywhere."""
+
+from __future__ import annotations
+
+import re
+
+
+def format_p(p) -> str:
+    """A p-value as a reader expects it: '< 0.001' below that, else three decimals."""
+    if p is None or p != p:
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def p_is(p) -> str:
+    """'p = 0.130' or 'p < 0.001' for prose."""
+    f = format_p(p)
+    return f"p {f}" if f.startswith("<") else f"p = {f}"
+
+
+def pct(x) -> str:
+    return f"{x:.0%}"
+
+
+def ci(r) -> str:
+    """'0.44 (95% CI 0.22 to 0.89)' from a row with effect, ci_low and ci_high."""
+    return f"{r['effect']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f})"
+
+
+def label(term: str) -> str:
+    """A model term or factor as a reader names it ('ccg_coterminous=True' -> its label = True)."""
+    from .data import registry
+
+    name, _, level = str(term).partition("=")
+    return registry.label(name) + (f" = {registry.value_label(level)}" if level else "")
+
+
+def vs_label(text):
+    """'odds ratio ..., vs dmo_in_post=Yes' -> '... vs designated medical officer in post = Yes'."""
+    if not isinstance(text, str):
+        return text
+    return re.sub(r"\bvs ([a-z][a-z0-9_]*=.*)$", lambda m: "vs " + label(m.group(1)), text)
+
+
+def outcome_label(level: str) -> str:
+    from .data import registry
+
+    return registry.value_label(level)
