@@ -115,7 +115,7 @@ def test_sensitivity_has_every_specification_with_its_n():
 def test_report_02_opens_with_the_primary_model(rendered):
     from bs4 import BeautifulSoup
 
-    from sendstats.plots import format_p
+    from sendstats.wording import format_p
 
     soup = BeautifulSoup((rendered / "02_factors_and_wsoa.html").read_text(), "html.parser")
     soup.find("nav").decompose()  # the contents list repeats the headings

@@ -15,7 +15,9 @@ from .data.names import normalise_one
 from .errors import ParameterError
 from .outcomes import basis_date, inspections_as_at, load_areas, load_inspections
 from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
+from .stats import fit_notes_text
 from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS
+from .wording import outcome_label, p_is
 
 
 def areas_2016(scope: Scope = PLAN) -> pd.DataFrame:
@@ -114,6 +116,36 @@ def transition(scope: Scope = PLAN_2023) -> pd.DataFrame:
     return m.reset_index(drop=True)
 
 
+def describe_revisit_trend(ex: dict, model, mde: float) -> str:
+    """Revisit outcome (2016) against the 2023 outcome: exact tests, the proportional-odds odds ratio per step
+    of revisit progress, and the smallest odds ratio the sample could detect."""
+    r = model.iloc[0]
+    direction = "better" if r["odds_ratio"] < 1 else "worse"
+    est = (
+        f"Each step up in revisit progress (No, Some, Yes) went with {r['odds_ratio']:.2f} times the odds of a worse"
+        f" 2023 outcome (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; Wald {p_is(r['p_value'])};"
+        " proportional-odds model)"
+        if pd.notna(r["odds_ratio"])
+        else "The proportional-odds model could not be estimated"
+    )
+    null = ex["trend_p"] >= 0.05
+    return (
+        f"Among {ex['n_used']} revisited WSoA areas with a 2023 outcome, the exact Fisher-Freeman-Halton test gives "
+        f"{p_is(ex['ffh_p'])} and the exact linear-by-linear trend test {p_is(ex['trend_p'])} "
+        f"(all {ex['n_tables']:,} tables with the observed margins enumerated; scores in category order; the "
+        f"correlation of the scores is {ex['trend_r']:.2f}, i.e. more progress at revisit went with {direction} "
+        f"2023 outcomes in this sample). {est}. "
+        + (
+            f"With {ex['n_used']} areas the model had 80% power only for an odds ratio per step of {mde:.1f} or more "
+            f"(or {1 / mde:.2f} or less), so this null does not show that the two are unrelated."
+            if null
+            else f"With {ex['n_used']} areas the model had 80% power for odds ratios per step beyond {1 / mde:.2f} or "
+            f"{mde:.1f}."
+        )
+        + " This is an association among the areas inspected so far, not a cause."
+    )
+
+
 def selection_2016() -> pd.DataFrame:
     """Every 2016-framework area (former councils through their successors, as in :func:`transition`) with
     ``inspected_2023`` (True when it has a 2023-framework inspection with an outcome in the sources): to check
@@ -130,6 +162,31 @@ def selection_2016() -> pd.DataFrame:
     old["inspected_2023"] = old["key"].isin(done) | old["la_code"].isin(done)
     old["inspection_2016_days"] = (old["inspection_start"] - pd.Timestamp("2016-05-01")).dt.days.astype(float)
     return old.reset_index(drop=True)
+
+
+def describe_selection(mw: dict, fisher: dict, n_in: int, n_out: int) -> str:
+    """The selection check of report 04: 2016 inspection timing and result of areas already inspected under
+    the 2023 framework against the rest."""
+    days = f"a median of {mw['median_true']:.0f} days after May 2016 against {mw['median_false']:.0f} days"
+    timing = (
+        f"Their 2016 inspections came earlier ({days}; Mann-Whitney {p_is(mw['p_value'])}, rank-biserial "
+        f"correlation {mw['rank_biserial']:.2f})"
+        if mw["p_value"] < 0.05 and mw["median_true"] < mw["median_false"]
+        else f"Their 2016 inspections came {days} (Mann-Whitney {p_is(mw['p_value'])}, rank-biserial "
+        f"correlation {mw['rank_biserial']:.2f})"
+    )
+    return (
+        f"Of {n_in + n_out} areas inspected under the 2016 framework, {n_in} have a 2023-framework outcome in the "
+        f"sources and {n_out} do not yet. {timing}. The odds of having had a WSoA were {fisher['effect']:.2f} times "
+        f"as high in the areas already inspected (95% CI {fisher['ci_low']:.2f} to {fisher['ci_high']:.2f}; Fisher "
+        f"exact {p_is(fisher['p_value'])}). Ofsted's order of inspection under the new framework "
+        + (
+            "follows the order of the old one, so time since the 2016 inspection differs between the groups"
+            if mw["p_value"] < 0.05
+            else "shows no clear link to the timing of the old one"
+        )
+        + "; any comparison below describes the areas inspected so far, not all areas."
+    )
 
 
 # --- one area ----------------------------------------------------------------------------------------------
@@ -440,7 +497,6 @@ def confounder_checks(areas: pd.DataFrame, scope: Scope) -> str:
     regions (Fisher's exact test; said to be out of scope when the scope leaves London out) and the trend of
     the WSoA share across inspection years (Cochran-Armitage)."""
     from . import stats
-    from .plots import p_is
 
     trend = stats.cochran_armitage(areas, "inspection_year", "wsoa")
     trend_text = (
@@ -555,6 +611,46 @@ def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def describe_primary(model, sens, mde: float = float("nan")) -> str:
+    """Plain English for the primary model, generated from it (no causal verbs); ``mde``: the minimum
+    detectable odds ratio at 80% power for its n and exposure share."""
+    r = model.iloc[0]
+    inside = r["ci_low"] <= 1 <= r["ci_high"]
+    lo, hi = sens["odds_ratio"].min(), sens["odds_ratio"].max()
+    text = (
+        f"Areas not served by one coterminous CCG had {r['odds_ratio']:.2f} times the odds of being required to "
+        f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; "
+        f"n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a missing value), compared with areas served by "
+        "one, among areas of the same region, inspection year and deprivation. "
+    )
+    if inside:
+        text += (
+            "The interval includes 1: the data are compatible with no association, and with an association "
+            "of the size shown by the interval. "
+        )
+    else:
+        text += (
+            "The interval excludes 1: an association that region, year and deprivation do not account for; it "
+            "does not show that CCG structure led to the outcome. "
+        )
+    if mde == mde:
+        text += (
+            f"With {int(r['n_used'])} areas, an odds ratio of {mde:.2f} or more (or {1 / mde:.2f} or less) would "
+            f"have been detected with 80% power; the interval's upper limit, {r['ci_high']:.2f}, is "
+            + (
+                "below it, so an association that strong is ruled out. "
+                if r["ci_high"] < mde
+                else "above it, so an association that strong is not ruled out: the result is not informative about "
+                "associations of that size. "
+            )
+        )
+    return text + (
+        f"Across the {len(sens)} specifications below the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
+        + fit_notes_text(sens)  # its first row is the primary model's own fit
+        + "CCG structure is geography, a proxy for oversight, not a measure of its quality."
+    )
+
+
 def revisit_times(scope: Scope = PLAN) -> pd.DataFrame:
     """Each WSoA area's time from its inspection letter's publication to its revisit letter's publication
     (years), censored at the data's end (``as_at``, or the last publication date in the 2016 file) for areas
@@ -609,6 +705,49 @@ def primary_model_2023(data: pd.DataFrame) -> pd.DataFrame:
     return stats.ordinal(data, "outcome", [EXPOSURE_2023, *CONFOUNDERS])
 
 
+def describe_primary_2023(model, cuts, mde: float, sample: dict) -> str:
+    """Plain English for report 06's primary model (ordinal), generated from it; ``cuts``: the binary models
+    at each cut (:func:`stats.cut_models`) for the exposure; ``sample``: the frame's attrs."""
+    r = model.iloc[0]
+    text = (
+        f"Areas served by more than one sub-ICB location had {r['odds_ratio']:.2f} times the odds of a worse 2023"
+        f" outcome (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; Wald {p_is(r['p_value'])}; n = {int(r['n_used'])},"
+        f" {int(r['n_dropped'])} dropped for a missing value) compared with areas served by one, among areas of the"
+        " same region, inspection year and deprivation. "
+    )
+    if r["ci_low"] <= 1 <= r["ci_high"]:
+        text += (
+            "The interval includes 1: the data are compatible with no association and with one as large as the"
+            " interval. "
+        )
+    else:
+        text += "The interval excludes 1: an association that region, year and deprivation do not account for. "
+    mine = cuts[cuts["term"] == model["term"].iat[0]]
+    if len(mine):
+        text += (
+            f"The binary models at each cut of the outcome give {', '.join(f'{v:.2f}' for v in mine['odds_ratio'])}"
+            f" ({'; '.join(str(m) for m in mine['method'].str.split('(').str[0].str.strip())}), the check of the"
+            " proportional-odds assumption. "
+        )
+    if mde == mde:
+        text += (
+            f"With {int(r['n_used'])} areas, an odds ratio of {mde:.2f} or more (or {1 / mde:.2f} or less) would have"
+            " been detected with 80% power"
+            + (
+                "; the interval's upper limit is below it, so an association that strong is ruled out. "
+                if r["ci_high"] < mde
+                else "; the interval reaches beyond it, so an association that strong is not ruled out. "
+            )
+        )
+    return text + (
+        "The sample is each area's first 2023-framework inspection with an outcome"
+        f" ({sample.get('n_reinspections_left_out', 0)}"
+        f" re-inspection(s) and {sample.get('n_no_outcome', 0)} inspection(s) without a published outcome left out)."
+        " The number of sub-ICB locations is geography, a proxy for how joined-up the NHS partner is, not a measure"
+        " of its oversight."
+    )
+
+
 def responsible_bodies_2023() -> pd.DataFrame:
     """Per bundled 2023-framework report: its area and outcome, how many recommendations (priority actions and
     areas for improvement) it makes, how many name the ICB as a responsible body (alone or with the local
@@ -632,3 +771,21 @@ def responsible_bodies_2023() -> pd.DataFrame:
     out["share_naming_icb"] = out["n_naming_icb"] / out["n_recommendations"]
     out["outcome"] = pd.Categorical(out["outcome"], categories=OUTCOME_LEVELS, ordered=True)
     return out.sort_values(["outcome", "area"]).reset_index(drop=True)
+
+
+def describe_bodies(bodies, kw: dict) -> str:
+    """Report 06's paragraph on the responsible bodies of the bundled 2023 reports' recommendations."""
+    n_rec = int(bodies["n_recommendations"].sum())
+    icb, alone = int(bodies["n_naming_icb"].sum()), int(bodies["n_icb_alone"].sum())
+    col = int(bodies["n_from_column"].sum())
+    meds = "; ".join(f"{outcome_label(k)}: {v:.0%}" for k, v in kw["medians"].items())
+    return (
+        f"Across {len(bodies)} bundled reports, {icb} of {n_rec} recommendations ({icb / n_rec:.0%}) name the ICB as a"
+        f" responsible body, {alone} of them the ICB alone; the rest name the local authority alone or no body."
+        f" {col} bodies were read from the reports' Responsible body column (priority actions) and the rest from the"
+        f" recommendation's own subject (areas for improvement have no such column). The median share per report"
+        f" naming the ICB is {meds} (Kruskal-Wallis H = {kw['statistic']:.2f}, {p_is(kw['p_value'])},"
+        f" epsilon-squared {kw['epsilon2']:.2f}; n = {kw['n_used']} reports). Most recommendations address the whole"
+        " partnership, so this share separates reports mainly by their few single-body recommendations; the bundled"
+        " reports are not every report published."
+    )

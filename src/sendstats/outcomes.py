@@ -9,6 +9,7 @@ from .errors import ParameterError
 from .scope import Scope
 from .stats import proportion
 from .vocabulary import OUTCOME_LEVELS, REVISIT_SHOWN
+from .wording import outcome_label, pct
 
 # The 2016-framework file covers inspections carried out by 31 Aug 2022 (published by 31 Oct 2022):
 # with no as_at, predecessor areas are judged as at that date, i.e. not counted, as in Ofsted's 149.
@@ -161,6 +162,63 @@ def outcome_summary(scope="2016", by=None, **fields) -> pd.DataFrame:
     return out
 
 
+def describe_overall(overall, framework: str) -> str:
+    """One plain-English paragraph for the overall table."""
+    if str(framework) == "2016":
+        r = overall.iloc[0].to_dict()
+        r.update({k: int(r[k]) for k in ("n", "n_wsoa", "n_predecessors")})
+        pred = f" (including {r['n_predecessors']} predecessor area(s))" if r["n_predecessors"] else ""
+        return (
+            f"Of {r['n']} inspected areas{pred}, {r['n_wsoa']} ({pct(r['share'])}; 95% CI "
+            f"{pct(r['ci_low'])} to {pct(r['ci_high'])}) were required to write a WSoA. The interval describes "
+            "uncertainty if these areas are seen as a sample of how areas perform; it says nothing about causes."
+        )
+    parts = [
+        f"{outcome_label(str(r['outcome']))}: {r['count']} ({pct(r['share'])}; 95% CI "
+        f"{pct(r['ci_low'])} to {pct(r['ci_high'])})"
+        for _, r in overall.iterrows()
+    ]
+    n, miss = overall["n"].iat[0], overall["n_no_outcome"].iat[0]
+    tail = f" {miss} inspection(s) without a published outcome in the sources are not counted." if miss else ""
+    return f"Of {n} inspections with an outcome: " + "; ".join(parts) + "." + tail
+
+
+def describe_2023_years(y23, as_at=None, basis="inspected") -> str:
+    """The sentence above the 2023-framework table by year: its basis, each year's total, and the inspections
+    without a date (counted as "date unknown", or left out by ``as_at``)."""
+    verb = "started" if basis == "inspected" else "was published"
+    if not len(y23):
+        return (
+            f"No 2023-framework inspection {verb} on or before {as_at}: the framework's first inspections began in"
+            " January 2023."
+        )
+    per = y23.groupby("year", dropna=False, sort=True).agg(n=("n", "first"), none=("n_no_outcome", "first"))
+    years = "; ".join(
+        f"{'date unknown' if pd.isna(y) else int(y)}: {int(r['n'])}" for y, r in per.iterrows() if r["n"] or r["none"]
+    )
+    basis_text = (
+        "by the year the inspection started (the basis of Ofsted's own counts)"
+        if basis == "inspected"
+        else "by the year the report was published"
+    )
+    undated = int(y23.drop_duplicates("year")["n_date_unknown"].sum())
+    left = int(y23["n_undated_left_out"].iat[0])
+    none = int(per["none"].sum())
+    notes = []
+    if undated:
+        notes.append(f'{undated} inspection(s) with no start date in any source are counted under "date unknown"')
+    if left:
+        notes.append(
+            f"{left} inspection(s) with no start date in any source are left out, as it is unknown whether they"
+            f" {verb.split()[-1]} by {as_at}"
+        )
+    if none:
+        notes.append(f"{none} inspection(s) without a published outcome are not in the shares")
+    return f"Inspections with an outcome, counted {basis_text}: {years}." + (
+        " " + "; ".join(notes) + "." if notes else ""
+    )
+
+
 def inspections_as_at(scope="2016", **fields):
     """The inspections :func:`outcome_summary` counts, with a ``year`` column (of the basis date): the
     scope's ``as_at``, ``basis``, ``include_predecessors`` (2016) and ``exclude_regions``."""
@@ -193,6 +251,19 @@ def reinspections() -> pd.DataFrame:
     out = first[["area", "region"]].join(first[cols].add_prefix("first_")).join(second[cols].add_prefix("second_"))
     out["days_between"] = (out["second_inspection_start"] - out["first_inspection_start"]).dt.days.astype("Int64")
     return out.reset_index().sort_values("second_published").reset_index(drop=True)
+
+
+def describe_reinspections(again) -> str:
+    if not len(again):
+        return "No area had been inspected twice under the 2023 framework in the sources."
+    same = int((again["first_outcome"].astype(str) == again["second_outcome"].astype(str)).sum())
+    names = ", ".join(again["area"].astype(str))
+    return (
+        f"{len(again)} area(s) inspected twice under the 2023 framework ({names}); {same} of them had the same"
+        " outcome both times. The next inspection is due within 18 months after widespread or systemic failings,"
+        " 3 years after an inconsistent outcome and 5 years after a typically positive one (the snapshots' 'next"
+        " inspection' column), so the areas re-inspected so far are not a random sample."
+    )
 
 
 def weakness_distribution(scope="2016", **fields) -> pd.DataFrame:
@@ -250,3 +321,15 @@ def revisit_summary(scope="2016", **fields) -> pd.DataFrame:
         }
     )
     return pd.DataFrame(rows)
+
+
+def describe_revisits(rev) -> str:
+    yes = rev[rev["revisit_outcome"] == "Yes"].iloc[0].to_dict()
+    yes.update({k: int(yes[k]) for k in ("n", "count")})
+    pending = int(rev["count"].iat[-1])
+    return (
+        f"Of {yes['n']} revisited WSoA areas, {yes['count']} ({pct(yes['share'])}; 95% CI {pct(yes['ci_low'])} "
+        f"to {pct(yes['ci_high'])}) had made sufficient progress on all their significant weaknesses; "
+        f"{pending} WSoA area(s) had no published revisit in the period. Revisited areas are those inspected "
+        "earliest, so they are not a random sample of WSoA areas."
+    )

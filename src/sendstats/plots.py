@@ -11,6 +11,8 @@ import pandas as pd
 import seaborn as sns
 
 from .fileio import spreadsheet_safe
+from .wording import format_p, outcome_label, pct, vs_label
+from .wording import label as term_label
 
 
 def setup() -> None:
@@ -147,19 +149,6 @@ def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=N
 P_COLUMNS = ("p_value", "q_value_bh", "mw_p_value")
 
 
-def p_is(p) -> str:
-    """'p = 0.130' or 'p < 0.001' for prose."""
-    f = format_p(p)
-    return f"p {f}" if f.startswith("<") else f"p = {f}"
-
-
-def format_p(p) -> str:
-    """A p-value as a reader expects it: '< 0.001' below that, else three decimals."""
-    if p is None or p != p:
-        return "–"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
 class Table:
     """A report table: displayed as an HTML table (human headers from the registry, values escaped,
     integers as integers, shares as percentages, p-values as '< 0.001'), and carrying its data as CSV with
@@ -173,10 +162,10 @@ class Table:
         if "fit_note" in df.columns and not df["fit_note"].fillna("").astype(str).str.len().any():
             df = df.drop(columns="fit_note")  # no fit warned: no empty "fit warning" column
         self.df, self.caption = df, caption
-        df = df.assign(**{c: df[c].map(_label) for c in ("term", "factor") if c in df.columns})
+        df = df.assign(**{c: df[c].map(term_label) for c in ("term", "factor") if c in df.columns})
         for c in ("unit", "effect_name"):  # '... vs wsoa_2016=no WSoA' -> '... vs 2016 WSoA = no WSoA'
             if c in df.columns:
-                df = df.assign(**{c: df[c].map(_vs_label)})
+                df = df.assign(**{c: df[c].map(vs_label)})
         shown = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
         shown = shown.apply(
             lambda col: (
@@ -220,12 +209,6 @@ def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str
     return Table(df, caption, tuple(percent), uuid)
 
 
-def outcome_label(level: str) -> str:
-    from .data import registry
-
-    return registry.value_label(level)
-
-
 def outcome_figure(data, by: str, framework: str, *, title=None):
     """The figure for an ``outcome_summary(..., by=by)`` frame: WSoA share with intervals (2016), or
     each outcome's share with intervals, side by side per group (2023)."""
@@ -252,171 +235,12 @@ def outcome_figure(data, by: str, framework: str, *, title=None):
     for g in groups:
         d = data[data[by].astype(str) == g]
         rows.append(
-            f"{g}: " + ", ".join(f"{outcome_label(str(r['outcome']))} {_pct(r['share'])}" for _, r in d.iterrows())
+            f"{g}: " + ", ".join(f"{outcome_label(str(r['outcome']))} {pct(r['share'])}" for _, r in d.iterrows())
         )
     return alt(
         ax,
         f"Chart{': ' + title if title else ''}. Share of inspections with each outcome, with 95% "
         "intervals, per group: " + "; ".join(rows) + ".",
-    )
-
-
-def _pct(x) -> str:
-    return f"{x:.0%}"
-
-
-def describe_overall(overall, framework: str) -> str:
-    """One plain-English paragraph for the overall table."""
-    if str(framework) == "2016":
-        r = overall.iloc[0].to_dict()
-        r.update({k: int(r[k]) for k in ("n", "n_wsoa", "n_predecessors")})
-        pred = f" (including {r['n_predecessors']} predecessor area(s))" if r["n_predecessors"] else ""
-        return (
-            f"Of {r['n']} inspected areas{pred}, {r['n_wsoa']} ({_pct(r['share'])}; 95% CI "
-            f"{_pct(r['ci_low'])} to {_pct(r['ci_high'])}) were required to write a WSoA. The interval describes "
-            "uncertainty if these areas are seen as a sample of how areas perform; it says nothing about causes."
-        )
-    parts = [
-        f"{outcome_label(str(r['outcome']))}: {r['count']} ({_pct(r['share'])}; 95% CI "
-        f"{_pct(r['ci_low'])} to {_pct(r['ci_high'])})"
-        for _, r in overall.iterrows()
-    ]
-    n, miss = overall["n"].iat[0], overall["n_no_outcome"].iat[0]
-    tail = f" {miss} inspection(s) without a published outcome in the sources are not counted." if miss else ""
-    return f"Of {n} inspections with an outcome: " + "; ".join(parts) + "." + tail
-
-
-def describe_2023_years(y23, as_at=None, basis="inspected") -> str:
-    """The sentence above the 2023-framework table by year: its basis, each year's total, and the inspections
-    without a date (counted as "date unknown", or left out by ``as_at``)."""
-    verb = "started" if basis == "inspected" else "was published"
-    if not len(y23):
-        return (
-            f"No 2023-framework inspection {verb} on or before {as_at}: the framework's first inspections began in"
-            " January 2023."
-        )
-    per = y23.groupby("year", dropna=False, sort=True).agg(n=("n", "first"), none=("n_no_outcome", "first"))
-    years = "; ".join(
-        f"{'date unknown' if pd.isna(y) else int(y)}: {int(r['n'])}" for y, r in per.iterrows() if r["n"] or r["none"]
-    )
-    basis_text = (
-        "by the year the inspection started (the basis of Ofsted's own counts)"
-        if basis == "inspected"
-        else "by the year the report was published"
-    )
-    undated = int(y23.drop_duplicates("year")["n_date_unknown"].sum())
-    left = int(y23["n_undated_left_out"].iat[0])
-    none = int(per["none"].sum())
-    notes = []
-    if undated:
-        notes.append(f'{undated} inspection(s) with no start date in any source are counted under "date unknown"')
-    if left:
-        notes.append(
-            f"{left} inspection(s) with no start date in any source are left out, as it is unknown whether they"
-            f" {verb.split()[-1]} by {as_at}"
-        )
-    if none:
-        notes.append(f"{none} inspection(s) without a published outcome are not in the shares")
-    return f"Inspections with an outcome, counted {basis_text}: {years}." + (
-        " " + "; ".join(notes) + "." if notes else ""
-    )
-
-
-def describe_reinspections(again) -> str:
-    if not len(again):
-        return "No area had been inspected twice under the 2023 framework in the sources."
-    same = int((again["first_outcome"].astype(str) == again["second_outcome"].astype(str)).sum())
-    names = ", ".join(again["area"].astype(str))
-    return (
-        f"{len(again)} area(s) inspected twice under the 2023 framework ({names}); {same} of them had the same"
-        " outcome both times. The next inspection is due within 18 months after widespread or systemic failings,"
-        " 3 years after an inconsistent outcome and 5 years after a typically positive one (the snapshots' 'next"
-        " inspection' column), so the areas re-inspected so far are not a random sample."
-    )
-
-
-def describe_selection(mw: dict, fisher: dict, n_in: int, n_out: int) -> str:
-    """The selection check of report 04: 2016 inspection timing and result of areas already inspected under
-    the 2023 framework against the rest."""
-    days = f"a median of {mw['median_true']:.0f} days after May 2016 against {mw['median_false']:.0f} days"
-    timing = (
-        f"Their 2016 inspections came earlier ({days}; Mann-Whitney {p_is(mw['p_value'])}, rank-biserial "
-        f"correlation {mw['rank_biserial']:.2f})"
-        if mw["p_value"] < 0.05 and mw["median_true"] < mw["median_false"]
-        else f"Their 2016 inspections came {days} (Mann-Whitney {p_is(mw['p_value'])}, rank-biserial "
-        f"correlation {mw['rank_biserial']:.2f})"
-    )
-    return (
-        f"Of {n_in + n_out} areas inspected under the 2016 framework, {n_in} have a 2023-framework outcome in the "
-        f"sources and {n_out} do not yet. {timing}. The odds of having had a WSoA were {fisher['effect']:.2f} times "
-        f"as high in the areas already inspected (95% CI {fisher['ci_low']:.2f} to {fisher['ci_high']:.2f}; Fisher "
-        f"exact {p_is(fisher['p_value'])}). Ofsted's order of inspection under the new framework "
-        + (
-            "follows the order of the old one, so time since the 2016 inspection differs between the groups"
-            if mw["p_value"] < 0.05
-            else "shows no clear link to the timing of the old one"
-        )
-        + "; any comparison below describes the areas inspected so far, not all areas."
-    )
-
-
-def describe_revisit_trend(ex: dict, model, mde: float) -> str:
-    """Revisit outcome (2016) against the 2023 outcome: exact tests, the proportional-odds odds ratio per step
-    of revisit progress, and the smallest odds ratio the sample could detect."""
-    r = model.iloc[0]
-    direction = "better" if r["odds_ratio"] < 1 else "worse"
-    est = (
-        f"Each step up in revisit progress (No, Some, Yes) went with {r['odds_ratio']:.2f} times the odds of a worse"
-        f" 2023 outcome (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; Wald {p_is(r['p_value'])};"
-        " proportional-odds model)"
-        if pd.notna(r["odds_ratio"])
-        else "The proportional-odds model could not be estimated"
-    )
-    null = ex["trend_p"] >= 0.05
-    return (
-        f"Among {ex['n_used']} revisited WSoA areas with a 2023 outcome, the exact Fisher-Freeman-Halton test gives "
-        f"{p_is(ex['ffh_p'])} and the exact linear-by-linear trend test {p_is(ex['trend_p'])} "
-        f"(all {ex['n_tables']:,} tables with the observed margins enumerated; scores in category order; the "
-        f"correlation of the scores is {ex['trend_r']:.2f}, i.e. more progress at revisit went with {direction} "
-        f"2023 outcomes in this sample). {est}. "
-        + (
-            f"With {ex['n_used']} areas the model had 80% power only for an odds ratio per step of {mde:.1f} or more "
-            f"(or {1 / mde:.2f} or less), so this null does not show that the two are unrelated."
-            if null
-            else f"With {ex['n_used']} areas the model had 80% power for odds ratios per step beyond {1 / mde:.2f} or "
-            f"{mde:.1f}."
-        )
-        + " This is an association among the areas inspected so far, not a cause."
-    )
-
-
-def describe_bodies(bodies, kw: dict) -> str:
-    """Report 06's paragraph on the responsible bodies of the bundled 2023 reports' recommendations."""
-    n_rec = int(bodies["n_recommendations"].sum())
-    icb, alone = int(bodies["n_naming_icb"].sum()), int(bodies["n_icb_alone"].sum())
-    col = int(bodies["n_from_column"].sum())
-    meds = "; ".join(f"{outcome_label(k)}: {v:.0%}" for k, v in kw["medians"].items())
-    return (
-        f"Across {len(bodies)} bundled reports, {icb} of {n_rec} recommendations ({icb / n_rec:.0%}) name the ICB as a"
-        f" responsible body, {alone} of them the ICB alone; the rest name the local authority alone or no body."
-        f" {col} bodies were read from the reports' Responsible body column (priority actions) and the rest from the"
-        f" recommendation's own subject (areas for improvement have no such column). The median share per report"
-        f" naming the ICB is {meds} (Kruskal-Wallis H = {kw['statistic']:.2f}, {p_is(kw['p_value'])},"
-        f" epsilon-squared {kw['epsilon2']:.2f}; n = {kw['n_used']} reports). Most recommendations address the whole"
-        " partnership, so this share separates reports mainly by their few single-body recommendations; the bundled"
-        " reports are not every report published."
-    )
-
-
-def describe_revisits(rev) -> str:
-    yes = rev[rev["revisit_outcome"] == "Yes"].iloc[0].to_dict()
-    yes.update({k: int(yes[k]) for k in ("n", "count")})
-    pending = int(rev["count"].iat[-1])
-    return (
-        f"Of {yes['n']} revisited WSoA areas, {yes['count']} ({_pct(yes['share'])}; 95% CI {_pct(yes['ci_low'])} "
-        f"to {_pct(yes['ci_high'])}) had made sufficient progress on all their significant weaknesses; "
-        f"{pending} WSoA area(s) had no published revisit in the period. Revisited areas are those inspected "
-        "earliest, so they are not a random sample of WSoA areas."
     )
 
 
@@ -439,7 +263,7 @@ def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log sc
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_minor_formatter(NullFormatter())
-    names = [_label(t) if re.match(r"^[a-z][a-z0-9_]*(=.*)?$", str(t)) else str(t) for t in d[label]]
+    names = [term_label(t) if re.match(r"^[a-z][a-z0-9_]*(=.*)?$", str(t)) else str(t) for t in d[label]]
     ax.set_yticks(pos, names)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
@@ -450,85 +274,6 @@ def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log sc
         ax,
         f"Forest plot{': ' + title if title else ''}. Odds ratio with 95% interval per term, on a log "
         f"scale with a line at 1 (no association): {text}.",
-    )
-
-
-def _vs_label(text):
-    """'odds ratio ..., vs dmo_in_post=Yes' -> '... vs designated medical officer in post = Yes'."""
-    if not isinstance(text, str):
-        return text
-    return re.sub(r"\bvs ([a-z][a-z0-9_]*=.*)$", lambda m: "vs " + _label(m.group(1)), text)
-
-
-def _label(term: str) -> str:
-    """A model term or factor as a reader names it ('ccg_coterminous=True' -> its label = True)."""
-    from .data import registry
-
-    name, _, level = str(term).partition("=")
-    return registry.label(name) + (f" = {registry.value_label(level)}" if level else "")
-
-
-def _ci(r) -> str:
-    return f"{r['effect']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f})"
-
-
-def describe_screen(screen, outcome_text: str) -> str:
-    """Plain English under a factor screen: what passed the BH threshold, what it does and does not show."""
-    sig = screen[screen["q_value_bh"] < 0.05]
-    n = len(screen)
-    if sig.empty:
-        lead = (
-            f"None of the {n} factors is associated with {outcome_text} after Benjamini-Hochberg correction "
-            "(all q >= 0.05)"
-        )
-        lowest = screen.sort_values("p_value").iloc[0] if screen["p_value"].notna().any() else None
-        if lowest is not None:
-            lead += (
-                f"; the smallest unadjusted p-value is {format_p(lowest['p_value'])} ({_label(lowest['factor'])}, "
-                f"{lowest['effect_name']} {_ci(lowest)})"
-            )
-    else:
-        lead = (
-            f"{len(sig)} of {n} factors are associated with {outcome_text} after Benjamini-Hochberg correction: "
-            + "; ".join(
-                f"{_label(r['factor'])} ({r['effect_name']} {_ci(r)}, q = {format_p(r['q_value_bh'])})"
-                for _, r in sig.iterrows()
-            )
-        )
-    if "min_detectable_or" in screen and screen["min_detectable_or"].notna().any():
-        m = screen["min_detectable_or"].dropna()
-        lead += (
-            f". With these numbers of areas each test had 80% power only for odds ratios from {m.min():.1f} to "
-            f"{m.max():.1f} or beyond (the last column), so these nulls rule out only associations that strong"
-        )
-        two_level = (screen["kind"] == "numeric") | screen["test"].astype(str).str.startswith("Fisher")
-        unreachable = screen[two_level & screen["min_detectable_or"].isna()]
-        if len(unreachable):
-            lead += (
-                f"; for {len(unreachable)} rarer factor(s) no odds ratio up to 1,000 would have been detected "
-                "(shown as –), so their rows say nothing either way"
-            )
-    return (
-        lead
-        + ". Each row uses the areas with a value for that factor (the n used; the n dropped lacked one). These are "
-        "associations across areas, not causes: areas differ in many ways the table does not measure, and a "
-        "non-significant result with a wide interval is not evidence of no association."
-    )
-
-
-def describe_model(model, outcome_text: str) -> str:
-    """Plain English under a multivariable model table."""
-    r0 = model.iloc[0]
-    parts = [
-        f"{_label(r['term'])} {r['odds_ratio']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f}, {r['unit']})"
-        for _, r in model.iterrows()
-    ]
-    return (
-        f"Odds ratios for {outcome_text}, each adjusted for the others: " + "; ".join(parts) + ". "
-        f"Fitted on {int(r0['n_used'])} areas with every factor known ({int(r0['n_dropped'])} left out for a missing "
-        f"value), method: {r0['method']}. An odds ratio above 1 means higher odds; an interval crossing 1 is "
-        "compatible with no association. Adjustment is only for the factors listed; it does not make the "
-        "estimates causal."
     )
 
 
@@ -650,96 +395,6 @@ def causal_diagram(ax=None):
         "structure points to EHC-plan timeliness and the appeal rate (mediators), which point to WSoA "
         "required, so the primary model does not adjust for them; CCG structure also points directly "
         "to WSoA required.",
-    )
-
-
-def describe_primary(model, sens, mde: float = float("nan")) -> str:
-    """Plain English for the primary model, generated from it (no causal verbs); ``mde``: the minimum
-    detectable odds ratio at 80% power for its n and exposure share."""
-    r = model.iloc[0]
-    inside = r["ci_low"] <= 1 <= r["ci_high"]
-    lo, hi = sens["odds_ratio"].min(), sens["odds_ratio"].max()
-    text = (
-        f"Areas not served by one coterminous CCG had {r['odds_ratio']:.2f} times the odds of being required to "
-        f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; "
-        f"n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a missing value), compared with areas served by "
-        "one, among areas of the same region, inspection year and deprivation. "
-    )
-    if inside:
-        text += (
-            "The interval includes 1: the data are compatible with no association, and with an association "
-            "of the size shown by the interval. "
-        )
-    else:
-        text += (
-            "The interval excludes 1: an association that region, year and deprivation do not account for; it "
-            "does not show that CCG structure led to the outcome. "
-        )
-    if mde == mde:
-        text += (
-            f"With {int(r['n_used'])} areas, an odds ratio of {mde:.2f} or more (or {1 / mde:.2f} or less) would "
-            f"have been detected with 80% power; the interval's upper limit, {r['ci_high']:.2f}, is "
-            + (
-                "below it, so an association that strong is ruled out. "
-                if r["ci_high"] < mde
-                else "above it, so an association that strong is not ruled out: the result is not informative about "
-                "associations of that size. "
-            )
-        )
-    return text + (
-        f"Across the {len(sens)} specifications below the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
-        + fit_notes_text(sens)  # its first row is the primary model's own fit
-        + "CCG structure is geography, a proxy for oversight, not a measure of its quality."
-    )
-
-
-def fit_notes_text(frame, name: str = "specification") -> str:
-    """One sentence per estimate whose fit warned (its ``fit_note``), naming it; the warnings' own text is in
-    the render log. The names and notes are the package's own words, not data."""
-    rows = frame[frame["fit_note"].fillna("").astype(str) != ""] if "fit_note" in frame else frame.iloc[:0]
-    return "".join(f'The estimate "{r[name]}" is {r["fit_note"]}. ' for _, r in rows.iterrows())
-
-
-def describe_primary_2023(model, cuts, mde: float, sample: dict) -> str:
-    """Plain English for report 06's primary model (ordinal), generated from it; ``cuts``: the binary models
-    at each cut (:func:`stats.cut_models`) for the exposure; ``sample``: the frame's attrs."""
-    r = model.iloc[0]
-    text = (
-        f"Areas served by more than one sub-ICB location had {r['odds_ratio']:.2f} times the odds of a worse 2023"
-        f" outcome (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; Wald {p_is(r['p_value'])}; n = {int(r['n_used'])},"
-        f" {int(r['n_dropped'])} dropped for a missing value) compared with areas served by one, among areas of the"
-        " same region, inspection year and deprivation. "
-    )
-    if r["ci_low"] <= 1 <= r["ci_high"]:
-        text += (
-            "The interval includes 1: the data are compatible with no association and with one as large as the"
-            " interval. "
-        )
-    else:
-        text += "The interval excludes 1: an association that region, year and deprivation do not account for. "
-    mine = cuts[cuts["term"] == model["term"].iat[0]]
-    if len(mine):
-        text += (
-            f"The binary models at each cut of the outcome give {', '.join(f'{v:.2f}' for v in mine['odds_ratio'])}"
-            f" ({'; '.join(str(m) for m in mine['method'].str.split('(').str[0].str.strip())}), the check of the"
-            " proportional-odds assumption. "
-        )
-    if mde == mde:
-        text += (
-            f"With {int(r['n_used'])} areas, an odds ratio of {mde:.2f} or more (or {1 / mde:.2f} or less) would have"
-            " been detected with 80% power"
-            + (
-                "; the interval's upper limit is below it, so an association that strong is ruled out. "
-                if r["ci_high"] < mde
-                else "; the interval reaches beyond it, so an association that strong is not ruled out. "
-            )
-        )
-    return text + (
-        "The sample is each area's first 2023-framework inspection with an outcome"
-        f" ({sample.get('n_reinspections_left_out', 0)}"
-        f" re-inspection(s) and {sample.get('n_no_outcome', 0)} inspection(s) without a published outcome left out)."
-        " The number of sub-ICB locations is geography, a proxy for how joined-up the NHS partner is, not a measure"
-        " of its oversight."
     )
 
 

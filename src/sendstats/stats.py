@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+from .wording import ci, format_p, label
 
 LOG = logging.getLogger("sendstats.fits")  # a fit's warning text goes here (the render log), never to a page
 
@@ -459,6 +460,73 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
     # against the rest, a binary approximation)
     out["min_detectable_or"] = [_mde_for(df, f, outcome) for f in out["factor"]]
     return out
+
+
+def describe_screen(screen, outcome_text: str) -> str:
+    """Plain English under a factor screen: what passed the BH threshold, what it does and does not show."""
+    sig = screen[screen["q_value_bh"] < 0.05]
+    n = len(screen)
+    if sig.empty:
+        lead = (
+            f"None of the {n} factors is associated with {outcome_text} after Benjamini-Hochberg correction "
+            "(all q >= 0.05)"
+        )
+        lowest = screen.sort_values("p_value").iloc[0] if screen["p_value"].notna().any() else None
+        if lowest is not None:
+            lead += (
+                f"; the smallest unadjusted p-value is {format_p(lowest['p_value'])} ({label(lowest['factor'])}, "
+                f"{lowest['effect_name']} {ci(lowest)})"
+            )
+    else:
+        lead = (
+            f"{len(sig)} of {n} factors are associated with {outcome_text} after Benjamini-Hochberg correction: "
+            + "; ".join(
+                f"{label(r['factor'])} ({r['effect_name']} {ci(r)}, q = {format_p(r['q_value_bh'])})"
+                for _, r in sig.iterrows()
+            )
+        )
+    if "min_detectable_or" in screen and screen["min_detectable_or"].notna().any():
+        m = screen["min_detectable_or"].dropna()
+        lead += (
+            f". With these numbers of areas each test had 80% power only for odds ratios from {m.min():.1f} to "
+            f"{m.max():.1f} or beyond (the last column), so these nulls rule out only associations that strong"
+        )
+        two_level = (screen["kind"] == "numeric") | screen["test"].astype(str).str.startswith("Fisher")
+        unreachable = screen[two_level & screen["min_detectable_or"].isna()]
+        if len(unreachable):
+            lead += (
+                f"; for {len(unreachable)} rarer factor(s) no odds ratio up to 1,000 would have been detected "
+                "(shown as –), so their rows say nothing either way"
+            )
+    return (
+        lead
+        + ". Each row uses the areas with a value for that factor (the n used; the n dropped lacked one). These are "
+        "associations across areas, not causes: areas differ in many ways the table does not measure, and a "
+        "non-significant result with a wide interval is not evidence of no association."
+    )
+
+
+def describe_model(model, outcome_text: str) -> str:
+    """Plain English under a multivariable model table."""
+    r0 = model.iloc[0]
+    parts = [
+        f"{label(r['term'])} {r['odds_ratio']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f}, {r['unit']})"
+        for _, r in model.iterrows()
+    ]
+    return (
+        f"Odds ratios for {outcome_text}, each adjusted for the others: " + "; ".join(parts) + ". "
+        f"Fitted on {int(r0['n_used'])} areas with every factor known ({int(r0['n_dropped'])} left out for a missing "
+        f"value), method: {r0['method']}. An odds ratio above 1 means higher odds; an interval crossing 1 is "
+        "compatible with no association. Adjustment is only for the factors listed; it does not make the "
+        "estimates causal."
+    )
+
+
+def fit_notes_text(frame, name: str = "specification") -> str:
+    """One sentence per estimate whose fit warned (its ``fit_note``), naming it; the warnings' own text is in
+    the render log. The names and notes are the package's own words, not data."""
+    rows = frame[frame["fit_note"].fillna("").astype(str) != ""] if "fit_note" in frame else frame.iloc[:0]
+    return "".join(f'The estimate "{r[name]}" is {r["fit_note"]}. ' for _, r in rows.iterrows())
 
 
 def min_detectable_or_per_sd(n: int, outcome_share: float, *, alpha: float = 0.05, power: float = 0.8) -> float:
