@@ -492,6 +492,34 @@ def primary_model(scope: Scope = PLAN, *, extra=(), method: str = "auto", data=N
     ]
 
 
+def describe_secondary_model(model, primary, factors) -> str:
+    """What a model of chosen ``factors`` (report 02's "factors together") is, against the plan: which of its
+    terms are declared mediators, which of the plan's confounders it leaves out, and the primary estimate it
+    must not be cited for; then the model's own sentence. Generated from the declarations and both fits."""
+    from .stats import describe_model
+    from .wording import label
+
+    mediators = [f for f in factors if f in registry.factors_of(kind="mediator")]
+    missing = [c for c in CONFOUNDERS if c not in factors]
+    r = primary.iloc[0]
+    names = lambda cols: " and ".join(label(c) for c in cols)  # noqa: E731
+    why = []
+    if mediators:
+        why.append(
+            f"it adjusts for {names(mediators)}, which the analysis plan treats as mediators (on the path"
+            " from CCG structure to the outcome, so adjusting for them removes part of what is asked)"
+        )
+    if missing:
+        why.append(f"it leaves out {names(missing)}, which the plan adjusts for as confounders")
+    lead = (
+        "This is a secondary, descriptive model, not the answer to the primary question"
+        + (": " + "; ".join(why) if why else "")
+        + f". The pre-specified estimate is the primary model's: {label(r['term'])}, odds ratio"
+        f" {r['odds_ratio']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; n = {int(r['n_used'])}). "
+    )
+    return lead + describe_model(model, "a WSoA")
+
+
 def confounder_checks(areas: pd.DataFrame, scope: Scope) -> str:
     """Why region and year are confounders, in words generated from the tests: London against the other
     regions (Fisher's exact test; said to be out of scope when the scope leaves London out) and the trend of
@@ -588,7 +616,8 @@ def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
         add(
             "Mantel-Haenszel, stratified by London vs elsewhere",
             mh,
-            "Mantel-Haenszel (Robins-Breslow-Greenland CI; MH test)",
+            "Mantel-Haenszel: Robins-Breslow-Greenland CI, p from the Cochran-Mantel-Haenszel test (two methods:"
+            " near 0.05 they can disagree)",
         )
     for s in (0.0, 0.05, 0.10):
         add(f"sliver {s:.0%}", first(primary_model(scope.replace(sliver=s))))
@@ -603,12 +632,21 @@ def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
     if a["dmo_yes"].notna().sum() < 20:  # the SEN2 question began in 2019
         for spec in specs:
             void(spec, "not estimable: fewer than 20 areas in scope have DMO data", int(a["dmo_yes"].notna().sum()))
-        return pd.DataFrame(rows)
+        return _mark_repeats(pd.DataFrame(rows))
     add(specs[0], first(primary_model(data=a, extra=["dmo_yes"])))
     mi = a.assign(dmo_known=a["dmo_yes"].notna().astype(float), dmo_filled=a["dmo_yes"].fillna(0.0))
     add(specs[1], first(primary_model(data=mi, extra=["dmo_filled", "dmo_known"])))
     add(specs[2], mice_model(a.dropna(subset=[EXPOSURE, *CONFOUNDERS]), CONFOUNDERS), "MICE logistic (GLM), pooled")
-    return pd.DataFrame(rows)
+    return _mark_repeats(pd.DataFrame(rows))
+
+
+def _mark_repeats(sens: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose fit is the primary row's own (the scope's sliver among the slivers, the method it used among
+    the methods) say so, so a count of specifications counts each estimate once."""
+    est = ["n_used", "odds_ratio", "ci_low", "ci_high", "p_value"]
+    same = sens[est].eq(sens[est].iloc[0]).all(axis=1) & (sens.index > 0)
+    sens.loc[same, "specification"] = sens.loc[same, "specification"] + " (the primary fit again)"
+    return sens
 
 
 def describe_primary(model, sens, mde: float = float("nan")) -> str:
@@ -617,6 +655,8 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
     r = model.iloc[0]
     inside = r["ci_low"] <= 1 <= r["ci_high"]
     lo, hi = sens["odds_ratio"].min(), sens["odds_ratio"].max()
+    n_spec = int(sens["odds_ratio"].notna().sum())
+    n_again = int(sens["specification"].str.endswith("(the primary fit again)").sum())
     text = (
         f"Areas not served by one coterminous CCG had {r['odds_ratio']:.2f} times the odds of being required to "
         f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; "
@@ -645,7 +685,8 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
             )
         )
     return text + (
-        f"Across the {len(sens)} specifications below the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
+        f"Across the {n_spec} specifications below ({n_again} of them rows that repeat the primary fit, so"
+        f" {n_spec - n_again} distinct estimates) the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
         + fit_notes_text(sens)  # its first row is the primary model's own fit
         + "CCG structure is geography, a proxy for oversight, not a measure of its quality."
     )
