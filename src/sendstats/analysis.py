@@ -711,6 +711,44 @@ def revisit_times(scope: Scope = PLAN) -> pd.DataFrame:
     )
 
 
+def describe_revisit_times(times: pd.DataFrame, km: pd.DataFrame, cx: pd.DataFrame) -> str:
+    """Report 03's time to revisit in words: the Kaplan-Meier median for all WSoA areas and for each
+    inspection-year cohort (with how many of each are censored, since later cohorts wait longer and hold the
+    censored areas), then the Cox model's hazard ratios. ``km``: :func:`stats.kaplan_meier` of ``times``;
+    ``cx``: :func:`stats.cox` on n_weaknesses and inspection_year."""
+    from .stats import kaplan_meier
+    from .wording import p_is
+
+    def median(m):
+        v = m.attrs["median"]
+        return f"{v:.1f} years" if v == v else "not reached"
+
+    cohorts = []
+    for year, g in times.groupby("inspection_year", sort=True):
+        k = kaplan_meier(g["years"], g["revisited"])
+        cens = k.attrs["n"] - k.attrs["n_events"]
+        cohorts.append(f"{int(year)}: {k.attrs['n']} areas, {cens} censored, median {median(k)}")
+    n_cens = km.attrs["n"] - km.attrs["n_events"]
+    late = times.loc[~times["revisited"].astype(bool), "inspection_year"]
+    where = (
+        f" All {n_cens} censored areas were inspected in {int(late.min())}-{int(late.max())}, so the overall median"
+        " mixes cohorts that waited very differently; read it by cohort."
+        if n_cens and late.min() > times["inspection_year"].min()
+        else ""
+    )
+    hr = lambda i: (  # noqa: E731
+        f"{cx['hazard_ratio'].iat[i]:.2f} times (95% CI {cx['ci_low'].iat[i]:.2f} to {cx['ci_high'].iat[i]:.2f},"
+        f" {p_is(cx['p_value'].iat[i])})"
+    )
+    return (
+        f"Kaplan-Meier median time from the inspection letter to the revisit letter: {median(km)} for all"
+        f" {km.attrs['n']} WSoA areas ({n_cens} not revisited by the end of the data are censored, not dropped)."
+        f"{where} By inspection year: " + "; ".join(cohorts) + ". In the Cox model, per additional weakness the"
+        f" rate of revisit was {hr(0)}, and per later inspection year {hr(1)}: revisits paused in 2020-21, so later"
+        " WSoAs waited longer. These are associations."
+    )
+
+
 # --- the 2023 framework: factors and the three-level outcome (docs/analysis_plan.md, report 06) -------------
 EXPOSURE_2023 = "multi_sub_icb"
 
