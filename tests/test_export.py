@@ -28,6 +28,8 @@ def test_every_page_is_citable_navigable_and_labelled(rendered, page):
     assert soup.title.string == meta["citation_title"] and not re.match(r"^(areas/)?[A-Z0-9_]+$", soup.title.string)
     cite = soup.find(id="how-to-cite").find_parent("section")
     assert "@misc{sendstats_" in cite.pre.get_text() and "commit" in cite.p.get_text()
+    # a corporate author in double braces: BibTeX would otherwise read "contributors, The sendstats"
+    assert "  author = {{The sendstats contributors}},\n" in cite.pre.get_text()
     nav = soup.find("nav", class_="sendstats-nav")
     assert nav.a["href"] == ("../index.html" if page.startswith("areas/") else "index.html")
     assert len(nav.find_all("li")) >= 3 and all(soup.find(id=a["href"][1:]) for a in nav.find_all("a")[1:])

@@ -223,7 +223,7 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
     )
     key = re.sub(r"[^A-Za-z0-9]+", "_", output).strip("_")
     bib = (
-        f"@misc{{sendstats_{key}_{c['year']},\n  title = {{{c['title']}}},\n  author = {{{c['author']}}},\n"
+        f"@misc{{sendstats_{key}_{c['year']},\n  title = {{{c['title']}}},\n  author = {{{{{c['author']}}}}},\n"
         f"  year = {{{c['year']}}},\n"
         f"  note = {{sendstats {c['version']}, commit {c['commit']}, rendered {c['date']}}},\n"
         + (f"  url = {{{c['url']}}},\n" if c["url"] else "")
