@@ -1,3 +1,4 @@
+import contextlib
 import json
 import os
 import shutil
@@ -14,17 +15,29 @@ MI = RAW / "ofsted" / "area_send_mi_jan_to_aug_2023.csv"
 OVERVIEW = RAW / "ofsted" / "area_send_2023_framework_overview.xlsx"
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The repository's own tables, built once (the PDF text cache in data/interim comes with them). Under
-    pytest-xdist the workers take turns (a lock in their shared temporary folder): one builds, the others
-    then find the tables current."""
+@contextlib.contextmanager
+def once_per_run(tmp_path_factory, name: str):
+    """Hold this run's lock ``name``: under pytest-xdist the workers take turns, so the first to come does the
+    work and the others find it done."""
     import fcntl
 
+    with (shared_dir(tmp_path_factory) / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def shared_dir(tmp_path_factory) -> Path:
+    """This run's temporary folder common to all pytest-xdist workers (the base folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The repository's own tables, built once (the PDF text cache in data/interim comes with them)."""
     from sendstats.data import registry, store
 
-    with (tmp_path_factory.getbasetemp().parent / "sendstats-build.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with once_per_run(tmp_path_factory, "build"):
         stale = store.stale(list(registry.TABLES))
         if stale:
             store.build(stale)
@@ -43,26 +56,25 @@ def data_copy(tmp_path, monkeypatch, built):
     return d
 
 
-# what of each command's session was still there (running or not yet reaped) the moment it returned
-LEFT_BEHIND: dict[str, list[str]] = {}
+def proc_stat(pid) -> tuple[str, list[str]] | None:
+    """A process's name and the fields after it in /proc/<pid>/stat (state, ppid, pgrp, session, ...)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    head, _, rest = stat.rpartition(")")
+    return head.split("(", 1)[1], rest.split()
 
 
 def session_members(sid: int) -> list[str]:
-    out = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text()
-                fields = stat.rsplit(")", 1)[1].split()
-                if int(fields[3]) == sid:  # state, ppid, pgrp, session
-                    out.append(f"{d.name} ({stat.split('(', 1)[1].rsplit(')', 1)[0]}, state {fields[0]})")
-            except (OSError, IndexError, ValueError):
-                pass
-    return out
+    """Every process of session ``sid``, running or not yet reaped."""
+    found = ((d.name, proc_stat(d.name)) for d in Path("/proc").iterdir() if d.name.isdigit())
+    return [f"{pid} ({s[0]}, state {s[1][0]})" for pid, s in found if s and s[1][3] == str(sid)]
 
 
 def run_cli(*args, env=None):
-    """Run the CLI in a session of its own, as a terminal would; LEFT_BEHIND notes what outlived it."""
+    """Run the CLI in a session of its own, as a terminal would; the result's ``left_behind`` lists what of
+    that session was still there the moment it returned."""
     with subprocess.Popen(
         [sys.executable, "-m", "sendstats.cli", *args],
         stdout=subprocess.PIPE,
@@ -76,8 +88,10 @@ def run_cli(*args, env=None):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
             raise
-        LEFT_BEHIND[" ".join(args)] = session_members(proc.pid)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+        left = session_members(proc.pid)
+    r = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    r.left_behind = left
+    return r
 
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
@@ -91,31 +105,21 @@ CORE = [
 ]
 
 
-def shared_dir(tmp_path_factory) -> Path:
-    """This run's temporary folder common to all pytest-xdist workers (the base folder without xdist)."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory, built):
     """The full core suite and Kingston upon Thames's profile, rendered cold by one command as `make reports`
     does, once per test run: the first pytest-xdist worker to need it renders, the others wait for it. Shared
     by the report, page and accessibility tests and the README examples, so read-only: a test that renders
-    into it works on a copy."""
-    import fcntl
-
+    into it works on a copy. What the command left behind is in ``left-behind.json`` beside it."""
     out = shared_dir(tmp_path_factory) / "rendered"
-    with (shared_dir(tmp_path_factory) / "rendered.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with once_per_run(tmp_path_factory, "rendered"):
         if not (out / "index.html").exists():
-            env = {**EPOCH, "SENDSTATS_DATA": str(built)}
-            cmd = ["report", "--areas", "Kingston upon Thames", "--output-dir", str(out)]
-            r = run_cli(*cmd, env=env)
+            r = run_cli(
+                "report", "--areas", "Kingston upon Thames", "--output-dir", str(out),
+                env={**EPOCH, "SENDSTATS_DATA": str(built)},
+            )  # fmt: skip
             assert r.returncode == 0, r.stderr
-            (shared_dir(tmp_path_factory) / "rendered-left-behind.json").write_text(
-                json.dumps(LEFT_BEHIND[" ".join(cmd)])
-            )
+            (out.parent / "left-behind.json").write_text(json.dumps(r.left_behind))
     assert sorted(p.stem for p in out.glob("*.html")) == sorted(CORE + ["index"])
     assert [p.name for p in (out / "areas").glob("*.html")] == ["E09000021.html"]
     return out
@@ -137,21 +141,8 @@ SLOW_MODULES = {
 }
 
 
-# Under pytest-xdist (`make test`: two workers, `--dist loadgroup`) the tests that share a session render are
-# kept in two groups, one per worker, so each worker makes the shared render once and the two halves take
-# about as long: the README examples, the browser check and the scoped pages in one, the rest in the other.
-SHARED_RENDERS = {"rendered", "scoped"}
-SECOND_GROUP = {"test_cli", "test_accessibility", "test_scoped_pages"}
-
-
-def pytest_itemcollected(item):
-    """Markers by module and fixtures, set as each test is collected (before pytest-xdist reads the groups in
-    its own collection hook)."""
-    module = item.module.__name__.rsplit(".", 1)[-1]
-    fixtures = set(getattr(item, "fixturenames", ()))
-    if module in SLOW_MODULES or SLOW_FIXTURES & fixtures:
-        item.add_marker(pytest.mark.slow)
-    if module in SECOND_GROUP:
-        item.add_marker(pytest.mark.xdist_group("renders-b"))
-    elif SHARED_RENDERS & fixtures:
-        item.add_marker(pytest.mark.xdist_group("renders-a"))
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -58,7 +58,7 @@ def test_every_readme_example_runs(cmd, tmp_path, rendered):
             (page,) = [n for n in after if n not in core and n.startswith(f"{args[1]}--")]
             index = (tmp_path / "reports" / "index.html").read_text()
             assert f'href="{page}"' in index
-            for k, v in (a.split("=", 1) for a in args[args.index("-p") + 1 :: 2] if "=" in a):
+            for k, v in dict(args[i + 1].split("=", 1) for i, a in enumerate(args) if a == "-p").items():
                 assert f"&quot;{k}&quot;: " in index and v in (tmp_path / "reports" / page).read_text(), (k, v)
 
 

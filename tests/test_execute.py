@@ -9,19 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import proc_stat
 
 
 def _children():
     """pid -> parent pid for every process."""
-    out = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text()
-                out[int(d.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    return out
+    stats = ((int(d.name), proc_stat(d.name)) for d in Path("/proc").iterdir() if d.name.isdigit())
+    return {pid: int(s[1][1]) for pid, s in stats if s}
 
 
 def _descendants(pid):
@@ -35,15 +29,7 @@ def _descendants(pid):
 
 
 def _alive(pids):
-    alive = set()
-    for p in pids:
-        try:
-            state = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            if state != "Z":
-                alive.add(p)
-        except OSError:
-            pass
-    return alive
+    return {p for p in pids if (s := proc_stat(p)) and s[1][0] != "Z"}
 
 
 def _start_render(tmp_path):
@@ -104,4 +90,4 @@ def test_a_finished_render_returns_after_its_workers_and_helpers_are_reaped(rend
     moment the command returned, nothing of its session was left, running or waiting to be reaped."""
     import json
 
-    assert json.loads((rendered.parent / "rendered-left-behind.json").read_text()) == []
+    assert json.loads((rendered.parent / "left-behind.json").read_text()) == []

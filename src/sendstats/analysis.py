@@ -9,15 +9,15 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from . import stats
 from .data import geography, registry
 from .data.boundaries import SUCCESSORS
 from .data.names import normalise_one
 from .errors import ParameterError
 from .outcomes import basis_date, inspections_as_at, load_areas, load_inspections
 from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
-from .stats import fit_notes_text
 from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS
-from .wording import outcome_label, p_is
+from .wording import label, outcome_label, p_is
 
 
 def areas_2016(scope: Scope = PLAN) -> pd.DataFrame:
@@ -482,8 +482,6 @@ def primary_model(scope: Scope = PLAN, *, extra=(), method: str = "auto", data=N
     per SD) and deprivation (per SD), on the scope's areas (or ``data``, a frame of :func:`areas_2016`).
     Tidy frame, exposure first: term, odds_ratio, ci_low, ci_high, p_value, n_used, n_dropped, method (p and
     interval from the same fit), unit, fit_note (why an estimate is unreliable, when the fit warned)."""
-    from . import stats
-
     a = primary_frame(scope) if data is None else data
     out = stats.logistic(a, "wsoa", [EXPOSURE, *CONFOUNDERS, *extra], method=method)
     out["fit_note"] = out["fit_note"].fillna("") if "fit_note" in out else ""
@@ -496,13 +494,10 @@ def describe_secondary_model(model, primary, factors) -> str:
     """What a model of chosen ``factors`` (report 02's "factors together") is, against the plan: which of its
     terms are declared mediators, which of the plan's confounders it leaves out, and the primary estimate it
     must not be cited for; then the model's own sentence. Generated from the declarations and both fits."""
-    from .stats import describe_model
-    from .wording import label
-
     mediators = [f for f in factors if f in registry.factors_of(kind="mediator")]
     missing = [c for c in CONFOUNDERS if c not in factors]
     r = primary.iloc[0]
-    names = lambda cols: " and ".join(label(c) for c in cols)  # noqa: E731
+    names = lambda cols: " and ".join(label(c) for c in cols)
     why = []
     if mediators:
         why.append(
@@ -517,15 +512,13 @@ def describe_secondary_model(model, primary, factors) -> str:
         + f". The pre-specified estimate is the primary model's: {label(r['term'])}, odds ratio"
         f" {r['odds_ratio']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; n = {int(r['n_used'])}). "
     )
-    return lead + describe_model(model, "a WSoA")
+    return lead + stats.describe_model(model, "a WSoA")
 
 
 def confounder_checks(areas: pd.DataFrame, scope: Scope) -> str:
     """Why region and year are confounders, in words generated from the tests: London against the other
     regions (Fisher's exact test; said to be out of scope when the scope leaves London out) and the trend of
     the WSoA share across inspection years (Cochran-Armitage)."""
-    from . import stats
-
     trend = stats.cochran_armitage(areas, "inspection_year", "wsoa")
     trend_text = (
         f"Across inspection years the WSoA share changed by {100 * trend['slope']:+.1f} percentage points a year"
@@ -549,8 +542,6 @@ def confounder_checks(areas: pd.DataFrame, scope: Scope) -> str:
 def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, seed: int = 20160501) -> dict:
     """The primary model with ``dmo_yes`` (DMO in post, 1/0) imputed by chained equations
     (:func:`sendstats.stats.mice_logistic`); returns the exposure's odds ratio, CI and p."""
-    from . import stats
-
     return stats.mice_logistic(
         a,
         "wsoa",
@@ -567,8 +558,6 @@ def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
     one row each with specification, n_used, odds_ratio, ci_low, ci_high, p_value, method, fit_note. The
     primary row is at the scope's sliver; a specification the scope makes void (London left out when London
     is already out) is a row saying so."""
-    from . import stats
-
     rows = []
 
     def void(spec, why, n_used=0):
@@ -640,12 +629,15 @@ def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
     return _mark_repeats(pd.DataFrame(rows))
 
 
+REPEAT = " (the primary fit again)"  # how a sensitivity row that repeats the primary fit is named
+
+
 def _mark_repeats(sens: pd.DataFrame) -> pd.DataFrame:
     """Rows whose fit is the primary row's own (the scope's sliver among the slivers, the method it used among
     the methods) say so, so a count of specifications counts each estimate once."""
     est = ["n_used", "odds_ratio", "ci_low", "ci_high", "p_value"]
     same = sens[est].eq(sens[est].iloc[0]).all(axis=1) & (sens.index > 0)
-    sens.loc[same, "specification"] = sens.loc[same, "specification"] + " (the primary fit again)"
+    sens.loc[same, "specification"] = sens.loc[same, "specification"] + REPEAT
     return sens
 
 
@@ -656,7 +648,7 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
     inside = r["ci_low"] <= 1 <= r["ci_high"]
     lo, hi = sens["odds_ratio"].min(), sens["odds_ratio"].max()
     n_spec = int(sens["odds_ratio"].notna().sum())
-    n_again = int(sens["specification"].str.endswith("(the primary fit again)").sum())
+    n_again = int(sens["specification"].str.endswith(REPEAT).sum())
     text = (
         f"Areas not served by one coterminous CCG had {r['odds_ratio']:.2f} times the odds of being required to "
         f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; "
@@ -687,7 +679,7 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
     return text + (
         f"Across the {n_spec} specifications below ({n_again} of them rows that repeat the primary fit, so"
         f" {n_spec - n_again} distinct estimates) the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
-        + fit_notes_text(sens)  # its first row is the primary model's own fit
+        + stats.fit_notes_text(sens)  # its first row is the primary model's own fit
         + "CCG structure is geography, a proxy for oversight, not a measure of its quality."
     )
 
@@ -716,8 +708,6 @@ def describe_revisit_times(times: pd.DataFrame, km: pd.DataFrame, cx: pd.DataFra
     inspection-year cohort (with how many of each are censored, since later cohorts wait longer and hold the
     censored areas), then the Cox model's hazard ratios. ``km``: :func:`stats.kaplan_meier` of ``times``;
     ``cx``: :func:`stats.cox` on n_weaknesses and inspection_year."""
-    from .stats import kaplan_meier
-    from .wording import p_is
 
     def median(m):
         v = m.attrs["median"]
@@ -725,7 +715,7 @@ def describe_revisit_times(times: pd.DataFrame, km: pd.DataFrame, cx: pd.DataFra
 
     cohorts = []
     for year, g in times.groupby("inspection_year", sort=True):
-        k = kaplan_meier(g["years"], g["revisited"])
+        k = stats.kaplan_meier(g["years"], g["revisited"])
         cens = k.attrs["n"] - k.attrs["n_events"]
         cohorts.append(f"{int(year)}: {k.attrs['n']} areas, {cens} censored, median {median(k)}")
     n_cens = km.attrs["n"] - km.attrs["n_events"]
@@ -736,7 +726,7 @@ def describe_revisit_times(times: pd.DataFrame, km: pd.DataFrame, cx: pd.DataFra
         if n_cens and late.min() > times["inspection_year"].min()
         else ""
     )
-    hr = lambda i: (  # noqa: E731
+    hr = lambda i: (
         f"{cx['hazard_ratio'].iat[i]:.2f} times (95% CI {cx['ci_low'].iat[i]:.2f} to {cx['ci_high'].iat[i]:.2f},"
         f" {p_is(cx['p_value'].iat[i])})"
     )
@@ -779,8 +769,6 @@ def areas_2023_first(scope: Scope = PLAN_2023) -> pd.DataFrame:
 def primary_model_2023(data: pd.DataFrame) -> pd.DataFrame:
     """Proportional-odds model of the 2023 outcome on ``multi_sub_icb`` and the plan's confounders (region,
     inspection year, deprivation), exposure first; odds ratios of a worse outcome."""
-    from . import stats
-
     return stats.ordinal(data, "outcome", [EXPOSURE_2023, *CONFOUNDERS])
 
 

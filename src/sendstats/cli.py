@@ -97,7 +97,7 @@ def _main(argv=None) -> int:
                 return 1
             print(f"all {len(sources.manifest())} raw files match {sources.manifest_path()}; no unlisted files")
         elif args.cmd == "data" and args.action == "build":
-            from .data import store
+            from .data import registry, store
 
             t = time.perf_counter()
             rows = store.build() if args.force else store.update()
@@ -105,7 +105,7 @@ def _main(argv=None) -> int:
             if rows:
                 print(", ".join(f"{k}: {v} rows" for k, v in rows.items()) + took)
             else:
-                print(f"all {len(store.registry.TABLES)} tables current; every raw file matches the manifest{took}")
+                print(f"all {len(registry.TABLES)} tables current; every raw file matches the manifest{took}")
         elif args.cmd == "data" and args.action == "add-snapshot":
             from .data.ingest import snapshots
 

@@ -124,16 +124,18 @@ def _run_builder(name: str, folder: Path):
     return _validate(name, df)
 
 
-def build(names=None) -> dict[str, int]:
+def build(names=None, *, check_all: bool = False) -> dict[str, int]:
     """Build the named tables (default all), and any table they are built from that is missing or out of
-    date, and swap them in together. Every raw file is checked against the manifest first. Returns rows per
-    table built."""
+    date, and swap them in together. Their raw files (``check_all``: every registered table's) are checked
+    against the manifest first. Returns rows per table built."""
     names = list(registry.TABLES) if names is None else list(names)
     for n in names:
         _table(n)
     order = list(dict.fromkeys(m for n in names for m in (*upstream(n), n)))
-    for rel in sorted({r for n in order for r in own_raw(n)}):
+    for rel in sorted({r for n in (registry.TABLES if check_all else order) for r in own_raw(n)}):
         sources.check(rel, fresh=True)  # from the bytes, whatever the hash cache says
+    if not order:
+        return {}
     target = processed_dir()
     record = read_record()
     try:
@@ -180,11 +182,7 @@ def build(names=None) -> dict[str, int]:
 def update() -> dict[str, int]:
     """What `sendstats data build` does: check every raw file from its bytes, then build the tables that are
     missing or out of date (and nothing else). Returns rows per table built (empty when all are current)."""
-    names = list(registry.TABLES)
-    for rel in sorted({r for n in names for r in own_raw(n)}):
-        sources.check(rel, fresh=True)
-    todo = stale(names)
-    return build(todo) if todo else {}
+    return build(stale(list(registry.TABLES)), check_all=True)
 
 
 _LOADED: dict = {}  # (data folder, table) -> (key, frame): a table read once per process and key

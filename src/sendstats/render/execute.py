@@ -36,10 +36,10 @@ def _gone(pid: int) -> bool:
         return False
 
 
-def lean_imports() -> None:
+def _lean_imports() -> None:
     """papermill -> nbformat -> jsonschema builds IRI grammars (lark) at import when rfc3987_syntax is
     installed: about 1 s of CPU per process for a format the notebook schema never uses. Without it,
-    jsonschema skips that checker. Called before papermill is imported, in workers and in a serial run."""
+    jsonschema skips that checker. Called by :func:`run` before it imports papermill (a no-op after)."""
     import sys
 
     sys.modules.setdefault("rfc3987_syntax", None)
@@ -53,7 +53,6 @@ def worker_init(main_pid: int) -> None:
     import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    lean_imports()
 
     def watch():
         while not _gone(main_pid):
@@ -188,6 +187,7 @@ def run(job: dict) -> dict:
     try:
         km = kernel(Path(job["path"]).parent)
         kc = client(km)  # a new kernel warms up while this worker imports the rest
+        _lean_imports()
         import papermill
 
         from . import export
@@ -224,7 +224,6 @@ def run_all(jobs: list[dict], workers: int, on_result) -> None:
     """Run jobs in ``workers`` processes (in this process if 1), calling ``on_result(job, result)`` as each
     finishes. Ctrl-C terminates the workers (their kernels follow) and re-raises KeyboardInterrupt."""
     if workers <= 1:
-        lean_imports()
         for job in jobs:
             on_result(job, run(job))
         return
