@@ -1,12 +1,15 @@
 """The command line as the README shows it: every `sendstats ...` example in README.md runs (into a
 temporary folder), and user errors are one line with exit 2."""
 
+import html
 import re
 import shlex
 import shutil
 
 import pytest
 from conftest import CORE, EPOCH, ROOT, run_cli
+
+from sendstats.render import catalogue
 
 
 def _examples() -> list[str]:
@@ -58,8 +61,12 @@ def test_every_readme_example_runs(cmd, tmp_path, rendered):
             (page,) = [n for n in after if n not in core and n.startswith(f"{args[1]}--")]
             index = (tmp_path / "reports" / "index.html").read_text()
             assert f'href="{page}"' in index
-            for k, v in dict(args[i + 1].split("=", 1) for i, a in enumerate(args) if a == "-p").items():
-                assert f"&quot;{k}&quot;: " in index and v in (tmp_path / "reports" / page).read_text(), (k, v)
+            given = dict(args[i + 1].split("=", 1) for i, a in enumerate(args) if a == "-p")
+            for k, v in given.items():
+                assert v in (tmp_path / "reports" / page).read_text(), (k, v)
+            # the index describes the render by its parameters in words ("as at 31 December 2019; leaving out London")
+            words = html.escape(catalogue.describe(args[1], catalogue.resolve(args[1], given)))
+            assert words and f"</a>: {words}</li>" in index, words
 
 
 def test_letters_fetch_without_network_fails_cleanly(tmp_path):

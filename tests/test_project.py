@@ -42,3 +42,13 @@ def test_one_version_shared_with_citation_cff():
     import sendstats
 
     assert sendstats.__version__ == version
+
+
+def test_zenodo_metadata_agrees_with_citation_cff():
+    """A release can mint a DOI from .zenodo.json: the same title, authors and licence as CITATION.cff."""
+    import json
+
+    zen = json.loads((ROOT / ".zenodo.json").read_text())
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert zen["title"] == cff["title"] and zen["license"] == cff["license"] and zen["upload_type"] == "software"
+    assert [c["name"] for c in zen["creators"]] == [a["name"] for a in cff["authors"]]

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
+from sendstats import areas
 from sendstats.data import registry, store
 
 
@@ -74,7 +75,7 @@ def test_each_factor_is_declared_once_and_read_everywhere():
         assert {"area_type", "population_0_25", "lookup_reason"} <= names
     assert analysis.CONFOUNDERS == ["region", "inspection_year", "imd_share_most_deprived_decile"]
     assert analysis.MEDIATORS == ["ehcp_20wk_pct", "appeal_rate"]
-    assert "population_0_25" in analysis.NUMERIC_PROFILE
+    assert "population_0_25" in areas.NUMERIC_PROFILE
 
 
 def test_area_type_and_population_match_the_lookup_by_hand(built):

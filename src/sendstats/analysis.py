@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 from functools import lru_cache
 
 import numpy as np
@@ -12,12 +11,11 @@ import pandas as pd
 from . import stats
 from .data import geography, registry
 from .data.boundaries import SUCCESSORS
-from .data.names import normalise_one
 from .errors import ParameterError
 from .outcomes import basis_date, inspections_as_at, load_areas, load_inspections
 from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
 from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS
-from .wording import label, outcome_label, p_is
+from .wording import label, outcome_label, p_is, plural
 
 
 def areas_2016(scope: Scope = PLAN) -> pd.DataFrame:
@@ -189,190 +187,6 @@ def describe_selection(mw: dict, fisher: dict, n_in: int, n_out: int) -> str:
     )
 
 
-# --- one area ----------------------------------------------------------------------------------------------
-def area_index() -> pd.DataFrame:
-    """Every area inspected under either framework: code (harmonised 9-digit), name, region."""
-    from .data.store import table_key
-
-    return _area_index(table_key("inspections_2016"), table_key("inspections_2023")).copy()
-
-
-@lru_cache(maxsize=2)
-def _area_index(key16: str, key23: str) -> pd.DataFrame:
-    a = load_inspections("2016")[["la_code", "area", "region"]]
-    b = load_inspections("2023")[["la_code", "area", "region"]]
-    both = pd.concat([a, b], ignore_index=True)
-    both["code"] = geography.harmonise(both["la_code"])
-    return (
-        both.drop_duplicates("code", keep="last")[["code", "area", "region"]].sort_values("area").reset_index(drop=True)
-    )
-
-
-def resolve_area(area: str) -> str:
-    """An area name (case-insensitive) or 9-digit code -> its harmonised code; unknown -> ParameterError
-    listing close matches."""
-    idx = area_index()
-    a = str(area).strip()
-    code = geography.SUCCESSION.get(a.upper(), a.upper())
-    if code in set(idx["code"]):
-        return code
-    names = {normalise_one(n): c for n, c in zip(idx["area"], idx["code"])}
-    if normalise_one(a) in names:
-        return names[normalise_one(a)]
-    close = difflib.get_close_matches(normalise_one(a), list(names), n=5, cutoff=0.5)
-    label = dict(zip(idx["code"], idx["area"]))
-    hint = "; close matches: " + ", ".join(f"{label[names[c]]} ({names[c]})" for c in close) if close else ""
-    raise ParameterError(f"unknown area {area!r}: not a name or 9-digit code of an inspected area{hint}")
-
-
-def area_codes(spec: str) -> list[str]:
-    """``all`` (every inspected area) or names/codes separated by commas -> harmonised codes."""
-    if spec.strip().lower() == "all":
-        return area_index()["code"].tolist()
-    return [resolve_area(a) for a in spec.split(",") if a.strip()]
-
-
-def area_note(code: str) -> str:
-    """How an area relates to boundary changes, for telling apart areas that share a name (two Dorsets)."""
-    from .data.boundaries import REPLACED_ON
-
-    if code in REPLACED_ON:
-        return f", the former council (replaced on {REPLACED_ON[code]})"
-    for old, new in SUCCESSORS.items():
-        if code in new:
-            return f", the council created on {REPLACED_ON[old]}"
-    return ""
-
-
-def area_inspections(code: str) -> pd.DataFrame:
-    """The area's inspections under both frameworks, one row each, in date order."""
-    a = load_inspections("2016")
-    a = a[geography.harmonise(a["la_code"]) == code]
-    rows = [
-        {
-            "framework": "2016",
-            "area": r["area"],
-            "inspection_start": r["inspection_start"],
-            "published": r["published"],
-            "outcome": "WSoA required" if r["wsoa"] else "no WSoA",
-            "weaknesses": r["n_weaknesses"],
-            "revisit": r["revisit_outcome"] if pd.notna(r["revisit_outcome"]) else r["revisit_status"],
-        }
-        for _, r in a.iterrows()
-    ]
-    b = load_inspections("2023")
-    b = b[geography.harmonise(b["la_code"]) == code]
-    rows += [
-        {
-            "framework": "2023",
-            "area": r["area"],
-            "inspection_start": r["inspection_start"],
-            "published": r["published"],
-            "outcome": r["outcome"] if pd.notna(r["outcome"]) else f"not in sources ({r['missing_reason']})",
-            "weaknesses": r["n_priority_actions"],
-            "revisit": "",
-        }
-        for _, r in b.iterrows()
-    ]
-    out = pd.DataFrame(rows)
-    for c in ("inspection_start", "published"):
-        out[c] = pd.to_datetime(out[c]).dt.strftime("%d %b %Y").fillna("not published")
-    return out
-
-
-NUMERIC_PROFILE = registry.factors_of(profile=True)  # from the factor declarations
-
-
-def area_factors_vs_distribution(code: str) -> pd.DataFrame:
-    """For the area's latest inspection with factors: each numeric factor, the area's value, the national and
-    regional medians (of all areas, each as at its own inspection of the same framework), the area's national
-    percentile (share 0-1 of areas with a lower value) and the number of areas compared."""
-    for framework in ("2023", "2016"):
-        a = load_areas(framework).copy()
-        a["code"] = geography.harmonise(a["la_code"])
-        if framework == "2023":
-            a = a.sort_values("published").drop_duplicates("code", keep="last")
-        mine = a[a["code"] == code]
-        if len(mine):
-            break
-    else:
-        return pd.DataFrame()
-    me = mine.iloc[-1]
-    region = a[a["region"] == me["region"]]
-    rows = []
-    for f in NUMERIC_PROFILE:
-        col = a[f].dropna()
-        v = me[f]
-        rows.append(
-            {
-                "factor": registry.label(f),
-                "area": v if pd.notna(v) else None,
-                "why missing": "" if pd.notna(v) else _reason(a, me, f),
-                "national median": col.median() if len(col) else None,
-                "regional median": region[f].dropna().median() if region[f].notna().any() else None,
-                "national percentile": float((col < v).mean()) if pd.notna(v) and len(col) else None,
-                "areas compared": len(col),
-            }
-        )
-    out = pd.DataFrame(rows)
-    out.attrs.update(framework=framework, factor_date=me["factor_date"], region=me["region"])
-    return out
-
-
-def _reason(a: pd.DataFrame, row, f: str) -> str:
-    c = registry.FACTOR_REASON.get(f)
-    return str(row[c]) if c in a and pd.notna(row.get(c)) else "no_match"
-
-
-@lru_cache(maxsize=2)
-def _neighbour_frames(*keys):
-    """The lookup and each area's 2016 and latest 2023 result, indexed for :func:`statistical_neighbours` (once per
-    process and table version: a worker renders many profiles)."""
-    from .data.store import load_table
-
-    lk = load_table("la_lookup")
-    lk["code"] = geography.harmonise(lk["la_code"])
-    old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"])).set_index("code")
-    new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
-    new = new.sort_values("published").drop_duplicates("code", keep="last").set_index("code")
-    return lk, lk.set_index("la_code_3"), old, new
-
-
-def statistical_neighbours(code: str) -> pd.DataFrame:
-    """The area's 10 statistical neighbours (DfE children's services neighbours, D2I lookup), each with its
-    2016-framework WSoA and revisit outcome and its latest 2023-framework outcome."""
-    from .data.store import table_key
-
-    lk, by3, old, new = _neighbour_frames(
-        *(table_key(t) for t in ("la_lookup", "inspections_2016", "inspections_2023"))
-    )
-    me = lk[lk["code"] == code]
-    if me.empty or pd.isna(me["stat_neighbours_3"].iat[0]):
-        return pd.DataFrame(columns=["rank", "area", "code", "WSoA (2016)", "revisit", "2023 outcome"])
-    rows = []
-    for i, c3 in enumerate(str(me["stat_neighbours_3"].iat[0]).split(","), start=1):
-        c3 = c3.strip()
-        n = by3.loc[c3] if c3 in by3.index else None
-        ncode = n["code"] if n is not None else None
-        o = old.loc[ncode] if ncode in old.index else None
-        w = new.loc[ncode] if ncode in new.index else None
-        rows.append(
-            {
-                "rank": i,
-                "area": n["name"] if n is not None else f"DfE code {c3} (not in lookup)",
-                "code": ncode,
-                "WSoA (2016)": ("yes" if o["wsoa"] else "no") if o is not None else "not inspected",
-                "revisit": (o["revisit_outcome"] if pd.notna(o["revisit_outcome"]) else o["revisit_status"])
-                if o is not None
-                else "",
-                "2023 outcome": (w["outcome"] if pd.notna(w["outcome"]) else "no outcome in sources")
-                if w is not None
-                else "not inspected yet",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 # --- maps ----------------------------------------------------------------------------------------------
 MAP_2016 = ["WSoA required", "no WSoA", "not inspected"]
 MAP_2023 = [
@@ -406,6 +220,7 @@ def _by(df: pd.DataFrame, as_at, date_col: str) -> pd.DataFrame:
 def _map_frames(keys: tuple, as_at, date_col: str, predecessors: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The frames of :func:`map_frames`; without ``predecessors`` a successor council does not take its
     former council's 2016 result."""
+    from .areas import area_index
     from .data.registry import value_label
     from .data.store import load_table
 
@@ -808,8 +623,8 @@ def describe_primary_2023(model, cuts, mde: float, sample: dict) -> str:
         )
     return text + (
         "The sample is each area's first 2023-framework inspection with an outcome"
-        f" ({sample.get('n_reinspections_left_out', 0)}"
-        f" re-inspection(s) and {sample.get('n_no_outcome', 0)} inspection(s) without a published outcome left out)."
+        f" ({plural(sample.get('n_reinspections_left_out', 0), 're-inspection')} and"
+        f" {plural(sample.get('n_no_outcome', 0), 'inspection')} without a published outcome left out)."
         " The number of sub-ICB locations is geography, a proxy for how joined-up the NHS partner is, not a measure"
         " of its oversight."
     )

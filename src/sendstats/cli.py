@@ -58,13 +58,19 @@ def _main(argv=None) -> int:
     ex.add_argument(
         "--format", default="csv", choices=["csv", "parquet"], help="file format of the tables (default csv)"
     )
-    rep = sub.add_parser("report", help="render reports to HTML (all core reports and the index if no NAME)")
+    rep = sub.add_parser(
+        "report",
+        help="render reports to HTML (without NAME: the whole site, core reports, areas page, every profile, index)",
+    )
     rep.add_argument("name", nargs="?", help="one report, e.g. 01_inspection_outcomes")
     rep.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="a notebook parameter")
     rep.add_argument("--output-dir", help="where to write HTML (default: reports/)")
     rep.add_argument(
-        "--areas", metavar="all|NAMES", help="also render area profiles: 'all', or names/codes separated by commas"
+        "--areas",
+        metavar="all|NAMES",
+        help="the core reports plus only these areas' profiles (names or codes, comma-separated; 'all': whole site)",
     )
+    rep.add_argument("--core-only", action="store_true", help="the core reports and the index only (the quick path)")
     rep.add_argument("--force", action="store_true", help="re-render even when nothing changed since the last render")
     rep.add_argument(
         "--reproducible",
@@ -134,23 +140,30 @@ def _main(argv=None) -> int:
                 raise ParameterError(f"--workers must be at least 1, got {args.workers}")
             opts = dict(force=args.force, progress=True, reproducible=args.reproducible, workers=args.workers)
             if args.name:
-                if args.areas:
-                    raise ParameterError("--areas renders area profiles; give it without a report NAME")
+                if args.areas or args.core_only:
+                    flag = "--areas" if args.areas else "--core-only"
+                    raise ParameterError(f"{flag} chooses which reports of the site to render; give it without a NAME")
                 res = report.render([(args.name, _params(args.param))], args.output_dir, **opts)
             else:
                 if args.param:
                     raise ParameterError("-p needs a report NAME (parameters differ between reports)")
-                codes = []
-                if args.areas:
-                    from . import analysis
+                if args.areas and args.core_only:
+                    raise ParameterError("--areas and --core-only: give one (--core-only renders no area profile)")
+                codes = None  # the whole site
+                if args.core_only:
+                    codes = ()
+                elif args.areas and args.areas.strip().lower() != "all":
+                    from . import areas
 
-                    codes = analysis.area_codes(args.areas)
+                    codes = areas.area_codes(args.areas)
                 res = report.render_all(args.output_dir, area_codes=codes, **opts)
             for e in res["errors"]:
                 print(f"sendstats: error: {e}", file=sys.stderr)
+            pages = res["written"] + res["skipped"]
+            page = pages[0] if args.name and pages else res["index"]  # one report: its own page
             print(
                 f"rendered {len(res['written'])}, unchanged {len(res['skipped'])}, failed {len(res['errors'])}; "
-                f"open {res['index'].resolve()}"
+                f"open {Path(page).resolve()}"
             )
             if res["errors"]:
                 return 1

@@ -76,8 +76,10 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def replace_folder(staging: Path, target: Path) -> None:
     """Put the finished folder ``staging`` at ``target`` in one step: readers see the old folder or the new one,
-    never neither or a mix. The old folder is removed afterwards. ``staging`` must sit beside ``target``."""
+    never neither or a mix. The old folder is removed afterwards. ``staging`` must sit beside ``target``; the
+    new folder is world-readable (0755), as :func:`atomic_write`'s files are (0644)."""
     staging, target = Path(staging), Path(target)
+    os.chmod(staging, 0o755)  # mkdtemp makes it 0700: readable by a web server or another user, as files are
     if not target.exists():
         os.replace(staging, target)
         return

@@ -9,7 +9,7 @@ from .errors import ParameterError
 from .scope import Scope
 from .stats import proportion
 from .vocabulary import OUTCOME_LEVELS, REVISIT_SHOWN
-from .wording import outcome_label, pct
+from .wording import outcome_label, pct, plural
 
 # The 2016-framework file covers inspections carried out by 31 Aug 2022 (published by 31 Oct 2022):
 # with no as_at, predecessor areas are judged as at that date, i.e. not counted, as in Ofsted's 149.
@@ -167,7 +167,7 @@ def describe_overall(overall, framework: str) -> str:
     if str(framework) == "2016":
         r = overall.iloc[0].to_dict()
         r.update({k: int(r[k]) for k in ("n", "n_wsoa", "n_predecessors")})
-        pred = f" (including {r['n_predecessors']} predecessor area(s))" if r["n_predecessors"] else ""
+        pred = f" (including {plural(r['n_predecessors'], 'predecessor area')})" if r["n_predecessors"] else ""
         return (
             f"Of {r['n']} inspected areas{pred}, {r['n_wsoa']} ({pct(r['share'])}; 95% CI "
             f"{pct(r['ci_low'])} to {pct(r['ci_high'])}) were required to write a WSoA. The interval describes "
@@ -179,7 +179,7 @@ def describe_overall(overall, framework: str) -> str:
         for _, r in overall.iterrows()
     ]
     n, miss = overall["n"].iat[0], overall["n_no_outcome"].iat[0]
-    tail = f" {miss} inspection(s) without a published outcome in the sources are not counted." if miss else ""
+    tail = f" {plural(miss, 'inspection')} without a published outcome in the sources are not counted." if miss else ""
     return f"Of {n} inspections with an outcome: " + "; ".join(parts) + "." + tail
 
 
@@ -206,14 +206,16 @@ def describe_2023_years(y23, as_at=None, basis="inspected") -> str:
     none = int(per["none"].sum())
     notes = []
     if undated:
-        notes.append(f'{undated} inspection(s) with no start date in any source are counted under "date unknown"')
+        notes.append(
+            f'{plural(undated, "inspection")} with no start date in any source are counted under "date unknown"'
+        )
     if left:
         notes.append(
-            f"{left} inspection(s) with no start date in any source are left out, as it is unknown whether they"
+            f"{plural(left, 'inspection')} with no start date in any source are left out, as it is unknown whether they"
             f" {verb.split()[-1]} by {as_at}"
         )
     if none:
-        notes.append(f"{none} inspection(s) without a published outcome are not in the shares")
+        notes.append(f"{plural(none, 'inspection')} without a published outcome are not in the shares")
     return f"Inspections with an outcome, counted {basis_text}: {years}." + (
         " " + "; ".join(notes) + "." if notes else ""
     )
@@ -259,7 +261,7 @@ def describe_reinspections(again) -> str:
     same = int((again["first_outcome"].astype(str) == again["second_outcome"].astype(str)).sum())
     names = ", ".join(again["area"].astype(str))
     return (
-        f"{len(again)} area(s) inspected twice under the 2023 framework ({names}); {same} of them had the same"
+        f"{plural(len(again), 'area')} inspected twice under the 2023 framework ({names}); {same} of them had the same"
         " outcome both times. The next inspection is due within 18 months after widespread or systemic failings,"
         " 3 years after an inconsistent outcome and 5 years after a typically positive one (the snapshots' 'next"
         " inspection' column), so the areas re-inspected so far are not a random sample."
@@ -330,6 +332,6 @@ def describe_revisits(rev) -> str:
     return (
         f"Of {yes['n']} revisited WSoA areas, {yes['count']} ({pct(yes['share'])}; 95% CI {pct(yes['ci_low'])} "
         f"to {pct(yes['ci_high'])}) had made sufficient progress on all their significant weaknesses; "
-        f"{pending} WSoA area(s) had no published revisit in the period. Revisited areas are those inspected "
+        f"{plural(pending, 'WSoA area')} had no published revisit in the period. Revisited areas are those inspected "
         "earliest, so they are not a random sample of WSoA areas."
     )

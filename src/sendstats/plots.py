@@ -118,12 +118,34 @@ def share_with_ci(
     )
 
 
+def percentiles(data, *, title: str):
+    """Where an area stands on each factor: one point per row of ``data`` (columns factor, national
+    percentile 0-1), a dashed line at the median. No interval: a percentile of all areas is not an estimate."""
+    _, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.2))
+    pos = range(len(data))
+    ax.plot(data["national percentile"], list(pos), "o", color="#0072B2")
+    ax.axvline(0.5, color="0.5", ls="--", lw=1)
+    ax.set_yticks(list(pos), list(data["factor"]))
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_xlabel("share of areas with a lower value (dashed line: the median area)")
+    ax.set_title(title)
+    from .wording import ordinal
+
+    parts = [f"{f}: {ordinal(round(100 * v))} percentile" for f, v in zip(data["factor"], data["national percentile"])]
+    return alt(ax, f"Chart: {title}. Share of all areas with a lower value, per factor: " + "; ".join(parts) + ".")
+
+
 def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=None, ylabel="number of areas", ax=None):
     """Bar chart of counts (e.g. the distribution of the number of weaknesses)."""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
-    sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, color=None if hue else "C0")
     from .data import registry
+
+    shown = {v: registry.value_label(str(v)) for v in data[hue].unique()} if hue else {}
+    palette = {v: COLOURS[t] for v, t in shown.items()} if shown and all(t in COLOURS for t in shown.values()) else None
+    sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, color=None if hue else "#0072B2", palette=palette)
 
     ax.set_xticks(ax.get_xticks(), [registry.value_label(t.get_text()) for t in ax.get_xticklabels()])
     ax.set_xlabel(xlabel or registry.label(x))
@@ -187,7 +209,10 @@ class Table:
             elif col.dtype.kind == "f":
                 whole = col.dropna().pipe(lambda v: bool(len(v)) and bool((v == v.round()).all()))
                 fmt[lab] = "{:.0f}" if whole else "{:.3f}"
-        self.csv = spreadsheet_safe(shown).to_csv(index=False)
+        # the download holds what the page shows: shares in per cent (one decimal), the unit in the header
+        pct_cols = {registry.label(c) if isinstance(c, str) else c for c in df.columns if c in percent}
+        download = shown.assign(**{c: (shown[c].astype(float) * 100).round(1) for c in pct_cols})
+        self.csv = spreadsheet_safe(download.rename(columns={c: f"{c} (%)" for c in pct_cols})).to_csv(index=False)
         import html
 
         sty = (
@@ -219,10 +244,11 @@ def outcome_figure(data, by: str, framework: str, *, title=None):
     groups = list(dict.fromkeys(data[by].astype(str)))
     _, ax = plt.subplots(figsize=(7, 0.9 * len(groups) + 1.5))
     offsets = {"positive": -0.22, "inconsistent": 0.0, "systemic_failings": 0.22}
-    for i, (level, off) in enumerate(offsets.items()):
+    for level, off in offsets.items():
         d = data[data["outcome"].astype(str) == level]
         pos = [groups.index(g) + off for g in d[by].astype(str)]
-        _intervals(ax, d["share"], d["ci_low"], d["ci_high"], pos, color=f"C{i}", label=outcome_label(level))
+        colour = COLOURS[outcome_label(level)]
+        _intervals(ax, d["share"], d["ci_low"], d["ci_high"], pos, color=colour, label=outcome_label(level))
     n = data.drop_duplicates(by)["n"].tolist()
     ax.set_yticks(range(len(groups)), [f"{g} (n={m})" for g, m in zip(groups, n)])
     ax.invert_yaxis()
@@ -277,13 +303,15 @@ def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log sc
     )
 
 
-MAP_COLOURS = {
-    "WSoA required": "#c0392b",
-    "no WSoA": "#2e86c1",
+# One colour per outcome, on every chart and map (Okabe-Ito's colour-blind-safe set; the failings and WSoA
+# colours are the darkest, so they stay apart in greyscale too). Legends list outcomes in this order.
+COLOURS = {
+    "WSoA required": "#D55E00",
+    "no WSoA": "#56B4E9",
     "not inspected": "#d5d8dc",
-    "typically positive": "#1e8449",
-    "inconsistent": "#f5b041",
-    "widespread or systemic failings": "#922b21",
+    "typically positive": "#009E73",
+    "inconsistent": "#E69F00",
+    "widespread or systemic failings": "#882255",
     "no outcome in sources": "#aab7b8",
     "not inspected yet": "#eaeded",
 }
@@ -305,16 +333,16 @@ def _rings(geometries: tuple) -> dict:
     return out
 
 
-def _map_text(categories, title: str, order) -> str:
+def _map_text(categories, title: str, order, where: str = "England") -> str:
     counts = categories["category"].value_counts()
     return (
-        f"Map of England's {len(categories)} SEND local areas (May 2023 boundaries): {title}. "
+        f"Map of the {len(categories)} SEND local areas of {where} (May 2023 boundaries): {title}. "
         + "; ".join(f"{c}: {int(counts.get(c, 0))} area{'' if counts.get(c, 0) == 1 else 's'}" for c in order)
         + "."
     )
 
 
-def england_map(categories, *, title: str, order, ax=None):
+def england_map(categories, *, title: str, order, ax=None, where: str = "England"):
     """A static map of England's SEND local areas (May 2023 geography) coloured by ``categories`` (a frame
     with area_code, area, category, one row per area of ``area_shapes``), with a legend giving each
     category's count. Each area's shapes carry the SVG id ``area-<code>-<n>``. Returns the Axes (alt text set
@@ -329,19 +357,17 @@ def england_map(categories, *, title: str, order, ax=None):
     rings = _rings(tuple(zip(shapes["area_code"], shapes["geometry_wkt"])))
     for code, cat in zip(categories["area_code"], categories["category"]):
         for i, ring in enumerate(rings.get(code, [])):
-            patch = Polygon(
-                ring, closed=True, facecolor=MAP_COLOURS.get(cat, "#ffffff"), edgecolor="white", linewidth=0.3
-            )
+            patch = Polygon(ring, closed=True, facecolor=COLOURS.get(cat, "#ffffff"), edgecolor="white", linewidth=0.3)
             patch.set_gid(f"area-{code}-{i}")
             ax.add_patch(patch)
     ax.autoscale_view()
     ax.set_aspect(1 / 0.6)  # longitude is about 0.6 of latitude at 53 degrees north
     ax.set_axis_off()
     counts = categories["category"].value_counts()
-    handles = [Patch(facecolor=MAP_COLOURS[c], label=f"{c} ({int(counts.get(c, 0))})") for c in order]
+    handles = [Patch(facecolor=COLOURS[c], label=f"{c} ({int(counts.get(c, 0))})") for c in order]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
     ax.set_title(title)
-    return alt(ax, _map_text(categories, title, order))
+    return alt(ax, _map_text(categories, title, order, where))
 
 
 def causal_diagram(ax=None):
@@ -398,13 +424,13 @@ def causal_diagram(ax=None):
     )
 
 
-@lru_cache(maxsize=4)
-def _map_svg(cells: tuple, title: str, order: tuple) -> str:
+@lru_cache(maxsize=16)
+def _map_svg(cells: tuple, title: str, order: tuple, where: str) -> str:
     """:func:`england_map` as SVG text, drawn once per process and reused (a profile only adds a CSS outline)."""
     from IPython.core.pylabtools import print_figure
 
-    fig, ax = plt.subplots(figsize=(5.5, 6.5))
-    england_map(pd.DataFrame(cells, columns=["area_code", "category"]), title=title, order=order, ax=ax)
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    england_map(pd.DataFrame(cells, columns=["area_code", "category"]), title=title, order=order, ax=ax, where=where)
     svg = print_figure(fig, "svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     svg = svg.decode() if isinstance(svg, bytes) else svg
@@ -414,16 +440,17 @@ def _map_svg(cells: tuple, title: str, order: tuple) -> str:
     return re.sub(r"\s*\n\s*(?=[MLCQz]\b)", " ", svg)
 
 
-def area_on_map(categories, code: str, *, title: str, order):
-    """The national map with one area outlined, as an SVG display object carrying its alt text."""
+def area_on_map(categories, code: str, *, title: str, order, where: str = "England"):
+    """A map of ``categories`` (all of England, or the areas of one region: ``where`` names it) with one area
+    outlined, as an SVG display object carrying its alt text."""
     from IPython.display import SVG
 
-    svg = _map_svg(tuple(zip(categories["area_code"], categories["category"])), title, tuple(order))
+    svg = _map_svg(tuple(zip(categories["area_code"], categories["category"])), title, tuple(order), where)
     j = svg.index(">", svg.index("<svg")) + 1
     svg = svg[:j] + f'<style>g[id^="area-{code}-"] path {{stroke: #000000; stroke-width: 2.5px}}</style>' + svg[j:]
     me = categories[categories["area_code"] == code]
-    where = f" {me['area'].iat[0]} is outlined in black ({me['category'].iat[0]})." if len(me) else ""
-    return _WithAlt(SVG(svg), " ".join((_map_text(categories, title, order) + where).split()))
+    outlined = f" {me['area'].iat[0]} is outlined in black ({me['category'].iat[0]})." if len(me) else ""
+    return _WithAlt(SVG(svg), " ".join((_map_text(categories, title, order, where) + outlined).split()))
 
 
 class _WithAlt:
@@ -434,3 +461,116 @@ class _WithAlt:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"image/svg+xml": self.svg.data}, {"image/svg+xml": {"alt": self.alt}}
+
+
+# The areas page's filter and sort, inline (no external code). A row shows when every word typed begins a
+# word of its data-names; a heading's button sorts by its column (data-sort where given), blanks last.
+AREA_SCRIPT = """(function () {
+  var box = document.getElementById('area-filter'), table = document.getElementById('area-table'),
+      count = document.getElementById('area-count'), body = table.tBodies[0];
+  box.addEventListener('input', function () {
+    var words = box.value.toLowerCase().match(/[a-z0-9]+/g) || [], n = 0;
+    Array.prototype.forEach.call(body.rows, function (row) {
+      var names = ' ' + row.getAttribute('data-names');
+      var show = words.every(function (w) { return names.indexOf(' ' + w) >= 0; });
+      row.hidden = !show;
+      if (show) n++;
+    });
+    count.textContent = n + (n === 1 ? ' area' : ' areas') + ' shown';
+  });
+  table.querySelectorAll('th button').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var col = +button.getAttribute('data-col'), head = button.parentNode;
+      var up = head.getAttribute('aria-sort') !== 'ascending';
+      table.querySelectorAll('thead th').forEach(function (h) { h.setAttribute('aria-sort', 'none'); });
+      head.setAttribute('aria-sort', up ? 'ascending' : 'descending');
+      function key(row) {
+        var cell = row.cells[col];
+        return cell.hasAttribute('data-sort') ? cell.getAttribute('data-sort') : cell.textContent.toLowerCase();
+      }
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        if (x === y) return 0;
+        if (x === '') return 1;
+        if (y === '') return -1;
+        return (x < y ? -1 : 1) * (up ? 1 : -1);
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+})();"""
+
+
+class AreaList:
+    """The areas page's table: one row per area (:func:`sendstats.areas.summary`), each area's name linking to
+    its profile, a filter box (each word typed must begin a word of the area's name, another name it goes by,
+    or its code: "hull" finds Kingston upon Hull, not Solihull) and sortable columns, written by a small inline
+    script (no external code: it works offline). Every value is escaped here, once. Carries its data as CSV
+    (the page's download), the same columns as shown."""
+
+    COLUMNS = [
+        "area",
+        "code",
+        "region",
+        "2016 result",
+        "weaknesses",
+        "revisit (sufficient progress)",
+        "2023-framework outcomes",
+        "last full inspection",
+        "years since",
+        "next inspection due by",
+    ]
+
+    def __init__(self, summary, caption: str, aliases: dict[str, list[str]]):
+        self.df, self.caption, self.aliases = summary, caption, aliases
+
+    def _shown(self):
+        d = self.df[self.COLUMNS].copy()
+        d["area"] = [a + (" (former council)" if s != "current" else "") for a, s in zip(d["area"], self.df["status"])]
+        for c in ("last full inspection", "next inspection due by"):
+            d[c] = [("" if pd.isna(v) else f"{v.day} {v:%b %Y}") for v in d[c]]
+        d["years since"] = ["" if v is None or v != v else f"{v:.1f}" for v in d["years since"]]
+        d["weaknesses"] = ["" if pd.isna(v) else str(int(v)) for v in d["weaknesses"]]
+        return d
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import html
+
+        from .config import TABLE_CSV_MIME
+
+        e = html.escape
+        d = self._shown()
+        sort_keys = {
+            "last full inspection": self.df["last full inspection"].dt.strftime("%Y-%m-%d").fillna(""),
+            "next inspection due by": self.df["next inspection due by"].dt.strftime("%Y-%m-%d").fillna(""),
+            "years since": self.df["years since"].map(lambda v: "" if v is None or v != v else f"{v:08.2f}"),
+            "weaknesses": self.df["weaknesses"].map(lambda v: "" if pd.isna(v) else f"{int(v):03d}"),
+        }
+        head = "".join(
+            f'<th scope="col" aria-sort="none"><button type="button" data-col="{i}">{e(c)}</button></th>'
+            for i, c in enumerate(d.columns)
+        )
+        rows = []
+        for i, r in d.iterrows():
+            code = self.df.at[i, "code"]
+            names = " ".join(re.findall(r"[a-z0-9]+", " ".join([r["area"], code, *self.aliases.get(code, [])]).lower()))
+            cells = []
+            for c in d.columns:
+                key = f' data-sort="{e(sort_keys[c][i], quote=True)}"' if c in sort_keys else ""
+                text = e(str(r[c]))
+                if c == "area" and self.df.at[i, "profile"]:
+                    text = f'<a href="areas/{e(code, quote=True)}.html">{text}</a>'
+                tag = "th" if c == "area" else "td"
+                cells.append(f"<{tag}{' scope=row' if tag == 'th' else ''}{key}>{text}</{tag}>")
+            rows.append(f'<tr data-names="{e(names, quote=True)}">{"".join(cells)}</tr>')
+        page = (
+            '<div class="sendstats-areas"><p><label for="area-filter">Filter by area name or code: </label>'
+            '<input type="search" id="area-filter" autocomplete="off" aria-controls="area-table"> '
+            f'<span id="area-count" role="status">{len(d)} areas shown</span></p>'
+            f'<table id="area-table"><caption>{e(self.caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            f"<script>{AREA_SCRIPT}</script></div>"
+        )
+        csv = spreadsheet_safe(d).to_csv(index=False)
+        return {"text/html": page, TABLE_CSV_MIME: csv}

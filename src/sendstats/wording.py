@@ -48,3 +48,33 @@ def outcome_label(level: str) -> str:
     from .data import registry
 
     return registry.value_label(level)
+
+
+def by_unit(value, unit: str) -> str:
+    """A value as a reader expects it for its unit: counts, people, ranks and years as whole numbers (a median
+    half-way keeps one decimal), shares (0-1) and per cent with one decimal and a % sign, percentage points
+    signed with 'pp', rates per 1,000 with one decimal; '–' when missing."""
+    if value is None or value != value:
+        return "–"
+    v = float(value)
+    if unit == "share 0-1":
+        return f"{v:.1%}"
+    if unit == "%":
+        return f"{v:.1f}%"
+    if unit == "percentage points":
+        return f"{v:+.1f} pp"
+    if unit in ("count", "people", "rank", "year"):
+        return f"{v:,.0f}" if v == round(v) or unit != "count" else f"{v:,.1f}"
+    return f"{v:,.1f}"
+
+
+def ordinal(n: int) -> str:
+    """1 -> '1st', 22 -> '22nd', 13 -> '13th'."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def plural(n: int, noun: str, plural_form: str | None = None) -> str:
+    """'1 area', '2 areas' (never 'area(s)')."""
+    return f"{n:,} {noun if n == 1 else (plural_form or noun + 's')}"

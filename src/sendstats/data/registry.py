@@ -270,6 +270,16 @@ INSPECTIONS_2023 = (
         "date",
         OVERVIEW,
     ),
+    C(
+        "next_inspection_by",
+        "datetime64[ns]",
+        "next inspection due by",
+        "date by which the next full inspection is due: the interval the report gives (18 months, 3 or 5 years)"
+        " from the inspection's end, as Data to Insight's table works it out (its latest page listing the"
+        " inspection); empty where the table gives none",
+        "date",
+        SNAPSHOTS,
+    ),
     C("ofsted_urn", "Int64", "Ofsted URN", "Ofsted unique reference number", source=OVERVIEW),
     C("report_url", "string", "report", "URL of the report PDF", "URL", OVERVIEW),
     C(
@@ -431,7 +441,7 @@ FACTORS = (
         check=("isin", list(REASONS)),
     ),
     F(
-        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True),
+        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True, profile=True),
         "n_icbs",
         "Int64",
         "number of ICBs serving the area",
@@ -441,7 +451,7 @@ FACTORS = (
         ("in_range", 1, 6),
     ),
     F(
-        Factor("icb_reason", ICB_FILES, ONLY_2023, "exposure", screened=True),
+        Factor("icb_reason", ICB_FILES, ONLY_2023, "exposure", screened=True, profile=True),
         "n_sub_icbs",
         "Int64",
         "number of sub-ICB locations serving the area",
@@ -459,7 +469,7 @@ FACTORS = (
         source=ICB,
     ),
     F(
-        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True),
+        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True, profile=True),
         "main_icb_share",
         "float64",
         "main ICB's share of the area",
@@ -469,7 +479,7 @@ FACTORS = (
         ("in_range", 0, 1),
     ),
     F(
-        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True),
+        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True, profile=True),
         "icb_n_areas",
         "Int64",
         "local areas sharing the main ICB",
@@ -1262,6 +1272,12 @@ def label(name: str) -> str:
         return col.label
     coded = value_label(name)
     return coded if coded != name else str(name).replace("_", " ")
+
+
+def unit(name: str) -> str:
+    """The unit of a registered column ('count', 'share 0-1', '%', ...; '' if none or unregistered)."""
+    col = all_columns().get(name)
+    return col.unit if col is not None else ""
 
 
 def labels(names) -> dict[str, str]:

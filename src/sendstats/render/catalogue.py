@@ -3,7 +3,7 @@ parameters, checked here before any kernel starts.
 
 Parameter kinds beyond the plain types are registered by name (:func:`register_kind`) as ``"module:function"``
 strings, so the renderer never imports domain code; the ``area`` kind is the domain's
-:func:`sendstats.analysis.resolve_area`, imported only when an area parameter is given.
+:func:`sendstats.areas.resolve_area`, imported only when an area parameter is given.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ..errors import ParameterError
 CATALOGUE = "reports.yaml"
 TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-KINDS: dict[str, str] = {"area": "sendstats.analysis:resolve_area"}
+KINDS: dict[str, str] = {"area": "sendstats.areas:resolve_area"}
 
 
 def register_kind(name: str, resolver: str) -> None:
@@ -255,3 +255,28 @@ def notebook_parameters(path: Path) -> dict:
         for n in ast.parse(src).body
         if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name) and n.value is not None
     }
+
+
+def describe(name: str, params: dict) -> str:
+    """A render's parameters in words, those that differ from the defaults only: 'as at 31 December 2019;
+    leaving out London'. Empty when every parameter has its default."""
+    import datetime as dt
+
+    rep = get(name)
+    words = []
+    for k, v in params.items():
+        spec = rep.parameters.get(k, {})
+        if v == spec.get("default") or (v in ([], None, "") and spec.get("default") in ([], None, "")):
+            continue
+        if spec.get("kind") == "date" and v:
+            d = dt.date.fromisoformat(str(v))
+            words.append(f"{k.replace('_', ' ')} {d.day} {d:%B %Y}")
+        elif k.startswith("exclude_") and isinstance(v, list):
+            words.append("leaving out " + ", ".join(map(str, v)))
+        elif isinstance(v, bool):
+            words.append(f"{k.replace('_', ' ')}: {'yes' if v else 'no'}")
+        elif isinstance(v, list):
+            words.append(f"{k.replace('_', ' ')}: {', '.join(map(str, v))}")
+        else:
+            words.append(f"{k.replace('_', ' ')} {v}")
+    return "; ".join(words)

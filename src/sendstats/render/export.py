@@ -98,9 +98,67 @@ def warm_up() -> None:
     _exporter()
 
 
-def to_html(nb, title: str) -> str:
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+CSS = "assets/sendstats.css"  # one style sheet for every page, beside index.html
+
+
+def css_href(output: str) -> str:
+    """The shared style sheet's address from the page ``output`` (``areas/E09000021`` -> ``../assets/...``)."""
+    return "../" * output.count("/") + CSS
+
+
+def to_html(nb, title: str, output: str = "") -> str:
+    res = {"metadata": {"name": title}, "sendstats_css": css_href(output)}
+    body, _ = _exporter().from_notebook_node(nb, resources=res)
     return body
+
+
+# what the lab template inlined besides its two style sheets, and the house style of the pages' own parts
+HOUSE_CSS = """
+a.anchor-link { display: none; }
+.jp-InputArea, .jp-InputArea-editor { overflow: hidden; }
+.jp-OutputArea-output pre { line-height: inherit; font-family: inherit; }
+.jp-RenderedText pre { color: var(--jp-content-font-color1); font-size: var(--jp-code-font-size); }
+.jp-Collapser { display: none; }
+@page { margin: 0.5in; }
+@media print { .jp-Cell-inputWrapper, .jp-Cell-outputWrapper { display: block; } }
+.sendstats-nav { font-family: sans-serif; font-size: 0.9em; border-bottom: 1px solid #ccc; margin-bottom: 1em;
+  padding: 0.5em 0; }
+.sendstats-nav ol { margin: 0.3em 0; padding-left: 1.5em; }
+.sendstats-cite pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.5em; font-size: 0.85em; }
+.sendstats-figure { margin: 0; }
+.sendstats-figure img { max-width: 100%; }
+.sendstats-provenance table { table-layout: fixed; width: 100%; font-size: 0.85em; }
+.jp-RenderedHTMLCommon .sendstats-provenance th, .jp-RenderedHTMLCommon .sendstats-provenance td {
+  text-align: left; vertical-align: top; }
+.sendstats-provenance code, .sendstats-provenance a { word-break: break-all; }
+.sendstats-provenance summary { cursor: pointer; font-weight: bold; }
+.sendstats-areas table { font-size: 0.85em; }
+.jp-RenderedHTMLCommon .sendstats-areas td, .jp-RenderedHTMLCommon .sendstats-areas th { text-align: left; }
+.sendstats-areas th button { font: inherit; font-weight: bold; background: none; border: 0; padding: 0;
+  text-align: left; cursor: pointer; text-decoration: underline dotted; }
+.sendstats-areas th[aria-sort="ascending"] button::after { content: " \\25B2"; }
+.sendstats-areas th[aria-sort="descending"] button::after { content: " \\25BC"; }
+"""
+
+
+def site_css() -> str:
+    """The shared style sheet: the lab template's own (index and light theme) and the house style."""
+    env = _exporter().environment
+    parts = [env.loader.get_source(env, f"static/{n}")[0] for n in ("index.css", "theme-light.css")]
+    return "\n".join([*parts, HOUSE_CSS])
+
+
+def write_assets(out_dir: Path) -> None:
+    """``assets/sendstats.css``, rewritten only when its text changed."""
+    target = out_dir / CSS
+    text = site_css()
+    try:
+        if target.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_text(target, text)
 
 
 CSV_MIME = config.TABLE_CSV_MIME
@@ -120,7 +178,7 @@ def attach_tables_and_figures(nb, base: str) -> dict[str, str]:
             if CSV_MIME in data:
                 k += 1
                 name = f"{base}.table-{k}.csv"
-                files[name] = data.pop(CSV_MIME)
+                files[name] = "\ufeff" + data.pop(CSV_MIME)  # a BOM: spreadsheets then read it as UTF-8
                 data["text/html"] = "".join(data.get("text/html", "")) + (
                     f'<p class="sendstats-download"><a href="{html.escape(name, quote=True)}" download>'
                     f"Download table {k} (CSV)</a></p>"
@@ -139,14 +197,6 @@ def attach_tables_and_figures(nb, base: str) -> dict[str, str]:
     return files
 
 
-STYLE = (
-    "<style>.sendstats-nav{font-family:sans-serif;font-size:0.9em;border-bottom:1px solid #ccc;margin-bottom:1em;"
-    "padding:0.5em 0}.sendstats-nav ol{margin:0.3em 0;padding-left:1.5em}.sendstats-cite pre{white-space:pre-wrap;"
-    "background:#f6f6f6;padding:0.5em;font-size:0.85em}.sendstats-figure{margin:0}.sendstats-figure img"
-    "{max-width:100%}</style>"
-)
-
-
 def citation(title: str, output: str, ctx: dict) -> dict:
     """Citation fields of a page: title, author, date, version, commit, URL (when a base URL is set)."""
 
@@ -160,6 +210,9 @@ def citation(title: str, output: str, ctx: dict) -> dict:
         "version": package_version(),
         "commit": (ctx.get("commit") or "unknown").split()[0],
         "url": f"{base}/{output}.html" if base else "",
+        "data_as_at": ctx.get("data_as_at") or "",
+        # what the date is: a reproducible render is dated by its commit, not by when it ran
+        "dated": "the time of that commit (a reproducible render)" if ctx.get("pinned") else "when it was rendered",
     }
 
 
@@ -188,7 +241,7 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
     ]
     if c["url"]:
         metas.append(("citation_public_url", c["url"]))
-    head = "".join(f'<meta name="{e(n)}" content="{e(v)}">' for n, v in metas) + STYLE
+    head = "".join(f'<meta name="{e(n)}" content="{e(v)}">' for n, v in metas)
     page = page.replace("</head>", head + "</head>", 1)
     page = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', page, count=1)
     page = re.sub(r"<img(?![^>]*\balt=)", f'<img alt="{e(NO_ALT)}"', page)
@@ -222,17 +275,15 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
         f" reports</a><ol>{items}</ol></nav>"
     )
     key = re.sub(r"[^A-Za-z0-9]+", "_", output).strip("_")
+    note = (
+        f"Data as at {c['data_as_at']}; " if c["data_as_at"] else ""
+    ) + f"rendered from commit {c['commit']} of sendstats {c['version']}, dated {c['date']} ({c['dated']})"
     bib = (
         f"@misc{{sendstats_{key}_{c['year']},\n  title = {{{c['title']}}},\n  author = {{{{{c['author']}}}}},\n"
         f"  year = {{{c['year']}}},\n"
-        f"  note = {{sendstats {c['version']}, commit {c['commit']}, rendered {c['date']}}},\n"
-        + (f"  url = {{{c['url']}}},\n" if c["url"] else "")
-        + "}"
+        f"  note = {{{note}}},\n" + (f"  url = {{{c['url']}}},\n" if c["url"] else "") + "}"
     )
-    plain = (
-        f"{c['author']} ({c['year']}). {c['title']}. sendstats {c['version']} (commit {c['commit']}), "
-        f"rendered {c['date']}." + (f" {c['url']}" if c["url"] else "")
-    )
+    plain = f"{c['author']} ({c['year']}). {c['title']}. {note}." + (f" {c['url']}" if c["url"] else "")
     cite = (
         '<section class="sendstats-cite" aria-labelledby="how-to-cite"><h2 id="how-to-cite">How to cite</h2>'
         f"<p>{e(plain)}</p><pre>{e(bib)}</pre></section>"
@@ -262,11 +313,49 @@ def index_current(out_dir: Path) -> bool:
     return not cache.is_dir() or all(p.stat().st_mtime_ns <= t for p in cache.rglob("*.json"))
 
 
+# pages of the whole site that are not core reports: rendered with every profile by plain `sendstats report`,
+# and linked from the index on their own (not as other renders)
+SITE = ("areas",)
+
+
+def _day(v) -> str:
+    return f"{v.day} {v:%B %Y}"
+
+
+def data_as_at() -> str:
+    """The date the inspection data run to: the last weekly snapshot of the 2023-framework table."""
+    from ..data.store import load_table
+
+    return _day(load_table("inspections_2023")["last_snapshot"].max())
+
+
+def coverage() -> str:
+    """What dates the data cover, from the tables: the 2016-framework inspections (first start, last
+    publication) and the 2023-framework table's last weekly snapshot."""
+    from ..data.store import load_table
+
+    day = _day
+    a = load_table("inspections_2016")
+    last16 = max(a["published"].max(), a["revisit_published"].max())
+    return (
+        f"The data cover the 2016-framework inspections from {day(a['inspection_start'].min())} to their last letter "
+        f"or revisit letter on {day(last16)} (Ofsted's official statistics), and 2023-framework inspections "
+        f"published up to {data_as_at()}, the date of the last weekly snapshot of Data to Insight's "
+        "table of them."
+    )
+
+
 def write_index(out_dir: Path, catalogue: dict) -> Path:
     """``index.html``: the core reports with their descriptions, other renders with their parameters, and
     the area profiles (each with its page title)."""
     e = html.escape
     recs = _records(out_dir)
+    find = (
+        '<p class="sendstats-find"><a href="areas.html"><strong>Find your area</strong></a>: every local area in one '
+        "table, with its inspections under both frameworks, what followed, and a link to its profile.</p>"
+        if (out_dir / "areas.html").exists()
+        else ""
+    )
     core = [r for r in catalogue.values() if r.core]
     items = []
     for r in core:
@@ -276,12 +365,24 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
             else f"{e(r.title)} (not rendered yet)"
         )
         items.append(f"<li>{link}: {e(r.description)}</li>")
-    others = [x for x in recs if x["output"] not in {r.name for r in core} and not x["output"].startswith("areas/")]
-    olist = "".join(
-        f'<li><a href="{e(x["output"])}.html">{e(x.get("title", x["output"]))}</a> '
-        f"({e(x['report'])}; parameters: <code>{e(json.dumps(x.get('parameters'), sort_keys=True))}</code>)</li>"
-        for x in others
-    )
+    others = [
+        x
+        for x in recs
+        if x["output"] not in {r.name for r in core}
+        and x["report"] not in SITE
+        and not x["output"].startswith("areas/")
+    ]
+
+    def other(x):
+        from .catalogue import describe
+
+        try:
+            words = describe(x["report"], x.get("parameters") or {})
+        except Exception:  # a render of a report the catalogue no longer has: its parameters as recorded
+            words = json.dumps(x.get("parameters"), sort_keys=True)
+        return f'<li><a href="{e(x["output"])}.html">{e(x.get("title", x["output"]))}</a>: {e(words)}</li>'
+
+    olist = "".join(other(x) for x in others)
     profiles = sorted((x for x in recs if x["output"].startswith("areas/")), key=lambda x: x.get("title", x["output"]))
     plist = "".join(f'<li><a href="{e(x["output"])}.html">{e(x.get("title", x["output"]))}</a></li>' for x in profiles)
     area_html = (
@@ -294,8 +395,8 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
         "var q=f.value.toLowerCase(),n=0;items.forEach(function(li){var show=li.textContent.toLowerCase()"
         ".indexOf(q)>=0;li.hidden=!show;if(show)n++;});none.hidden=n>0;});})();</script>"
         if profiles
-        else '<h2 id="areas">Area profiles</h2><p>None rendered: '
-        "<code>sendstats report --areas all</code> renders them.</p>"
+        else '<h2 id="areas">Area profiles</h2><p>None rendered: plain <code>sendstats report</code> renders them '
+        "all.</p>"
     )
     other_html = f'<h2 id="other">Other renders ({len(others)})</h2><ul>{olist}</ul>' if others else ""
     data_html = (
@@ -312,6 +413,7 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
         "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}</style>"
         "</head><body><main><h1>sendstats reports</h1><p>Joint local area SEND inspections in England (Ofsted / "
         "CQC). Every figure is computed from the published files listed in each report's provenance footer.</p>"
+        f"<p>{e(coverage())}</p>{find}"
         '<nav aria-label="Contents"><ul><li><a href="#core">Core reports</a></li>'
         + ('<li><a href="#other">Other renders</a></li>' if others else "")
         + '<li><a href="#areas">Area profiles</a></li>'

@@ -123,11 +123,12 @@ def footer(needs=None):
     needs = needs or ctx.get("needs") or sorted(read_record())
     params = ctx.get("parameters")
     e = html.escape
+    files = data_files(needs)
     rows = "".join(
         f"<tr><td>{e(r['title'])}</td><td>{e(r['publisher'])}</td><td>{e(r['original_publication'])}</td>"
         f"<td>{e(r['licence'])}</td><td>{_link(r['url'])}</td>"
         f"<td><code>{e(r['path'])}</code></td><td><code>{e(r['sha256'])}</code></td></tr>"
-        for r in data_files(needs)
+        for r in files
     )
     ptxt = (
         e(json.dumps(shown_parameters(params), sort_keys=True))
@@ -142,10 +143,8 @@ def footer(needs=None):
         f"<li>tables: {e(', '.join(needs))}</li>"
         f"<li>software: {e(environment())}</li>"
         f"<li>rendered: {e(ctx.get('render_time') or render_time())}</li></ul>"
-        "<style>.sendstats-provenance table{table-layout:fixed;width:100%;font-size:0.85em}"
-        ".jp-RenderedHTMLCommon .sendstats-provenance th,.jp-RenderedHTMLCommon"
-        " .sendstats-provenance td{text-align:left;vertical-align:top}"
-        ".sendstats-provenance code,.sendstats-provenance a{word-break:break-all}</style>"
-        "<table><thead><tr><th>data file</th><th>publisher</th><th>original publication</th><th>licence</th>"
-        f"<th>source</th><th>path in data/raw</th><th>sha256</th></tr></thead><tbody>{rows}</tbody></table></footer>"
+        f"<details><summary>The {len(files)} data files behind this page: publisher, licence, source and sha256"
+        "</summary><table><thead><tr><th>data file</th><th>publisher</th><th>original publication</th>"
+        "<th>licence</th><th>source</th><th>path in data/raw</th><th>sha256</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></details></footer>"
     )

@@ -103,8 +103,16 @@ def render(
         pinned = epoch or (provenance.commit_epoch() if reproducible else None)
         when = provenance.fmt_epoch(pinned) if pinned else provenance.render_time()
         commit = provenance.git_commit()
+        as_at = export.data_as_at()
         for job in todo:
-            job["context"] = {"parameters": job["params"], "needs": job["needs"], "render_time": when, "commit": commit}
+            job["context"] = {
+                "parameters": job["params"],
+                "needs": job["needs"],
+                "render_time": when,
+                "pinned": bool(pinned),
+                "commit": commit,
+                "data_as_at": as_at,
+            }
         from tqdm import tqdm
 
         bar = tqdm(
@@ -146,6 +154,7 @@ def render(
         import concurrent.futures as cf
 
         # the data export depends on the tables only: written by this process while the workers render
+        export.write_assets(out_dir)  # the style sheet every page links to
         data = cf.ThreadPoolExecutor(max_workers=1)
         data_done = data.submit(export.write_data, out_dir)
         try:
@@ -161,13 +170,20 @@ def render(
         if written or not export.index_current(out_dir):
             if not todo:
                 export.write_data(out_dir)
+                export.write_assets(out_dir)
             index = export.write_index(out_dir, catalogue.reports())
     except OSError as e:
         raise ParameterError(f"cannot write {out_dir / 'index.html'}: {e.strerror or e}") from None
     return {"written": written, "skipped": skipped, "errors": errors, "index": index}
 
 
-def render_all(out_dir=None, *, area_codes=(), **opts) -> dict:
-    """Every core report and the given area profiles, then the index."""
-    jobs = [(n, {}) for n in catalogue.core()] + [("area_profile", {"area": c}) for c in area_codes]
-    return render(jobs, out_dir, **opts)
+def render_all(out_dir=None, *, area_codes=None, **opts) -> dict:
+    """The whole site: every core report, the areas page and every area's profile, then the index.
+    ``area_codes``: only these profiles (and no areas page); ``()``: the core reports alone."""
+    jobs = [(n, {}) for n in catalogue.core()]
+    if area_codes is None:
+        from .. import areas
+
+        jobs += [(n, {}) for n in export.SITE]  # the areas page links every profile: rendered with them all
+        area_codes = areas.area_codes("all")
+    return render(jobs + [("area_profile", {"area": c}) for c in area_codes], out_dir, **opts)

@@ -21,6 +21,8 @@ REGION_CODES = {
     "WM": "West Midlands",
 }
 NO_VALUE = {"", "nan", "NaN", "None", "01/01/1900"}  # Data to Insight: 01/01/1900 means no date
+# what the pages' "Next Inspection By Date" holds when the tool could not work a date out
+NO_NEXT_DATE = {"Last inspection date not provided", "Next inspection time frame not found"}
 
 
 def d2i_columns(df: pd.DataFrame, path, where: str) -> pd.DataFrame:
@@ -45,7 +47,9 @@ def d2i_columns(df: pd.DataFrame, path, where: str) -> pd.DataFrame:
             "an inspection without a publication date",
             where=f"{where}, row {df['publication_date'].isna().idxmax()}",
         )
-    prev = df["previous_inspection_date"] if "previous_inspection_date" in df else pd.Series(pd.NA, index=df.index)
+    none = pd.Series(pd.NA, index=df.index, dtype="string")
+    prev = df["previous_inspection_date"] if "previous_inspection_date" in df else none
+    due = df["next_inspection_by_date"].replace(list(NO_NEXT_DATE), pd.NA) if "next_inspection_by_date" in df else none
     return pd.DataFrame(
         {
             "la_code_3": df["la_code"],
@@ -61,6 +65,7 @@ def d2i_columns(df: pd.DataFrame, path, where: str) -> pd.DataFrame:
             ),
             "published": dates(df["publication_date"], path, f"{where}, column 'publication_date'", "%d/%m/%y"),
             "previous_inspection_end": dates(prev, path, f"{where}, column 'previous_inspection_date'", "%d/%m/%Y"),
+            "next_inspection_by": dates(due, path, f"{where}, column 'next_inspection_by_date'", "%d/%m/%y"),
             "outcome": pd.Categorical(
                 grade.map(dict(zip([1, 2, 3], OUTCOME_LEVELS))), categories=OUTCOME_LEVELS, ordered=True
             ),

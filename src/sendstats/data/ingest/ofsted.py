@@ -472,6 +472,7 @@ def _finish_2023(both: pd.DataFrame) -> pd.DataFrame:
         "priority_action_plan_source",
         "n_priority_actions",
         "previous_inspection_end",
+        "next_inspection_by",
         "ofsted_urn",
         "report_url",
         "inspection_number",

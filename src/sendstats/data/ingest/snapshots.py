@@ -35,6 +35,7 @@ COLUMNS = {
     "Inspection End Date": "inspection_end_date",
     "Outcome Grade": "outcome_grade",
     "Publication Date": "publication_date",
+    "Next Inspection By Date": "next_inspection_by_date",
     "Inspection Link": "inspection_link",
 }
 REQUIRED = [

@@ -1,0 +1,396 @@
+"""One local area at a time, and every area in one table: finding an area by what a person types, its story
+across both frameworks (its former council's 2016 inspection included), its factors against other areas,
+its statistical neighbours, and the areas page's one row per area."""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+
+import pandas as pd
+
+from .data import geography, registry
+from .data.boundaries import REPLACED_ON, SUCCESSORS
+from .data.names import normalise_one
+from .errors import ParameterError
+from .outcomes import load_areas, load_inspections
+from .wording import outcome_label
+
+# what the 2016 framework's revisit outcome means (Ofsted: sufficient progress in addressing the weaknesses)
+REVISIT_MEANING = {
+    "Yes": "sufficient progress in every weakness",
+    "Some": "sufficient progress in some weaknesses",
+    "No": "sufficient progress in none",
+}
+
+
+def _keys(*names) -> tuple:
+    from .data.store import table_key
+
+    return tuple(table_key(n) for n in names)
+
+
+# --- finding an area ---------------------------------------------------------------------------------------
+def area_index() -> pd.DataFrame:
+    """Every area inspected under either framework: code (harmonised 9-digit), name, region."""
+    return _area_index(*_keys("inspections_2016", "inspections_2023")).copy()
+
+
+@lru_cache(maxsize=2)
+def _area_index(key16: str, key23: str) -> pd.DataFrame:
+    a = load_inspections("2016")[["la_code", "area", "region"]]
+    b = load_inspections("2023")[["la_code", "area", "region"]]
+    both = pd.concat([a, b], ignore_index=True)
+    both["code"] = geography.harmonise(both["la_code"])
+    return (
+        both.drop_duplicates("code", keep="last")[["code", "area", "region"]].sort_values("area").reset_index(drop=True)
+    )
+
+
+@lru_cache(maxsize=2)
+def _aliases(key16: str, key23: str, key_lookup: str) -> dict[str, str]:
+    """Normalised other names -> code: the lookup's official names and its ``also_known_as`` (e.g. "Hull",
+    "BCP"), for the areas of :func:`area_index`."""
+    from .data.store import load_table
+
+    codes = set(_area_index(key16, key23)["code"])
+    lk = load_table("la_lookup")
+    out = {}
+    for name, aka, code in zip(lk["name"], lk["also_known_as"], geography.harmonise(lk["la_code"])):
+        if code not in codes:
+            continue
+        others = [name] + ([a.strip(" '\"") for a in str(aka).strip("[]").split(",")] if isinstance(aka, str) else [])
+        for n in others:
+            if n:
+                out.setdefault(normalise_one(n), code)
+    return out
+
+
+def aliases() -> dict[str, list[str]]:
+    """Code -> the other names an area goes by (the lookup's official name and ``also_known_as``)."""
+    out: dict[str, list[str]] = {}
+    for name, code in _aliases(*_keys("inspections_2016", "inspections_2023", "la_lookup")).items():
+        out.setdefault(code, []).append(name)
+    return out
+
+
+def resolve_area(area: str) -> str:
+    """What a person types -> the area's harmonised code. Tried in order: a 9-digit code; the exact name
+    (case and punctuation aside); another name it goes by ("Hull", "Bristol", "BCP"); a name that starts with
+    or contains what was typed, when exactly one does. Several matches ("Kingston") or none is a
+    ParameterError listing the candidates (else the closest spellings)."""
+    idx = area_index()
+    label = dict(zip(idx["code"], idx["area"]))
+    a = str(area).strip()
+    code = geography.SUCCESSION.get(a.upper(), a.upper())
+    if code in label:
+        return code
+    key = normalise_one(a)
+    names = {normalise_one(n): c for n, c in zip(idx["area"], idx["code"])}
+    if key in names:
+        return names[key]
+    aliases = _aliases(*_keys("inspections_2016", "inspections_2023", "la_lookup"))
+    if key in aliases:
+        return aliases[key]
+    every = {**aliases, **names}
+
+    def listed(codes):  # in the order given, each area once
+        return ", ".join(f"{label[c]} ({c})" for c in dict.fromkeys(codes))
+
+    for test in (str.startswith, str.__contains__):
+        hits = {c for n, c in every.items() if key and test(n, key)}
+        if len(hits) == 1:
+            return hits.pop()
+        if hits:
+            hits = sorted(hits, key=lambda c: label[c])
+            raise ParameterError(f"area {area!r} matches {len(hits)} areas: {listed(hits)}; give the full name or code")
+    close = difflib.get_close_matches(key, list(every), n=5, cutoff=0.5)
+    hint = "; close matches: " + listed(every[c] for c in close) if close else ""
+    raise ParameterError(f"unknown area {area!r}: not a name or 9-digit code of an inspected area{hint}")
+
+
+def area_codes(spec: str) -> list[str]:
+    """``all`` (every inspected area) or names/codes separated by commas -> harmonised codes."""
+    if spec.strip().lower() == "all":
+        return area_index()["code"].tolist()
+    return [resolve_area(a) for a in spec.split(",") if a.strip()]
+
+
+def area_note(code: str) -> str:
+    """How an area relates to boundary changes, for telling apart areas that share a name (two Dorsets)."""
+    if code in REPLACED_ON:
+        return f", the former council (replaced on {REPLACED_ON[code]})"
+    for old, new in SUCCESSORS.items():
+        if code in new:
+            return f", the council created on {REPLACED_ON[old]}"
+    return ""
+
+
+def former_council(code: str) -> str | None:
+    """The council an area replaced (whose 2016-framework inspection is the area's own history), or None."""
+    return next((old for old, new in SUCCESSORS.items() if code in new), None)
+
+
+# --- one area's story ----------------------------------------------------------------------------------------
+def _date(v) -> str:
+    return "" if pd.isna(v) else f"{pd.Timestamp(v).day} {pd.Timestamp(v):%B %Y}"
+
+
+def data_date() -> pd.Timestamp:
+    """The date the inspection data run to: the last weekly snapshot of the 2023-framework table."""
+    return pd.Timestamp(load_inspections("2023")["last_snapshot"].max())
+
+
+def timeline(code: str) -> pd.DataFrame:
+    """Every event of the area's inspections across both frameworks, in date order: each 2016-framework
+    inspection, its letter, WSoA and revisit (or that none has been published), each 2023-framework
+    inspection or re-inspection and its report, and the next full inspection's due date. A council created
+    after 2016 carries its former council's 2016-framework events, named in the ``council`` column."""
+    names = dict(zip(area_index()["code"], area_index()["area"]))
+    old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    mine = old[old["code"] == code]
+    if mine.empty and former_council(code):
+        mine = old[old["code"] == former_council(code)]
+    rows = []
+
+    def add(when, framework, event, detail, council):
+        rows.append({"date": when, "framework": framework, "event": event, "detail": detail, "council": council})
+
+    for _, r in mine.iterrows():
+        who = names.get(r["code"], r["area"]) + (" (the former council)" if r["code"] != code else "")
+        add(r["inspection_start"], "2016", "inspection began", "", who)
+        if r["wsoa"]:
+            n = r["n_weaknesses"]
+            detail = "Written Statement of Action required" + (f"; {n} significant weaknesses" if pd.notna(n) else "")
+        else:
+            detail = "no Written Statement of Action required"
+        add(r["published"], "2016", "letter published", detail, who)
+        if r["revisit_status"] == "revisited":
+            add(r["revisit_start"], "2016", "revisit began", "", who)
+            o = str(r["revisit_outcome"])
+            add(r["revisit_published"], "2016", "revisit letter published", f"{o}: {REVISIT_MEANING.get(o, o)}", who)
+        elif r["revisit_status"] == "not_revisited_yet":
+            add(pd.NaT, "2016", "not revisited", "no revisit letter published under the 2016 framework", who)
+    new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    new = new[new["code"] == code].sort_values("published")
+    for _, r in new.iterrows():
+        which = "re-inspection" if r["inspection_number"] > 1 else "inspection"
+        who = names.get(code, r["area"])
+        add(r["inspection_start"], "2023", f"{which} began", "", who)
+        outcome = outcome_label(str(r["outcome"])) if pd.notna(r["outcome"]) else "outcome not in the sources"
+        pa = r["n_priority_actions"]
+        add(
+            r["published"],
+            "2023",
+            "report published",
+            outcome + (f"; {pa} areas for priority action" if pd.notna(pa) else ""),
+            who,
+        )
+    if len(new) and pd.notna(new["next_inspection_by"].iat[-1]):
+        due = new["next_inspection_by"].iat[-1]
+        late = due < data_date()
+        add(
+            due,
+            "2023",
+            "next full inspection due by",
+            f"not re-inspected by {_date(data_date())}, the date the data run to" if late else "",
+            names.get(code, code),
+        )
+    out = pd.DataFrame(rows, columns=["date", "framework", "event", "detail", "council"])
+    # an undated row ("not revisited") stays after the event before it
+    out = out.iloc[out["date"].ffill().argsort(kind="stable")]
+    out["date"] = out["date"].map(lambda v: _date(v) or "–")
+    return out.reset_index(drop=True)
+
+
+NUMERIC_PROFILE = registry.factors_of(profile=True)  # from the factor declarations
+
+
+def area_factors_vs_distribution(code: str) -> pd.DataFrame:
+    """For the area's latest inspection with factors: each numeric factor of that inspection's framework,
+    the area's value, the national and regional medians (of all areas, each as at its own inspection of the
+    same framework), the area's national percentile (share 0-1 of areas with a lower value), the number of
+    areas compared and the factor's unit."""
+    for framework in ("2023", "2016"):
+        a = load_areas(framework).copy()
+        a["code"] = geography.harmonise(a["la_code"])
+        if framework == "2023":
+            a = a.sort_values("published").drop_duplicates("code", keep="last")
+        mine = a[a["code"] == code]
+        if len(mine):
+            break
+    else:
+        return pd.DataFrame()
+    me = mine.iloc[-1]
+    region = a[a["region"] == me["region"]]
+    rows = []
+    for f in registry.factors_of(profile=True, framework=framework):
+        col = a[f].dropna().astype(float)
+        v = me[f]
+        rows.append(
+            {
+                "factor": registry.label(f),
+                "unit": registry.unit(f),
+                "area": float(v) if pd.notna(v) else None,
+                "why missing": "" if pd.notna(v) else _reason(a, me, f),
+                "national median": col.median() if len(col) else None,
+                "regional median": region[f].dropna().astype(float).median() if region[f].notna().any() else None,
+                "national percentile": float((col < float(v)).mean()) if pd.notna(v) and len(col) else None,
+                "areas compared": len(col),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.attrs.update(framework=framework, factor_date=me["factor_date"], region=me["region"])
+    return out
+
+
+def shown_factors(fac: pd.DataFrame) -> pd.DataFrame:
+    """:func:`area_factors_vs_distribution` as the profile shows it: each value and median in its unit's
+    format (whole counts, one decimal and a % sign for rates and shares), the percentile as '66th'."""
+    from .wording import by_unit, ordinal
+
+    out = fac.copy()
+    for c in ("area", "national median", "regional median"):
+        out[c] = [by_unit(v, u) for v, u in zip(fac[c], fac["unit"])]
+    out["national percentile"] = [
+        "–" if v is None or v != v else ordinal(round(100 * v)) for v in fac["national percentile"]
+    ]
+    return out.drop(columns="unit")
+
+
+def _reason(a: pd.DataFrame, row, f: str) -> str:
+    c = registry.FACTOR_REASON.get(f)
+    return str(row[c]) if c in a and pd.notna(row.get(c)) else "no_match"
+
+
+@lru_cache(maxsize=2)
+def _neighbour_frames(*keys):
+    """The lookup and each area's 2016 and latest 2023 result, indexed for :func:`statistical_neighbours` (once per
+    process and table version: a worker renders many profiles)."""
+    from .data.store import load_table
+
+    lk = load_table("la_lookup")
+    lk["code"] = geography.harmonise(lk["la_code"])
+    old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"])).set_index("code")
+    new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    new = new.sort_values("published").drop_duplicates("code", keep="last").set_index("code")
+    return lk, lk.set_index("la_code_3"), old, new
+
+
+def statistical_neighbours(code: str) -> pd.DataFrame:
+    """The area's 10 statistical neighbours (DfE children's services neighbours, D2I lookup), each with its
+    2016-framework WSoA and revisit outcome (a council created since 2016: its former council's) and its latest
+    2023-framework outcome."""
+    lk, by3, old, new = _neighbour_frames(*_keys("la_lookup", "inspections_2016", "inspections_2023"))
+    me = lk[lk["code"] == code]
+    if me.empty or pd.isna(me["stat_neighbours_3"].iat[0]):
+        return pd.DataFrame(columns=["rank", "area", "code", "WSoA (2016)", "revisit", "2023 outcome"])
+    rows = []
+    for i, c3 in enumerate(str(me["stat_neighbours_3"].iat[0]).split(","), start=1):
+        c3 = c3.strip()
+        n = by3.loc[c3] if c3 in by3.index else None
+        ncode = n["code"] if n is not None else None
+        ocode = ncode if ncode in old.index else former_council(ncode)  # a new council: its former council's
+        o = old.loc[ocode] if ocode in old.index else None
+        w = new.loc[ncode] if ncode in new.index else None
+        rows.append(
+            {
+                "rank": i,
+                "area": n["name"] if n is not None else f"DfE code {c3} (not in lookup)",
+                "code": ncode,
+                "WSoA (2016)": ("yes" if o["wsoa"] else "no") if o is not None else "not inspected",
+                "revisit": (o["revisit_outcome"] if pd.notna(o["revisit_outcome"]) else o["revisit_status"])
+                if o is not None
+                else "",
+                "2023 outcome": (w["outcome"] if pd.notna(w["outcome"]) else "no outcome in sources")
+                if w is not None
+                else "not inspected yet",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- every area --------------------------------------------------------------------------------------------------
+def summary() -> pd.DataFrame:
+    """One row per local area: the 153 current areas (May 2023 boundaries) and each former council as its own
+    row. Per area: its region, status, 2016-framework result (a successor council's from its former council,
+    said so), weaknesses and revisit, every 2023-framework outcome with its date, the last full inspection's
+    start date and the years from it to the date the data run to, and the next full inspection's due date."""
+    from .data.store import load_table
+
+    shapes = load_table("area_shapes")
+    idx = area_index().set_index("code")
+    asof = data_date()
+    old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"])).set_index("code")
+    new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    new = new.sort_values(["code", "published"])
+    codes = list(shapes["area_code"]) + [c for c in REPLACED_ON if c not in set(shapes["area_code"])]
+    rows = []
+    for code in codes:
+        former = code in REPLACED_ON
+        src = code if code in old.index else former_council(code)
+        o = old.loc[src] if src in old.index else None
+        via = f" ({idx.at[src, 'area']}, the former council)" if o is not None and src != code else ""
+        mine = new[new["code"] == code]
+        events = [
+            f"{outcome_label(str(r['outcome'])) if pd.notna(r['outcome']) else 'outcome not in the sources'}"
+            f" ({_date(r['published'])})"
+            for _, r in mine.iterrows()
+        ]
+        starts = [
+            d for d in [*mine["inspection_start"], o["inspection_start"] if o is not None else pd.NaT] if pd.notna(d)
+        ]
+        last = max(starts) if starts else pd.NaT
+        if o is None:
+            wsoa, revisit = "not inspected", ""
+        else:
+            wsoa = ("WSoA required" if o["wsoa"] else "no WSoA") + via
+            revisit = (
+                str(o["revisit_outcome"])
+                if o["revisit_status"] == "revisited"
+                else registry.value_label(o["revisit_status"])
+            )
+        rows.append(
+            {
+                "area": idx.at[code, "area"] if code in idx.index else code,
+                "code": code,
+                "region": idx.at[code, "region"] if code in idx.index else "",
+                "status": f"former council, replaced on {REPLACED_ON[code]}" if former else "current",
+                "2016 result": wsoa,
+                "weaknesses": o["n_weaknesses"] if o is not None and o["wsoa"] else pd.NA,
+                "revisit (sufficient progress)": revisit,
+                "2023-framework outcomes": "; ".join(events) if events else ("" if former else "not inspected yet"),
+                "last full inspection": last,
+                "years since": round((asof - last).days / 365.25, 1) if pd.notna(last) and not former else None,
+                "next inspection due by": mine["next_inspection_by"].iat[-1] if len(mine) else pd.NaT,
+                "profile": code in idx.index,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["weaknesses"] = out["weaknesses"].astype("Int64")
+    out.attrs["as_at"] = asof
+    return out.sort_values(
+        ["status", "area"], key=lambda s: s.str.startswith("former") if s.name == "status" else s.str.lower()
+    ).reset_index(drop=True)
+
+
+def describe_summary(s: pd.DataFrame) -> str:
+    """The areas page's opening sentences, from :func:`summary`."""
+    from .wording import plural
+
+    cur = s[s["status"] == "current"]
+    asof = s.attrs["as_at"]
+    done = cur["2023-framework outcomes"].ne("not inspected yet")
+    due = cur["next inspection due by"]
+    late = due.notna() & (due < asof)
+    never = cur["2016 result"].str.startswith("WSoA required") & cur["revisit (sufficient progress)"].eq(
+        registry.value_label("not_revisited_yet")
+    )
+    return (
+        f"{plural(len(cur), 'current local area')} (May 2023 boundaries) and "
+        f"{plural(len(s) - len(cur), 'former council')}, as at {_date(asof)}, the date the data run to. "
+        f"{int(done.sum())} of the {len(cur)} current areas have had a 2023-framework inspection; "
+        f"{int(late.sum())} of them are past the date by which their next full inspection was due. "
+        f"{int(never.sum())} current areas were required to write a Written Statement of Action (theirs or their "
+        "former council's) and were never revisited under the 2016 framework."
+    )

@@ -1,0 +1,120 @@
+"""Finding an area by what a person types, an area's story across both frameworks, and the areas page's rows,
+checked against the inspection tables read directly (not through the functions under test)."""
+
+import pandas as pd
+import pytest
+
+from sendstats import areas
+from sendstats.data.store import load_table
+from sendstats.errors import ParameterError
+from sendstats.render import catalogue
+from sendstats.wording import by_unit, ordinal, plural
+
+
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("E09000021", "E09000021"),
+        ("kingston upon thames", "E09000021"),
+        ("Hull", "E06000010"),  # the lookup's other name
+        ("Kingston upon Hull", "E06000010"),
+        ("BCP", "E06000058"),
+        ("Bristol", "E06000023"),
+        ("Cumberl", "E06000063"),  # the start of one name only
+        ("E10000023", "E06000065"),  # North Yorkshire's code before 2023
+    ],
+)
+def test_an_area_is_found_by_what_a_person_types(typed, code):
+    assert areas.resolve_area(typed) == code
+
+
+def test_a_name_that_fits_several_areas_lists_them_all():
+    with pytest.raises(ParameterError) as e:
+        areas.resolve_area("Kingston")
+    assert str(e.value) == (
+        "area 'Kingston' matches 2 areas: Kingston Upon Hull, City of (E06000010), Kingston upon Thames "
+        "(E09000021); give the full name or code"
+    )
+    with pytest.raises(ParameterError, match=r"unknown area 'Kingston upon Tames'.*Kingston upon Thames \(E09000021\)"):
+        areas.resolve_area("Kingston upon Tames")
+
+
+def _old(code):
+    i = load_table("inspections_2016")
+    return i[i["la_code"] == code].iloc[0]
+
+
+def test_kingstons_story_is_its_2018_inspection_wsoa_and_no_revisit():
+    t = areas.timeline("E09000021")
+    r = _old("E09000021")
+    assert r["inspection_start"] == pd.Timestamp("2018-09-17") and r["wsoa"] and r["n_weaknesses"] == 4
+    assert t["event"].tolist() == ["inspection began", "letter published", "not revisited"]
+    assert t["date"].tolist()[:2] == ["17 September 2018", f"{r['published'].day} {r['published']:%B %Y}"]
+    assert t["detail"].iat[1] == "Written Statement of Action required; 4 significant weaknesses"
+
+
+def test_cumberland_carries_cumbrias_2016_inspection_and_its_own_2023_one():
+    t = areas.timeline("E06000063")
+    cumbria = _old("E10000006")
+    first = t.iloc[0]
+    assert first["council"] == "Cumbria (the former council)" and first["framework"] == "2016"
+    assert first["date"] == f"{cumbria['inspection_start'].day} {cumbria['inspection_start']:%B %Y}"
+    new = load_table("inspections_2023").query("la_code == 'E06000063'")
+    assert len(new) == 1 and (t["framework"] == "2023").sum() == 3  # began, report, next due
+    due = new["next_inspection_by"].iat[0]
+    assert t["event"].iat[-1] == "next full inspection due by" and t["date"].iat[-1] == f"{due.day} {due:%B %Y}"
+
+
+def test_cornwall_shows_both_2023_inspections():
+    t = areas.timeline("E06000052")
+    assert t["event"].tolist().count("report published") == 2 and "re-inspection began" in t["event"].tolist()
+
+
+def test_the_areas_table_has_every_current_area_and_each_former_council():
+    s = areas.summary()
+    shapes = set(load_table("area_shapes")["area_code"])
+    assert len(s) == 156 and set(s.loc[s["status"] == "current", "code"]) == shapes
+    assert sorted(s.loc[s["status"] != "current", "code"]) == ["E10000006", "E10000009", "E10000021"]
+    k = s.set_index("code").loc["E09000021"]
+    assert (k["2016 result"], k["weaknesses"], k["revisit (sufficient progress)"]) == (
+        "WSoA required",
+        4,
+        "not revisited yet",
+    )
+    assert s.set_index("code").at["E06000063", "2016 result"] == "WSoA required (Cumbria, the former council)"
+    # by hand from the tables: current areas with a 2023-framework inspection
+    i23 = load_table("inspections_2023")
+    codes23 = set(i23["la_code"].replace({"E10000023": "E06000065", "E10000027": "E06000066"}))
+    inspected = s[(s["status"] == "current") & (s["2023-framework outcomes"] != "not inspected yet")]
+    assert set(inspected["code"]) == codes23 & shapes
+    text = areas.describe_summary(s)
+    assert f"{len(codes23 & shapes)} of the 153 current areas have had a 2023-framework inspection" in text
+
+
+def test_a_profile_shows_the_factors_of_its_inspections_framework():
+    f23 = areas.area_factors_vs_distribution("E06000063")  # Cumberland: 2023 framework only
+    assert f23.attrs["framework"] == "2023" and "number of ICBs serving the area" in set(f23["factor"])
+    assert "number of CCGs serving the area" not in set(f23["factor"])
+    f16 = areas.area_factors_vs_distribution("E09000021")  # Kingston: 2016 only
+    assert "number of CCGs serving the area" in set(f16["factor"])
+
+
+def test_numbers_read_by_their_unit():
+    shown = areas.shown_factors(areas.area_factors_vs_distribution("E09000021")).set_index("factor")
+    assert shown.at["% new EHC plans within 20 weeks (year before)", "area"] == "88.7%"
+    assert shown.at["mean IMD rank of LSOAs (higher = less deprived)", "area"] == "23,519"
+    assert shown.at["number of CCGs serving the area", "area"] == "1"
+    assert by_unit(0.5503, "share 0-1") == "55.0%" and by_unit(-8.2, "percentage points") == "-8.2 pp"
+    assert by_unit(1.5, "count") == "1.5" and by_unit(None, "%") == "–" and by_unit(128211.0, "people") == "128,211"
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 100)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "100th",
+    ]  # fmt: skip
+    assert (
+        plural(1, "area") == "1 area" and plural(2, "area") == "2 areas" and plural(0, "inspection") == "0 inspections"
+    )
+
+
+def test_other_renders_are_described_by_their_non_default_parameters():
+    words = catalogue.describe("02_factors_and_wsoa", {"as_at": "2019-12-31", "exclude_regions": ["London"]})
+    assert words == "as at 31 December 2019; leaving out London"
+    assert catalogue.describe("02_factors_and_wsoa", {"as_at": None, "sliver": 0.05}) == ""

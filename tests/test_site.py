@@ -1,0 +1,100 @@
+"""The whole default site as a reader gets it from `make reports`: the areas page, every profile's weight and
+story, one palette, figures and alt text in words (never code names), downloads a spreadsheet reads."""
+
+import base64
+import csv
+import io
+import re
+from xml.etree import ElementTree
+
+from bs4 import BeautifulSoup
+from conftest import CORE
+
+from sendstats.data import registry
+
+
+def _soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_the_areas_page_has_a_row_and_a_profile_link_per_area(rendered):
+    soup = _soup(rendered / "areas.html")
+    rows = soup.select("#area-table tbody tr")
+    assert len(rows) == 156
+    links = [a["href"] for a in soup.select("#area-table tbody th a")]
+    assert len(links) == 156 and all((rendered / h).exists() for h in links)
+    kingston = next(r for r in rows if r.th.get_text() == "Kingston upon Thames")
+    cells = [td.get_text() for td in kingston.find_all("td")]
+    assert cells[:5] == ["E09000021", "London", "WSoA required", "4", "not revisited yet"]
+    assert soup.select_one("#area-filter") and soup.find("label", attrs={"for": "area-filter"})
+    assert not [s for s in soup.find_all("script") if s.get("src")]  # inline: works offline
+    (download,) = [a["href"] for a in soup.select("p.sendstats-download a")]
+    raw = (rendered / download).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: a spreadsheet reads the accents and dashes
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(table) == 156 and table[0]["area"] == "Barking and Dagenham"
+    index = _soup(rendered / "index.html")
+    first = index.select("main a")[0]
+    assert first["href"] == "areas.html" and first.get_text() == "Find your area"
+    assert "29 June 2026" in index.get_text()  # what dates the data cover
+
+
+def test_every_profile_is_at_most_150_kb_and_the_site_shares_one_style_sheet(rendered):
+    sizes = {p.name: p.stat().st_size for p in (rendered / "areas").glob("*.html")}
+    assert len(sizes) == 156 and max(sizes.values()) <= 150_000, max(sizes.items(), key=lambda kv: kv[1])
+    for page in [*(f"{n}.html" for n in CORE), "areas.html", "areas/E09000021.html"]:
+        text = (rendered / page).read_text(encoding="utf-8")
+        href = "../assets/sendstats.css" if page.startswith("areas/") else "assets/sendstats.css"
+        assert f'<link rel="stylesheet" href="{href}">' in text and "jp-RenderedHTMLCommon {" not in text
+    assert "jp-RenderedHTMLCommon" in (rendered / "assets" / "sendstats.css").read_text()
+
+
+def test_cumberland_shows_cumbrias_2016_inspection(rendered):
+    text = _soup(rendered / "areas" / "E06000063.html").get_text(" ")
+    assert "Cumbria (the former council)" in text and "18 March 2019" in text
+    assert "number of ICBs serving the area" in text  # the factors of its 2023-framework inspection
+
+
+def test_a_profile_prints_numbers_by_their_unit(rendered):
+    text = _soup(rendered / "areas" / "E09000021.html").get_text(" ")
+    assert "88.7%" in text and "23,519" in text
+    assert not re.search(r"\b\d+\.\d{3}\b", text), re.findall(r".{30}\b\d+\.\d{3}\b.{10}", text)[:3]
+    assert "95% CI 66% to 66%" not in text
+
+
+def _figures(soup):
+    """Each figure's alt text and the words of its SVG (the page holds figures as data: URIs)."""
+    for img in soup.find_all("img"):
+        src = img.get("src", "")
+        words = ""
+        if src.startswith("data:image/svg+xml;base64,"):
+            root = ElementTree.fromstring(base64.b64decode(src.split(",", 1)[1]))
+            words = " ".join(t for el in root.iter() if el.tag.endswith("text") for t in el.itertext())
+        yield img["alt"], words
+
+
+def test_no_figure_or_alt_text_holds_a_code_name(rendered):
+    names = {n for n in registry.all_columns() if "_" in n}
+    code = re.compile(r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b")
+    pages = [*(f"{n}.html" for n in CORE), "areas.html", "areas/E09000021.html", "areas/E06000063.html"]
+    seen = 0
+    for page in pages:
+        for alt, words in _figures(_soup(rendered / page)):
+            seen += 1
+            for text in (alt, words):
+                assert not code.search(text), (page, code.search(text).group(0), text[:200])
+                assert not re.search(r"\b(True|False)\b", text), (page, text[:200])
+    assert seen >= 15
+
+
+def test_one_colour_per_outcome_on_every_chart_and_map(rendered):
+    """Report 01's outcome charts and maps draw each outcome in its palette colour (and no chart uses
+    matplotlib's default cycle for them)."""
+    from sendstats.plots import COLOURS
+
+    soup = _soup(rendered / "01_inspection_outcomes.html")
+    svg = [base64.b64decode(i["src"].split(",", 1)[1]).decode() for i in soup.find_all("img")]
+    drawn = {c.lower() for s in svg for c in re.findall(r"(?:fill|stroke): ?(#[0-9a-fA-F]{6})", s)}
+    for outcome in ("typically positive", "inconsistent", "widespread or systemic failings", "WSoA required"):
+        assert COLOURS[outcome].lower() in drawn, outcome
+    assert not {"#1f77b4", "#ff7f0e", "#2ca02c"} & drawn  # matplotlib's default blue, orange, green
