@@ -139,13 +139,26 @@ def test_add_snapshot_then_build(data_copy, tmp_path):
     )
     page = tmp_path / "index.html"
     page.write_text(_page(row, "06 07 2026 09:00"))
+    manifest = data_copy / "raw" / "MANIFEST.csv"
+    before = manifest.read_bytes()
     r = run_cli("data", "add-snapshot", str(page))
     assert r.returncode == 0, r.stderr
     assert "2026-07-06" in r.stdout
     added = list((data_copy / "raw" / "ofsted" / "snapshots_2023_framework").glob("2026-07-06_*.html"))
-    assert len(added) == 1 and added[0].name in (data_copy / "raw" / "MANIFEST.csv").read_text()
+    assert len(added) == 1 and added[0].name in manifest.read_text()
+    after = manifest.read_bytes()  # the old manifest byte for byte, one line added in its own line ending
+    assert after.startswith(before) and after[len(before) :].count(b"\n") == 1 and after.endswith(b"\n")
     again = run_cli("data", "add-snapshot", str(page))
-    assert again.returncode == 2 and "already listed" in again.stderr
+    assert again.returncode == 2 and "already in the data" in again.stderr
+    other = tmp_path / "other.html"  # another page of the same date: refused too
+    other.write_text(_page(row.replace("3.0", "2.0"), "06 07 2026 18:00"))
+    same_day = run_cli("data", "add-snapshot", str(other))
+    assert same_day.returncode == 2 and "last updated 06 July 2026 is already in the data" in same_day.stderr
+    bundled = tmp_path / "bundled.html"  # a date the bundled archive already has
+    bundled.write_text(_page(row, "29 06 2026 09:00"))
+    old = run_cli("data", "add-snapshot", str(bundled))
+    assert old.returncode == 2 and "29 June 2026 is already in the data" in old.stderr
+    assert manifest.read_bytes() == after
     assert run_cli("data", "verify").returncode == 0
     i = sendstats.load_inspections("2023")
     assert len(i) == 98

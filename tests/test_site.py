@@ -98,3 +98,13 @@ def test_one_colour_per_outcome_on_every_chart_and_map(rendered):
     for outcome in ("typically positive", "inconsistent", "widespread or systemic failings", "WSoA required"):
         assert COLOURS[outcome].lower() in drawn, outcome
     assert not {"#1f77b4", "#ff7f0e", "#2ca02c"} & drawn  # matplotlib's default blue, orange, green
+
+
+def test_the_analysis_plan_and_dictionary_are_pages_linked_where_reports_mention_them(rendered):
+    plan = _soup(rendered / "analysis_plan.html")
+    assert plan.find("html")["lang"] == "en" and plan.find("h1") and plan.find("a", href="index.html")
+    hrefs = {a["href"] for a in _soup(rendered / "02_factors_and_wsoa.html").find_all("a", href=True)}
+    assert {"analysis_plan.html", "data/dictionary.html"} <= hrefs
+    assert all((rendered / h).exists() for h in ("analysis_plan.html", "data/dictionary.html"))
+    assert "analysis_plan.html" in {a["href"] for a in _soup(rendered / "index.html").find_all("a", href=True)}
+    assert "docs/analysis_plan.md" not in (rendered / "02_factors_and_wsoa.html").read_text()

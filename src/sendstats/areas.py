@@ -337,9 +337,12 @@ def summary() -> pd.DataFrame:
             f" ({_date(r['published'])})"
             for _, r in mine.iterrows()
         ]
-        starts = [
-            d for d in [*mine["inspection_start"], o["inspection_start"] if o is not None else pd.NaT] if pd.notna(d)
+        # a 2023-framework inspection with no start date in any source counts from its publication
+        began = [
+            *mine["inspection_start"].fillna(mine["published"]),
+            o["inspection_start"] if o is not None else pd.NaT,
         ]
+        starts = [d for d in began if pd.notna(d)]
         last = max(starts) if starts else pd.NaT
         if o is None:
             wsoa, revisit = "not inspected", ""
@@ -393,4 +396,91 @@ def describe_summary(s: pd.DataFrame) -> str:
         f"{int(late.sum())} of them are past the date by which their next full inspection was due. "
         f"{int(never.sum())} current areas were required to write a Written Statement of Action (theirs or their "
         "former council's) and were never revisited under the 2016 framework."
+    )
+
+
+# --- coverage and follow-up (report 01) ------------------------------------------------------------------
+def _current(s: pd.DataFrame | None = None) -> pd.DataFrame:
+    s = summary() if s is None else s
+    return s[s["status"] == "current"]
+
+
+def coverage_by_month() -> pd.DataFrame:
+    """How far the 2023-framework cycle has got: per month, the current areas whose first 2023-framework
+    inspection began that month, the running total and its share of all current areas (an area with no start
+    date in any source is left out and counted in ``attrs['undated']``)."""
+    cur = set(_current()["code"])
+    i = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    first = i[i["code"].isin(cur)].sort_values("inspection_start").drop_duplicates("code")
+    dated = first.dropna(subset=["inspection_start"])
+    months = dated["inspection_start"].dt.to_period("M")
+    full = pd.period_range(months.min(), months.max(), freq="M")
+    n = months.value_counts().reindex(full, fill_value=0).sort_index()
+    out = pd.DataFrame({"month": [f"{p:%b %Y}" for p in full], "areas first inspected": n.to_numpy()})
+    out["areas inspected so far"] = out["areas first inspected"].cumsum()
+    out["share of current areas"] = out["areas inspected so far"] / len(cur)
+    out.attrs.update(n_areas=len(cur), undated=len(first) - len(dated))
+    return out
+
+
+YEAR_BANDS = [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 8), (8, 11)]
+
+
+def time_since_inspection() -> pd.DataFrame:
+    """Current areas by the years from the start of their last full inspection (either framework) to the date
+    the data run to."""
+    years = _current()["years since"].astype(float)
+    rows = [
+        {
+            "years since the last full inspection": f"{lo} to under {hi}",
+            "areas": int(((years >= lo) & (years < hi)).sum()),
+        }
+        for lo, hi in YEAR_BANDS
+    ]
+    out = pd.DataFrame(rows)
+    out.attrs["not inspected"] = int(years.isna().sum())
+    return out
+
+
+def past_due() -> pd.DataFrame:
+    """Current areas past the date by which their next full inspection was due (as Data to Insight's table
+    gives it), as at the date the data run to, longest overdue first."""
+    s = summary()
+    cur = _current(s)
+    due = cur["next inspection due by"]
+    late = cur[due.notna() & (due < s.attrs["as_at"])].copy()
+    late["months past due"] = ((s.attrs["as_at"] - late["next inspection due by"]).dt.days / 30.44).round(0).astype(int)
+    cols = ["area", "region", "2023-framework outcomes", "next inspection due by", "months past due"]
+    return late.sort_values("next inspection due by")[cols].reset_index(drop=True)
+
+
+def never_revisited() -> pd.DataFrame:
+    """Areas required to write a WSoA under the 2016 framework (their own or their former council's) with no
+    published revisit, and what the 2023 framework has found there since."""
+    cur = _current()
+    rows = cur[
+        cur["2016 result"].str.startswith("WSoA required")
+        & cur["revisit (sufficient progress)"].eq(registry.value_label("not_revisited_yet"))
+    ]
+    cols = ["area", "region", "2016 result", "weaknesses", "2023-framework outcomes"]
+    return rows[cols].reset_index(drop=True)
+
+
+def describe_coverage(by_month: pd.DataFrame, bands: pd.DataFrame, late: pd.DataFrame, never: pd.DataFrame) -> str:
+    """The coverage section's sentences, from its four tables."""
+    from .wording import plural
+
+    last = by_month.iloc[-1]
+    undated = by_month.attrs["undated"]
+    five = int(
+        bands.loc[bands["years since the last full inspection"].str.split().str[0].astype(int) >= 5, "areas"].sum()
+    )
+    return (
+        f"By {last['month']}, {int(last['areas inspected so far'])} of the {by_month.attrs['n_areas']} current areas "
+        f"({last['share of current areas']:.0%}) had begun their first 2023-framework inspection"
+        + (f" ({plural(undated, 'area')} with no start date in any source not counted)" if undated else "")
+        + f". {plural(five, 'current area')} last had a full inspection five or more years before the date the data "
+        f"run to; {plural(len(late), 'area')} are past the date by which their next full inspection was due; "
+        f"{plural(len(never), 'area')} required to write a Written Statement of Action under the 2016 framework "
+        "were never revisited under it."
     )

@@ -191,7 +191,11 @@ def _letters(args) -> int:
                 raise ParameterError(f"--limit must be at least 1, got {args.limit}")
             urls = urls[: args.limit]
         cache = args.cache or str(config.data_dir() / "letters_cache")
-        res = letters.fetch(urls, cache, delay=args.delay, progress=lambda u: print(f"fetched {u}", file=sys.stderr))
+
+        def said(url, ok):
+            print(f"{'fetched' if ok else 'failed'} {url}", file=sys.stderr)
+
+        res = letters.fetch(urls, cache, delay=args.delay, progress=said)
         for _, r in res[res["status"] == "failed"].iterrows():
             print(f"sendstats: failed: {r['error']}", file=sys.stderr)
         print(

@@ -137,6 +137,25 @@ def percentiles(data, *, title: str):
     return alt(ax, f"Chart: {title}. Share of all areas with a lower value, per factor: " + "; ".join(parts) + ".")
 
 
+def running_total(data, *, x: str, y: str, total: int, title: str):
+    """A running total over time (one point per row, in order) against a line at ``total``."""
+    _, ax = plt.subplots(figsize=(7, 3.5))
+    pos = range(len(data))
+    ax.step(list(pos), data[y], where="post", color="#0072B2")
+    ax.axhline(total, color="0.5", ls="--", lw=1)
+    step = max(1, len(data) // 8)
+    ax.set_xticks(list(pos)[::step], list(data[x])[::step], rotation=30, ha="right")
+    ax.set_ylim(0, total * 1.05)
+    ax.set_ylabel(y)
+    ax.set_title(title)
+    last = data.iloc[-1]
+    return alt(
+        ax,
+        f"Step chart: {title}. {y} by {x}, against a dashed line at all {total}: from {int(data[y].iat[0])} in "
+        f"{data[x].iat[0]} to {int(last[y])} in {last[x]}.",
+    )
+
+
 def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=None, ylabel="number of areas", ax=None):
     """Bar chart of counts (e.g. the distribution of the number of weaknesses)."""
     if ax is None:

@@ -230,7 +230,7 @@ def add(rel: str, data: bytes, row: dict) -> Path:
     are each written atomically, and the file is removed again if the manifest cannot be written."""
     import hashlib
 
-    from ..fileio import atomic_bytes, atomic_text
+    from ..fileio import atomic_bytes
 
     digest = hashlib.sha256(data).hexdigest()
     rows = manifest()
@@ -244,12 +244,17 @@ def add(rel: str, data: bytes, row: dict) -> Path:
     try:
         import io
 
+        # the new row is appended to the manifest as it is, byte for byte, in its own line endings
+        old = manifest_path().read_bytes().decode("utf-8")
+        end = "\r\n" if "\r\n" in old else "\n"
         out = io.StringIO()
-        writer = csv.DictWriter(out, MANIFEST_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows([{c: r.get(c, "") for c in MANIFEST_COLUMNS} for r in rows])
-        writer.writerow({**{c: row.get(c, "") for c in MANIFEST_COLUMNS}, "path": rel, "sha256": digest})
-        atomic_text(manifest_path(), out.getvalue())
+        header = next(csv.reader(io.StringIO(old)))
+        writer = csv.DictWriter(out, header, lineterminator=end, extrasaction="ignore")
+        writer.writerow({**{c: row.get(c, "") for c in header}, "path": rel, "sha256": digest})
+        atomic_bytes(
+            manifest_path(),
+            (old if old.endswith(("\n", "\r")) or not old else old + end).encode() + out.getvalue().encode(),
+        )
     except BaseException:
         target.unlink(missing_ok=True)
         raise

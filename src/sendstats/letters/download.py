@@ -199,6 +199,6 @@ def fetch(
                     rows.append({"page_url": page, "url": link, "path": "", "status": "failed", "error": str(e)})
         except LetterError as e:
             rows.append({"page_url": page, "url": page, "path": "", "status": "failed", "error": str(e)})
-        if progress:
-            progress(page)
+        if progress:  # the page and whether everything from it came (downloaded or cached)
+            progress(page, all(r["status"] != "failed" for r in rows if r["page_url"] == page))
     return pd.DataFrame(rows, columns=["page_url", "url", "path", "status", "error"])

@@ -148,10 +148,7 @@ def site_css() -> str:
     return "\n".join([*parts, HOUSE_CSS])
 
 
-def write_assets(out_dir: Path) -> None:
-    """``assets/sendstats.css``, rewritten only when its text changed."""
-    target = out_dir / CSS
-    text = site_css()
+def _write_if_changed(target: Path, text: str) -> None:
     try:
         if target.read_text(encoding="utf-8") == text:
             return
@@ -159,6 +156,38 @@ def write_assets(out_dir: Path) -> None:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_text(target, text)
+
+
+DOCS = {"analysis_plan": "Analysis plan"}  # docs/<name>.md of the checkout -> <name>.html, a page of the site
+
+
+def write_assets(out_dir: Path) -> None:
+    """``assets/sendstats.css``, rewritten only when its text changed."""
+    _write_if_changed(out_dir / CSS, site_css())
+
+
+def write_docs(out_dir: Path) -> None:
+    """The site's pages made from the checkout's docs (the analysis plan), each rewritten only when its text
+    changed; written with the index, after the reports. Outside a checkout (an installed package) there are
+    no docs."""
+    import mistune
+
+    root = config.repo_root()
+    for name, title in DOCS.items():
+        src = root / "docs" / f"{name}.md" if root else None
+        if src is None or not src.is_file():
+            continue
+        body = mistune.create_markdown(escape=True, plugins=["table"])(src.read_text(encoding="utf-8"))
+        e = html.escape
+        _write_if_changed(
+            out_dir / f"{name}.html",
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}: sendstats</title>'
+            "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}"
+            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:0.2em 0.4em;text-align:left}</style>"
+            f'</head><body><nav aria-label="Site"><a href="index.html">\u2190 All sendstats reports</a></nav>'
+            f"<main>{body}</main></body></html>\n",
+        )
 
 
 CSV_MIME = config.TABLE_CSV_MIME
@@ -402,7 +431,14 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
     data_html = (
         '<h2 id="data">Data</h2><ul><li><a href="data/datapackage.json">The processed tables</a> as CSV with a '
         'Frictionless Data Package (<a href="data/">folder</a>), for R, Stata or a spreadsheet</li>'
-        '<li><a href="data/dictionary.html">Data dictionary</a>: every column\'s label, type, unit and source</li></ul>'
+        '<li><a href="data/dictionary.html">Data dictionary</a>: every column\'s label, type, unit and source</li>'
+        + (
+            '<li><a href="analysis_plan.html">Analysis plan</a>: the questions, models and confounders, fixed '
+            "before the models</li>"
+            if (out_dir / "analysis_plan.html").exists()
+            else ""
+        )
+        + "</ul>"
         if (out_dir / "data" / "datapackage.json").exists()
         else ""
     )

@@ -171,6 +171,7 @@ def render(
             if not todo:
                 export.write_data(out_dir)
                 export.write_assets(out_dir)
+            export.write_docs(out_dir)
             index = export.write_index(out_dir, catalogue.reports())
     except OSError as e:
         raise ParameterError(f"cannot write {out_dir / 'index.html'}: {e.strerror or e}") from None

@@ -140,6 +140,22 @@ SNAPSHOT_ROW = {
 }
 
 
+def snapshot_dates() -> set[str]:
+    """The dates (YYYY-MM-DD) of the snapshots already in ``data/raw/``: in the bundled archive and added
+    beside it, each named by its 'last updated' date."""
+    from .. import sources
+    from ..rawfiles import SNAPSHOTS_DIR
+
+    names = []
+    for p in sorted((sources.raw_dir() / SNAPSHOTS_DIR).glob("*")):
+        if p.name.endswith((".tar.xz", ".tar")):
+            with tarfile.open(p, "r:*") as tar:
+                names += [Path(n).name for n in tar.getnames()]
+        else:
+            names.append(p.name)
+    return {m.group(0) for n in names if (m := re.match(r"\d{4}-\d{2}-\d{2}", n))}
+
+
 def add_snapshot(path) -> tuple[Path, pd.Timestamp, int]:
     """Check a saved copy of Data to Insight's published outcomes page and add it to ``data/raw/`` (beside the
     bundled archive) with a manifest row; the next build includes it. A file in any other format is a
@@ -153,6 +169,8 @@ def add_snapshot(path) -> tuple[Path, pd.Timestamp, int]:
     path = Path(path)
     when, df = read_one(path)
     d2i_columns(df, path, "table")  # every value must read as the build will read it
+    if f"{when:%Y-%m-%d}" in snapshot_dates():
+        raise DataError(path, f"a snapshot last updated {when:%d %B %Y} is already in the data; nothing added")
     data = path.read_bytes()
     rel = f"{SNAPSHOTS_DIR}/{when:%Y-%m-%d}_{hashlib.sha256(data).hexdigest()[:8]}.html"
     row = {
