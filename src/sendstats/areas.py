@@ -30,14 +30,28 @@ def _keys(*names) -> tuple:
     return tuple(table_key(n) for n in names)
 
 
+def _stamps(*names) -> tuple:
+    """The built tables' file stamps (modified time, size): a cheap key for the lookups below, which are read
+    for every profile a render plans (a rebuild replaces the files, so the stamps change). Before a first build:
+    the tables' keys (and :func:`store.load_table` builds them)."""
+    from .data.store import processed_dir
+
+    try:
+        return tuple(
+            (s.st_mtime_ns, s.st_size) for s in (processed_dir().joinpath(f"{n}.parquet").stat() for n in names)
+        )
+    except OSError:
+        return _keys(*names)
+
+
 # --- finding an area ---------------------------------------------------------------------------------------
 def area_index() -> pd.DataFrame:
     """Every area inspected under either framework: code (harmonised 9-digit), name, region."""
-    return _area_index(*_keys("inspections_2016", "inspections_2023")).copy()
+    return _area_index(*_stamps("inspections_2016", "inspections_2023")).copy()
 
 
 @lru_cache(maxsize=2)
-def _area_index(key16: str, key23: str) -> pd.DataFrame:
+def _area_index(key16, key23) -> pd.DataFrame:
     a = load_inspections("2016")[["la_code", "area", "region"]]
     b = load_inspections("2023")[["la_code", "area", "region"]]
     both = pd.concat([a, b], ignore_index=True)
@@ -48,7 +62,7 @@ def _area_index(key16: str, key23: str) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=2)
-def _aliases(key16: str, key23: str, key_lookup: str) -> dict[str, str]:
+def _aliases(key16, key23, key_lookup) -> dict[str, str]:
     """Normalised other names -> code: the lookup's official names and its ``also_known_as`` (e.g. "Hull",
     "BCP"), for the areas of :func:`area_index`."""
     from .data.store import load_table
@@ -69,7 +83,7 @@ def _aliases(key16: str, key23: str, key_lookup: str) -> dict[str, str]:
 def aliases() -> dict[str, list[str]]:
     """Code -> the other names an area goes by (the lookup's official name and ``also_known_as``)."""
     out: dict[str, list[str]] = {}
-    for name, code in _aliases(*_keys("inspections_2016", "inspections_2023", "la_lookup")).items():
+    for name, code in _aliases(*_stamps("inspections_2016", "inspections_2023", "la_lookup")).items():
         out.setdefault(code, []).append(name)
     return out
 
@@ -89,7 +103,7 @@ def resolve_area(area: str) -> str:
     names = {normalise_one(n): c for n, c in zip(idx["area"], idx["code"])}
     if key in names:
         return names[key]
-    aliases = _aliases(*_keys("inspections_2016", "inspections_2023", "la_lookup"))
+    aliases = _aliases(*_stamps("inspections_2016", "inspections_2023", "la_lookup"))
     if key in aliases:
         return aliases[key]
     every = {**aliases, **names}

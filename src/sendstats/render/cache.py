@@ -40,14 +40,16 @@ def code_key(path: Path) -> str:
     return hashlib.sha256((deps.modules_hash(mods) + _templates_hash()).encode()).hexdigest()
 
 
-def key(report, params: dict, table_keys: dict) -> str:
+def key(report, params: dict, table_keys: dict, code: str | None = None) -> str:
+    """The render key of one report with ``params``; ``code``: its :func:`code_key` when the caller already has
+    it (one per notebook, however many renders of it are planned)."""
     h = hashlib.sha256()
     for part in (
         Path(report.path).read_bytes(),
         report.digest().encode(),
         json.dumps(params, sort_keys=True).encode(),
         json.dumps({n: table_keys[n] for n in report.needs}, sort_keys=True).encode(),
-        code_key(report.path).encode(),
+        (code or code_key(report.path)).encode(),
     ):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()

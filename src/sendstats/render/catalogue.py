@@ -23,6 +23,9 @@ CATALOGUE = "reports.yaml"
 TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 KINDS: dict[str, str] = {"area": "sendstats.areas:resolve_area"}
+# values a kind's resolver has already returned in this process, (kind, value): a resolved value resolves to
+# itself, so a render of every profile need not import the resolver's module (pandas) to check 156 codes
+RESOLVED: set[tuple[str, object]] = set()
 
 
 def register_kind(name: str, resolver: str) -> None:
@@ -193,11 +196,15 @@ def _check(report: str, name: str, value, spec: dict):
             raise ParameterError(f"{where}: file not found: {value}")
         return str(p.resolve())
     elif kind in KINDS:
+        if (kind, value) in RESOLVED:
+            return value
         module, func = KINDS[kind].split(":")
         try:
-            return getattr(importlib.import_module(module), func)(value)
+            out = getattr(importlib.import_module(module), func)(value)
         except ParameterError as e:
             raise ParameterError(f"{where}: {e}") from None
+        RESOLVED.add((kind, out))
+        return out
     elif kind is not None:
         raise ParameterError(f"{where}: unknown kind {kind!r}; registered: date, file, {', '.join(KINDS)}")
     return value

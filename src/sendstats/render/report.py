@@ -61,8 +61,11 @@ def plan(jobs, out_dir: Path, *, force: bool = False) -> tuple[list[dict], list[
         store.build(stale)
     table_keys = {n: store.table_key(n) for n in needs}
     todo, skipped = [], []
+    code_keys = {}  # one per notebook: the 156 profiles share theirs
     for rep, params, output in resolved:
-        key = cache.key(rep, params, table_keys)
+        if rep.path not in code_keys:
+            code_keys[rep.path] = cache.code_key(rep.path)
+        key = cache.key(rep, params, table_keys, code_keys[rep.path])
         if not force and cache.fresh(out_dir, output, key):
             skipped.append(out_dir / f"{output}.html")
             continue
@@ -178,13 +181,36 @@ def render(
     return {"written": written, "skipped": skipped, "errors": errors, "index": index}
 
 
+def _all_areas(out_dir) -> list[str]:
+    """Every area's code, remembered per version of the inspection tables in ``.cache/all-areas.json``, so a
+    no-change rebuild does not load the tables (and pandas) to list them."""
+    import json
+
+    keys = [store.table_key(n) for n in ("inspections_2016", "inspections_2023")]
+    memo = (Path(out_dir) if out_dir else config.reports_dir()).absolute() / ".cache" / "all-areas.json"
+    try:
+        saved = json.loads(memo.read_text())
+        if saved.get("keys") == keys:
+            return saved["codes"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    from .. import areas
+
+    codes = areas.area_codes("all")
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        atomic_text(memo, json.dumps({"keys": keys, "codes": codes}))
+    except OSError:
+        pass  # only a memo: the next run lists them again
+    return codes
+
+
 def render_all(out_dir=None, *, area_codes=None, **opts) -> dict:
     """The whole site: every core report, the areas page and every area's profile, then the index.
     ``area_codes``: only these profiles (and no areas page); ``()``: the core reports alone."""
     jobs = [(n, {}) for n in catalogue.core()]
     if area_codes is None:
-        from .. import areas
-
         jobs += [(n, {}) for n in export.SITE]  # the areas page links every profile: rendered with them all
-        area_codes = areas.area_codes("all")
+        area_codes = _all_areas(out_dir)
+        catalogue.RESOLVED.update(("area", c) for c in area_codes)  # codes that areas.area_codes returned
     return render(jobs + [("area_profile", {"area": c}) for c in area_codes], out_dir, **opts)
