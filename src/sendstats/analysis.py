@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import stats
+from .areas import area_index
 from .data import geography, registry
 from .data.boundaries import SUCCESSORS
 from .errors import ParameterError
@@ -220,12 +221,12 @@ def _by(df: pd.DataFrame, as_at, date_col: str) -> pd.DataFrame:
 def _map_frames(keys: tuple, as_at, date_col: str, predecessors: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The frames of :func:`map_frames`; without ``predecessors`` a successor council does not take its
     former council's 2016 result."""
-    from .areas import area_index
     from .data.registry import value_label
     from .data.store import load_table
 
     shapes = load_table("area_shapes")
-    names = dict(zip(area_index()["code"], area_index()["area"]))
+    idx = area_index()
+    names = dict(zip(idx["code"], idx["area"]))
     old = _by(load_inspections("2016"), as_at, date_col)
     old = (old if predecessors else old[~old["predecessor"]]).assign(code=lambda d: geography.harmonise(d["la_code"]))
     by_code = dict(zip(old["code"], old["wsoa"]))

@@ -12,9 +12,10 @@ import pandas as pd
 from .data import geography, registry
 from .data.boundaries import REPLACED_ON, SUCCESSORS
 from .data.names import normalise_one
+from .data.store import data_date
 from .errors import ParameterError
 from .outcomes import load_areas, load_inspections
-from .wording import outcome_label
+from .wording import long_date, outcome_label
 
 # what the 2016 framework's revisit outcome means (Ofsted: sufficient progress in addressing the weaknesses)
 REVISIT_MEANING = {
@@ -24,24 +25,18 @@ REVISIT_MEANING = {
 }
 
 
-def _keys(*names) -> tuple:
-    from .data.store import table_key
-
-    return tuple(table_key(n) for n in names)
-
-
 def _stamps(*names) -> tuple:
     """The built tables' file stamps (modified time, size): a cheap key for the lookups below, which are read
     for every profile a render plans (a rebuild replaces the files, so the stamps change). Before a first build:
     the tables' keys (and :func:`store.load_table` builds them)."""
-    from .data.store import processed_dir
+    from .data.store import processed_dir, table_key
 
     try:
         return tuple(
             (s.st_mtime_ns, s.st_size) for s in (processed_dir().joinpath(f"{n}.parquet").stat() for n in names)
         )
     except OSError:
-        return _keys(*names)
+        return tuple(table_key(n) for n in names)
 
 
 # --- finding an area ---------------------------------------------------------------------------------------
@@ -146,21 +141,13 @@ def former_council(code: str) -> str | None:
 
 
 # --- one area's story ----------------------------------------------------------------------------------------
-def _date(v) -> str:
-    return "" if pd.isna(v) else f"{pd.Timestamp(v).day} {pd.Timestamp(v):%B %Y}"
-
-
-def data_date() -> pd.Timestamp:
-    """The date the inspection data run to: the last weekly snapshot of the 2023-framework table."""
-    return pd.Timestamp(load_inspections("2023")["last_snapshot"].max())
-
-
 def timeline(code: str) -> pd.DataFrame:
     """Every event of the area's inspections across both frameworks, in date order: each 2016-framework
     inspection, its letter, WSoA and revisit (or that none has been published), each 2023-framework
     inspection or re-inspection and its report, and the next full inspection's due date. A council created
     after 2016 carries its former council's 2016-framework events, named in the ``council`` column."""
-    names = dict(zip(area_index()["code"], area_index()["area"]))
+    idx = area_index()
+    names = dict(zip(idx["code"], idx["area"]))
     old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"]))
     mine = old[old["code"] == code]
     if mine.empty and former_council(code):
@@ -202,18 +189,18 @@ def timeline(code: str) -> pd.DataFrame:
         )
     if len(new) and pd.notna(new["next_inspection_by"].iat[-1]):
         due = new["next_inspection_by"].iat[-1]
-        late = due < data_date()
+        asof = data_date()
         add(
             due,
             "2023",
             "next full inspection due by",
-            f"not re-inspected by {_date(data_date())}, the date the data run to" if late else "",
+            f"not re-inspected by {long_date(asof)}, the date the data run to" if due < asof else "",
             names.get(code, code),
         )
     out = pd.DataFrame(rows, columns=["date", "framework", "event", "detail", "council"])
     # an undated row ("not revisited") stays after the event before it
     out = out.iloc[out["date"].ffill().argsort(kind="stable")]
-    out["date"] = out["date"].map(lambda v: _date(v) or "–")
+    out["date"] = out["date"].map(lambda v: long_date(v) or "–")
     return out.reset_index(drop=True)
 
 
@@ -295,7 +282,7 @@ def statistical_neighbours(code: str) -> pd.DataFrame:
     """The area's 10 statistical neighbours (DfE children's services neighbours, D2I lookup), each with its
     2016-framework WSoA and revisit outcome (a council created since 2016: its former council's) and its latest
     2023-framework outcome."""
-    lk, by3, old, new = _neighbour_frames(*_keys("la_lookup", "inspections_2016", "inspections_2023"))
+    lk, by3, old, new = _neighbour_frames(*_stamps("la_lookup", "inspections_2016", "inspections_2023"))
     me = lk[lk["code"] == code]
     if me.empty or pd.isna(me["stat_neighbours_3"].iat[0]):
         return pd.DataFrame(columns=["rank", "area", "code", "WSoA (2016)", "revisit", "2023 outcome"])
@@ -348,7 +335,7 @@ def summary() -> pd.DataFrame:
         mine = new[new["code"] == code]
         events = [
             f"{outcome_label(str(r['outcome'])) if pd.notna(r['outcome']) else 'outcome not in the sources'}"
-            f" ({_date(r['published'])})"
+            f" ({long_date(r['published'])})"
             for _, r in mine.iterrows()
         ]
         # a 2023-framework inspection with no start date in any source counts from its publication
@@ -405,7 +392,7 @@ def describe_summary(s: pd.DataFrame) -> str:
     )
     return (
         f"{plural(len(cur), 'current local area')} (May 2023 boundaries) and "
-        f"{plural(len(s) - len(cur), 'former council')}, as at {_date(asof)}, the date the data run to. "
+        f"{plural(len(s) - len(cur), 'former council')}, as at {long_date(asof)}, the date the data run to. "
         f"{int(done.sum())} of the {len(cur)} current areas have had a 2023-framework inspection; "
         f"{int(late.sum())} of them are past the date by which their next full inspection was due. "
         f"{int(never.sum())} current areas were required to write a Written Statement of Action (theirs or their "
@@ -414,16 +401,15 @@ def describe_summary(s: pd.DataFrame) -> str:
 
 
 # --- coverage and follow-up (report 01) ------------------------------------------------------------------
-def _current(s: pd.DataFrame | None = None) -> pd.DataFrame:
-    s = summary() if s is None else s
+def _current(s: pd.DataFrame) -> pd.DataFrame:
     return s[s["status"] == "current"]
 
 
-def coverage_by_month() -> pd.DataFrame:
-    """How far the 2023-framework cycle has got: per month, the current areas whose first 2023-framework
-    inspection began that month, the running total and its share of all current areas (an area with no start
-    date in any source is left out and counted in ``attrs['undated']``)."""
-    cur = set(_current()["code"])
+def coverage_by_month(s: pd.DataFrame) -> pd.DataFrame:
+    """From :func:`summary` ``s``: how far the 2023-framework cycle has got. Per month, the current areas
+    whose first 2023-framework inspection began that month, the running total and its share of all current
+    areas (an area with no start date in any source is left out and counted in ``attrs['undated']``)."""
+    cur = set(_current(s)["code"])
     i = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
     first = i[i["code"].isin(cur)].sort_values("inspection_start").drop_duplicates("code")
     dated = first.dropna(subset=["inspection_start"])
@@ -440,10 +426,10 @@ def coverage_by_month() -> pd.DataFrame:
 YEAR_BANDS = [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 8), (8, 11)]
 
 
-def time_since_inspection() -> pd.DataFrame:
-    """Current areas by the years from the start of their last full inspection (either framework) to the date
-    the data run to."""
-    years = _current()["years since"].astype(float)
+def time_since_inspection(s: pd.DataFrame) -> pd.DataFrame:
+    """From :func:`summary` ``s``: current areas by the years from the start of their last full inspection
+    (either framework) to the date the data run to."""
+    years = _current(s)["years since"].astype(float)
     rows = [
         {
             "years since the last full inspection": f"{lo} to under {hi}",
@@ -456,10 +442,9 @@ def time_since_inspection() -> pd.DataFrame:
     return out
 
 
-def past_due() -> pd.DataFrame:
-    """Current areas past the date by which their next full inspection was due (as Data to Insight's table
-    gives it), as at the date the data run to, longest overdue first."""
-    s = summary()
+def past_due(s: pd.DataFrame) -> pd.DataFrame:
+    """From :func:`summary` ``s``: current areas past the date by which their next full inspection was due
+    (as Data to Insight's table gives it), as at the date the data run to, longest overdue first."""
     cur = _current(s)
     due = cur["next inspection due by"]
     late = cur[due.notna() & (due < s.attrs["as_at"])].copy()
@@ -468,10 +453,10 @@ def past_due() -> pd.DataFrame:
     return late.sort_values("next inspection due by")[cols].reset_index(drop=True)
 
 
-def never_revisited() -> pd.DataFrame:
-    """Areas required to write a WSoA under the 2016 framework (their own or their former council's) with no
-    published revisit, and what the 2023 framework has found there since."""
-    cur = _current()
+def never_revisited(s: pd.DataFrame) -> pd.DataFrame:
+    """From :func:`summary` ``s``: areas required to write a WSoA under the 2016 framework (their own or their
+    former council's) with no published revisit, and what the 2023 framework has found there since."""
+    cur = _current(s)
     rows = cur[
         cur["2016 result"].str.startswith("WSoA required")
         & cur["revisit (sufficient progress)"].eq(registry.value_label("not_revisited_yet"))

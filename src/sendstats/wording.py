@@ -78,3 +78,10 @@ def ordinal(n: int) -> str:
 def plural(n: int, noun: str, plural_form: str | None = None) -> str:
     """'1 area', '2 areas' (never 'area(s)')."""
     return f"{n:,} {noun if n == 1 else (plural_form or noun + 's')}"
+
+
+def long_date(v) -> str:
+    """A date as a reader writes it: '1 May 2024'; '' when missing."""
+    import pandas as pd
+
+    return "" if v is None or pd.isna(v) else f"{pd.Timestamp(v).day} {pd.Timestamp(v):%B %Y}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import partial
 
 from . import rawfiles as rf
 
@@ -340,6 +341,9 @@ LOOKUP_FILES = (rf.LA_LOOKUP,)
 ZIP_FILES = (rf.EHCP_ZIP, rf.LA_LOOKUP)
 DSG_FILES = (rf.DSG_DEFICIT, rf.LA_LOOKUP)
 ONLY_2016, ONLY_2023 = ("2016",), ("2023",)
+# the CCG and ICB factor families: each shares its reason column, raw files and framework
+CCG_FACTOR = partial(Factor, "ccg_reason", CCG_FILES, ONLY_2016)
+ICB_FACTOR = partial(Factor, "icb_reason", ICB_FILES, ONLY_2023)
 
 FACTORS = (
     C(
@@ -353,7 +357,7 @@ FACTORS = (
         nullable=False,
     ),
     F(
-        Factor("ccg_reason", CCG_FILES, ONLY_2016),
+        CCG_FACTOR(),
         "ccg_lookup_year",
         "Int64",
         "CCG lookup year",
@@ -370,7 +374,7 @@ FACTORS = (
         check=("isin", list(REASONS)),
     ),
     F(
-        Factor("ccg_reason", CCG_FILES, ONLY_2016),
+        CCG_FACTOR(),
         "n_lsoas",
         "Int64",
         "LSOAs in the area",
@@ -379,7 +383,7 @@ FACTORS = (
         LSOA,
     ),
     F(
-        Factor("ccg_reason", CCG_FILES, ONLY_2016, screened=True, profile=True, checked=True),
+        CCG_FACTOR(screened=True, profile=True, checked=True),
         "n_ccgs",
         "Int64",
         "number of CCGs serving the area",
@@ -389,7 +393,7 @@ FACTORS = (
         ("in_range", 1, 12),
     ),
     F(
-        Factor("ccg_reason", CCG_FILES, ONLY_2016),
+        CCG_FACTOR(),
         "main_ccg_code",
         "string",
         "main CCG code",
@@ -397,7 +401,7 @@ FACTORS = (
         source=LSOA,
     ),
     F(
-        Factor("ccg_reason", CCG_FILES, ONLY_2016),
+        CCG_FACTOR(),
         "main_ccg_name",
         "string",
         "main CCG",
@@ -405,7 +409,7 @@ FACTORS = (
         source=LSOA,
     ),
     F(
-        Factor("ccg_reason", CCG_FILES, ONLY_2016, screened=True, profile=True),
+        CCG_FACTOR(screened=True, profile=True),
         "main_ccg_share",
         "float64",
         "share of LSOAs in the main CCG",
@@ -415,7 +419,7 @@ FACTORS = (
         ("in_range", 0, 1),
     ),
     F(
-        Factor("ccg_reason", CCG_FILES, ONLY_2016, "exposure", screened=True),
+        CCG_FACTOR("exposure", screened=True),
         "ccg_coterminous",
         "boolean",
         "one CCG, coterminous with the area",
@@ -424,7 +428,7 @@ FACTORS = (
         LSOA,
     ),
     F(
-        Factor("ccg_reason", CCG_FILES, ONLY_2016, screened=True),
+        CCG_FACTOR(screened=True),
         "ccg_shared",
         "boolean",
         "main CCG also serves other areas",
@@ -441,7 +445,7 @@ FACTORS = (
         check=("isin", list(REASONS)),
     ),
     F(
-        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True, profile=True),
+        ICB_FACTOR(screened=True, profile=True),
         "n_icbs",
         "Int64",
         "number of ICBs serving the area",
@@ -451,7 +455,7 @@ FACTORS = (
         ("in_range", 1, 6),
     ),
     F(
-        Factor("icb_reason", ICB_FILES, ONLY_2023, "exposure", screened=True, profile=True),
+        ICB_FACTOR("exposure", screened=True, profile=True),
         "n_sub_icbs",
         "Int64",
         "number of sub-ICB locations serving the area",
@@ -461,7 +465,7 @@ FACTORS = (
         ("in_range", 1, 12),
     ),
     F(
-        Factor("icb_reason", ICB_FILES, ONLY_2023),
+        ICB_FACTOR(),
         "main_icb_name",
         "string",
         "main ICB",
@@ -469,7 +473,7 @@ FACTORS = (
         source=ICB,
     ),
     F(
-        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True, profile=True),
+        ICB_FACTOR(screened=True, profile=True),
         "main_icb_share",
         "float64",
         "main ICB's share of the area",
@@ -479,7 +483,7 @@ FACTORS = (
         ("in_range", 0, 1),
     ),
     F(
-        Factor("icb_reason", ICB_FILES, ONLY_2023, screened=True, profile=True),
+        ICB_FACTOR(screened=True, profile=True),
         "icb_n_areas",
         "Int64",
         "local areas sharing the main ICB",

@@ -209,3 +209,10 @@ def load_table(name: str):
         hit = (key, pd.read_parquet(path))
         _LOADED[(str(path), name)] = hit
     return hit[1].copy()
+
+
+def data_date():
+    """The date the inspection data run to: the last weekly snapshot of the 2023-framework table (a Timestamp)."""
+    import pandas as pd
+
+    return pd.Timestamp(load_table("inspections_2023")["last_snapshot"].max())

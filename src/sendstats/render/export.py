@@ -178,16 +178,20 @@ def write_docs(out_dir: Path) -> None:
         if src is None or not src.is_file():
             continue
         body = mistune.create_markdown(escape=True, plugins=["table"])(src.read_text(encoding="utf-8"))
-        e = html.escape
-        _write_if_changed(
-            out_dir / f"{name}.html",
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}: sendstats</title>'
-            "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}"
-            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:0.2em 0.4em;text-align:left}</style>"
-            f'</head><body><nav aria-label="Site"><a href="index.html">\u2190 All sendstats reports</a></nav>'
-            f"<main>{body}</main></body></html>\n",
-        )
+        nav = '<nav aria-label="Site"><a href="index.html">\u2190 All sendstats reports</a></nav>'
+        _write_if_changed(out_dir / f"{name}.html", _plain_page(f"{title}: sendstats", f"{nav}<main>{body}</main>"))
+
+
+def _plain_page(title: str, body: str, head: str = "") -> str:
+    """A page of the site that is not a notebook's (the index, the docs): ``body`` inside the house's plain
+    frame. ``title`` is text (escaped here); ``head`` and ``body`` are markup."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
+        f"{head}<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:0.2em 0.4em;text-align:left}</style>"
+        f"</head><body>{body}</body></html>\n"
+    )
 
 
 CSV_MIME = config.TABLE_CSV_MIME
@@ -347,23 +351,20 @@ def index_current(out_dir: Path) -> bool:
 SITE = ("areas",)
 
 
-def _day(v) -> str:
-    return f"{v.day} {v:%B %Y}"
-
-
 def data_as_at() -> str:
-    """The date the inspection data run to: the last weekly snapshot of the 2023-framework table."""
-    from ..data.store import load_table
+    """The date the inspection data run to (:func:`sendstats.data.store.data_date`), as a reader writes it."""
+    from ..data.store import data_date
+    from ..wording import long_date
 
-    return _day(load_table("inspections_2023")["last_snapshot"].max())
+    return long_date(data_date())
 
 
 def coverage() -> str:
     """What dates the data cover, from the tables: the 2016-framework inspections (first start, last
     publication) and the 2023-framework table's last weekly snapshot."""
     from ..data.store import load_table
+    from ..wording import long_date as day
 
-    day = _day
     a = load_table("inspections_2016")
     last16 = max(a["published"].max(), a["revisit_published"].max())
     return (
@@ -442,12 +443,8 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
         if (out_dir / "data" / "datapackage.json").exists()
         else ""
     )
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>sendstats reports</title>'
-        '<meta name="description" content="sendstats: reports on joint local area SEND inspections in England">'
-        "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}</style>"
-        "</head><body><main><h1>sendstats reports</h1><p>Joint local area SEND inspections in England (Ofsted / "
+    body = (
+        "<main><h1>sendstats reports</h1><p>Joint local area SEND inspections in England (Ofsted / "
         "CQC). Every figure is computed from the published files listed in each report's provenance footer.</p>"
         f"<p>{e(coverage())}</p>{find}"
         '<nav aria-label="Contents"><ul><li><a href="#core">Core reports</a></li>'
@@ -455,10 +452,13 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
         + '<li><a href="#areas">Area profiles</a></li>'
         + ('<li><a href="#data">Data</a></li>' if data_html else "")
         + f'</ul></nav><h2 id="core">Core reports</h2><ul>{"".join(items)}</ul>{other_html}{area_html}{data_html}'
-        f"<p>sendstats {e(package_version())}</p></main></body></html>\n"
+        f"<p>sendstats {e(package_version())}</p></main>"
+    )
+    description = (
+        '<meta name="description" content="sendstats: reports on joint local area SEND inspections in England">'
     )
     target = out_dir / "index.html"
-    atomic_text(target, page)
+    atomic_text(target, _plain_page("sendstats reports", body, description))
     return target
 
 
