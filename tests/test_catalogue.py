@@ -58,3 +58,13 @@ def test_area_kind_resolves_names_to_codes():
     assert catalogue.resolve("area_profile", {"area": "kingston upon thames"})["area"] == "E09000021"
     with pytest.raises(ParameterError, match=r"close matches: Kingston upon Thames \(E09000021\)"):
         catalogue.resolve("area_profile", {"area": "Kingston upon Tames"})
+
+
+def test_no_description_repeats_its_title():
+    """The index shows 'title: description'; a description that opens with its title's words reads twice."""
+    import re
+
+    for rep in catalogue.reports().values():
+        words = lambda t: re.findall(r"[a-z0-9]+", t.lower())  # noqa: E731
+        assert words(rep.description)[:2] != words(rep.title)[:2], rep.name
+        assert not set(words(rep.title)[-2:]) <= set(words(rep.description)[:4]), rep.name
