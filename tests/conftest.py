@@ -147,3 +147,34 @@ def pytest_collection_modifyitems(config, items):
         module = item.module.__name__.rsplit(".", 1)[-1]
         if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+def check_key_findings(page: str, least: int = 3, most: int = 5) -> list[str]:
+    """A core report's key findings hold: the page opens with ``least`` to ``most`` of them (under the
+    "Key findings" heading, before any other section), each links to a heading of the page, and each sentence
+    is stated, word for word, in the section it links to (so a finding cannot say what its section does not).
+    Returns the findings' text."""
+    import html as html_
+    import re
+
+    text = lambda s: " ".join(html_.unescape(re.sub(r"<[^>]+>", " ", s)).split())
+    heads = [(m.start(), m.group(1), m.group(2)) for m in re.finditer(r'<(h[1-3])\b[^>]*\bid="([^"]+)"', page)]
+    key = [h for h in heads if h[2] == "key-findings"]
+    assert key, "no Key findings heading"
+    start = key[0][0]
+    assert [h[2] for h in heads if h[1] in ("h2", "h3")][0] == "key-findings", "key findings are not the first section"
+    block = page[start : page.index("</ul>", start)]
+    items = re.findall(r"<li>(.*?)</li>", block, re.S)
+    assert least <= len(items) <= most, f"{len(items)} key findings"
+    out = []
+    for item in items:
+        (target,) = re.findall(r'href="#([^"]+)"', item)
+        i = [k for k, h in enumerate(heads) if h[2] == target]
+        assert i, f"finding links to #{target}, which is not a heading of the page"
+        pos, level = heads[i[0]][0], heads[i[0]][1]
+        after = [h[0] for h in heads[i[0] + 1 :] if h[1] <= level]
+        section = text(page[pos : after[0] if after else len(page)])
+        sentence = text(re.sub(r"\s*\(<a\b.*?</a>\)\s*$", "", item, flags=re.S))
+        assert sentence in section, f"{sentence!r} is not stated in its section #{target}"
+        out.append(sentence)
+    return out

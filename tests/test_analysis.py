@@ -130,8 +130,10 @@ def test_sensitivity_has_every_specification_with_its_n():
         "maximum likelihood (the primary fit again)",
     ]
     assert (again["odds_ratio"] == s["odds_ratio"].iat[0]).all()
-    text = analysis.describe_primary(analysis.primary_model(), s)
+    text = analysis.describe_sensitivity(s)
     assert "Across the 17 specifications below (2 of them rows that repeat the primary fit, so 15 distinct" in text
+    # intervals that exclude 1, counted by hand from the rows
+    assert f"{int(((s['ci_low'] > 1) | (s['ci_high'] < 1)).sum())} of the 17 intervals exclude 1" in text
     earlier = s[s["specification"].str.contains("four-factor")].iloc[0]  # report 02's old model, turned round
     assert 1 / earlier["odds_ratio"] == pytest.approx(0.44, abs=0.005) and earlier["p_value"] == pytest.approx(
         0.022, abs=0.001
@@ -145,6 +147,7 @@ def test_report_02_opens_with_the_primary_model(rendered):
 
     soup = BeautifulSoup((rendered / "02_factors_and_wsoa.html").read_text(), "html.parser")
     soup.find("nav").decompose()  # the contents list repeats the headings
+    soup.find(id="key-findings").find_next("ul").decompose()  # and the key findings their sentences
     text = soup.get_text(" ")
     r = analysis.primary_model().iloc[0]
     sentence = (

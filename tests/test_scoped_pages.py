@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EPOCH, ROOT
+from conftest import EPOCH, ROOT, check_key_findings
 
 pytestmark = pytest.mark.slow
 
@@ -71,6 +71,12 @@ def _primary(out, name: str, table: int):
     assert int(primary["n used"]) + int(primary["n dropped"]) == n
     assert "Ofsted region = London" not in page
     return path, text, n, primary
+
+
+@pytest.mark.parametrize("name", list(RUNS))
+def test_key_findings_are_the_scoped_pages_own(scoped, name):
+    """With any parameters, each finding is stated in the section it links to (so it counts that page's sample)."""
+    check_key_findings(_page(scoped, name)[1])
 
 
 @pytest.mark.parametrize("name", list(RUNS))

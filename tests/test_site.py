@@ -8,7 +8,7 @@ import re
 from xml.etree import ElementTree
 
 from bs4 import BeautifulSoup
-from conftest import CORE
+from conftest import CORE, check_key_findings
 
 from sendstats.data import registry
 
@@ -108,3 +108,11 @@ def test_the_analysis_plan_and_dictionary_are_pages_linked_where_reports_mention
     assert all((rendered / h).exists() for h in ("analysis_plan.html", "data/dictionary.html"))
     assert "analysis_plan.html" in {a["href"] for a in _soup(rendered / "index.html").find_all("a", href=True)}
     assert "docs/analysis_plan.md" not in (rendered / "02_factors_and_wsoa.html").read_text()
+
+
+def test_every_core_report_opens_with_key_findings_its_sections_state(rendered):
+    found = {name: check_key_findings((rendered / f"{name}.html").read_text(encoding="utf-8")) for name in CORE}
+    # Ofsted's headline for the 2016 framework (82 of the 149 areas inspected wrote a WSoA), from its release
+    assert found["01_inspection_outcomes"][0].startswith("Of 149 inspected areas, 82 (55%;")
+    # report 02's headline is the pre-specified estimate, not a secondary model's
+    assert found["02_factors_and_wsoa"][0].startswith("Areas not served by one coterminous CCG had 1.80 times the odds")

@@ -15,7 +15,7 @@ from .data.boundaries import SUCCESSORS
 from .errors import ParameterError
 from .outcomes import basis_date, inspections_as_at, load_areas, load_inspections
 from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
-from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS
+from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS, REVISIT_SHOWN
 from .wording import label, outcome_label, p_is, plural
 
 
@@ -142,6 +142,38 @@ def describe_revisit_trend(ex: dict, model, mde: float) -> str:
             f"{mde:.1f}."
         )
         + " This is an association among the areas inspected so far, not a cause."
+    )
+
+
+def describe_wsoa_2023(test: dict, model) -> str:
+    """Report 04's sentences on the 2016 WSoA and the 2023 outcome: the proportional-odds odds ratio first,
+    then the exact tests of the same table (``test``: :func:`stats.exact_ordinal_tests`)."""
+    r = model.iloc[0]
+    return (
+        f"Areas that had to write a WSoA under the 2016 framework had {r['odds_ratio']:.2f} times the odds of a"
+        f" worse 2023 outcome than other areas (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; Wald"
+        f" {p_is(r['p_value'])}; n = {int(r['n_used'])}; proportional-odds model). The exact Fisher-Freeman-Halton"
+        f" test gives {p_is(test['ffh_p'])} and the exact linear-by-linear trend test {p_is(test['trend_p'])}"
+        f" (n = {test['n_used']}). The comparison shows association only, and the two frameworks judge different"
+        " things."
+    )
+
+
+def describe_revisited(rev: pd.DataFrame, scope: Scope) -> str:
+    """The line that says which revisited WSoA areas report 03 analyses (:func:`revisits`)."""
+    counts = rev["revisit_outcome"].value_counts()
+    by = ", ".join(f"{level} {int(counts.get(level, 0))}" for level in REVISIT_SHOWN)
+    return f"**Revisited WSoA areas:** {len(rev)} ({by}); {scope.describe()}."
+
+
+def describe_per_step(model, per: str, *, tail: str) -> str:
+    """Report 03's sentence for a proportional-odds model of the revisit outcome on one count or duration
+    (``per``: 'additional significant weakness', 'extra year before the revisit'), then ``tail``, the
+    caveat that goes with it."""
+    r = model.iloc[0]
+    return (
+        f"Per {per}, the odds of a better revisit outcome were {r['odds_ratio']:.2f} times as high (95% CI"
+        f" {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; n = {int(r['n_used'])}). " + tail
     )
 
 
@@ -462,9 +494,6 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
     detectable odds ratio at 80% power for its n and exposure share."""
     r = model.iloc[0]
     inside = r["ci_low"] <= 1 <= r["ci_high"]
-    lo, hi = sens["odds_ratio"].min(), sens["odds_ratio"].max()
-    n_spec = int(sens["odds_ratio"].notna().sum())
-    n_again = int(sens["specification"].str.endswith(REPEAT).sum())
     text = (
         f"Areas not served by one coterminous CCG had {r['odds_ratio']:.2f} times the odds of being required to "
         f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; "
@@ -493,10 +522,23 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
             )
         )
     return text + (
-        f"Across the {n_spec} specifications below ({n_again} of them rows that repeat the primary fit, so"
-        f" {n_spec - n_again} distinct estimates) the odds ratio ranges from {lo:.2f} to {hi:.2f}. "
-        + stats.fit_notes_text(sens)  # its first row is the primary model's own fit
+        stats.fit_notes_text(sens.iloc[:1])  # the sensitivity table's first row is the primary model's own fit
         + "CCG structure is geography, a proxy for oversight, not a measure of its quality."
+    )
+
+
+def describe_sensitivity(sens) -> str:
+    """The sentences under the sensitivity table: how many distinct estimates it holds, their range, how many
+    of their intervals exclude 1, and which fits warned (:func:`stats.fit_notes_text`)."""
+    est = sens[sens["odds_ratio"].notna()]
+    n_spec = len(est)
+    n_again = int(est["specification"].str.endswith(REPEAT).sum())
+    lo, hi = est["odds_ratio"].min(), est["odds_ratio"].max()
+    excl = int(((est["ci_low"] > 1) | (est["ci_high"] < 1)).sum())
+    return (
+        f"Across the {n_spec} specifications below ({n_again} of them rows that repeat the primary fit, so"
+        f" {n_spec - n_again} distinct estimates) the odds ratio ranges from {lo:.2f} to {hi:.2f}, and"
+        f" {excl} of the {n_spec} intervals exclude 1. " + stats.fit_notes_text(sens)
     )
 
 

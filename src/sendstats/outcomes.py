@@ -335,3 +335,34 @@ def describe_revisits(rev) -> str:
         f"{plural(pending, 'WSoA area')} had no published revisit in the period. Revisited areas are those inspected "
         "earliest, so they are not a random sample of WSoA areas."
     )
+
+
+def describe_spread(table: pd.DataFrame, by: str, framework: str) -> str:
+    """How far apart the groups of an :func:`outcome_summary` table by ``by`` (region or year) are: the lowest
+    and highest share of areas required to write a WSoA (2016) or of inspections with widespread or systemic
+    failings (2023), with counts, and whether those two 95% intervals overlap."""
+    worst = "systemic_failings"
+    if str(framework) == "2016":
+        rows, what, k = table, "the share of areas required to write a WSoA", "n_wsoa"
+    else:
+        rows, k = table[table["outcome"] == worst], "count"
+        what = "the share of inspections with widespread or systemic failings"
+    rows = rows[rows["n"] > 0]
+    if len(rows) < 2:
+        return ""
+    name = "Ofsted region" if by == "region" else by
+    lo, hi = rows.loc[rows["share"].idxmin()], rows.loc[rows["share"].idxmax()]
+    group = lambda r: f"{_group_name(r[by])} ({pct(r['share'])}, {int(r[k])} of {int(r['n'])})"
+    overlap = "overlap" if lo["ci_high"] >= hi["ci_low"] else "do not overlap"
+    return (
+        f"By {name}, {what} ranged from {group(lo)} to {group(hi)}; the 95% intervals of these two {overlap}, and"
+        f" as the extremes of {len(rows)} groups, picked after seeing the data, they overstate how far the groups"
+        " differ."
+    )
+
+
+def _group_name(value) -> str:
+    """A group's name (a region, or a year as a whole number) made safe for Markdown."""
+    from .plots import md
+
+    return md(int(value) if isinstance(value, float) and value == int(value) else value)

@@ -593,3 +593,49 @@ class AreaList:
         )
         csv = spreadsheet_safe(d).to_csv(index=False)
         return {"text/html": page, TABLE_CSV_MIME: csv}
+
+
+class KeyFindings:
+    """The sentences a core report opens with, as an official statistics bulletin does: created under the
+    page's "Key findings" heading, then each section adds the opening sentence of the paragraph it generated
+    from its own result (:meth:`add`), with a link to that section. The list is one display updated in place
+    (a Jupyter display id), so it sits at the top of the page while its sentences come from the cells that
+    compute them: no sentence is written twice, none is typed."""
+
+    MOST = 5
+
+    def __init__(self):
+        from IPython.display import Markdown, display
+
+        self.items: list[tuple[str, str]] = []
+        self._markdown = Markdown
+        self.handle = display(Markdown(self._text()), display_id=True)
+
+    def _text(self) -> str:
+        from .wording import slug
+
+        if not self.items:
+            return "The key findings are added here as the sections below are computed."
+        return "\n".join(f"- {s} ([{section}](#{slug(section)}))" for s, section in self.items)
+
+    def add(self, paragraph: str, section: str, sentences: int = 1) -> None:
+        """Add the opening sentence (or ``sentences``) of ``paragraph``, generated from a result, linked to the
+        heading ``section`` of this page; at most :attr:`MOST` findings."""
+        from .wording import first_sentence
+
+        if len(self.items) >= self.MOST:
+            raise ValueError(f"a page opens with at most {self.MOST} key findings; {section!r} is one too many")
+        self.items.append((first_sentence(paragraph, sentences), section))
+        self.handle.update(self._markdown(self._text()))
+
+    def show(self, paragraph: str, section: str, sentences: int = 1) -> None:
+        """Display ``paragraph`` (Markdown) where the section states it, and :meth:`add` its opening."""
+        from IPython.display import display
+
+        display(self._markdown(paragraph))
+        self.add(paragraph, section, sentences)
+
+
+def key_findings() -> KeyFindings:
+    """Start the page's key findings (see :class:`KeyFindings`)."""
+    return KeyFindings()

@@ -85,3 +85,22 @@ def long_date(v) -> str:
     import pandas as pd
 
     return "" if v is None or pd.isna(v) else f"{pd.Timestamp(v).day} {pd.Timestamp(v):%B %Y}"
+
+
+def slug(text: str) -> str:
+    """A heading's anchor: 'The primary question' -> 'the-primary-question' (letters, digits and hyphens only,
+    so a heading that holds a data value still makes a safe id). The page's headings and every link to a
+    section (the key findings) read it."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "section"
+
+
+# a sentence ends at '.', '!' or '?' followed by a space and a capital, a digit or '*' (Markdown bold), unless
+# the dot closes an abbreviation
+SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.!?](?=\s+[A-Z0-9*])")
+
+
+def first_sentence(text: str, n: int = 1) -> str:
+    """The opening sentence (or ``n`` sentences) of a generated paragraph, its headline, with the full stop."""
+    text = " ".join(str(text).split())
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    return text[: ends[n - 1]] if len(ends) >= n else text

@@ -3,7 +3,18 @@
 the tables of the bundled documents."""
 
 from .bundled import area_themes, bundled_documents, document_items, documents, reports_2023
-from .codes import agreement, code, load_codebook, load_weaknesses, quote, weakness_areas
+from .codes import (
+    agreement,
+    code,
+    describe_agreement,
+    describe_dataset,
+    describe_proxy,
+    describe_themes,
+    load_codebook,
+    load_weaknesses,
+    quote,
+    weakness_areas,
+)
 from .download import fetch
 from .text import (
     BODY_LEVELS,

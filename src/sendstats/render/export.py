@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import config, package_version
 from ..fileio import atomic_text
+from ..wording import slug
 
 
 def normalise(nb):
@@ -285,16 +286,20 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
     foot = page.find('class="sendstats-provenance"', start)
     cells = list(CELL.finditer(page, start, foot)) if foot >= 0 else []
     cut = cells[-1].start() if cells else (foot if foot >= 0 else page.rfind("</main>" if main >= 0 else "</body>"))
-    headings, n = [], 0
+    headings, used = [], {"how-to-cite"}
 
     def heading(m):
-        # ids number the sections (nbconvert's come from the heading's text, which may be a data value)
-        nonlocal n
-        n += 1
+        # ids are the heading's slug (letters, digits, hyphens: safe when the heading holds a data value), the
+        # anchors the key findings link to; a repeated heading gets -2, -3
         level, attrs, inner = m.groups()
-        hid = f"section-{n}"
-        attrs = re.sub(r'\s+id="[^"]*"', "", attrs) + f' id="{hid}"'
         inner = ANCHOR.sub("", inner)
+        base = slug(html.unescape(re.sub(r"<[^>]+>", " ", inner)))
+        hid, k = base, 1
+        while hid in used:
+            k += 1
+            hid = f"{base}-{k}"
+        used.add(hid)
+        attrs = re.sub(r'\s+id="[^"]*"', "", attrs) + f' id="{hid}"'
         if level in ("h2", "h3"):
             headings.append((level, hid, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())))
         return f"<{level}{attrs}>{inner}</{level}>"
