@@ -118,3 +118,43 @@ def test_other_renders_are_described_by_their_non_default_parameters():
     words = catalogue.describe("02_factors_and_wsoa", {"as_at": "2019-12-31", "exclude_regions": ["London"]})
     assert words == "as at 31 December 2019; leaving out London"
     assert catalogue.describe("02_factors_and_wsoa", {"as_at": None, "sliver": 0.05}) == ""
+
+
+def _sen2_rows():
+    """The SEN2 file's local-authority rows, read with the csv module (not the package's reader)."""
+    import csv
+
+    from conftest import RAW
+
+    with open(RAW / "dfe" / "sen2_mi_2014_to_2022.csv", encoding="utf-8-sig", newline="") as f:
+        return [r for r in csv.DictReader(f) if r["geographic_level"] == "Local authority"]
+
+
+def test_a_profiles_trend_is_the_published_rate_beside_its_regions_median():
+    rows = _sen2_rows()
+    t = areas.trends("E09000021")  # Kingston upon Thames, a London borough
+    mine = t[t["measure"] == "ehcp_20wk_pct_in_year"].set_index("year")
+    kingston = {int(r["time_period"]): r["no_exc_20week_rate"] for r in rows if r["new_la_code"] == "E09000021"}
+    assert mine.at[2017, "area"] == pytest.approx(float(kingston[2017]))
+    # London's median in 2019, from the publisher's rows of the region's 33 authorities (City of London included)
+    london = sorted(
+        float(r["no_exc_20week_rate"])
+        for r in rows
+        if r["time_period"] == "2019"
+        and r["region_name"] == "London"
+        and r["no_exc_20week_rate"] not in ("", "x", "z", "c")
+    )
+    assert mine.at[2019, "n_region"] == len(london) == 33
+    assert mine.at[2019, "region"] == pytest.approx(pd.Series(london).median())
+    # the profile's factor (the rate of the year before the inspection, 2018) is the same number as the trend's
+    a16 = load_table("areas_2016").set_index("la_code")
+    assert a16.at["E09000021", "ehcp_20wk_pct"] == pytest.approx(mine.at[2017, "area"])
+    assert 2014 not in mine.index and t.attrs["left_out"] == {areas.TREND_MEASURES["ehcp_20wk_pct_in_year"]: [2014]}
+    assert len(areas.statistical_neighbours("E09000021")) == 10 and set(mine["n_neighbours"]) <= set(range(11))
+
+
+def test_a_council_created_since_2016_has_its_own_figures_only_from_its_first_year():
+    t = areas.trends("E06000063")  # Cumberland, from April 2023
+    have = t.loc[t["area"].notna(), "year"]
+    assert have.min() == 2023
+    assert "Cumberland" in areas.describe_trends(t, "Cumberland")

@@ -116,3 +116,26 @@ def test_every_core_report_opens_with_key_findings_its_sections_state(rendered):
     assert found["01_inspection_outcomes"][0].startswith("Of 149 inspected areas, 82 (55%;")
     # report 02's headline is the pre-specified estimate, not a secondary model's
     assert found["02_factors_and_wsoa"][0].startswith("Areas not served by one coterminous CCG had 1.80 times the odds")
+
+
+def test_a_profile_shows_its_trends_and_groups_the_bundled_reports_in_its_footer(rendered):
+    import hashlib
+
+    from conftest import RAW
+
+    soup = _soup(rendered / "areas" / "E09000021.html")
+    section = soup.find(id="over-the-years-the-20-week-rate-and-appeals")
+    assert section is not None
+    alts = [i["alt"] for i in soup.find_all("img") if i["alt"].startswith("Line charts")]
+    assert len(alts) == 1 and "Kingston upon Thames 88.2 in 2015" in alts[0]
+    # the 55 bundled 2023 reports are one row, its sha256 recomputed here from the manifest
+    with open(RAW / "MANIFEST.csv", encoding="utf-8", newline="") as f:
+        rows = sorted(
+            (r["path"], r["sha256"])
+            for r in csv.DictReader(f)
+            if r["path"].startswith("ofsted/reports_2023_framework/")
+        )
+    digest = hashlib.sha256("".join(f"{p} {s}\n" for p, s in rows).encode()).hexdigest()
+    foot = soup.find("footer").get_text(" ")
+    assert f"ofsted/reports_2023_framework/ ({len(rows)} files)" in foot and digest in foot
+    assert not any(p in foot for p, _ in rows)  # no report listed on its own

@@ -16,7 +16,7 @@ from .errors import ParameterError
 from .outcomes import basis_date, inspections_as_at, load_areas, load_inspections
 from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
 from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS, REVISIT_SHOWN
-from .wording import label, outcome_label, p_is, plural
+from .wording import label, md, outcome_label, p_is, plural
 
 
 def areas_2016(scope: Scope = PLAN) -> pd.DataFrame:
@@ -713,4 +713,62 @@ def describe_bodies(bodies, kw: dict) -> str:
         f" epsilon-squared {kw['epsilon2']:.2f}; n = {kw['n_used']} reports). Most recommendations address the whole"
         " partnership, so this share separates reports mainly by their few single-body recommendations; the bundled"
         " reports are not every report published."
+    )
+
+
+# --- report 05: what the letters' coding shows, in words -------------------------------------------------------------
+def describe_dataset(weaknesses: pd.DataFrame, areas: pd.DataFrame) -> str:
+    """The line that says what the hand-coded dataset holds, from :func:`load_weaknesses` and
+    :func:`weakness_areas`."""
+    status = areas["status"].value_counts()
+    complete = int(status.get("complete", 0))
+    matches = int(areas.loc[areas["status"] == "complete", "count_matches_official"].sum())
+    return (
+        f"**Hand-coded dataset:** {len(weaknesses)} weaknesses from {int((areas['n_found'] > 0).sum())} of"
+        f" {len(areas)} WSoA areas: {complete} complete, {int(status.get('partial', 0))} partial,"
+        f" {int(status.get('not_found', 0))} not found. Every complete area's count equals Ofsted's official number"
+        f" of weaknesses: {matches} of {complete}."
+    )
+
+
+def describe_themes(freq: pd.DataFrame, area_themes: pd.DataFrame) -> str:
+    """Report 05's sentences on how often each theme appears: the most frequent theme with its Wilson interval
+    (``freq``: one row per theme, sorted by share) and how many complete areas named CCG/health leadership."""
+    top = freq.iloc[0]
+    return (
+        f"The most frequent theme is {md(registry.value_label(top['theme']))}, named in {int(top['areas'])} of"
+        f" {int(top['n'])} complete WSoA areas ({top['share']:.0%}; 95% CI {top['ci_low']:.0%} to"
+        f" {top['ci_high']:.0%}). CCG/health leadership weaknesses were named in"
+        f" {int(area_themes['health_ccg_leadership'].sum())} of {len(area_themes)} complete areas. These counts"
+        " describe the letters that could be found in full; areas whose lists are missing may differ."
+    )
+
+
+def describe_agreement(agree: pd.DataFrame) -> str:
+    """Report 05's sentence on how well the automatic coding agrees with the hand codes (:func:`agreement`)."""
+    low = agree.sort_values("kappa").iloc[0]
+    return (
+        f"Across the {len(agree)} themes, the median Cohen's kappa of automatic against hand coding is"
+        f" {agree['kappa'].median():.2f} (lowest: {md(registry.value_label(low['theme']))}, {low['kappa']:.2f})."
+        " Where kappa is low, read that theme's automatic counts with caution."
+    )
+
+
+def describe_proxy(th: pd.DataFrame, test: dict) -> str:
+    """Report 05's check of report 02's proxy: how often health / CCG leadership was named as a weakness in
+    WSoA areas with and without one coterminous CCG (``th``: complete areas with ``not_coterminous`` and the
+    theme), with the test of the 2 x 2 table (``test``: :func:`sendstats.stats.table_test`)."""
+    out = th["not_coterminous"].astype(bool)
+    named = th["health_ccg_leadership"].astype(bool)
+    return (
+        f"Health / CCG leadership was named in {int(named[out].sum())} of {int(out.sum())} WSoA areas without one"
+        f" coterminous CCG and in {int(named[~out].sum())} of {int((~out).sum())} areas with one ({test['test']}"
+        f" {p_is(test['p_value'])}; odds ratio {test['effect']:.2f}, 95% CI {test['ci_low']:.2f} to"
+        f" {test['ci_high']:.2f}). "
+        + (
+            "The proxy and the inspectors' judgement of health leadership go together here."
+            if test["p_value"] < 0.05
+            else "With this few areas the proxy and the inspectors' judgement are not shown to go together, so the"
+            " proxy's validity as a measure of oversight is unconfirmed."
+        )
     )

@@ -311,6 +311,96 @@ def statistical_neighbours(code: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# the measures an area's trend chart shows: the column of ``area_years`` -> what a reader calls it
+TREND_MEASURES = {
+    "ehcp_20wk_pct_in_year": "new EHC plans issued within 20 weeks (%)",
+    "appeal_rate_in_year": "SEND Tribunal appeal rate (%)",
+}
+
+
+def trends(code: str) -> pd.DataFrame:
+    """The area's 20-week rate and SEND Tribunal appeal rate by calendar year (DfE's published figures, table
+    ``area_years``), beside the median of the areas of its Ofsted region, of its statistical neighbours and of
+    England's local areas, each with how many areas it is the median of: one row per (measure, year), columns
+    measure, year, area, region, neighbours, England, n_region, n_neighbours, n_england. A code DfE changed is
+    matched to the area's (harmonised); the years before a council existed are absent, not its former
+    council's."""
+    years = _area_years(*_stamps("area_years", "inspections_2016", "inspections_2023"))
+    idx = area_index().set_index("code")
+    region = idx["region"].get(code)
+    near = set(statistical_neighbours(code)["code"].dropna())
+    groups = {
+        "region": years["region"] == region,
+        "neighbours": years["key"].isin(near),
+        "England": years["region"].notna(),
+    }
+    rows = []
+    for col in TREND_MEASURES:
+        for year, g in years.groupby("year"):
+            r = {"measure": col, "year": int(year), "area": g.loc[g["key"] == code, col].mean()}
+            for name, member in groups.items():
+                v = g.loc[member.loc[g.index], col].dropna()
+                r[name], r[f"n_{name.lower()}"] = (v.median() if len(v) else float("nan")), len(v)
+            rows.append(r)
+    out = pd.DataFrame(rows)
+    # a year in which fewer than half of England's areas have a published value (the 20-week rate's first
+    # year, 2014, when few plans had been issued) is left out: its medians describe a few areas
+    most = out.groupby("measure")["n_england"].transform("max")
+    thin = out["n_england"] < most / 2
+    out.attrs["left_out"] = {TREND_MEASURES[m]: sorted(g["year"]) for m, g in out[thin].groupby("measure")}
+    return out[~thin].reset_index(drop=True)
+
+
+def trend_table(trend: pd.DataFrame, measure: str, name: str) -> pd.DataFrame:
+    """One measure of :func:`trends` as the profile's table: year, the area, and the three medians, as shares
+    (the page shows them in per cent with one decimal)."""
+    t = trend[trend["measure"] == measure]
+    cols = {"area": name, "region": "region median", "neighbours": "neighbours' median", "England": "England median"}
+    return t[["year", *cols]].rename(columns=cols).assign(**{c: t[k] / 100 for k, c in cols.items()})
+
+
+@lru_cache(maxsize=2)
+def _area_years(*_stamp) -> pd.DataFrame:
+    from .data.store import load_table
+
+    y = load_table("area_years")
+    y["key"] = geography.harmonise(y["la_code"])
+    y["region"] = y["key"].map(area_index().set_index("code")["region"])  # England's inspected local areas
+    return y
+
+
+def describe_trends(trend: pd.DataFrame, name: str) -> str:
+    """The sentence under the area's trend chart: its latest 20-week rate and appeal rate beside the medians,
+    with the year of each."""
+    from .wording import md
+
+    parts = []
+    for col, what in TREND_MEASURES.items():
+        t = trend[(trend["measure"] == col) & trend["area"].notna()]
+        if not len(t):
+            parts.append(f"DfE publishes no {what.split(' (')[0]} for {md(name)}")
+            continue
+        r = t.iloc[-1]
+        med = ", ".join(
+            f"{label} {r[k]:.1f}%"
+            for k, label in (("region", "region"), ("neighbours", "neighbours"), ("England", "England"))
+            if r[k] == r[k]
+        )
+        parts.append(f"in {int(r['year'])}, {what.split(' (')[0]}: {r['area']:.1f}% (medians: {med})")
+    left = trend.attrs.get("left_out", {})
+    gaps = "; ".join(f"{what.split(' (')[0]}: {', '.join(map(str, ys))}" for what, ys in left.items())
+    return (
+        f"{md(name)}, latest year published: " + "; ".join(parts) + ". Medians are of the areas' own rates, each"
+        " area counting once; a year's rate describes that year's requests and decisions, not the area's"
+        " inspection."
+        + (
+            f" Years in which fewer than half of England's areas have a published value are left out ({gaps})."
+            if gaps
+            else ""
+        )
+    )
+
+
 # --- every area --------------------------------------------------------------------------------------------------
 def summary() -> pd.DataFrame:
     """One row per local area: the 153 current areas (May 2023 boundaries) and each former council as its own

@@ -67,8 +67,10 @@ def _main(argv=None) -> int:
     rep.add_argument("--output-dir", help="where to write HTML (default: reports/)")
     rep.add_argument(
         "--areas",
+        action="append",
         metavar="all|NAMES",
-        help="the core reports plus only these areas' profiles (names or codes, comma-separated; 'all': whole site)",
+        help="the core reports plus only these areas' profiles (names or codes, comma-separated or the option"
+        " repeated; 'all': whole site)",
     )
     rep.add_argument("--core-only", action="store_true", help="the core reports and the index only (the quick path)")
     rep.add_argument("--force", action="store_true", help="re-render even when nothing changed since the last render")
@@ -152,10 +154,10 @@ def _main(argv=None) -> int:
                 codes = None  # the whole site
                 if args.core_only:
                     codes = ()
-                elif args.areas and args.areas.strip().lower() != "all":
+                elif args.areas and ",".join(args.areas).strip().lower() != "all":
                     from . import areas
 
-                    codes = areas.area_codes(args.areas)
+                    codes = areas.area_codes(",".join(args.areas))
                 res = report.render_all(args.output_dir, area_codes=codes, **opts)
             for e in res["errors"]:
                 print(f"sendstats: error: {e}", file=sys.stderr)

@@ -363,6 +363,6 @@ def describe_spread(table: pd.DataFrame, by: str, framework: str) -> str:
 
 def _group_name(value) -> str:
     """A group's name (a region, or a year as a whole number) made safe for Markdown."""
-    from .plots import md
+    from .wording import md
 
     return md(int(value) if isinstance(value, float) and value == int(value) else value)

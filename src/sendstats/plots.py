@@ -13,6 +13,7 @@ import seaborn as sns
 from .fileio import spreadsheet_safe
 from .wording import format_p, outcome_label, pct, vs_label
 from .wording import label as term_label
+from .wording import md as md  # re-exported: the notebooks call plots.md
 
 
 def setup() -> None:
@@ -33,7 +34,10 @@ def setup() -> None:
         return
     ip = get_ipython()
     if ip is not None:
-        set_matplotlib_formats("svg", metadata={"Date": None}, bbox_inches="tight")
+        # no metadata block (date, creator): the same figure gives the same bytes, and fewer of them
+        set_matplotlib_formats(
+            "svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None}, bbox_inches="tight"
+        )
         # pyplot redraws every open figure with Agg after each cell (for GUI windows); inline figures are drawn
         # as SVG when displayed, so that draw is wasted: a third of a profile's kernel time
         try:
@@ -46,22 +50,22 @@ def setup() -> None:
         plain = svg.lookup_by_type(Figure)
 
         def with_alt(fig):  # the figure's alt text travels as output metadata; the HTML export uses it
-            data = plain(fig)
+            data = compact_svg(plain(fig))
             alt = getattr(fig, "sendstats_alt", None)
             return (data, {"alt": alt}) if alt else data
 
         svg.for_type(Figure, with_alt)
 
 
-def md(value) -> str:
-    """A value from data made safe to put into Markdown: ``&``, ``<`` and ``>`` HTML-escaped once, Markdown
-    punctuation backslash-escaped, and ``:``, ``@`` and ``$`` written as character references, so an area name
-    or a letter line can never become markup, a link (no autolinked URL or address) or maths."""
-    import html
-    import re
+SVG_ATTRIBUTE = re.compile(r'(\s[\w:-]+=")([^"]*)"')
+LONG_DECIMAL = re.compile(r"(\d\.\d\d)\d+")
 
-    text = re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", html.escape(str(value), quote=False))
-    return text.replace(":", "&#58;").replace("@", "&#64;").replace("$", "&#36;")
+
+def compact_svg(svg: str) -> str:
+    """A figure's SVG with the coordinates in its attributes (paths, positions, transforms) cut to two decimals
+    of a point, far below what a screen shows: about a tenth of a profile page. Text (labels, which may hold
+    data) is left exactly as drawn."""
+    return SVG_ATTRIBUTE.sub(lambda m: m.group(1) + LONG_DECIMAL.sub(r"\1", m.group(2)) + '"', svg)
 
 
 def alt(ax, text: str):
@@ -135,6 +139,43 @@ def percentiles(data, *, title: str):
 
     parts = [f"{f}: {ordinal(round(100 * v))} percentile" for f, v in zip(data["factor"], data["national percentile"])]
     return alt(ax, f"Chart: {title}. Share of all areas with a lower value, per factor: " + "; ".join(parts) + ".")
+
+
+# the lines of an area's trend chart: the area itself and the medians it is compared with (not outcomes, so
+# none of the outcome colours; line styles differ too, for greyscale)
+TREND_LINES = {
+    "area": {"color": "#000000", "ls": "-", "lw": 2.2, "marker": "o", "ms": 3.5},
+    "region": {"color": "#0072B2", "ls": "--", "lw": 1.4},
+    "neighbours": {"color": "#CC79A7", "ls": "-.", "lw": 1.4},
+    "England": {"color": "0.45", "ls": ":", "lw": 1.6},
+}
+
+
+def trend(data, measures: dict, *, name: str, title: str):
+    """Small multiples of measures over years: one panel per measure of ``data`` (columns measure, year, area,
+    region, neighbours, England: :func:`sendstats.areas.trends`), the area against the three medians."""
+    fig, axs = plt.subplots(1, len(measures), figsize=(3.6 * len(measures), 2.8), sharex=True)
+    names = {"area": name, "region": "region median", "neighbours": "neighbours' median", "England": "England median"}
+    parts = []
+    for ax, (col, what) in zip(axs, measures.items()):
+        d = data[data["measure"] == col]
+        for k, style in TREND_LINES.items():
+            ax.plot(d["year"], d[k], label=names[k], **style)
+        ax.set_title(what, fontsize="medium")
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True, nbins=5))
+        last = d[d["area"].notna()]
+        if len(last):
+            f, r = last.iloc[0], last.iloc[-1]
+            parts.append(
+                f"{what}: {name} {f['area']:.1f} in {int(f['year'])}, {r['area']:.1f} in {int(r['year'])}"
+                f" (England median {r['England']:.1f}, region median {r['region']:.1f}, neighbours' median"
+                f" {r['neighbours']:.1f})"
+            )
+        else:
+            parts.append(f"{what}: no published value for {name}")
+    axs[0].legend(loc="upper center", bbox_to_anchor=(1.1, -0.12), ncol=4, fontsize="small", frameon=False)
+    return alt(axs[0], f"Line charts: {title}. " + "; ".join(parts) + ".")
 
 
 def running_total(data, *, x: str, y: str, total: int, title: str):

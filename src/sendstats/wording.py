@@ -104,3 +104,13 @@ def first_sentence(text: str, n: int = 1) -> str:
     text = " ".join(str(text).split())
     ends = [m.end() for m in SENTENCE_END.finditer(text)]
     return text[: ends[n - 1]] if len(ends) >= n else text
+
+
+def md(value) -> str:
+    """A value from data made safe to put into Markdown: ``&``, ``<`` and ``>`` HTML-escaped once, Markdown
+    punctuation backslash-escaped, and ``:``, ``@`` and ``$`` written as character references, so an area name
+    or a letter line can never become markup, a link (no autolinked URL or address) or maths."""
+    import html
+
+    text = re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", html.escape(str(value), quote=False))
+    return text.replace(":", "&#58;").replace("@", "&#64;").replace("$", "&#36;")

@@ -109,6 +109,27 @@ def _lookup(code: str, lookup: pd.DataFrame) -> dict:
     return {**out, "lookup_reason": "no_match" if any(pd.isna(v) for v in out.values()) else pd.NA}
 
 
+def _timeliness() -> pd.DataFrame:
+    """SEN2's 20-week rates by LA and calendar year: 2014-2022 from the SEN2 file, later years from the 2025
+    release (which covers 2019-2024; used only for the years the first lacks)."""
+    ehcp = dfe.read_sen2_timeliness(sources.raw_path(dfe.SEN2_MI))
+    later = dfe.read_timeliness_2025(sources.raw_path(dfe.EHCP_ZIP))
+    return pd.concat([ehcp, later[later["year"] > ehcp["year"].max()]], ignore_index=True)
+
+
+def area_years() -> pd.DataFrame:
+    """Builder of the ``area_years`` table: each LA's 20-week rate and appeal rate by calendar year, under the
+    code DfE published that year (the profiles' trend chart)."""
+    from .ingest import ofsted
+
+    lookup = ofsted.read_la_lookup(sources.raw_path(ofsted.LA_LOOKUP))
+    t = _timeliness()[["la_code", "year", "ehcp_20wk_pct"]]
+    a = dfe.read_appeals(sources.raw_path(dfe.EHCP_ZIP), lookup)[["la_code", "year", "appeal_rate"]]
+    out = t.astype({"year": int}).merge(a, on=["la_code", "year"], how="outer")
+    out = out.rename(columns={"ehcp_20wk_pct": "ehcp_20wk_pct_in_year", "appeal_rate": "appeal_rate_in_year"})
+    return out.astype({"la_code": "string", "year": "Int64"}).sort_values(["la_code", "year"]).reset_index(drop=True)
+
+
 def _keyed(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(key=geography.harmonise(df["la_code"]))
 
@@ -119,9 +140,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
 
     dmo = _keyed(dfe.read_dmo_dco(sources.raw_path(dfe.DMO_DCO)))
     zip_path = sources.raw_path(dfe.EHCP_ZIP)
-    ehcp = dfe.read_sen2_timeliness(sources.raw_path(dfe.SEN2_MI))
-    later = dfe.read_timeliness_2025(zip_path)  # 2019-2024; used for the years the 2014-2022 file lacks
-    ehcp = _keyed(pd.concat([ehcp, later[later["year"] > ehcp["year"].max()]], ignore_index=True))
+    ehcp = _keyed(_timeliness())
     lookup = ofsted.read_la_lookup(sources.raw_path(ofsted.LA_LOOKUP))
     appeals = _keyed(dfe.read_appeals(zip_path, lookup))
     caseload = _keyed(dfe.read_caseload(zip_path))

@@ -720,6 +720,29 @@ def factors_of(*, kind: str | None = None, profile: bool | None = None, framewor
     ]
 
 
+# one row per local authority and calendar year: the two measures the area profiles chart over time
+AREA_YEARS = (
+    C("la_code", "string", "area code", "9-digit ONS code as DfE published it that year", source=SEN2, nullable=False),
+    C("year", "Int64", "year", "calendar year", "year", SEN2, nullable=False),
+    C(
+        "ehcp_20wk_pct_in_year",
+        "float64",
+        "% new EHC plans within 20 weeks",
+        "new EHC plans issued within 20 weeks in the calendar year, excluding exceptions, as DfE publishes it",
+        "%",
+        SEN2,
+        check=("in_range", 0, 100),
+    ),
+    C(
+        "appeal_rate_in_year",
+        "float64",
+        "SEND Tribunal appeal rate %",
+        "SEND Tribunal appeals registered as a % of appealable decisions in the calendar year (from the counts)",
+        "%",
+        APPEALS,
+    ),
+)
+
 LA_LOOKUP = (
     C("la_code_3", "string", "DfE code", "3-digit DfE local authority code", source=D2I, nullable=False, unique=True),
     C("la_code", "string", "area code", "9-digit ONS code (former councils: their 2023 code)", source=D2I),
@@ -1129,6 +1152,14 @@ TABLES = {
             (rf.LA_LOOKUP,),
             LA_LOOKUP,
             "Upper-tier local authorities: codes, names, statistical neighbours, population aged 0-25.",
+        ),
+        Table(
+            "area_years",
+            "data.factors:area_years",
+            (rf.SEN2_MI, rf.EHCP_ZIP, rf.LA_LOOKUP),
+            AREA_YEARS,
+            "Each local authority's 20-week rate and SEND Tribunal appeal rate by calendar year (profile trends).",
+            unique=("la_code", "year"),
         ),
         Table(
             "weaknesses",

@@ -253,6 +253,7 @@ def citation(title: str, output: str, ctx: dict) -> dict:
 HEADING = re.compile(r"<(h[1-6])\b([^>]*)>(.*?)</\1>", re.S)
 ANCHOR = re.compile(r"<a\b[^>]*\bclass=\"anchor-link\"[^>]*>.*?</a>", re.S)
 CELL = re.compile(r"<div\b[^>]*\bclass=\"jp-Cell\b")
+CELL_CLASS = re.compile(r"<div\b[^>]*\bclass=\"(jp-Cell(?:\s[^\"]*)?)\"")
 FOCUSABLE = re.compile(
     r"(<div\b[^>]*\bclass=\"[^\"]*(?<![\w-])(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?![\w-])[^\"]*\")"
 )
@@ -286,14 +287,20 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
     foot = page.find('class="sendstats-provenance"', start)
     cells = list(CELL.finditer(page, start, foot)) if foot >= 0 else []
     cut = cells[-1].start() if cells else (foot if foot >= 0 else page.rfind("</main>" if main >= 0 else "</body>"))
-    headings, used = [], {"how-to-cite"}
+    headings, used, n = [], {"how-to-cite"}, 0
+    body = page[start:cut]
+    # where each cell starts, and whether it is a Markdown cell (the notebook's own words) or an output
+    kinds = [(c.start(), "jp-MarkdownCell" in c.group(1)) for c in CELL_CLASS.finditer(body)]
 
     def heading(m):
-        # ids are the heading's slug (letters, digits, hyphens: safe when the heading holds a data value), the
-        # anchors the key findings link to; a repeated heading gets -2, -3
+        # a heading of the notebook's own Markdown gets its slug as id (the anchor the key findings link to; a
+        # repeat gets -2, -3); a heading an output printed may hold a data value, so it is numbered instead
+        nonlocal n
+        n += 1
         level, attrs, inner = m.groups()
         inner = ANCHOR.sub("", inner)
-        base = slug(html.unescape(re.sub(r"<[^>]+>", " ", inner)))
+        own = next((md for at, md in reversed(kinds) if at <= m.start()), False)
+        base = slug(html.unescape(re.sub(r"<[^>]+>", " ", inner))) if own else f"section-{n}"
         hid, k = base, 1
         while hid in used:
             k += 1
@@ -304,7 +311,7 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
             headings.append((level, hid, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())))
         return f"<{level}{attrs}>{inner}</{level}>"
 
-    body = HEADING.sub(heading, page[start:cut])
+    body = HEADING.sub(heading, body)
     headings.append(("h2", "how-to-cite", "How to cite"))
     items = "".join(f'<li><a href="#{e(hid, quote=True)}">{e(text)}</a></li>' for _lv, hid, text in headings)
     index = "../" * output.count("/") + "index.html"

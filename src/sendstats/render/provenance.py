@@ -112,6 +112,46 @@ def data_files(needs) -> list[dict]:
     return sources.rows_for(rels)
 
 
+GROUP_AT = 5  # a folder the pipeline reads whole with this many files or more is one row of the footer
+
+
+def grouped(files: list[dict]) -> list[dict]:
+    """The footer's rows: a file on its own row, except that a folder the registry's tables read as a whole
+    (declared with a trailing '/': the bundled inspection reports) holding ``GROUP_AT`` or more of the files is
+    one row with the number of files and one sha256 over the folder's manifest lines (each file's path and
+    sha256, sorted, one per line), which anyone can recompute from data/raw/MANIFEST.csv. The page stays short
+    and still pins every file's bytes."""
+    import hashlib
+    from collections import defaultdict
+
+    from ..data.registry import TABLES
+
+    whole = {p.rstrip("/") for t in TABLES.values() for p in t.raw if p.endswith("/")}
+    folders = defaultdict(list)
+    for r in files:
+        folder = r["path"].rpartition("/")[0]
+        folders[folder if folder in whole else r["path"]].append(r)
+    out = []
+    for folder, rows in folders.items():
+        if len(rows) < GROUP_AT:
+            out.extend(rows)
+            continue
+        lines = "".join(f"{r['path']} {r['sha256']}\n" for r in sorted(rows, key=lambda r: r["path"]))
+        one = lambda k, rows=rows: rows[0][k] if len({r[k] for r in rows}) == 1 else "each file's own (MANIFEST.csv)"
+        out.append(
+            {
+                "title": f"{len(rows)} files, from {rows[0]['title']} to {rows[-1]['title']}",
+                "publisher": one("publisher"),
+                "original_publication": one("original_publication"),
+                "licence": one("licence"),
+                "url": one("url"),
+                "path": f"{folder}/ ({len(rows)} files)",
+                "sha256": hashlib.sha256(lines.encode()).hexdigest() + " (of the folder's manifest lines)",
+            }
+        )
+    return sorted(out, key=lambda r: r["path"])
+
+
 def footer(needs=None):
     """The footer as HTML (shown by a notebook's last cell). ``needs``: the tables behind the report (default:
     those the catalogue lists for the report being rendered; in an interactive session, every built table)."""
@@ -128,7 +168,7 @@ def footer(needs=None):
         f"<tr><td>{e(r['title'])}</td><td>{e(r['publisher'])}</td><td>{e(r['original_publication'])}</td>"
         f"<td>{e(r['licence'])}</td><td>{_link(r['url'])}</td>"
         f"<td><code>{e(r['path'])}</code></td><td><code>{e(r['sha256'])}</code></td></tr>"
-        for r in files
+        for r in grouped(files)
     )
     ptxt = (
         e(json.dumps(shown_parameters(params), sort_keys=True))
