@@ -262,3 +262,41 @@ def test_kruskal_matches_scipy():
     got = stats.kruskal_by(d, "v", "g")
     want = st.kruskal([1, 2, 3], [4, 5, 6], [7, 9])
     assert got["p_value"] == pytest.approx(want.pvalue) and got["epsilon2"] == pytest.approx(want.statistic / 7)
+
+
+def _ordered_logit_loglik(y: np.ndarray, X: np.ndarray, k: int) -> float:
+    """The maximised log-likelihood of a proportional-odds model, written out here (thresholds as a first value
+    plus positive steps) and maximised with scipy: an independent check of the package's fit."""
+
+    def nll(theta):
+        cuts = np.cumsum(np.r_[theta[0], np.exp(theta[1 : k - 1])])
+        eta = X @ theta[k - 1 :] if X.shape[1] else np.zeros(len(y))
+        cdf = lambda c: 1 / (1 + np.exp(-(c - eta)))
+        upper = np.where(y == k - 1, 1.0, cdf(cuts[np.minimum(y, k - 2)]))
+        lower = np.where(y == 0, 0.0, cdf(cuts[np.maximum(y - 1, 0)]))
+        return -np.log(np.clip(upper - lower, 1e-300, None)).sum()
+
+    res = optimize.minimize(nll, np.zeros(k - 1 + X.shape[1]), method="BFGS", options={"maxiter": 5000})
+    return -res.fun
+
+
+def test_a_factor_of_several_levels_is_tested_as_a_whole_in_the_2023_screen():
+    from sendstats import analysis
+
+    a = analysis.areas_2023_first()
+    sc = stats.screen(a, "outcome", ["region", "dmo_in_post", "n_sub_icbs"], ordered=True).set_index("factor")
+    region = sc.loc["region"]
+    assert region["test"].startswith("likelihood-ratio test of its 8 levels")
+    # the likelihood-ratio test recomputed by hand: a model with the region dummies against thresholds only
+    used = a.dropna(subset=["outcome", "region"])
+    y = used["outcome"].cat.codes.to_numpy()
+    X = pd.get_dummies(used["region"].astype(str), drop_first=True).to_numpy(float)
+    lr = 2 * (_ordered_logit_loglik(y, X, 3) - _ordered_logit_loglik(y, X[:, :0], 3))
+    assert region["p_value"] == pytest.approx(st.chi2.sf(lr, 7), rel=1e-3)
+    con = sc.attrs["contrasts"]
+    assert len(con[con["factor"] == "region"]) == 7 and region["p_value"] not in set(con["p_value"])
+    # DMO in post: "Recruiting" is held by one area, so it is not estimable and the test is Yes against No
+    dmo = sc.loc["dmo_in_post"]
+    assert int((a["dmo_in_post"] == "Recruiting").sum()) == 1
+    assert dmo["n_dropped"] == int(a["dmo_in_post"].isna().sum()) + 1
+    assert dmo["effect_name"].endswith("vs dmo_in_post=Yes")  # the one contrast left: No against Yes

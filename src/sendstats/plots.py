@@ -680,3 +680,24 @@ class KeyFindings:
 def key_findings() -> KeyFindings:
     """Start the page's key findings (see :class:`KeyFindings`)."""
     return KeyFindings()
+
+
+def show_contrasts(screen) -> None:
+    """Under a factor screen (:func:`sendstats.stats.screen`): the rule for its factors of more than two
+    levels and its sparse levels, and their level-by-level table, when it has any."""
+    from IPython.display import Markdown, display
+
+    from .stats import describe_contrasts
+
+    con = screen.attrs.get("contrasts")
+    if con is None or not len(con):
+        return
+    display(Markdown(describe_contrasts(screen)))
+    display(
+        table(
+            con,
+            "Factors of more than two levels, level by level (odds ratio against the factor's first level, from the"
+            " fit of the factor's test), and levels too small to estimate. Denominator: the areas at each level.",
+            percent=(),
+        )
+    )

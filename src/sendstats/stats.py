@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
-from .wording import ci, format_p, label
+from .wording import ci, format_p, label, plural
 
 LOG = logging.getLogger("sendstats.fits")  # a fit's warning text goes here (the render log), never to a page
 
@@ -309,7 +309,9 @@ def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = T
         # (quasi-)separation: a level where every area had one outcome; the estimate runs off to infinity
         b, ci, p = np.full(k, np.nan), np.full((k, 2), np.nan), np.full(k, np.nan)
         method = "not estimable: separation or no convergence (a level with a single outcome)"
-    return _or_rows(X.columns, units, b, ci, p, base, method)
+    out = _or_rows(X.columns, units, b, ci, p, base, method)
+    out.attrs["llf"] = float(res.llf) if method.startswith("proportional-odds") else float("nan")
+    return out
 
 
 def mann_whitney(df: pd.DataFrame, factor: str, outcome: str) -> dict:
@@ -385,6 +387,81 @@ def _is_numeric(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s) and str(s.dtype) != "boolean"
 
 
+SPARSE = 5  # a level of a categorical factor held by fewer areas is not estimable on its own (stated rule)
+
+
+def _is_categorical(s: pd.Series) -> bool:
+    return not _is_numeric(s) and not (s.dtype == bool or str(s.dtype) == "boolean")
+
+
+def sparse_split(df: pd.DataFrame, factor: str, outcome: str) -> tuple[pd.DataFrame, dict]:
+    """The rows of a categorical ``factor`` whose level at least :data:`SPARSE` areas (with the outcome known)
+    hold, and the levels left out with their counts: the screen's rule for levels too small to estimate."""
+    used, _ = _complete(df, [factor, outcome])
+    counts = used[factor].value_counts()
+    thin = {str(k): int(v) for k, v in counts.items() if 0 < v < SPARSE}
+    if not thin:
+        return df, {}
+    keep = df[~df[factor].astype("string").isin(list(thin))].copy()
+    if isinstance(keep[factor].dtype, pd.CategoricalDtype):
+        keep[factor] = keep[factor].cat.remove_unused_categories()
+    return keep, thin
+
+
+def ordinal_joint_test(df: pd.DataFrame, outcome: str, factor: str) -> dict:
+    """The likelihood-ratio test of all levels of a categorical ``factor`` together in a proportional-odds
+    model of ``outcome`` (the fit of :func:`ordinal`, against the thresholds-only model, whose log-likelihood is
+    the outcome's own multinomial one): statistic, df, p_value, and the fit's contrasts (each level against the
+    first, Wald CI)."""
+    from scipy import stats as st
+
+    m = ordinal(df, outcome, [factor])
+    used, _ = _complete(df, [outcome, factor])
+    n_j = used[outcome].value_counts().to_numpy()
+    n_j = n_j[n_j > 0]
+    null = float((n_j * np.log(n_j / n_j.sum())).sum())
+    lr = 2 * (m.attrs.get("llf", float("nan")) - null)
+    k = int(m["odds_ratio"].notna().sum())
+    p = float(st.chi2.sf(lr, k)) if k and lr == lr else float("nan")
+    return {"statistic": lr, "df": k, "p_value": p, "contrasts": m}
+
+
+def _contrast_rows(factor: str, fit: pd.DataFrame, counts: pd.Series, thin: dict) -> list[dict]:
+    """A multi-level factor's contrasts, labelled ('North West vs East Midlands'), and the levels the sparse
+    rule left out, each as a row saying so."""
+    from .data.registry import value_label
+
+    rows = []
+    for _, r in fit.iterrows():
+        level, ref = r["term"].partition("=")[2], str(r["unit"]).partition("=")[2]
+        rows.append(
+            {
+                "factor": factor,
+                "contrast": f"{value_label(level)} vs {value_label(ref)}",
+                "n_level": int(counts.get(level, 0)),
+                "odds_ratio": r["odds_ratio"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "p_value": r["p_value"],
+                "method": r["method"],
+            }
+        )
+    for level, n in thin.items():
+        rows.append(
+            {
+                "factor": factor,
+                "contrast": f"{value_label(level)} (held by {n} area{'s' if n != 1 else ''})",
+                "n_level": n,
+                "odds_ratio": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "p_value": np.nan,
+                "method": f"not estimable: fewer than {SPARSE} areas, left out of this factor's test",
+            }
+        )
+    return rows
+
+
 def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) -> pd.DataFrame:
     """Each factor against the outcome, one at a time, with Benjamini-Hochberg q-values across the screen.
 
@@ -393,15 +470,48 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
     (``mw_p_value``); a categorical or boolean factor gets :func:`table_test` (Fisher exact for 2 x 2).
     Ordered outcome (``ordered=True``): a proportional-odds model per factor (Wald p).
     Columns: factor, kind, n_used, n_dropped, test, p_value, q_value_bh, effect_name, effect, ci_low, ci_high."""
-    rows = []
+    rows, contrasts = [], []
     if ordered:
         from .data.registry import value_label
 
         top = value_label(str(df[outcome].cat.categories[-1]))
+    full = df
     for f in factors:
-        s = df[f] if f in df else None
+        s = full[f] if f in full else None
         if s is None:
-            raise ParameterError(f"unknown factor {f!r}; available: {sorted(df.columns)}")
+            raise ParameterError(f"unknown factor {f!r}; available: {sorted(full.columns)}")
+        df, thin = sparse_split(full, f, outcome) if _is_categorical(s) else (full, {})
+        s = df[f]
+        levels = _complete(df, [f, outcome])[0][f].astype("string").value_counts()
+        if _is_categorical(s) and len(levels) > 2:
+            # a factor of more than two levels: one test of all its levels, its contrasts listed apart
+            if ordered:
+                j = ordinal_joint_test(df, outcome, f)
+                fit, test = j["contrasts"], f"likelihood-ratio test of its {len(levels)} levels (proportional-odds)"
+                p_joint, n_used, n_dropped = j["p_value"], int(fit["n_used"].iat[0]), int(fit["n_dropped"].iat[0])
+            else:
+                t = table_test(df, f, outcome)
+                fit = logistic(df, outcome, [f])
+                test, p_joint, n_used, n_dropped = t["test"], t["p_value"], t["n_used"], t["n_dropped"]
+            contrasts += _contrast_rows(f, fit, levels, thin)
+            rows.append(
+                {
+                    "factor": f,
+                    "kind": "categorical",
+                    "n_used": n_used,
+                    "n_dropped": n_dropped + sum(thin.values()),
+                    "test": test,
+                    "p_value": p_joint,
+                    "effect_name": f"joint test of {len(levels)} levels (contrasts listed apart)",
+                    "effect": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                }
+            )
+            continue
+        if thin:
+            contrasts += _contrast_rows(f, pd.DataFrame(columns=["term", "unit"]), levels, thin)
+        left_out = sum(thin.values())  # the sparse levels' areas, counted with the row's dropped
         if ordered:
             r = ordinal(df, outcome, [f]).iloc[0]
             rows.append(
@@ -409,7 +519,7 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
                     "factor": f,
                     "kind": "numeric" if _is_numeric(s) else "categorical",
                     "n_used": r["n_used"],
-                    "n_dropped": r["n_dropped"],
+                    "n_dropped": r["n_dropped"] + left_out,
                     "test": r["method"],
                     "p_value": r["p_value"],
                     "effect_name": f"odds ratio of a higher outcome (towards {top}), {r['unit']}"
@@ -445,7 +555,7 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
                     "factor": f,
                     "kind": "categorical",
                     "n_used": t["n_used"],
-                    "n_dropped": t["n_dropped"],
+                    "n_dropped": t["n_dropped"] + left_out,
                     "test": t["test"],
                     "p_value": t["p_value"],
                     "effect_name": t["effect_name"],
@@ -458,8 +568,44 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
     out.insert(out.columns.get_loc("p_value") + 1, "q_value_bh", bh(out["p_value"]))
     # beside every result, how large an association it could have detected (an ordered outcome: its top level
     # against the rest, a binary approximation)
-    out["min_detectable_or"] = [_mde_for(df, f, outcome) for f in out["factor"]]
+    out["min_detectable_or"] = [
+        _mde_for(sparse_split(full, f, outcome)[0] if _is_categorical(full[f]) else full, f, outcome)
+        for f in out["factor"]
+    ]
+    out.attrs["contrasts"] = pd.DataFrame(
+        contrasts, columns=["factor", "contrast", "n_level", "odds_ratio", "ci_low", "ci_high", "p_value", "method"]
+    )
     return out
+
+
+def _effect_text(r) -> str:
+    """A screen row's effect as prose: the effect and its interval, or a joint test's name."""
+    return f"{r['effect_name']} {ci(r)}" if r["effect"] == r["effect"] else r["effect_name"]
+
+
+def describe_contrasts(screen) -> str:
+    """The rule behind a screen's factors of more than two levels and its sparse levels, from its contrasts
+    (``screen.attrs['contrasts']``); '' when the screen has neither."""
+    c = screen.attrs.get("contrasts")
+    if c is None or not len(c):
+        return ""
+    joint = [f for f in dict.fromkeys(c.loc[c["odds_ratio"].notna(), "factor"])]
+    thin = c[c["odds_ratio"].isna()]
+    text = ""
+    if joint:
+        text += (
+            f"For {', '.join(label(f) for f in joint)} (more than two levels) the p-value is one test of all the"
+            " factor's levels together, not of one level against another; each level's own contrast with the first"
+            " is listed in the table below, for description (its own Wald p, not in the q-value family). "
+        )
+    if len(thin):
+        text += (
+            f"A level held by fewer than {SPARSE} areas is not estimable on its own and is left out of its factor's"
+            " test (its areas counted as dropped): "
+            + "; ".join(f"{label(r['factor'])}, {r['contrast']}" for _, r in thin.iterrows())
+            + "."
+        )
+    return text.strip()
 
 
 def describe_screen(screen, outcome_text: str) -> str:
@@ -475,14 +621,13 @@ def describe_screen(screen, outcome_text: str) -> str:
         if lowest is not None:
             lead += (
                 f"; the smallest unadjusted p-value is {format_p(lowest['p_value'])} ({label(lowest['factor'])}, "
-                f"{lowest['effect_name']} {ci(lowest)})"
+                f"{_effect_text(lowest)})"
             )
     else:
         lead = (
             f"{len(sig)} of {n} factors are associated with {outcome_text} after Benjamini-Hochberg correction: "
             + "; ".join(
-                f"{label(r['factor'])} ({r['effect_name']} {ci(r)}, q = {format_p(r['q_value_bh'])})"
-                for _, r in sig.iterrows()
+                f"{label(r['factor'])} ({_effect_text(r)}, q = {format_p(r['q_value_bh'])})" for _, r in sig.iterrows()
             )
         )
     if "min_detectable_or" in screen and screen["min_detectable_or"].notna().any():
@@ -495,8 +640,8 @@ def describe_screen(screen, outcome_text: str) -> str:
         unreachable = screen[two_level & screen["min_detectable_or"].isna()]
         if len(unreachable):
             lead += (
-                f"; for {len(unreachable)} rarer factor(s) no odds ratio up to 1,000 would have been detected "
-                "(shown as –), so their rows say nothing either way"
+                f"; for {plural(len(unreachable), 'rarer factor')} no odds ratio up to 1,000 would have been"
+                " detected (shown as –), so their rows say nothing either way"
             )
     return (
         lead
@@ -551,6 +696,10 @@ def _mde_for(df: pd.DataFrame, factor: str, outcome: str) -> float:
         return min_detectable_or(len(used), float(s.astype(bool).mean()), r)
     if _is_numeric(s):
         return min_detectable_or_per_sd(len(used), r)
+    levels = s.astype("string").value_counts()
+    if len(levels) == 2:  # two levels: the second against the first, as the test's odds ratio
+        first = s.cat.categories[0] if isinstance(s.dtype, pd.CategoricalDtype) else sorted(levels.index)[0]
+        return min_detectable_or(len(used), float((s.astype("string") != str(first)).mean()), r)
     return float("nan")  # several levels: no single odds ratio
 
 

@@ -1236,6 +1236,8 @@ RESULT_LABELS = {
     "ci_low": "95% CI low",
     "ci_high": "95% CI high",
     "n_wsoa": "WSoA required",
+    "contrast": "level against the first level",
+    "n_level": "areas at this level",
     "n_predecessors": "former councils counted",
     "n_no_outcome": "no outcome in sources",
     "n_date_unknown": "counted, date unknown",
