@@ -4,6 +4,7 @@ Benjamini-Hochberg formula written out."""
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -300,3 +301,53 @@ def test_a_factor_of_several_levels_is_tested_as_a_whole_in_the_2023_screen():
     assert int((a["dmo_in_post"] == "Recruiting").sum()) == 1
     assert dmo["n_dropped"] == int(a["dmo_in_post"].isna().sum()) + 1
     assert dmo["effect_name"].endswith("vs dmo_in_post=Yes")  # the one contrast left: No against Yes
+
+
+def test_the_minimum_detectable_odds_ratio_of_the_primary_fit_has_80_percent_power_in_a_simulation_of_its_design():
+    """The primary model's minimum detectable odds ratio comes from its own standard error; here outcomes are
+    simulated on the very design (the areas' exposure, regions, years and deprivation, the fitted confounder
+    effects) with the exposure's odds ratio set to it, refitted with statsmodels directly, and tested."""
+    import statsmodels.api as sm
+
+    from sendstats import analysis
+
+    a = analysis.primary_frame().dropna(subset=["not_coterminous", "region", "inspection_year"])
+    mde = stats.mde_from_fit(analysis.primary_model().iloc[0])
+    z = lambda s: (s - s.mean()) / s.std()
+    X = pd.concat(
+        [
+            a["not_coterminous"].astype(float).rename("exposure"),
+            pd.get_dummies(a["region"].astype(str), drop_first=True, dtype=float),
+            z(a["inspection_year"].astype(float)),
+            z(a["imd_share_most_deprived_decile"].astype(float)),
+        ],
+        axis=1,
+    )
+    X = sm.add_constant(X)
+    beta = sm.Logit(a["wsoa"].astype(float), X).fit(disp=False).params.copy()
+    beta["exposure"] = np.log(mde)
+    rng = np.random.default_rng(20161)
+    prob = 1 / (1 + np.exp(-(X @ beta)))
+    hits = 0
+    sims = 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a draw near separation warns; its large p counts as not detected
+        for _ in range(sims):
+            fit = sm.Logit(rng.binomial(1, prob), X).fit(disp=False, maxiter=200)
+            hits += fit.pvalues["exposure"] < 0.05
+    assert 0.70 <= hits / sims <= 0.90, hits / sims
+    assert mde > stats.min_detectable_or(len(a), a["not_coterminous"].astype(bool).mean(), a["wsoa"].mean())
+
+
+def test_the_power_sentence_reads_the_interval_in_each_direction():
+    row = {"odds_ratio": 0.28, "ci_low": 0.07, "ci_high": 1.09}
+    mde = stats.mde_from_fit(row)
+    # SE from the interval by hand: (ln 1.09 - ln 0.07) / (2 x 1.959964); MDE = exp((1.959964 + 0.841621) SE)
+    se = (math.log(1.09) - math.log(0.07)) / (2 * 1.959964)
+    assert mde == pytest.approx(math.exp((1.959964 + 0.841621) * se), rel=1e-5)
+    text = stats.describe_power(row, mde)
+    assert f"an odds ratio of {mde:.2f} or more is ruled out, but not one of {1 / mde:.2f} or less" in text
+    assert "an odds ratio of 0.33 or less is ruled out, but not one of 2.99 or more" in stats.describe_power(
+        {"ci_low": 0.83, "ci_high": 3.87}, 2.99
+    )  # report 02's primary interval
+    assert "in either direction" in stats.describe_power({"ci_low": 0.2, "ci_high": 5.0}, 3.0)

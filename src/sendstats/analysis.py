@@ -117,7 +117,7 @@ def transition(scope: Scope = PLAN_2023) -> pd.DataFrame:
 
 def describe_revisit_trend(ex: dict, model, mde: float) -> str:
     """Revisit outcome (2016) against the 2023 outcome: exact tests, the proportional-odds odds ratio per step
-    of revisit progress, and the smallest odds ratio the sample could detect."""
+    of revisit progress, and what the fit could detect (``mde``: :func:`stats.mde_from_fit` of it)."""
     r = model.iloc[0]
     direction = "better" if r["odds_ratio"] < 1 else "worse"
     est = (
@@ -127,22 +127,27 @@ def describe_revisit_trend(ex: dict, model, mde: float) -> str:
         if pd.notna(r["odds_ratio"])
         else "The proportional-odds model could not be estimated"
     )
-    null = ex["trend_p"] >= 0.05
     return (
         f"Among {ex['n_used']} revisited WSoA areas with a 2023 outcome, the exact Fisher-Freeman-Halton test gives "
         f"{p_is(ex['ffh_p'])} and the exact linear-by-linear trend test {p_is(ex['trend_p'])} "
         f"(all {ex['n_tables']:,} tables with the observed margins enumerated; scores in category order; the "
         f"correlation of the scores is {ex['trend_r']:.2f}, i.e. more progress at revisit went with {direction} "
         f"2023 outcomes in this sample). {est}. "
-        + (
-            f"With {ex['n_used']} areas the model had 80% power only for an odds ratio per step of {mde:.1f} or more "
-            f"(or {1 / mde:.2f} or less), so this null does not show that the two are unrelated."
-            if null
-            else f"With {ex['n_used']} areas the model had 80% power for odds ratios per step beyond {1 / mde:.2f} or "
-            f"{mde:.1f}."
-        )
-        + " This is an association among the areas inspected so far, not a cause."
+        + stats.describe_power(r, mde)
+        + "This is an association among the areas inspected so far, not a cause."
     )
+
+
+def describe_cuts_and_power(cuts, model) -> str:
+    """Report 04's check of its ordinal model: the binary odds ratios at each cut of the outcome for the
+    exposure (``cuts``: :func:`stats.cut_models`), then what the ordinal fit could detect and rules out."""
+    r = model.iloc[0]
+    mine = cuts[cuts["term"] == r["term"]]
+    return (
+        f"Binary models at each cut of the 2023 outcome give odds ratios of {mine['odds_ratio'].min():.2f} to"
+        f" {mine['odds_ratio'].max():.2f} for WSoA areas (a check of the ordinal model's proportional-odds"
+        " assumption). " + stats.describe_power(r, stats.mde_from_fit(r))
+    ).strip()
 
 
 def describe_wsoa_2023(test: dict, model) -> str:
@@ -510,17 +515,7 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
             "The interval excludes 1: an association that region, year and deprivation do not account for; it "
             "does not show that CCG structure led to the outcome. "
         )
-    if mde == mde:
-        text += (
-            f"With {int(r['n_used'])} areas, an odds ratio of {mde:.2f} or more (or {1 / mde:.2f} or less) would "
-            f"have been detected with 80% power; the interval's upper limit, {r['ci_high']:.2f}, is "
-            + (
-                "below it, so an association that strong is ruled out. "
-                if r["ci_high"] < mde
-                else "above it, so an association that strong is not ruled out: the result is not informative about "
-                "associations of that size. "
-            )
-        )
+    text += stats.describe_power(r, mde)
     return text + (
         stats.fit_notes_text(sens.iloc[:1])  # the sensitivity table's first row is the primary model's own fit
         + "CCG structure is geography, a proxy for oversight, not a measure of its quality."
@@ -654,16 +649,7 @@ def describe_primary_2023(model, cuts, mde: float, sample: dict) -> str:
             f" ({'; '.join(str(m) for m in mine['method'].str.split('(').str[0].str.strip())}), the check of the"
             " proportional-odds assumption. "
         )
-    if mde == mde:
-        text += (
-            f"With {int(r['n_used'])} areas, an odds ratio of {mde:.2f} or more (or {1 / mde:.2f} or less) would have"
-            " been detected with 80% power"
-            + (
-                "; the interval's upper limit is below it, so an association that strong is ruled out. "
-                if r["ci_high"] < mde
-                else "; the interval reaches beyond it, so an association that strong is not ruled out. "
-            )
-        )
+    text += stats.describe_power(r, mde)
     return text + (
         "The sample is each area's first 2023-framework inspection with an outcome"
         f" ({plural(sample.get('n_reinspections_left_out', 0), 're-inspection')} and"

@@ -195,7 +195,7 @@ def _design(used: pd.DataFrame, predictors: list[str], standardise: bool) -> tup
             else:
                 cols.append(x.rename(p))
                 units[p] = "per unit"
-    return pd.concat(cols, axis=1), units
+    return (pd.concat(cols, axis=1) if cols else pd.DataFrame(index=used.index)), units
 
 
 def _separated(X: pd.DataFrame, y: np.ndarray) -> bool:
@@ -512,6 +512,22 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
         if thin:
             contrasts += _contrast_rows(f, pd.DataFrame(columns=["term", "unit"]), levels, thin)
         left_out = sum(thin.values())  # the sparse levels' areas, counted with the row's dropped
+        if _is_categorical(s) and len(levels) < 2:
+            rows.append(
+                {
+                    "factor": f,
+                    "kind": "categorical",
+                    "n_used": int(levels.sum()),
+                    "n_dropped": len(full) - int(levels.sum()),
+                    "test": f"not testable: fewer than two levels held by {SPARSE} or more areas",
+                    "p_value": np.nan,
+                    "effect_name": "",
+                    "effect": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                }
+            )
+            continue
         if ordered:
             r = ordinal(df, outcome, [f]).iloc[0]
             rows.append(
@@ -908,6 +924,40 @@ def min_detectable_or(
     if f(np.log(1000)) < 0:
         return float("nan")
     return float(np.exp(brentq(f, 1e-6, np.log(1000))))
+
+
+def mde_from_fit(row, *, alpha: float = 0.05, power: float = 0.8) -> float:
+    """The smallest odds ratio (above 1) the fit in ``row`` (a model row with odds_ratio, ci_low, ci_high) would
+    detect with ``power`` in a two-sided test at ``alpha``: exp((z_a + z_b) SE), with SE the log odds ratio's
+    standard error read back from the fit's own 95% interval (so the covariates, the design and the method of
+    the estimate reported are all in it). A test checks it against a simulation of the adjusted design."""
+    from scipy import stats as st
+
+    lo, hi = float(row["ci_low"]), float(row["ci_high"])
+    if not (lo > 0 and np.isfinite(hi) and hi > lo):
+        return float("nan")
+    se = (np.log(hi) - np.log(lo)) / (2 * st.norm.ppf(0.975))
+    return float(np.exp((st.norm.ppf(1 - alpha / 2) + st.norm.ppf(power)) * se))
+
+
+def describe_power(row, mde: float) -> str:
+    """What a fit could detect and what its interval rules out, for a sentence beside the estimate: ``mde``
+    from :func:`mde_from_fit` of the same ``row``."""
+    if mde != mde:
+        return "The fit gives no finite interval, so it says nothing about the size of an association. "
+    lo, hi = row["ci_low"], row["ci_high"]
+    big, small = f"{mde:.2f} or more", f"{1 / mde:.2f} or less"
+    return (
+        f"From this fit's own standard error, an odds ratio of {mde:.2f} or more (or {1 / mde:.2f} or less) would"
+        f" have been detected with 80% power; its interval rules out odds ratios above {hi:.2f}"
+        + (f" and below {lo:.2f}" if lo > 0 else "")
+        + {
+            (True, True): ", so an association of that size is ruled out in either direction. ",
+            (True, False): f", so an odds ratio of {big} is ruled out, but not one of {small}. ",
+            (False, True): f", so an odds ratio of {small} is ruled out, but not one of {big}. ",
+            (False, False): ", which does not rule out an association of that size in either direction. ",
+        }[(bool(hi < mde), bool(lo > 1 / mde))]
+    )
 
 
 def min_detectable_or_ordinal(
