@@ -191,3 +191,16 @@ def test_time_to_revisit_is_read_by_cohort():
     y16 = t.loc[t["inspection_year"] == 2016, "years"].sort_values().to_numpy()
     assert len(y16) == 5 and f"2016: 5 areas, 0 censored, median {y16[2]:.1f} years" in text
     assert f"({int((~t['revisited'].astype(bool)).sum())} not revisited by the end of the data are censored" in text
+
+
+def test_report_06_says_which_inspections_came_after_the_icb_mergers_and_which_lack_a_20_week_rate():
+    from sendstats.data.store import load_table
+
+    t = load_table("areas_2023")
+    first = t[t["outcome"].notna()].sort_values("published").drop_duplicates("la_code")
+    when = first["inspection_start"].fillna(first["published"])
+    after = int((when >= pd.Timestamp("2026-04-01")).sum())
+    no_rate = first[first["ehcp_20wk_pct"].isna() & (when.dt.year == 2026)]
+    text = analysis.describe_areas_2023(analysis.areas_2023_first(), Scope("2023"))
+    assert f"{after} of these inspections are dated" in text and after == 2
+    assert f"{len(no_rate)} areas (inspected in 2026) have no 20-week rate" in text and len(no_rate) == 14

@@ -11,12 +11,12 @@ import pandas as pd
 from . import stats
 from .areas import area_index
 from .data import geography, registry
-from .data.boundaries import SUCCESSORS
+from .data.boundaries import ICB_MERGERS_BEGAN, SUCCESSORS
 from .errors import ParameterError
 from .outcomes import basis_date, inspections_as_at, load_areas, load_inspections
 from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
 from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS, REVISIT_SHOWN
-from .wording import label, md, outcome_label, p_is, plural
+from .wording import label, long_date, md, outcome_label, p_is, plural
 
 
 def areas_2016(scope: Scope = PLAN) -> pd.DataFrame:
@@ -617,6 +617,39 @@ def areas_2023_first(scope: Scope = PLAN_2023) -> pd.DataFrame:
         n_region_left_out=len(first) - len(out),
     )
     return out
+
+
+def describe_areas_2023(areas: pd.DataFrame, scope: Scope) -> str:
+    """The sentences that say which areas report 06 analyses (:func:`areas_2023_first`'s frame and attrs), how
+    many of its inspections came after the ICB mergers began (their structure is pre-merger), and how many lack
+    a 20-week rate because its year is not published yet."""
+    s = areas.attrs
+    text = (
+        f"**Areas analysed:** {len(areas)}, each area's first 2023-framework inspection with a published outcome"
+        f" ({s['n_inspections']} inspections have an outcome; {plural(s['n_reinspections_left_out'], 're-inspection')}"
+        f" left out so each area counts once; {plural(s['n_no_outcome'], 'inspection')} without a published outcome"
+        " left out"
+        + (
+            f"; {plural(s['n_region_left_out'], 'area')} in {', '.join(scope.exclude_regions)} left out"
+            if scope.exclude_regions
+            else ""
+        )
+        + "). "
+    )
+    merged = int((areas["factor_date"] >= pd.Timestamp(ICB_MERGERS_BEGAN)).sum())
+    text += (
+        f"The ICB structure is measured on the July 2022 boundaries; {merged} of these inspections are dated (by"
+        f" their start, or their publication where no start is known) on or after {long_date(ICB_MERGERS_BEGAN)},"
+        " when ICBs began merging, so theirs is the structure before the mergers. "
+    )
+    late = areas[areas["ehcp_20wk_pct_reason"].astype("string") == "not_published_yet"]
+    if len(late):
+        years = ", ".join(str(int(y)) for y in sorted(late["inspection_year"].unique()))
+        text += (
+            f"{plural(len(late), 'area')} (inspected in {years}) have no 20-week rate for the year before: DfE had"
+            " not published it yet, so every model with the 20-week rate leaves them out."
+        )
+    return text.strip()
 
 
 def primary_model_2023(data: pd.DataFrame) -> pd.DataFrame:

@@ -14,9 +14,13 @@ in :mod:`sendstats.geography`, the readers in :mod:`sendstats.ingest`).
   LSOA lookup is April 2021, so the LSOAs that moved are reassigned by district.
 - The two 2016-framework areas that Ofsted's file describes only in its Notes sheet (``PREDECESSORS``).
 - The SEND Tribunal table's rows that its names cannot place (``APPEAL_CROSSWALK``).
+- The day integrated care boards began merging (``ICB_MERGERS_BEGAN``, 1 April 2026): the ICB structure is
+  measured on the July 2022 boundaries, so an inspection after it is measured on pre-merger boundaries.
 """
 
 from __future__ import annotations
+
+ICB_MERGERS_BEGAN = "2026-04-01"
 
 SUCCESSION = {"E10000002": "E06000060", "E10000023": "E06000065", "E10000027": "E06000066"}
 
