@@ -204,3 +204,27 @@ def test_report_06_says_which_inspections_came_after_the_icb_mergers_and_which_l
     text = analysis.describe_areas_2023(analysis.areas_2023_first(), Scope("2023"))
     assert f"{after} of these inspections are dated" in text and after == 2
     assert f"{len(no_rate)} areas (inspected in 2026) have no 20-week rate" in text and len(no_rate) == 14
+
+
+def test_report_06_with_the_sliver_rule_drops_the_five_areas_with_a_sliver_outside_their_main_sub_icb():
+    import numpy as np
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    a = analysis.areas_2023_first()
+    sv = analysis.sensitivity_2023(a)
+    # the referee's count: 5 of the 15 areas served by more than one sub-ICB location have under 5% outside the main
+    assert sv["n_exposed"].tolist() == [15, 10]
+    # the sliver row refitted here with statsmodels directly (design built in the test)
+    d = a.dropna(subset=["outcome", "region", "inspection_year", "imd_share_most_deprived_decile"])
+    z = lambda s: (s - s.mean()) / s.std()
+    X = pd.concat(
+        [
+            ((1 - d["main_sub_icb_share"]) >= 0.05).astype(float).rename("exposed"),
+            pd.get_dummies(d["region"].astype(str), drop_first=True, dtype=float),
+            z(d["inspection_year"].astype(float)),
+            z(d["imd_share_most_deprived_decile"].astype(float)),
+        ],
+        axis=1,
+    )
+    fit = OrderedModel(d["outcome"].cat.codes.to_numpy(), X, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
+    assert sv["odds_ratio"].iat[1] == pytest.approx(float(np.exp(fit.params["exposed"])), rel=1e-3)

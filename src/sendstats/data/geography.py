@@ -136,8 +136,8 @@ def icb_lsoas() -> pd.DataFrame:
 
 def icb_structure(area_code: str, date) -> dict:
     """ICB-era NHS structure of one area (inspections from 1 July 2022): how many ICBs and sub-ICB locations
-    serve its LSOAs, its main ICB, that ICB's share of the area's LSOAs, and how many local areas have it as
-    their main ICB. Before July 2022: reason not_applicable."""
+    serve its LSOAs, its main ICB, that ICB's share of the area's LSOAs, its main sub-ICB location's share, and
+    how many local areas have it as their main ICB. Before July 2022: reason not_applicable."""
     if pd.Timestamp(date) < CCG_ABOLISHED:
         return {"icb_reason": "not_applicable"}
     df = icb_lsoas()
@@ -152,6 +152,7 @@ def icb_structure(area_code: str, date) -> dict:
         "n_sub_icbs": int(mine["sub_icb_code"].nunique()),
         "main_icb_name": main["icb_name"].iat[0],
         "main_icb_share": counts.iat[0] / len(mine),
+        "main_sub_icb_share": mine["sub_icb_code"].value_counts().iat[0] / len(mine),
         "icb_n_areas": int(main["icb_n_areas"].iat[0]),
     }
 
