@@ -15,7 +15,7 @@ from .data.names import normalise_one
 from .data.store import data_date
 from .errors import ParameterError
 from .outcomes import load_areas, load_inspections
-from .wording import long_date, outcome_label
+from .wording import by_unit, long_date, md, ordinal, outcome_label, plural
 
 # what the 2016 framework's revisit outcome means (Ofsted: sufficient progress in addressing the weaknesses)
 REVISIT_MEANING = {
@@ -39,6 +39,17 @@ def _stamps(*names) -> tuple:
         return tuple(table_key(n) for n in names)
 
 
+def _coded(framework: str) -> pd.DataFrame:
+    """``load_inspections(framework)`` with each row's harmonised 9-digit ``code`` (the key every function here
+    matches areas by), made once per version of the table; read-only."""
+    return _coded_for(framework, *_stamps(f"inspections_{framework}"))
+
+
+@lru_cache(maxsize=4)
+def _coded_for(framework: str, _stamp) -> pd.DataFrame:
+    return load_inspections(framework).assign(code=lambda d: geography.harmonise(d["la_code"]))
+
+
 # --- finding an area ---------------------------------------------------------------------------------------
 def area_index() -> pd.DataFrame:
     """Every area inspected under either framework: code (harmonised 9-digit), name, region."""
@@ -47,10 +58,7 @@ def area_index() -> pd.DataFrame:
 
 @lru_cache(maxsize=2)
 def _area_index(key16, key23) -> pd.DataFrame:
-    a = load_inspections("2016")[["la_code", "area", "region"]]
-    b = load_inspections("2023")[["la_code", "area", "region"]]
-    both = pd.concat([a, b], ignore_index=True)
-    both["code"] = geography.harmonise(both["la_code"])
+    both = pd.concat([_coded("2016"), _coded("2023")], ignore_index=True)
     return (
         both.drop_duplicates("code", keep="last")[["code", "area", "region"]].sort_values("area").reset_index(drop=True)
     )
@@ -129,10 +137,8 @@ def area_note(code: str) -> str:
     """How an area relates to boundary changes, for telling apart areas that share a name (two Dorsets)."""
     if code in REPLACED_ON:
         return f", the former council (replaced on {REPLACED_ON[code]})"
-    for old, new in SUCCESSORS.items():
-        if code in new:
-            return f", the council created on {REPLACED_ON[old]}"
-    return ""
+    old = former_council(code)
+    return f", the council created on {REPLACED_ON[old]}" if old else ""
 
 
 def former_council(code: str) -> str | None:
@@ -148,7 +154,7 @@ def timeline(code: str) -> pd.DataFrame:
     after 2016 carries its former council's 2016-framework events, named in the ``council`` column."""
     idx = area_index()
     names = dict(zip(idx["code"], idx["area"]))
-    old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    old = _coded("2016")
     mine = old[old["code"] == code]
     if mine.empty and former_council(code):
         mine = old[old["code"] == former_council(code)]
@@ -172,7 +178,7 @@ def timeline(code: str) -> pd.DataFrame:
             add(r["revisit_published"], "2016", "revisit letter published", f"{o}: {REVISIT_MEANING.get(o, o)}", who)
         elif r["revisit_status"] == "not_revisited_yet":
             add(pd.NaT, "2016", "not revisited", "no revisit letter published under the 2016 framework", who)
-    new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    new = _coded("2023")
     new = new[new["code"] == code].sort_values("published")
     for _, r in new.iterrows():
         which = "re-inspection" if r["inspection_number"] > 1 else "inspection"
@@ -248,8 +254,6 @@ def area_factors_vs_distribution(code: str) -> pd.DataFrame:
 def shown_factors(fac: pd.DataFrame) -> pd.DataFrame:
     """:func:`area_factors_vs_distribution` as the profile shows it: each value and median in its unit's
     format (whole counts, one decimal and a % sign for rates and shares), the percentile as '66th'."""
-    from .wording import by_unit, ordinal
-
     out = fac.copy()
     for c in ("area", "national median", "regional median"):
         out[c] = [by_unit(v, u) for v, u in zip(fac[c], fac["unit"])]
@@ -272,9 +276,8 @@ def _neighbour_frames(*keys):
 
     lk = load_table("la_lookup")
     lk["code"] = geography.harmonise(lk["la_code"])
-    old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"])).set_index("code")
-    new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
-    new = new.sort_values("published").drop_duplicates("code", keep="last").set_index("code")
+    old = _coded("2016").set_index("code")
+    new = _coded("2023").sort_values("published").drop_duplicates("code", keep="last").set_index("code")
     return lk, lk.set_index("la_code_3"), old, new
 
 
@@ -372,23 +375,18 @@ def _area_years(*_stamp) -> pd.DataFrame:
 def describe_trends(trend: pd.DataFrame, name: str) -> str:
     """The sentence under the area's trend chart: its latest 20-week rate and appeal rate beside the medians,
     with the year of each."""
-    from .wording import md
-
     parts = []
     for col, what in TREND_MEASURES.items():
+        what = what.removesuffix(" (%)")  # as a sentence says it
         t = trend[(trend["measure"] == col) & trend["area"].notna()]
         if not len(t):
-            parts.append(f"DfE publishes no {what.split(' (')[0]} for {md(name)}")
+            parts.append(f"DfE publishes no {what} for {md(name)}")
             continue
         r = t.iloc[-1]
-        med = ", ".join(
-            f"{label} {r[k]:.1f}%"
-            for k, label in (("region", "region"), ("neighbours", "neighbours"), ("England", "England"))
-            if r[k] == r[k]
-        )
-        parts.append(f"in {int(r['year'])}, {what.split(' (')[0]}: {r['area']:.1f}% (medians: {med})")
+        med = ", ".join(f"{k} {r[k]:.1f}%" for k in ("region", "neighbours", "England") if r[k] == r[k])
+        parts.append(f"in {int(r['year'])}, {what}: {r['area']:.1f}% (medians: {med})")
     left = trend.attrs.get("left_out", {})
-    gaps = "; ".join(f"{what.split(' (')[0]}: {', '.join(map(str, ys))}" for what, ys in left.items())
+    gaps = "; ".join(f"{what.removesuffix(' (%)')}: {', '.join(map(str, ys))}" for what, ys in left.items())
     return (
         f"{md(name)}, latest year published: " + "; ".join(parts) + ". Medians are of the areas' own rates, each"
         " area counting once; a year's rate describes that year's requests and decisions, not the area's"
@@ -412,9 +410,8 @@ def summary() -> pd.DataFrame:
     shapes = load_table("area_shapes")
     idx = area_index().set_index("code")
     asof = data_date()
-    old = load_inspections("2016").assign(code=lambda d: geography.harmonise(d["la_code"])).set_index("code")
-    new = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
-    new = new.sort_values(["code", "published"])
+    old = _coded("2016").set_index("code")
+    new = _coded("2023").sort_values(["code", "published"])
     codes = list(shapes["area_code"]) + [c for c in REPLACED_ON if c not in set(shapes["area_code"])]
     rows = []
     for code in codes:
@@ -470,22 +467,16 @@ def summary() -> pd.DataFrame:
 
 def describe_summary(s: pd.DataFrame) -> str:
     """The areas page's opening sentences, from :func:`summary`."""
-    from .wording import plural
-
-    cur = s[s["status"] == "current"]
+    cur = _current(s)
     asof = s.attrs["as_at"]
     done = cur["2023-framework outcomes"].ne("not inspected yet")
-    due = cur["next inspection due by"]
-    late = due.notna() & (due < asof)
-    never = cur["2016 result"].str.startswith("WSoA required") & cur["revisit (sufficient progress)"].eq(
-        registry.value_label("not_revisited_yet")
-    )
+    late, never = past_due(s), never_revisited(s)
     return (
         f"{plural(len(cur), 'current local area')} (May 2023 boundaries) and "
         f"{plural(len(s) - len(cur), 'former council')}, as at {long_date(asof)}, the date the data run to. "
         f"{int(done.sum())} of the {len(cur)} current areas have had a 2023-framework inspection; "
-        f"{int(late.sum())} of them are past the date by which their next full inspection was due. "
-        f"{int(never.sum())} current areas were required to write a Written Statement of Action (theirs or their "
+        f"{len(late)} of them are past the date by which their next full inspection was due. "
+        f"{len(never)} current areas were required to write a Written Statement of Action (theirs or their "
         "former council's) and were never revisited under the 2016 framework."
     )
 
@@ -500,7 +491,7 @@ def coverage_by_month(s: pd.DataFrame) -> pd.DataFrame:
     whose first 2023-framework inspection began that month, the running total and its share of all current
     areas (an area with no start date in any source is left out and counted in ``attrs['undated']``)."""
     cur = set(_current(s)["code"])
-    i = load_inspections("2023").assign(code=lambda d: geography.harmonise(d["la_code"]))
+    i = _coded("2023")
     first = i[i["code"].isin(cur)].sort_values("inspection_start").drop_duplicates("code")
     dated = first.dropna(subset=["inspection_start"])
     months = dated["inspection_start"].dt.to_period("M")
@@ -557,8 +548,6 @@ def never_revisited(s: pd.DataFrame) -> pd.DataFrame:
 
 def describe_coverage(by_month: pd.DataFrame, bands: pd.DataFrame, late: pd.DataFrame, never: pd.DataFrame) -> str:
     """The coverage section's sentences, from its four tables."""
-    from .wording import plural
-
     last = by_month.iloc[-1]
     undated = by_month.attrs["undated"]
     five = int(

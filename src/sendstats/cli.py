@@ -154,10 +154,10 @@ def _main(argv=None) -> int:
                 codes = None  # the whole site
                 if args.core_only:
                     codes = ()
-                elif args.areas and ",".join(args.areas).strip().lower() != "all":
+                elif args.areas and (spec := ",".join(args.areas)).strip().lower() != "all":
                     from . import areas
 
-                    codes = areas.area_codes(",".join(args.areas))
+                    codes = areas.area_codes(spec)
                 res = report.render_all(args.output_dir, area_codes=codes, **opts)
             for e in res["errors"]:
                 print(f"sendstats: error: {e}", file=sys.stderr)

@@ -9,7 +9,7 @@ from .errors import ParameterError
 from .scope import Scope
 from .stats import proportion
 from .vocabulary import OUTCOME_LEVELS, REVISIT_SHOWN
-from .wording import outcome_label, pct, plural
+from .wording import md, outcome_label, pct, plural
 
 # The 2016-framework file covers inspections carried out by 31 Aug 2022 (published by 31 Oct 2022):
 # with no as_at, predecessor areas are judged as at that date, i.e. not counted, as in Ofsted's 149.
@@ -363,6 +363,4 @@ def describe_spread(table: pd.DataFrame, by: str, framework: str) -> str:
 
 def _group_name(value) -> str:
     """A group's name (a region, or a year as a whole number) made safe for Markdown."""
-    from .wording import md
-
     return md(int(value) if isinstance(value, float) and value == int(value) else value)

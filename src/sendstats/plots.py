@@ -35,9 +35,7 @@ def setup() -> None:
     ip = get_ipython()
     if ip is not None:
         # no metadata block (date, creator): the same figure gives the same bytes, and fewer of them
-        set_matplotlib_formats(
-            "svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None}, bbox_inches="tight"
-        )
+        set_matplotlib_formats("svg", metadata=SVG_METADATA, bbox_inches="tight")
         # pyplot redraws every open figure with Agg after each cell (for GUI windows); inline figures are drawn
         # as SVG when displayed, so that draw is wasted: a third of a profile's kernel time
         try:
@@ -57,15 +55,16 @@ def setup() -> None:
         svg.for_type(Figure, with_alt)
 
 
+SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}  # none: same figure, same bytes
 SVG_ATTRIBUTE = re.compile(r'(\s[\w:-]+=")([^"]*)"')
-LONG_DECIMAL = re.compile(r"(\d\.\d\d)\d+")
 
 
-def compact_svg(svg: str) -> str:
-    """A figure's SVG with the coordinates in its attributes (paths, positions, transforms) cut to two decimals
+def compact_svg(svg: str, decimals: int = 2) -> str:
+    """A figure's SVG with the coordinates in its attributes (paths, positions, transforms) cut to ``decimals``
     of a point, far below what a screen shows: about a tenth of a profile page. Text (labels, which may hold
     data) is left exactly as drawn."""
-    return SVG_ATTRIBUTE.sub(lambda m: m.group(1) + LONG_DECIMAL.sub(r"\1", m.group(2)) + '"', svg)
+    long = re.compile(rf"(\d\.\d{{{decimals}}})\d+")
+    return SVG_ATTRIBUTE.sub(lambda m: m.group(1) + long.sub(r"\1", m.group(2)) + '"', svg)
 
 
 def alt(ax, text: str):
@@ -535,13 +534,12 @@ def _map_svg(cells: tuple, title: str, order: tuple, where: str) -> str:
 
     fig, ax = plt.subplots(figsize=(5.5, 5))
     england_map(pd.DataFrame(cells, columns=["area_code", "category"]), title=title, order=order, ax=ax, where=where)
-    svg = print_figure(fig, "svg", bbox_inches="tight", metadata={"Date": None})
+    svg = print_figure(fig, "svg", bbox_inches="tight", metadata=SVG_METADATA)
     plt.close(fig)
     svg = svg.decode() if isinstance(svg, bytes) else svg
     # every profile page carries this map: coordinates to 0.1 pt (invisible at this size) and one line per path
     # make it 40% smaller
-    svg = re.sub(r"(\d\.\d)\d+", r"\1", svg)
-    return re.sub(r"\s*\n\s*(?=[MLCQz]\b)", " ", svg)
+    return re.sub(r"\s*\n\s*(?=[MLCQz]\b)", " ", compact_svg(svg, decimals=1))
 
 
 def area_on_map(categories, code: str, *, title: str, order, where: str = "England"):

@@ -426,9 +426,8 @@ def ordinal_joint_test(df: pd.DataFrame, outcome: str, factor: str) -> dict:
     return {"statistic": lr, "df": k, "p_value": p, "contrasts": m}
 
 
-def _contrast_rows(factor: str, fit: pd.DataFrame, counts: pd.Series, thin: dict) -> list[dict]:
-    """A multi-level factor's contrasts, labelled ('North West vs East Midlands'), and the levels the sparse
-    rule left out, each as a row saying so."""
+def _contrast_rows(factor: str, fit: pd.DataFrame, counts: pd.Series) -> list[dict]:
+    """A multi-level factor's contrasts from its fit, labelled ('North West vs East Midlands')."""
     from .data.registry import value_label
 
     rows = []
@@ -439,27 +438,32 @@ def _contrast_rows(factor: str, fit: pd.DataFrame, counts: pd.Series, thin: dict
                 "factor": factor,
                 "contrast": f"{value_label(level)} vs {value_label(ref)}",
                 "n_level": int(counts.get(level, 0)),
-                "odds_ratio": r["odds_ratio"],
-                "ci_low": r["ci_low"],
-                "ci_high": r["ci_high"],
-                "p_value": r["p_value"],
-                "method": r["method"],
-            }
-        )
-    for level, n in thin.items():
-        rows.append(
-            {
-                "factor": factor,
-                "contrast": f"{value_label(level)} (held by {n} area{'s' if n != 1 else ''})",
-                "n_level": n,
-                "odds_ratio": np.nan,
-                "ci_low": np.nan,
-                "ci_high": np.nan,
-                "p_value": np.nan,
-                "method": f"not estimable: fewer than {SPARSE} areas, left out of this factor's test",
+                **{k: r[k] for k in ("odds_ratio", "ci_low", "ci_high", "p_value", "method")},
             }
         )
     return rows
+
+
+def _sparse_rows(factor: str, thin: dict) -> list[dict]:
+    """The levels the sparse rule left out of a factor's test, each as a contrast row saying so."""
+    from .data.registry import value_label
+
+    why = f"not estimable: fewer than {SPARSE} areas, left out of this factor's test"
+    return [
+        {"factor": factor, "contrast": f"{value_label(level)} (held by {plural(n, 'area')})", "n_level": n}
+        | dict.fromkeys(("odds_ratio", "ci_low", "ci_high", "p_value"), np.nan)
+        | {"method": why}
+        for level, n in thin.items()
+    ]
+
+
+def _screen_row(factor, kind, n_used, n_dropped, test, p_value, effect_name="", est=(np.nan,) * 3, mw_p=None) -> dict:
+    """One row of :func:`screen`: ``est`` is (effect, ci_low, ci_high); ``mw_p``: the Mann-Whitney p beside a
+    numeric factor's logistic p."""
+    row = {"factor": factor, "kind": kind, "n_used": n_used, "n_dropped": n_dropped, "test": test, "p_value": p_value}
+    if mw_p is not None:
+        row["mw_p_value"] = mw_p
+    return row | {"effect_name": effect_name, "effect": est[0], "ci_low": est[1], "ci_high": est[2]}
 
 
 def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) -> pd.DataFrame:
@@ -470,7 +474,7 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
     (``mw_p_value``); a categorical or boolean factor gets :func:`table_test` (Fisher exact for 2 x 2).
     Ordered outcome (``ordered=True``): a proportional-odds model per factor (Wald p).
     Columns: factor, kind, n_used, n_dropped, test, p_value, q_value_bh, effect_name, effect, ci_low, ci_high."""
-    rows, contrasts = [], []
+    rows, contrasts, mdes = [], [], []
     if ordered:
         from .data.registry import value_label
 
@@ -483,6 +487,10 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
         df, thin = sparse_split(full, f, outcome) if _is_categorical(s) else (full, {})
         s = df[f]
         levels = _complete(df, [f, outcome])[0][f].astype("string").value_counts()
+        left_out = sum(thin.values())  # the sparse levels' areas, counted with the row's dropped
+        # beside every result, how large an association it could have detected (an ordered outcome: its top
+        # level against the rest, a binary approximation)
+        mdes.append(_mde_for(df, f, outcome))
         if _is_categorical(s) and len(levels) > 2:
             # a factor of more than two levels: one test of all its levels, its contrasts listed apart
             if ordered:
@@ -493,101 +501,42 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
                 t = table_test(df, f, outcome)
                 fit = logistic(df, outcome, [f])
                 test, p_joint, n_used, n_dropped = t["test"], t["p_value"], t["n_used"], t["n_dropped"]
-            contrasts += _contrast_rows(f, fit, levels, thin)
-            rows.append(
-                {
-                    "factor": f,
-                    "kind": "categorical",
-                    "n_used": n_used,
-                    "n_dropped": n_dropped + sum(thin.values()),
-                    "test": test,
-                    "p_value": p_joint,
-                    "effect_name": f"joint test of {len(levels)} levels (contrasts listed apart)",
-                    "effect": np.nan,
-                    "ci_low": np.nan,
-                    "ci_high": np.nan,
-                }
-            )
-            continue
-        if thin:
-            contrasts += _contrast_rows(f, pd.DataFrame(columns=["term", "unit"]), levels, thin)
-        left_out = sum(thin.values())  # the sparse levels' areas, counted with the row's dropped
-        if _is_categorical(s) and len(levels) < 2:
-            rows.append(
-                {
-                    "factor": f,
-                    "kind": "categorical",
-                    "n_used": int(levels.sum()),
-                    "n_dropped": len(full) - int(levels.sum()),
-                    "test": f"not testable: fewer than two levels held by {SPARSE} or more areas",
-                    "p_value": np.nan,
-                    "effect_name": "",
-                    "effect": np.nan,
-                    "ci_low": np.nan,
-                    "ci_high": np.nan,
-                }
-            )
-            continue
-        if ordered:
+            contrasts += _contrast_rows(f, fit, levels)
+            effect_name = f"joint test of {len(levels)} levels (contrasts listed apart)"
+            rows.append(_screen_row(f, "categorical", n_used, n_dropped + left_out, test, p_joint, effect_name))
+        elif _is_categorical(s) and len(levels) < 2:
+            test = f"not testable: fewer than two levels held by {SPARSE} or more areas"
+            n_used = int(levels.sum())
+            rows.append(_screen_row(f, "categorical", n_used, len(full) - n_used, test, np.nan))
+        elif ordered:
             r = ordinal(df, outcome, [f]).iloc[0]
+            name = f"odds ratio of a higher outcome (towards {top}), {r['unit']}" if r["unit"] else "odds ratio"
+            kind = "numeric" if _is_numeric(s) else "categorical"
+            est = (r["odds_ratio"], r["ci_low"], r["ci_high"])
             rows.append(
-                {
-                    "factor": f,
-                    "kind": "numeric" if _is_numeric(s) else "categorical",
-                    "n_used": r["n_used"],
-                    "n_dropped": r["n_dropped"] + left_out,
-                    "test": r["method"],
-                    "p_value": r["p_value"],
-                    "effect_name": f"odds ratio of a higher outcome (towards {top}), {r['unit']}"
-                    if r["unit"]
-                    else "odds ratio",
-                    "effect": r["odds_ratio"],
-                    "ci_low": r["ci_low"],
-                    "ci_high": r["ci_high"],
-                }
+                _screen_row(f, kind, r["n_used"], r["n_dropped"] + left_out, r["method"], r["p_value"], name, est)
             )
         elif _is_numeric(s):
             lg = logistic(df, outcome, [f]).iloc[0]
             mw = mann_whitney(df, f, outcome)
-            rows.append(
-                {
-                    "factor": f,
-                    "kind": "numeric",
-                    "n_used": mw["n_used"],
-                    "n_dropped": mw["n_dropped"],
-                    "test": "univariable logistic (p from the same fit); Mann-Whitney p alongside",
-                    "p_value": lg["p_value"],
-                    "mw_p_value": mw["p_value"],
-                    "effect_name": f"odds ratio {lg['unit']} ({lg['method'].split(' (')[0]})",
-                    "effect": lg["odds_ratio"],
-                    "ci_low": lg["ci_low"],
-                    "ci_high": lg["ci_high"],
-                }
+            test = "univariable logistic (p from the same fit); Mann-Whitney p alongside"
+            name = f"odds ratio {lg['unit']} ({lg['method'].split(' (')[0]})"
+            est = (lg["odds_ratio"], lg["ci_low"], lg["ci_high"])
+            row = _screen_row(
+                f, "numeric", mw["n_used"], mw["n_dropped"], test, lg["p_value"], name, est, mw["p_value"]
             )
+            rows.append(row)
         else:
             t = table_test(df, f, outcome)
+            est = (t["effect"], t["ci_low"], t["ci_high"])
+            n_dropped = t["n_dropped"] + left_out
             rows.append(
-                {
-                    "factor": f,
-                    "kind": "categorical",
-                    "n_used": t["n_used"],
-                    "n_dropped": t["n_dropped"] + left_out,
-                    "test": t["test"],
-                    "p_value": t["p_value"],
-                    "effect_name": t["effect_name"],
-                    "effect": t["effect"],
-                    "ci_low": t["ci_low"],
-                    "ci_high": t["ci_high"],
-                }
+                _screen_row(f, "categorical", t["n_used"], n_dropped, t["test"], t["p_value"], t["effect_name"], est)
             )
+        contrasts += _sparse_rows(f, thin)
     out = pd.DataFrame(rows)
     out.insert(out.columns.get_loc("p_value") + 1, "q_value_bh", bh(out["p_value"]))
-    # beside every result, how large an association it could have detected (an ordered outcome: its top level
-    # against the rest, a binary approximation)
-    out["min_detectable_or"] = [
-        _mde_for(sparse_split(full, f, outcome)[0] if _is_categorical(full[f]) else full, f, outcome)
-        for f in out["factor"]
-    ]
+    out["min_detectable_or"] = mdes
     out.attrs["contrasts"] = pd.DataFrame(
         contrasts, columns=["factor", "contrast", "n_level", "odds_ratio", "ci_low", "ci_high", "p_value", "method"]
     )
@@ -948,7 +897,7 @@ def describe_power(row, mde: float) -> str:
     lo, hi = row["ci_low"], row["ci_high"]
     big, small = f"{mde:.2f} or more", f"{1 / mde:.2f} or less"
     return (
-        f"From this fit's own standard error, an odds ratio of {mde:.2f} or more (or {1 / mde:.2f} or less) would"
+        f"From this fit's own standard error, an odds ratio of {big} (or {small}) would"
         f" have been detected with 80% power; its interval rules out odds ratios above {hi:.2f}"
         + (f" and below {lo:.2f}" if lo > 0 else "")
         + {

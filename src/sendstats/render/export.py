@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import config, package_version
 from ..fileio import atomic_text
-from ..wording import slug
+from ..wording import long_date, slug
 
 
 def normalise(nb):
@@ -299,8 +299,9 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
         n += 1
         level, attrs, inner = m.groups()
         inner = ANCHOR.sub("", inner)
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())
         own = next((md for at, md in reversed(kinds) if at <= m.start()), False)
-        base = slug(html.unescape(re.sub(r"<[^>]+>", " ", inner))) if own else f"section-{n}"
+        base = slug(text) if own else f"section-{n}"
         hid, k = base, 1
         while hid in used:
             k += 1
@@ -308,7 +309,7 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
         used.add(hid)
         attrs = re.sub(r'\s+id="[^"]*"', "", attrs) + f' id="{hid}"'
         if level in ("h2", "h3"):
-            headings.append((level, hid, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())))
+            headings.append((level, hid, text))
         return f"<{level}{attrs}>{inner}</{level}>"
 
     body = HEADING.sub(heading, body)
@@ -366,7 +367,6 @@ SITE = ("areas",)
 def data_as_at() -> str:
     """The date the inspection data run to (:func:`sendstats.data.store.data_date`), as a reader writes it."""
     from ..data.store import data_date
-    from ..wording import long_date
 
     return long_date(data_date())
 
@@ -375,8 +375,8 @@ def coverage() -> str:
     """What dates the data cover, from the tables: the 2016-framework inspections (first start, last
     publication) and the 2023-framework table's last weekly snapshot."""
     from ..data.store import load_table
-    from ..wording import long_date as day
 
+    day = long_date
     a = load_table("inspections_2016")
     last16 = max(a["published"].max(), a["revisit_published"].max())
     return (
