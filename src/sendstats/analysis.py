@@ -30,6 +30,11 @@ def areas_2016(scope: Scope = PLAN) -> pd.DataFrame:
     a = _for_models(a[a["la_code"].isin(keep)], scope)
     m = ccg_measures(scope.sliver).set_index("la_code")
     a[EXPOSURE] = (~a["la_code"].map(m["coterminous"]).astype("boolean")).astype("boolean")
+    split = a["la_code"].map(m["n_ccgs"]) > 1
+    mechanism = np.where(split, "split", np.where(a[EXPOSURE].fillna(False), "shared", "coterminous"))
+    a["ccg_mechanism"] = pd.Series(pd.Categorical(mechanism, categories=CCG_MECHANISMS), index=a.index).where(
+        a[EXPOSURE].notna()
+    )
     a["london"] = a["region"] == "London"
     return a
 
@@ -55,6 +60,13 @@ def _for_models(a: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     the factor date, DMO/DCO in post as categories (Yes first)."""
     a = scope.without_excluded_regions(a).copy()
     a["inspection_year"] = a["factor_date"].dt.year.astype(float)
+    a["area_type_model"] = pd.Categorical(
+        a["area_type"]
+        .astype("string")
+        .replace({"unitary authority": AREA_TYPE_LEVELS[0], "London borough": AREA_TYPE_LEVELS[0]}),
+        categories=AREA_TYPE_LEVELS,
+    )
+    a["log_population_0_25"] = np.log(a["population_0_25"].astype(float))
     for col in ("dmo_in_post", "dco_in_post"):
         a[col] = pd.Categorical(a[col], categories=["Yes", "Recruiting", "No"])
     return a.reset_index(drop=True)
@@ -100,8 +112,15 @@ def transition(scope: Scope = PLAN_2023) -> pd.DataFrame:
                 "revisit_status",
                 "via_predecessor",
                 "inspection_start",
+                "published",
             ]
-        ].rename(columns={"area": "area_2016", "inspection_start": "inspection_start_2016"}),
+        ].rename(
+            columns={
+                "area": "area_2016",
+                "inspection_start": "inspection_start_2016",
+                "published": "published_2016",
+            }
+        ),
         on="key",
         how="inner",
         validate="one_to_many",
@@ -182,22 +201,41 @@ def describe_per_step(model, per: str, *, tail: str) -> str:
     )
 
 
-def selection_2016() -> pd.DataFrame:
-    """Every 2016-framework area (former councils through their successors, as in :func:`transition`) with
-    ``inspected_2023`` (True when it has a 2023-framework inspection with an outcome in the sources): to check
-    whether the areas inspected so far under the new framework differ from the rest in their 2016 inspection
-    date or result."""
-    old = load_inspections("2016")
+def selection_2016(scope: Scope = PLAN_2023) -> pd.DataFrame:
+    """Every 2016-framework area (former councils through their successors, as in :func:`transition`), without
+    the scope's ``exclude_regions``, with ``inspected_2023`` (True when :func:`areas_2023_first` of the scope
+    holds it: a 2023-framework inspection with an outcome by the scope's ``as_at``), ``inspection_2016_days``
+    and ``inspection_year_2016``: to check whether the areas inspected so far under the new framework differ
+    from the rest in their 2016 inspection date or result, and to weight for it."""
+    old = scope.without_excluded_regions(load_inspections("2016"))
     old = old[~old["predecessor"]].copy()
     old["key"] = geography.harmonise(old["la_code"])
-    new = load_inspections("2023")
-    done = set(geography.harmonise(new.loc[new["outcome"].notna(), "la_code"]))
+    done = set(geography.harmonise(areas_2023_first(scope)["la_code"]))
     for former, successors in SUCCESSORS.items():
         if any(s in done for s in successors):
             done.add(former)
     old["inspected_2023"] = old["key"].isin(done) | old["la_code"].isin(done)
     old["inspection_2016_days"] = (old["inspection_start"] - pd.Timestamp("2016-05-01")).dt.days.astype(float)
+    old["inspection_year_2016"] = old["inspection_start"].dt.year.astype(float)
     return old.reset_index(drop=True)
+
+
+def selection_check(scope: Scope = PLAN_2023) -> tuple[str, pd.DataFrame]:
+    """Report 04's selection check on the scope's areas: its sentence (:func:`describe_selection`) and the
+    table of the two groups (n, median days from May 2016 to the 2016 inspection, WSoA count)."""
+    sel = selection_2016(scope)
+    mw = stats.mann_whitney(sel, "inspection_2016_days", "inspected_2023")
+    fisher = stats.table_test(sel, "inspected_2023", "wsoa")
+    n_in = int(sel["inspected_2023"].sum())
+    table = (
+        sel.groupby("inspected_2023")
+        .agg(n=("area", "size"), median_days=("inspection_2016_days", "median"), n_wsoa=("wsoa", "sum"))
+        .rename(index={True: "inspected under 2023 framework", False: "not yet"})
+        .rename_axis("group")
+        .reset_index()
+        .rename(columns={"median_days": "median days from May 2016 to the 2016 inspection"})
+    )
+    return describe_selection(mw, fisher, n_in, len(sel) - n_in), table
 
 
 def describe_selection(mw: dict, fisher: dict, n_in: int, n_out: int) -> str:
@@ -299,9 +337,22 @@ def _map_frames(keys: tuple, as_at, date_col: str, predecessors: bool) -> tuple[
 
 # --- the primary question (docs/analysis_plan.md) ------------------------------------------------------
 EXPOSURE = "not_coterminous"
+# factors that enter a model through a term of their own (the plan's revision of 1 December 2026): area type
+# with London boroughs at the unitary level (they are exactly the London region), population as its logarithm
+MODEL_TERMS = {"area_type": "area_type_model", "population_0_25": "log_population_0_25"}
+AREA_TYPE_LEVELS = ["unitary authority or London borough", "county", "metropolitan district"]  # reference first
 # the plan's roles, read from the factor declarations (region and year come from the inspection)
-CONFOUNDERS = ["region", "inspection_year", *registry.factors_of(kind="confounder")]
+CONFOUNDERS = ["region", "inspection_year", *(MODEL_TERMS.get(f, f) for f in registry.factors_of(kind="confounder"))]
+FIRST_CONFOUNDERS = ["region", "inspection_year", "imd_share_most_deprived_decile"]  # as first specified, 23 Nov 2026
 MEDIATORS = registry.factors_of(kind="mediator")
+CCG_MECHANISMS = ["coterminous", "split", "shared"]  # the two ways of not being coterminous, against coterminous
+
+
+def adjusted_for(confounders=None) -> str:
+    """The confounders of a model in a reader's words ('Ofsted region, year the inspection started, ... and
+    population aged 0-25 (log)'), from their labels."""
+    names = [label(c) for c in (CONFOUNDERS if confounders is None else confounders)]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
@@ -329,17 +380,34 @@ def primary_frame(scope: Scope = PLAN) -> pd.DataFrame:
     return areas_2016(scope)
 
 
-def primary_model(scope: Scope = PLAN, *, extra=(), method: str = "auto", data=None) -> pd.DataFrame:
+def primary_model(
+    scope: Scope = PLAN, *, extra=(), method: str = "auto", data=None, confounders=None, cluster=None
+) -> pd.DataFrame:
     """WSoA on CCG coterminosity (not coterminous vs coterminous, ignoring CCGs under the scope's ``sliver``
-    of the area's LSOAs) adjusted for the plan's confounders: region (a category), inspection year (linear,
-    per SD) and deprivation (per SD), on the scope's areas (or ``data``, a frame of :func:`areas_2016`).
-    Tidy frame, exposure first: term, odds_ratio, ci_low, ci_high, p_value, n_used, n_dropped, method (p and
-    interval from the same fit), unit, fit_note (why an estimate is unreliable, when the fit warned)."""
+    of the area's LSOAs) adjusted for the plan's :data:`CONFOUNDERS` (region, a category; inspection year,
+    linear, per SD; deprivation, per SD; area type, three levels; log population aged 0-25, per SD), or
+    ``confounders``, on the scope's areas (or ``data``, a frame of :func:`areas_2016`); ``cluster``: a column
+    for cluster-robust intervals. Tidy frame, exposure first: term, odds_ratio, ci_low, ci_high, p_value,
+    n_used, n_dropped, method (p and interval from the same fit), unit, fit_note (why an estimate is
+    unreliable, when the fit warned)."""
     a = primary_frame(scope) if data is None else data
-    out = stats.logistic(a, "wsoa", [EXPOSURE, *CONFOUNDERS, *extra], method=method)
+    adjust = CONFOUNDERS if confounders is None else confounders
+    out = stats.logistic(a, "wsoa", [EXPOSURE, *adjust, *extra], method=method, cluster=cluster)
     out["fit_note"] = out["fit_note"].fillna("") if "fit_note" in out else ""
     return out[
-        ["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "method", "unit", "fit_note"]
+        [
+            "term",
+            "odds_ratio",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "n_used",
+            "n_dropped",
+            "n_events",
+            "method",
+            "unit",
+            "fit_note",
+        ]
     ]
 
 
@@ -400,6 +468,7 @@ def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, 
         "wsoa",
         EXPOSURE,
         [*covariates, "dmo_yes"],
+        categorical=tuple(c for c in covariates if isinstance(a[c].dtype, pd.CategoricalDtype) or c == "region"),
         n_imputations=n_imputations,
         seed=seed,
         what="imputation models of DMO in post",
@@ -433,7 +502,26 @@ def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
 
     a = primary_frame(scope)
     first = lambda df: df.iloc[0]  # the exposure's row
-    add(f"primary: region, year, deprivation (sliver {scope.sliver:.0%})", first(primary_model(data=a)))
+    add(f"primary: adjusted for {adjusted_for()} (sliver {scope.sliver:.0%})", first(primary_model(data=a)))
+    add(
+        f"as first specified (23 November 2026): adjusted for {adjusted_for(FIRST_CONFOUNDERS)}",
+        first(primary_model(data=a, confounders=FIRST_CONFOUNDERS)),
+    )
+    mech = stats.logistic(a, "wsoa", ["ccg_mechanism", *CONFOUNDERS])
+    for level in CCG_MECHANISMS[1:]:
+        row = mech[mech["term"] == f"ccg_mechanism={level}"]
+        if len(row):
+            add(f"{MECHANISM_WORDS[level]} against coterminous (one model of both)", first(row))
+    add(
+        "cluster-robust intervals, clustered by the area's main CCG",
+        first(primary_model(data=a, cluster="main_ccg_name")),
+    )
+    bayes = stats.bayes_logistic(a, "wsoa", [EXPOSURE, *CONFOUNDERS])
+    add(
+        "Bayesian: normal(0, 2.5) priors on the log odds ratios",
+        {**bayes, "p_value": np.nan},
+        f"{bayes['method']}; posterior probability that the odds ratio exceeds 1: {bayes['p_above_1']:.2f}",
+    )
     add("unadjusted", first(stats.logistic(a, "wsoa", [EXPOSURE])))
     add("+ inspection year only", first(stats.logistic(a, "wsoa", [EXPOSURE, "inspection_year"])))
     add("+ region only", first(stats.logistic(a, "wsoa", [EXPOSURE, "region"])))
@@ -482,6 +570,10 @@ def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
     return _mark_repeats(pd.DataFrame(rows))
 
 
+MECHANISM_WORDS = {
+    "split": "split: more than one CCG holds the sliver share or more of the area's LSOAs",
+    "shared": "shared: one CCG, the sliver share or more of whose LSOAs lie outside the area",
+}
 REPEAT = " (the primary fit again)"  # how a sensitivity row that repeats the primary fit is named
 
 
@@ -494,6 +586,66 @@ def _mark_repeats(sens: pd.DataFrame) -> pd.DataFrame:
     return sens
 
 
+# the negative-control outcome (docs/analysis_plan.md, revision of 1 December 2026): a weakness in a theme that
+# is the council's statutory duty alone, which CCG structure should not go with
+NEGATIVE_CONTROL_THEMES = ("local_offer", "annual_reviews")
+NEGATIVE_CONTROL_ADJUST = ["inspection_year", "imd_share_most_deprived_decile"]
+
+
+def negative_control(scope: Scope = PLAN) -> pd.DataFrame:
+    """The WSoA areas of :func:`areas_2016` whose list of significant weaknesses is complete in the curated
+    dataset, with ``council_only_weakness``: any of its weaknesses hand-coded to a theme of
+    :data:`NEGATIVE_CONTROL_THEMES`. ``attrs``: n_wsoa (WSoA areas in scope), n_complete."""
+    from .data.store import load_table
+
+    a = areas_2016(scope)
+    lists = load_table("wsoa_areas")
+    complete = set(lists.loc[lists["status"] == "complete", "code"])
+    w = load_table("weaknesses")
+    w = w[w["code"].isin(complete)]
+    hit = w["themes"].map(lambda ts: any(t in NEGATIVE_CONTROL_THEMES for t in (ts if ts is not None else [])))
+    has = hit.groupby(w["code"]).any()
+    out = a[a["wsoa"] & a["la_code"].isin(complete)].copy()
+    out["council_only_weakness"] = out["la_code"].map(has).fillna(False).astype(bool)
+    out.attrs.update(n_wsoa=int(a["wsoa"].sum()), n_complete=len(out))
+    return out.reset_index(drop=True)
+
+
+def negative_control_model(nc: pd.DataFrame) -> pd.DataFrame:
+    """Firth logistic regression of ``council_only_weakness`` on the exposure, inspection year and deprivation
+    (the plan's negative-control model), exposure first."""
+    return stats.logistic(nc, "council_only_weakness", [EXPOSURE, *NEGATIVE_CONTROL_ADJUST], method="firth")
+
+
+def describe_negative_control(nc: pd.DataFrame, model: pd.DataFrame) -> str:
+    """The negative-control result in words: the sample, the outcome's count by exposure, the odds ratio with
+    its interval, what it could detect and how to read it."""
+    r = model.iloc[0]
+    themes = " or ".join(registry.THEME_LABELS[t] for t in NEGATIVE_CONTROL_THEMES)
+    exposed = nc[EXPOSURE].astype(bool)
+    count = lambda m: f"{int(nc.loc[m, 'council_only_weakness'].sum())} of {int(m.sum())}"
+    text = (
+        f"Negative control: of the {nc.attrs['n_wsoa']} areas in scope that wrote a WSoA, {nc.attrs['n_complete']}"
+        f" have a complete list of weaknesses in the curated dataset; {count(exposed)} not served by one coterminous"
+        f" CCG and {count(~exposed)} served by one had a weakness in {themes} (the council's duties alone). Adjusted"
+        f" for {adjusted_for(NEGATIVE_CONTROL_ADJUST)}, the odds ratio is {r['odds_ratio']:.2f} (95% CI"
+        f" {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; n = {int(r['n_used'])};"
+        f" {r['method'].split('(')[0].strip()}). "
+    )
+    text += (
+        "Its interval includes 1, as expected if the primary model's confounding is handled; that is weak"
+        " reassurance only, since the estimate is imprecise. "
+        if r["ci_low"] <= 1 <= r["ci_high"]
+        else "Its interval excludes 1: CCG structure goes with an outcome it should not affect, which points to"
+        " confounding the primary model may not remove. "
+    )
+    return (
+        text
+        + stats.describe_power(r, stats.mde_from_fit(r))
+        + "The sample is selected on the primary outcome (WSoA areas only)."
+    )
+
+
 def describe_primary(model, sens, mde: float = float("nan")) -> str:
     """Plain English for the primary model, generated from it (no causal verbs); ``mde``: the minimum
     detectable odds ratio at 80% power for its n and exposure share."""
@@ -503,7 +655,7 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
         f"Areas not served by one coterminous CCG had {r['odds_ratio']:.2f} times the odds of being required to "
         f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; "
         f"n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a missing value), compared with areas served by "
-        "one, among areas of the same region, inspection year and deprivation. "
+        f"one, adjusted for {adjusted_for()}. "
     )
     if inside:
         text += (
@@ -512,13 +664,22 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
         )
     else:
         text += (
-            "The interval excludes 1: an association that region, year and deprivation do not account for; it "
+            "The interval excludes 1: an association that the confounders adjusted for do not account for; it "
             "does not show that CCG structure led to the outcome. "
         )
-    text += stats.describe_power(r, mde)
+    text += stats.describe_power(r, mde) + describe_e_value(r)
     return text + (
         stats.fit_notes_text(sens.iloc[:1])  # the sensitivity table's first row is the primary model's own fit
         + "CCG structure is geography, a proxy for oversight, not a measure of its quality."
+    )
+
+
+def describe_e_value(r) -> str:
+    """The E-value sentence of a primary model's exposure row ``r``, the outcome counted common when over 15%
+    of the areas used have it (for an ordinal model: its worst level)."""
+    common = r["n_events"] / r["n_used"] > 0.15
+    return stats.describe_e_value(
+        stats.e_value(r["odds_ratio"], r["ci_low"], r["ci_high"], common=common), "this estimate"
     )
 
 
@@ -652,35 +813,129 @@ def describe_areas_2023(areas: pd.DataFrame, scope: Scope) -> str:
     return text.strip()
 
 
-def primary_model_2023(data: pd.DataFrame) -> pd.DataFrame:
-    """Proportional-odds model of the 2023 outcome on ``multi_sub_icb`` and the plan's confounders (region,
-    inspection year, deprivation), exposure first; odds ratios of a worse outcome."""
-    return stats.ordinal(data, "outcome", [EXPOSURE_2023, *CONFOUNDERS])
+def primary_model_2023(data: pd.DataFrame, *, confounders=None, extra=(), cluster=None, weights=None) -> pd.DataFrame:
+    """Proportional-odds model of the 2023 outcome on ``multi_sub_icb`` and the plan's :data:`CONFOUNDERS`
+    (or ``confounders``), plus ``extra`` terms, exposure first; odds ratios of a worse outcome. ``cluster``,
+    ``weights``: as :func:`stats.ordinal`."""
+    adjust = CONFOUNDERS if confounders is None else confounders
+    return stats.ordinal(data, "outcome", [EXPOSURE_2023, *adjust, *extra], cluster=cluster, weights=weights)
+
+
+# a mediator whose year DfE had not published yet: (its yearly column in area_years, its year, its reason)
+LAST_PUBLISHED = {
+    "ehcp_20wk_pct": ("ehcp_20wk_pct_in_year", "ehcp_year", "ehcp_20wk_pct_reason"),
+    "appeal_rate": ("appeal_rate_in_year", "appeals_year", "appeal_reason"),
+}
+
+
+def mediators_last_published(data: pd.DataFrame) -> pd.DataFrame:
+    """``data`` with each mediator (:data:`LAST_PUBLISHED`) missing because DfE had not published its year yet
+    replaced by the area's last published year before it (from ``area_years``), and ``mediator_lag``: how many
+    years older than the year before the inspection the oldest value used is (0 where none was replaced)."""
+    from .data.store import load_table
+
+    years = load_table("area_years")
+    out = data.copy()
+    out["mediator_lag"] = 0.0
+    for col, (yearly, year_col, reason) in LAST_PUBLISHED.items():
+        known = years.dropna(subset=[yearly])
+        late = out[reason].astype("string").eq("not_published_yet").fillna(False)
+        for i in out.index[late.to_numpy()]:
+            mine = known[(known["la_code"] == out.at[i, "la_code"]) & (known["year"] < out.at[i, year_col])]
+            if len(mine):
+                last = mine.loc[mine["year"].idxmax()]
+                out.at[i, col] = float(last[yearly])
+                out.at[i, "mediator_lag"] = max(out.at[i, "mediator_lag"], float(out.at[i, year_col] - last["year"]))
+    return out
 
 
 def sensitivity_2023(data: pd.DataFrame) -> pd.DataFrame:
-    """Report 06's primary exposure with and without a sliver rule: the primary model (more than one sub-ICB
-    location serves the area), and the same model where an area counts as served by more than one only when
-    5% or more of its LSOAs lie outside its main sub-ICB location (the 2016 analysis's rule). One row each:
-    specification, n_exposed, n_used, odds_ratio, ci_low, ci_high, p_value, method."""
+    """Report 06's primary estimate under each specification of the plan: the primary model (more than one
+    sub-ICB location serves the area, no sliver rule), as first specified, with the 5% sliver rule (exposed only
+    when 5% or more of its LSOAs lie outside its main sub-ICB location), cluster-robust by the main ICB, with the
+    mediators (complete cases, then each from its last published year where the year before the inspection is
+    not published yet: :func:`mediators_last_published`) and, when ``data`` has ``inspection_weight``
+    (:func:`with_history`), weighted for having been inspected yet. One row each: specification, n_exposed,
+    n_used, odds_ratio, ci_low, ci_high, p_value, method."""
     rows = []
     outside = 1 - data["main_sub_icb_share"].astype(float)
-    for spec, exposed in (
-        ("primary: more than one sub-ICB location (no sliver rule)", data[EXPOSURE_2023]),
+    sliver = (outside >= DEFAULT_SLIVER - 1e-12).astype("boolean").where(outside.notna())
+    filled = mediators_last_published(data)
+    lags = filled.loc[filled["mediator_lag"] > 0, "mediator_lag"]
+    specs = [
+        (f"primary: adjusted for {adjusted_for()}; more than one sub-ICB location (no sliver rule)", data, {}),
+        (
+            f"as first specified (23 November 2026): adjusted for {adjusted_for(FIRST_CONFOUNDERS)}",
+            data,
+            {"confounders": FIRST_CONFOUNDERS},
+        ),
         (
             f"sliver {DEFAULT_SLIVER:.0%}: {DEFAULT_SLIVER:.0%} or more of the LSOAs outside the main sub-ICB location",
-            (outside >= DEFAULT_SLIVER - 1e-12).astype("boolean").where(outside.notna()),
+            data.assign(**{EXPOSURE_2023: sliver}),
+            {},
         ),
-    ):
-        r = primary_model_2023(data.assign(**{EXPOSURE_2023: exposed})).iloc[0]
+        ("cluster-robust intervals, clustered by the area's main ICB", data, {"cluster": "main_icb_name"}),
+        ("primary + mediators (20-week rate, appeal rate), complete cases", data, {"extra": MEDIATORS}),
+        (
+            f"primary + mediators, each from its last published year for {plural(len(lags), 'area')} whose year before"
+            " the inspection is not published yet"
+            + (f" (lag {int(lags.min())} to {int(lags.max())} years)" if len(lags) else ""),
+            filled,
+            {"extra": MEDIATORS},
+        ),
+    ]
+    if "inspection_weight" in data:
+        specs.append(
+            ("weighted by the inverse probability of having been inspected yet", data, {"weights": "inspection_weight"})
+        )
+    for spec, frame, kw in specs:
+        r = primary_model_2023(frame, **kw).iloc[0]
         rows.append(
             {
                 "specification": spec,
-                "n_exposed": int(exposed.fillna(False).astype(bool).sum()),
+                "n_exposed": int(frame[EXPOSURE_2023].fillna(False).astype(bool).sum()),
                 **{k: r[k] for k in ("n_used", "odds_ratio", "ci_low", "ci_high", "p_value", "method")},
             }
         )
     return pd.DataFrame(rows)
+
+
+HISTORY_LEVELS = ["no WSoA", "WSoA, sufficient progress on every weakness", "WSoA, not sufficient or not revisited"]
+SELECTION_TERMS = ["inspection_year_2016", "wsoa", "region"]  # the plan's model of having been inspected yet
+
+
+def with_history(areas: pd.DataFrame, scope: Scope = PLAN_2023) -> pd.DataFrame:
+    """Report 06's areas (:func:`areas_2023_first`) with their 2016-framework history (via :func:`transition`):
+    ``history_2016`` (:data:`HISTORY_LEVELS`), ``years_since_2016`` (2016 inspection start, or its publication
+    where no start is given, to the 2023 inspection's factor date; missing for the successors of the former
+    councils, whose 2016 dates Ofsted's file does not give), and ``inspection_weight``, the stabilised inverse-probability weight of having
+    been inspected yet, from :func:`selection_2016` (logistic on :data:`SELECTION_TERMS`)."""
+    t = transition(scope).set_index("key")
+    key = geography.harmonise(areas["la_code"])
+    wsoa = key.map(t["wsoa"]).astype("boolean")
+    progress = key.map(t["revisit_outcome"].astype(object)).eq("Yes").fillna(False).astype(bool)
+    start = pd.to_datetime(key.map(t["inspection_start_2016"].fillna(t["published_2016"])))
+    out = areas.copy()
+    level = np.where(
+        ~wsoa.fillna(False).astype(bool), HISTORY_LEVELS[0], np.where(progress, HISTORY_LEVELS[1], HISTORY_LEVELS[2])
+    )
+    out["history_2016"] = pd.Series(pd.Categorical(level, categories=HISTORY_LEVELS), index=out.index).where(
+        wsoa.notna().to_numpy()
+    )
+    out["years_since_2016"] = ((out["factor_date"] - start).dt.days / 365.25).to_numpy()
+    sel = selection_2016(scope)
+    at = pd.DataFrame({"inspection_year_2016": start.dt.year.astype(float), "wsoa": wsoa, "region": out["region"]})
+    out["inspection_weight"] = stats.inverse_probability_weights(
+        sel, "inspected_2023", SELECTION_TERMS, at.astype({"wsoa": float})
+    )
+    out.attrs = {**areas.attrs, "n_selection": len(sel), "n_inspected": int(sel["inspected_2023"].sum())}
+    return out
+
+
+def history_model_2023(hist: pd.DataFrame) -> pd.DataFrame:
+    """The plan's prognostic model of the 2023 outcome (not the estimand): the primary model plus the area's
+    2016-framework history and the years since its 2016 inspection."""
+    return primary_model_2023(hist, extra=["history_2016", "years_since_2016"])
 
 
 def describe_sensitivity_2023(sens: pd.DataFrame) -> str:

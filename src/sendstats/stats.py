@@ -240,8 +240,25 @@ def _or_rows(terms, units: dict, coef, ci, p, base: dict, method: str) -> pd.Dat
     )
 
 
+def _groups(used: pd.DataFrame, cluster: str | None) -> dict:
+    """statsmodels' fit arguments for standard errors clustered by the column ``cluster`` (none: {})."""
+    if cluster is None:
+        return {}
+    return {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(used[cluster])[0]}}
+
+
+def _cluster_text(used: pd.DataFrame, cluster: str | None) -> str:
+    return f", cluster-robust by {label(cluster)}: {used[cluster].nunique()} clusters" if cluster else ""
+
+
 def logistic(
-    df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = True, method: str = "auto"
+    df: pd.DataFrame,
+    outcome: str,
+    predictors,
+    *,
+    standardise: bool = True,
+    method: str = "auto",
+    cluster: str | None = None,
 ) -> pd.DataFrame:
     """Logistic regression of a boolean ``outcome`` on ``predictors`` (complete cases).
 
@@ -249,9 +266,11 @@ def logistic(
     n_used, n_dropped (rows missing the outcome or any predictor), n_events, method. When the data are
     separated (checked by linear programming, firthmodels.detect_separation) maximum likelihood has no finite
     estimate, so a Firth penalised fit is used instead, with profile-likelihood CIs and likelihood-ratio
-    p-values, and ``method`` says so."""
+    p-values, and ``method`` says so. ``cluster``: a column whose groups are not independent (e.g. areas
+    sharing a CCG): the Wald interval and p use statsmodels' cluster-robust covariance (small-sample
+    corrected); a separated fit has no such version and is reported as not estimable."""
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
-    used, dropped = _complete(df, [outcome, *predictors])
+    used, dropped = _complete(df, [outcome, *predictors, *([cluster] if cluster else [])])
     y = used[outcome].astype(bool).astype(float).to_numpy()
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": int(y.sum())}
     if len(used) == 0 or y.min() == y.max():
@@ -260,6 +279,10 @@ def logistic(
     X = X.loc[:, X.std() > 0]
     if method not in ("auto", "ml", "firth"):
         raise ParameterError(f"method must be auto, ml or firth, got {method!r}")
+    if cluster and (method == "firth" or (method == "auto" and _separated(X, y))):
+        return _not_estimable(
+            predictors, base, "not estimable: separated data, and a Firth fit has no cluster-robust form"
+        )
     if method == "firth" or (method == "auto" and _separated(X, y)):
         from firthmodels import FirthLogisticRegression
 
@@ -277,20 +300,50 @@ def logistic(
         import statsmodels.api as sm
 
         with fit_notes(f"logistic of {outcome}") as notes:
-            res = sm.Logit(y, sm.add_constant(X, has_constant="add")).fit(disp=False, maxiter=200)
+            res = sm.Logit(y, sm.add_constant(X, has_constant="add")).fit(
+                disp=False, maxiter=200, **_groups(used, cluster)
+            )
             coef, p, ci = res.params.to_numpy()[1:], res.pvalues.to_numpy()[1:], res.conf_int().to_numpy()[1:]
-        method = "maximum likelihood logistic (Wald CI)"
+        method = f"maximum likelihood logistic (Wald CI{_cluster_text(used, cluster)})"
     return _or_rows(X.columns, units, coef, ci, p, base, method).assign(fit_note="; ".join(notes))
 
 
-def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = True) -> pd.DataFrame:
+def _weighted_ordered_model():
+    """statsmodels' OrderedModel whose log-likelihood of each observation is multiplied by its weight (an
+    inverse-probability weighted fit: the estimating equations weighted, the sandwich covariance robust)."""
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    class WeightedOrderedModel(OrderedModel):
+        def __init__(self, endog, exog, weights, **kwargs):
+            super().__init__(endog, exog, **kwargs)
+            self.case_weights = np.asarray(weights, dtype=float)
+
+        def loglikeobs(self, params):
+            return self.case_weights * super().loglikeobs(params)
+
+    return WeightedOrderedModel
+
+
+def ordinal(
+    df: pd.DataFrame,
+    outcome: str,
+    predictors,
+    *,
+    standardise: bool = True,
+    cluster: str | None = None,
+    weights: str | None = None,
+) -> pd.DataFrame:
     """Proportional-odds (ordered logit, statsmodels OrderedModel) of an ordered categorical ``outcome``.
     Odds ratios > 1 mean higher categories (the order of the outcome's categories) are more likely.
-    Same columns as :func:`logistic`; ``n_events`` is the number of areas in the outcome's highest level."""
+    Same columns as :func:`logistic`; ``n_events`` is the number of areas in the outcome's highest level.
+    ``cluster``: cluster-robust Wald intervals by that column's groups; ``weights``: a column of case weights
+    (inverse-probability weights), each area's log-likelihood multiplied by its weight, with robust (sandwich,
+    HC0) intervals."""
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
-    used, dropped = _complete(df, [outcome, *predictors])
+    extra = [c for c in (cluster, weights) if c]
+    used, dropped = _complete(df, [outcome, *predictors, *extra])
     y = used[outcome]
     if not isinstance(y.dtype, pd.CategoricalDtype) or not y.cat.ordered:
         raise ParameterError(f"ordinal: {outcome} must be an ordered categorical")
@@ -300,11 +353,17 @@ def ordinal(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = T
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": int((y == y.cat.categories[-1]).sum())}
     if len(y.cat.categories) < 2 or X.empty:
         return _not_estimable(predictors, base, "not estimable")
+    codes, fit = y.cat.codes.to_numpy(), {"method": "bfgs", "disp": False, "maxiter": 1000, **_groups(used, cluster)}
     with fit_notes(f"ordinal model of {outcome}"):  # convergence is checked below
-        res = OrderedModel(y.cat.codes.to_numpy(), X, distr="logit").fit(method="bfgs", disp=False, maxiter=1000)
+        if weights:
+            model = _weighted_ordered_model()(codes, X, used[weights].to_numpy(), distr="logit")
+            res = model.fit(cov_type="HC0", **{k: v for k, v in fit.items() if k not in ("cov_type", "cov_kwds")})
+        else:
+            res = OrderedModel(codes, X, distr="logit").fit(**fit)
     k = X.shape[1]
     b, ci, p = res.params.to_numpy()[:k], res.conf_int().to_numpy()[:k], res.pvalues.to_numpy()[:k]
-    method = "proportional-odds logistic (OrderedModel, Wald CI)"
+    how = _cluster_text(used, cluster) + (f", weighted by {label(weights)}, robust sandwich CI" if weights else "")
+    method = f"proportional-odds logistic (OrderedModel, Wald CI{how})"
     if not res.mle_retvals.get("converged", True) or not np.isfinite(ci).all() or np.abs(b).max() > 10:
         # (quasi-)separation: a level where every area had one outcome; the estimate runs off to infinity
         b, ci, p = np.full(k, np.nan), np.full((k, 2), np.nan), np.full(k, np.nan)
@@ -952,21 +1011,202 @@ def simulated_power(
 
 def cut_models(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool = True) -> pd.DataFrame:
     """A check of the proportional-odds assumption of :func:`ordinal`: a binary logistic model at each cut of
-    the ordered ``outcome`` (at or above each level but the lowest, against below it). Under proportional
-    odds the cuts' odds ratios agree; far-apart ones say the single ordinal odds ratio hides a difference.
-    One row per cut and term: cut, term, odds_ratio, ci_low, ci_high, p_value, n_used, n_events, method."""
+    the ordered ``outcome`` (at or above each level but the lowest, against below it), every cut by the same
+    method: Firth's penalised likelihood for all when any cut is separated, else maximum likelihood for all (so
+    cut odds ratios are comparable). Under proportional odds the cuts' odds ratios agree
+    (:func:`proportional_odds_check`). One row per cut and term: cut, term, odds_ratio, ci_low, ci_high,
+    p_value, n_used, n_events, method."""
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     used, _ = _complete(df, [outcome, *predictors])
     levels = list(used[outcome].cat.categories)
-    rows = []
-    for k in range(1, len(levels)):
-        d = used.assign(_at_or_above=used[outcome].isin(levels[k:]))
-        m = logistic(d, "_at_or_above", predictors, standardise=standardise)
-        rows += [
-            {"cut": f"{' or '.join(map(str, levels[k:]))} vs {' or '.join(map(str, levels[:k]))}", **r}
-            for r in m.to_dict("records")
+    cuts = [
+        (f"{' or '.join(map(str, levels[k:]))} vs {' or '.join(map(str, levels[:k]))}", used[outcome].isin(levels[k:]))
+        for k in range(1, len(levels))
+    ]
+    fit = lambda at, how: logistic(
+        used.assign(_at_or_above=at), "_at_or_above", predictors, standardise=standardise, method=how
+    )
+    fits = [fit(at, "auto") for _, at in cuts]
+    if any(m["method"].str.startswith("Firth").any() for m in fits):
+        fits = [fit(at, "firth") for _, at in cuts]
+    return pd.DataFrame([{"cut": name, **r} for (name, _), m in zip(cuts, fits) for r in m.to_dict("records")])
+
+
+PO_RATIO = 2.0  # the plan's rule: cut odds ratios this many times apart or more reject proportional odds
+
+
+def proportional_odds_check(cuts: pd.DataFrame, term: str) -> dict:
+    """The analysis plan's rule for one ``term`` of :func:`cut_models`: the proportional-odds assumption is
+    not supported when its cut odds ratios are :data:`PO_RATIO` times apart or more. Returns supported, ratio
+    (largest over smallest odds ratio), rows (the term's cut rows) and method."""
+    mine = cuts[cuts["term"] == term]
+    ors = mine["odds_ratio"].astype(float)
+    ratio = float(ors.max() / ors.min()) if len(ors) and ors.notna().all() and ors.min() > 0 else float("nan")
+    return {
+        "supported": bool(ratio < PO_RATIO),
+        "ratio": ratio,
+        "rows": mine,
+        "method": mine["method"].iat[0] if len(mine) else "",
+    }
+
+
+def describe_cuts(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -> str:
+    """The sentence on the proportional-odds check of the ordinal ``model``'s first term (``what``: its
+    words, e.g. 'areas served by more than one sub-ICB location'): each cut's odds ratio and interval, the
+    plan's rule, and, when it fires, that the cut-specific estimates are the ones to read."""
+    r = model.iloc[0]
+    check = proportional_odds_check(cuts, r["term"])
+    if check["rows"].empty or check["ratio"] != check["ratio"]:
+        return (
+            "The binary models at the cuts of the outcome could not all be fitted: proportional odds is not checked. "
+        )
+    each = "; ".join(
+        f"{c['odds_ratio']:.2f} (95% CI {c['ci_low']:.2f} to {c['ci_high']:.2f}) at {c['cut']}"
+        for c in check["rows"].to_dict("records")
+    )
+    how = check["method"].split("(")[0].strip()
+    text = (
+        f"Binary models at each cut of the outcome, every cut fitted by {how}, give odds ratios for {what} of {each}: "
+    )
+    if check["supported"]:
+        return text + (
+            f"{check['ratio']:.1f} times apart, under the plan's rule ({PO_RATIO:.0f} times or more), so proportional"
+            f" odds is not rejected and the single odds ratio ({r['odds_ratio']:.2f}) summarises the cuts. "
+        )
+    return text + (
+        f"{check['ratio']:.1f} times apart, so by the plan's rule ({PO_RATIO:.0f} times or more) the proportional-odds"
+        f" assumption is not supported: read the cut-specific estimates; the single odds ratio ({r['odds_ratio']:.2f})"
+        " averages over associations that differ by cut. "
+    )
+
+
+def e_value(odds_ratio: float, ci_low: float, ci_high: float, *, common: bool = True) -> dict:
+    """VanderWeele and Ding's (2017) E-value of an odds ratio and of its confidence limit nearest 1: the
+    risk-ratio association an unmeasured confounder would need with both exposure and outcome to explain the
+    estimate away. ``common``: the outcome is common (over 15%), so the odds ratio is first taken to an
+    approximate risk ratio by its square root. An interval including 1 has a limit E-value of 1."""
+
+    def e(or_):
+        rr = math.sqrt(or_) if common else or_
+        rr = 1 / rr if rr < 1 else rr
+        return rr + math.sqrt(rr * (rr - 1))
+
+    nearest = ci_low if odds_ratio >= 1 else ci_high
+    return {"point": e(odds_ratio), "limit": 1.0 if ci_low <= 1 <= ci_high else e(nearest), "common": common}
+
+
+def describe_e_value(ev: dict, what: str) -> str:
+    """The E-value sentence (:func:`e_value`) for the estimate of ``what``."""
+    scale = " (odds ratio taken to a risk ratio by its square root: the outcome is common)" if ev["common"] else ""
+    limit = (
+        "its confidence interval includes 1, so the limit's E-value is 1: no confounding is needed to move the"
+        " interval to include no association"
+        if ev["limit"] == 1
+        else f"for the confidence limit nearest 1 it is {ev['limit']:.2f}"
+    )
+    return (
+        f"E-value for {what}: {ev['point']:.2f}{scale}. An unmeasured confounder associated with both the exposure and"
+        f" the outcome by a risk ratio of {ev['point']:.2f} each, beyond the measured confounders, could explain the"
+        f" estimate away; {limit}. "
+    )
+
+
+def bayes_logistic(
+    df: pd.DataFrame,
+    outcome: str,
+    predictors,
+    *,
+    term: str | None = None,
+    prior_sd: float = 2.5,
+    draws: int = 20000,
+    seed: int = SEED,
+    standardise: bool = True,
+) -> dict:
+    """Bayesian logistic regression of a boolean ``outcome``: independent normal(0, ``prior_sd``) priors on every
+    coefficient but the intercept (log odds; numbers per SD when ``standardise``), a flat prior on the
+    intercept; the posterior drawn by self-normalised importance sampling from its Laplace approximation
+    (multivariate t, 4 degrees of freedom, ``draws`` draws, fixed ``seed``). Returns, for ``term`` (default the
+    first predictor's term): odds_ratio (posterior median), ci_low, ci_high (95% equal-tailed credible
+    interval), p_above_1 (posterior probability that the odds ratio exceeds 1), ess (effective sample size of
+    the draws), n_used, n_dropped, method."""
+    from scipy import stats as st
+
+    predictors = [predictors] if isinstance(predictors, str) else list(predictors)
+    used, dropped = _complete(df, [outcome, *predictors])
+    y = used[outcome].astype(bool).astype(float).to_numpy()
+    X, _ = _design(used, predictors, standardise)
+    X = X.loc[:, X.std() > 0]
+    A = np.column_stack([np.ones(len(X)), X.to_numpy()])
+    prec = np.r_[0.0, np.full(A.shape[1] - 1, 1 / prior_sd**2)]
+    b = np.zeros(A.shape[1])
+    for _ in range(100):  # Newton's method to the posterior mode
+        q = 1 / (1 + np.exp(-A @ b))
+        H = A.T @ (A * (q * (1 - q))[:, None]) + np.diag(prec)
+        step = np.linalg.solve(H, A.T @ (y - q) - prec * b)
+        b = b + step
+        if np.abs(step).max() < 1e-10:
+            break
+    cov = np.linalg.inv(H)
+    proposal = st.multivariate_t(loc=b, shape=cov, df=4, seed=np.random.default_rng(seed))
+    theta = proposal.rvs(draws)
+    eta = theta @ A.T
+    log_post = (y * eta - np.logaddexp(0, eta)).sum(axis=1) - 0.5 * (theta**2 * prec).sum(axis=1)
+    log_w = log_post - proposal.logpdf(theta)
+    w = np.exp(log_w - log_w.max())
+    w /= w.sum()
+    j = 1 + list(X.columns).index(term or X.columns[0])
+    order = np.argsort(theta[:, j])
+    cum = np.cumsum(w[order])
+    quantile = lambda q: float(np.exp(theta[order, j][np.searchsorted(cum, q)]))
+    return {
+        "term": term or X.columns[0],
+        "odds_ratio": quantile(0.5),
+        "ci_low": quantile(0.025),
+        "ci_high": quantile(0.975),
+        "p_above_1": float(w[theta[:, j] > 0].sum()),
+        "ess": float(1 / (w**2).sum()),
+        "n_used": len(used),
+        "n_dropped": dropped,
+        "method": f"Bayesian logistic, normal(0, {prior_sd:g}) priors (posterior median, 95% credible interval;"
+        f" importance sampling, {draws:,} draws)",
+    }
+
+
+def inverse_probability_weights(fit: pd.DataFrame, indicator: str, covariates, at: pd.DataFrame) -> pd.Series:
+    """Stabilised inverse-probability weights for the rows of ``at``: the overall share with ``indicator``
+    divided by each row's probability of it, from a maximum-likelihood logistic model of ``indicator`` on
+    ``covariates`` (numbers as they are, categories as dummies) fitted on ``fit`` (complete cases)."""
+    import statsmodels.api as sm
+
+    covariates = list(covariates)
+    used = fit.dropna(subset=[indicator, *covariates])
+    both = pd.concat([used[covariates], at[covariates]], keys=["fit", "at"])
+    X, _ = _design(both, covariates, standardise=False)
+    X = sm.add_constant(X.astype(float), has_constant="add")
+    y = used[indicator].astype(bool).astype(float).to_numpy()
+    with fit_notes(f"model of {indicator}"):
+        res = sm.Logit(y, X.loc["fit"].to_numpy()).fit(disp=False, maxiter=200)
+    return pd.Series(y.mean() / res.predict(X.loc["at"].to_numpy()), index=at.index, name="inspection_weight")
+
+
+def weight_summary(w: pd.Series) -> pd.DataFrame:
+    """The distribution of a set of weights: n, minimum, quartiles, maximum and the effective sample size
+    (sum of weights squared over the sum of squared weights)."""
+    w = w.dropna().astype(float)
+    q = w.quantile([0.25, 0.5, 0.75])
+    return pd.DataFrame(
+        [
+            {
+                "n": len(w),
+                "minimum": w.min(),
+                "lower quartile": q[0.25],
+                "median": q[0.5],
+                "upper quartile": q[0.75],
+                "maximum": w.max(),
+                "effective sample size": w.sum() ** 2 / (w**2).sum(),
+            }
         ]
-    return pd.DataFrame(rows)
+    )
 
 
 def separated_levels(df: pd.DataFrame, row: str, col: str) -> list[str]:
