@@ -31,42 +31,83 @@ def test_sliver_zero_reproduces_the_area_table_and_five_percent_drops_slivers():
         analysis.ccg_measures(0.7)
 
 
+def _formula_frame(a):
+    """The primary design built here from the frame's own factor columns, by the plan's rules (not through
+    the package's model terms): area type with London boroughs at the unitary level, log population per SD."""
+    z = lambda s: (s - s.mean()) / s.std()
+    single = {"unitary authority": "single", "London borough": "single", "county": "county"}
+    return a.assign(
+        y=a["wsoa"].astype(float) if "wsoa" in a else np.nan,
+        x=a["not_coterminous"].astype(float) if "not_coterminous" in a else np.nan,
+        yr=z(a["inspection_year"].astype(float)),
+        imd=z(a["imd_share_most_deprived_decile"].astype(float)),
+        atype=a["area_type"].astype(str).map(lambda t: single.get(t, "metropolitan")),
+        lpop=z(np.log(a["population_0_25"].astype(float))),
+    )
+
+
 def test_primary_model_matches_an_independent_formula_fit():
+    """The revised primary model (the plan's revision of 1 December 2026: area type and log population added)
+    and the estimate as first specified, each against a formula fit written here."""
     import statsmodels.formula.api as smf
 
     a = analysis.primary_frame()
     assert len(a) == 149 and int(a["wsoa"].sum()) == 82
-    d = a.assign(
-        y=a["wsoa"].astype(float),
-        x=a["not_coterminous"].astype(float),
-        yr=(a["inspection_year"] - a["inspection_year"].mean()) / a["inspection_year"].std(),
-        imd=(a["imd_share_most_deprived_decile"] - a["imd_share_most_deprived_decile"].mean())
-        / a["imd_share_most_deprived_decile"].std(),
-    )
-    fit = smf.logit("y ~ x + C(region) + yr + imd", data=d).fit(disp=False)
+    d = _formula_frame(a)
+    fit = smf.logit("y ~ x + C(region) + yr + imd + C(atype, Treatment('single')) + lpop", data=d).fit(disp=False)
     got = analysis.primary_model().iloc[0]
     assert got["term"] == "not_coterminous" and got["n_used"] == 149
     assert got["odds_ratio"] == pytest.approx(np.exp(fit.params["x"]), rel=1e-6)
     lo, hi = np.exp(fit.conf_int().loc["x"])
     assert (got["ci_low"], got["ci_high"]) == (pytest.approx(lo, rel=1e-6), pytest.approx(hi, rel=1e-6))
     assert got["p_value"] == pytest.approx(fit.pvalues["x"], rel=1e-6)  # p and interval from the same fit
+    assert f"{got['odds_ratio']:.2f} ({got['ci_low']:.2f} to {got['ci_high']:.2f})" == "1.93 (0.82 to 4.51)"
+    # as first specified: 1.80 (0.83 to 3.87), the figure the referee recomputed; a row of the sensitivity table
+    first = smf.logit("y ~ x + C(region) + yr + imd", data=d).fit(disp=False)
+    row = analysis.sensitivity().set_index("specification").filter(like="as first specified", axis=0).iloc[0]
+    assert row["odds_ratio"] == pytest.approx(np.exp(first.params["x"]), rel=1e-6)
+    assert f"{row['odds_ratio']:.2f} ({row['ci_low']:.2f} to {row['ci_high']:.2f})" == "1.80 (0.83 to 3.87)"
 
 
 def test_the_secondary_model_says_it_is_not_the_estimand():
     """Report 02's "factors together" model (the referee's round 2, item 1): its sentence names the declared
-    mediators it adjusts for and the confounders it leaves out, and points to the primary estimate, 1.80
-    (0.83 to 3.87) on 149 areas, the figures the referee recomputed."""
+    mediators it adjusts for and the confounders it leaves out, and points to the primary estimate (the revised
+    model's 1.93, 0.82 to 4.51, on 149 areas, as fitted in the test above)."""
     factors = ["ccg_coterminous", "ehcp_20wk_pct", "appeal_rate", "imd_share_most_deprived_decile"]
     areas = analysis.areas_2016()
     text = analysis.describe_secondary_model(stats.logistic(areas, "wsoa", factors), analysis.primary_model(), factors)
     assert text.startswith("This is a secondary, descriptive model, not the answer to the primary question")
     assert "% new EHC plans within 20 weeks (year before) and SEND Tribunal appeal rate % (year before)" in text
-    assert "leaves out Ofsted region and year the inspection started" in text
-    assert "odds ratio 1.80 (95% CI 0.83 to 3.87; n = 149)" in text
-    plain = analysis.describe_secondary_model(
-        stats.logistic(areas, "wsoa", ["ccg_coterminous", "region"]), analysis.primary_model(), ["ccg_coterminous"]
-    )
-    assert "mediators" not in plain and "leaves out Ofsted region, year the inspection started" not in plain
+    assert "leaves out Ofsted region, year the inspection started, area type and population aged 0-25 (log)" in text
+    assert "odds ratio 1.93 (95% CI 0.82 to 4.51; n = 149)" in text
+    chosen = ["ccg_coterminous", *analysis.CONFOUNDERS]  # every confounder, no mediator: nothing to warn of
+    plain = analysis.describe_secondary_model(stats.logistic(areas, "wsoa", chosen), analysis.primary_model(), chosen)
+    assert "mediators" not in plain and "leaves out" not in plain
+
+
+def test_split_and_shared_ccgs_are_two_exposures_of_one_model():
+    """The two mechanisms of not being coterminous (the referee's round 2, item 5): counted here from the CCG
+    shares table, and their odds ratios against a formula fit."""
+    import statsmodels.formula.api as smf
+
+    from sendstats.data.store import load_table
+
+    sh = load_table("ccg_shares_2016")
+    sh["share"] = sh["lsoas_in_area"] / sh["area_lsoas"]
+    kept = sh[sh["share"] >= 0.05].groupby("la_code").size()  # every area's main CCG holds over 5%
+    a = analysis.primary_frame()
+    split = a["la_code"].map(kept) > 1
+    assert int(split.sum()) == int((a["ccg_mechanism"] == "split").sum()) == 27
+    assert int((a["not_coterminous"].astype(bool) & ~split).sum()) == int((a["ccg_mechanism"] == "shared").sum()) == 43
+    d = _formula_frame(a).assign(mech=a["ccg_mechanism"].astype(str))
+    fit = smf.logit(
+        "y ~ C(mech, Treatment('coterminous')) + C(region) + yr + imd + C(atype, Treatment('single')) + lpop", data=d
+    ).fit(disp=False)
+    s = analysis.sensitivity().set_index("specification")
+    for level in ("split", "shared"):
+        got = s.filter(like=f"{level}:", axis=0).iloc[0]
+        want = np.exp(fit.params[f"C(mech, Treatment('coterminous'))[T.{level}]"])
+        assert got["odds_ratio"] == pytest.approx(want, rel=1e-6)
 
 
 def test_mantel_haenszel_by_formula():
@@ -102,6 +143,11 @@ def test_sensitivity_has_every_specification_with_its_n():
     s = analysis.sensitivity()
     want = [
         "primary",
+        "as first specified",
+        "split:",
+        "shared:",
+        "cluster-robust",
+        "Bayesian",
         "unadjusted",
         "inspection year only",
         "region only",
@@ -121,6 +167,7 @@ def test_sensitivity_has_every_specification_with_its_n():
     ]
     for w in want:
         assert s["specification"].str.contains(w, regex=False).sum() >= 1, w
+    assert len(s) == len(want)
     assert s["n_used"].gt(0).all() and s["odds_ratio"].notna().all()
     assert s.loc[s["specification"].str.contains("complete cases"), "n_used"].iat[0] == 70
     # the default sliver and the method the primary fit used repeat it, and say so (the referee's round 2, item 9)
@@ -131,13 +178,44 @@ def test_sensitivity_has_every_specification_with_its_n():
     ]
     assert (again["odds_ratio"] == s["odds_ratio"].iat[0]).all()
     text = analysis.describe_sensitivity(s)
-    assert "Across the 17 specifications below (2 of them rows that repeat the primary fit, so 15 distinct" in text
+    n = len(want)
+    assert (
+        f"Across the {n} specifications below (2 of them rows that repeat the primary fit, so {n - 2} distinct" in text
+    )
     # intervals that exclude 1, counted by hand from the rows
-    assert f"{int(((s['ci_low'] > 1) | (s['ci_high'] < 1)).sum())} of the 17 intervals exclude 1" in text
+    assert f"{int(((s['ci_low'] > 1) | (s['ci_high'] < 1)).sum())} of the {n} intervals exclude 1" in text
     earlier = s[s["specification"].str.contains("four-factor")].iloc[0]  # report 02's old model, turned round
     assert 1 / earlier["odds_ratio"] == pytest.approx(0.44, abs=0.005) and earlier["p_value"] == pytest.approx(
         0.022, abs=0.001
     )
+    # the cluster-robust row: the primary point estimate, a different interval
+    cl = s[s["specification"].str.startswith("cluster-robust")].iloc[0]
+    assert cl["odds_ratio"] == pytest.approx(s["odds_ratio"].iat[0], rel=1e-9) and cl["ci_low"] != s["ci_low"].iat[0]
+    assert "132 clusters" in cl["method"]  # distinct main CCGs of the 149 areas
+    assert analysis.primary_frame()["main_ccg_name"].nunique() == 132
+
+
+def test_negative_control_counts_the_complete_lists_by_hand():
+    """The plan's negative-control outcome, counted from the curated tables directly; the model refitted with
+    the Firth package on a design built here."""
+    from firthmodels import FirthLogisticRegression
+
+    from sendstats.data.store import load_table
+
+    lists = load_table("wsoa_areas")
+    complete = set(lists.loc[lists["status"] == "complete", "code"])
+    w = load_table("weaknesses")
+    hit = {c for c, ts in zip(w["code"], w["themes"]) if c in complete and {"local_offer", "annual_reviews"} & set(ts)}
+    nc = analysis.negative_control()
+    assert len(nc) == len(complete) == 51 and nc.attrs["n_wsoa"] == 82
+    assert set(nc.loc[nc["council_only_weakness"], "la_code"]) == hit and len(hit) == 19
+    d = _formula_frame(nc)
+    m = FirthLogisticRegression().fit(d[["x", "yr", "imd"]].to_numpy(), nc["council_only_weakness"].astype(float))
+    got = analysis.negative_control_model(nc).iloc[0]
+    assert got["odds_ratio"] == pytest.approx(float(np.exp(m.coef_[0])), rel=1e-6)
+    text = analysis.describe_negative_control(nc, analysis.negative_control_model(nc))
+    assert f"odds ratio is {got['odds_ratio']:.2f} (95% CI {got['ci_low']:.2f} to {got['ci_high']:.2f}" in text
+    assert "selected on the primary outcome" in text and "would have been detected with 80% power" in text
 
 
 def test_report_02_opens_with_the_primary_model(rendered):
@@ -206,25 +284,107 @@ def test_report_06_says_which_inspections_came_after_the_icb_mergers_and_which_l
     assert f"{len(no_rate)} areas (inspected in 2026) have no 20-week rate" in text and len(no_rate) == 14
 
 
-def test_report_06_with_the_sliver_rule_drops_the_five_areas_with_a_sliver_outside_their_main_sub_icb():
-    import numpy as np
+def _ordered_fit(d, exposed, extra=()):
+    """Report 06's primary design built here (the plan's revised confounders) and fitted with OrderedModel."""
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-    a = analysis.areas_2023_first()
-    sv = analysis.sensitivity_2023(a)
-    # the referee's count: 5 of the 15 areas served by more than one sub-ICB location have under 5% outside the main
-    assert sv["n_exposed"].tolist() == [15, 10]
-    # the sliver row refitted here with statsmodels directly (design built in the test)
-    d = a.dropna(subset=["outcome", "region", "inspection_year", "imd_share_most_deprived_decile"])
-    z = lambda s: (s - s.mean()) / s.std()
+    f = _formula_frame(d)
     X = pd.concat(
         [
-            ((1 - d["main_sub_icb_share"]) >= 0.05).astype(float).rename("exposed"),
+            exposed.astype(float).rename("exposed"),
             pd.get_dummies(d["region"].astype(str), drop_first=True, dtype=float),
-            z(d["inspection_year"].astype(float)),
-            z(d["imd_share_most_deprived_decile"].astype(float)),
+            f[["yr", "imd", "lpop"]],
+            pd.get_dummies(f["atype"], dtype=float)[["county", "metropolitan"]],
+            *[d[c].astype(float) for c in extra],
         ],
         axis=1,
     )
-    fit = OrderedModel(d["outcome"].cat.codes.to_numpy(), X, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
-    assert sv["odds_ratio"].iat[1] == pytest.approx(float(np.exp(fit.params["exposed"])), rel=1e-3)
+    return OrderedModel(d["outcome"].cat.codes.to_numpy(), X, distr="logit").fit(
+        method="bfgs", disp=False, maxiter=3000
+    )
+
+
+def test_report_06_primary_and_sensitivity_rows_refitted_directly():
+    a = analysis.areas_2023_first()
+    hist = analysis.with_history(a)
+    sv = analysis.sensitivity_2023(hist).set_index("specification")
+    primary = analysis.primary_model_2023(a).iloc[0]
+    fit = _ordered_fit(a, a["multi_sub_icb"])
+    assert primary["odds_ratio"] == pytest.approx(float(np.exp(fit.params["exposed"])), rel=1e-3)
+    assert f"{primary['odds_ratio']:.2f} ({primary['ci_low']:.2f} to {primary['ci_high']:.2f})" == "1.12 (0.26 to 4.84)"
+    # as first specified: the referee's 2.12 (0.62 to 7.26)
+    first = sv.filter(like="as first specified", axis=0).iloc[0]
+    assert f"{first['odds_ratio']:.2f} ({first['ci_low']:.2f} to {first['ci_high']:.2f})" == "2.12 (0.62 to 7.26)"
+    # the referee's count: 5 of the 15 areas served by more than one sub-ICB location have under 5% outside the main
+    assert sv["n_exposed"].tolist() == [15, 15, 10, 15, 15, 15, 15]
+    sliver = sv.filter(like="sliver 5%", axis=0).iloc[0]
+    fit5 = _ordered_fit(a, (1 - a["main_sub_icb_share"]) >= 0.05)
+    assert sliver["odds_ratio"] == pytest.approx(float(np.exp(fit5.params["exposed"])), rel=1e-3)
+    # the mediators from the last published year: 14 areas inspected in 2026, lag read here from area_years
+    from sendstats.data.store import load_table
+
+    years = load_table("area_years").dropna(subset=["ehcp_20wk_pct_in_year"])
+    late = a[a["ehcp_20wk_pct_reason"].astype("string") == "not_published_yet"]
+    last = {c: int(years.loc[years["la_code"] == c, "year"].max()) for c in late["la_code"]}
+    lags = [2025 - y for y in last.values()]
+    spec = sv.filter(like="last published year", axis=0)
+    assert len(late) == 14 and spec.index[0].endswith(
+        f"for 14 areas whose year before the inspection is not published yet (lag {min(lags)} to {max(lags)} years)"
+    )
+    filled = analysis.mediators_last_published(a).set_index("la_code")
+    leeds = late.loc[late["area"] == "Leeds", "la_code"].iat[0]
+    want = years[(years["la_code"] == leeds) & (years["year"] == last[leeds])]["ehcp_20wk_pct_in_year"].iat[0]
+    assert filled.loc[leeds, "ehcp_20wk_pct"] == pytest.approx(float(want))
+    assert spec["n_used"].iat[0] > sv.filter(like="complete cases", axis=0)["n_used"].iat[0]
+
+
+def test_report_06_history_counts_and_inverse_probability_weights_by_hand():
+    """The area's own 2016 history (counted from the transition frame) and the weights (a logistic model of
+    being inspected yet fitted here with a formula), then the weighted fit against a weighted
+    proportional-odds likelihood written here and maximised with scipy."""
+    import statsmodels.formula.api as smf
+    from scipy.optimize import minimize
+    from scipy.special import expit
+
+    a = analysis.areas_2023_first()
+    hist = analysis.with_history(a)
+    t = analysis.transition()
+    assert int((~t["wsoa"]).sum()) == int((hist["history_2016"] == analysis.HISTORY_LEVELS[0]).sum()) == 43
+    yes = t["wsoa"] & (t["revisit_outcome"].astype(object) == "Yes")
+    assert int(yes.sum()) == int((hist["history_2016"] == analysis.HISTORY_LEVELS[1]).sum()) == 11
+    assert hist["years_since_2016"].isna().sum() == 3  # the former councils' successors: no 2016 date in the file
+    sel = analysis.selection_2016()
+    m = smf.logit(
+        "i ~ y16 + w + C(region)",
+        data=sel.assign(
+            i=sel["inspected_2023"].astype(float), y16=sel["inspection_start"].dt.year, w=sel["wsoa"].astype(float)
+        ),
+    ).fit(disp=False)
+    key = hist.set_index("la_code")
+    row = key.loc["E06000052"]  # Cornwall
+    start = t.set_index("key").loc["E06000052", "inspection_start_2016"]
+    p = m.predict(
+        pd.DataFrame({"y16": [start.year], "w": [float(row["history_2016"] != "no WSoA")], "region": [row["region"]]})
+    ).iat[0]
+    assert row["inspection_weight"] == pytest.approx(sel["inspected_2023"].mean() / p, rel=1e-6)
+    # the weighted proportional-odds fit, by hand: exposure only, so the likelihood is short
+    d = hist.dropna(subset=["inspection_weight"])
+    x, w, y = (
+        d["multi_sub_icb"].astype(float).to_numpy(),
+        d["inspection_weight"].to_numpy(),
+        d["outcome"].cat.codes.to_numpy(),
+    )
+
+    def nll(theta):
+        b, c1, c2 = theta[0], theta[1], theta[1] + np.exp(theta[2])
+        cum = lambda c: expit(c - b * x)  # P(Y <= k)
+        p = np.select([y == 0, y == 1], [cum(c1), cum(c2) - cum(c1)], 1 - cum(c2))
+        return -(w * np.log(p)).sum()
+
+    hand = minimize(nll, [0.0, 0.0, 0.0], method="BFGS").x
+    got = stats.ordinal(d, "outcome", ["multi_sub_icb"], weights="inspection_weight").iloc[0]
+    assert got["odds_ratio"] == pytest.approx(float(np.exp(hand[0])), rel=1e-4)
+    assert "weighted by inverse-probability weight, robust sandwich CI" in got["method"]
+    summary = stats.weight_summary(d["inspection_weight"]).iloc[0]
+    assert summary["effective sample size"] == pytest.approx(w.sum() ** 2 / (w**2).sum())
+    assert summary["n"] == 92

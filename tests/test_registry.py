@@ -73,7 +73,15 @@ def test_each_factor_is_declared_once_and_read_everywhere():
         assert set(registry.FACTOR_FILES) <= set(registry.TABLES[t].raw)
         names = {c.name for c in registry.TABLES[t].columns}
         assert {"area_type", "population_0_25", "lookup_reason"} <= names
-    assert analysis.CONFOUNDERS == ["region", "inspection_year", "imd_share_most_deprived_decile"]
+    # the plan's confounders from the declarations: area type and population through their model terms
+    assert analysis.CONFOUNDERS == [
+        "region",
+        "inspection_year",
+        "imd_share_most_deprived_decile",
+        "area_type_model",
+        "log_population_0_25",
+    ]
+    assert analysis.FIRST_CONFOUNDERS == analysis.CONFOUNDERS[:3]
     assert analysis.MEDIATORS == ["ehcp_20wk_pct", "appeal_rate"]
     assert "population_0_25" in areas.NUMERIC_PROFILE
 

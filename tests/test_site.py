@@ -115,7 +115,8 @@ def test_every_core_report_opens_with_key_findings_its_sections_state(rendered):
     # Ofsted's headline for the 2016 framework (82 of the 149 areas inspected wrote a WSoA), from its release
     assert found["01_inspection_outcomes"][0].startswith("Of 149 inspected areas, 82 (55%;")
     # report 02's headline is the pre-specified estimate, not a secondary model's
-    assert found["02_factors_and_wsoa"][0].startswith("Areas not served by one coterminous CCG had 1.80 times the odds")
+    # (1.93: the plan's revised model, checked against an independent formula fit in test_analysis)
+    assert found["02_factors_and_wsoa"][0].startswith("Areas not served by one coterminous CCG had 1.93 times the odds")
 
 
 def test_a_profile_shows_its_trends_and_groups_the_bundled_reports_in_its_footer(rendered):

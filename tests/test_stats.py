@@ -351,3 +351,121 @@ def test_the_power_sentence_reads_the_interval_in_each_direction():
         {"ci_low": 0.83, "ci_high": 3.87}, 2.99
     )  # report 02's primary interval
     assert "in either direction" in stats.describe_power({"ci_low": 0.2, "ci_high": 5.0}, 3.0)
+
+
+def test_e_value_by_formula():
+    """VanderWeele and Ding's E-value: RR + sqrt(RR (RR - 1)), the odds ratio of a common outcome taken to a
+    risk ratio by its square root, an odds ratio under 1 inverted; worked here from the formula."""
+    import math
+
+    ev = stats.e_value(1.93, 0.82, 4.51)
+    rr = math.sqrt(1.93)
+    assert ev["point"] == pytest.approx(rr + math.sqrt(rr * (rr - 1))) and ev["limit"] == 1.0
+    ev = stats.e_value(0.44, 0.22, 0.89)  # an interval excluding 1: the limit nearest 1 is the upper one
+    rr, lim = 1 / math.sqrt(0.44), 1 / math.sqrt(0.89)
+    assert ev["point"] == pytest.approx(rr + math.sqrt(rr * (rr - 1)))
+    assert ev["limit"] == pytest.approx(lim + math.sqrt(lim * (lim - 1)))
+    assert stats.e_value(3.9, 1.5, 9.0, common=False)["point"] == pytest.approx(3.9 + math.sqrt(3.9 * 2.9))
+    assert "E-value for this estimate: 2.12" in stats.describe_e_value(stats.e_value(1.93, 0.82, 4.51), "this estimate")
+
+
+def test_cluster_robust_intervals_against_a_sandwich_written_here():
+    """The cluster-robust logistic and ordinal intervals: the logistic one against (X'WX)^-1 B (X'WX)^-1 with
+    B the sum over clusters of the outer products of the clusters' score sums, times G/(G-1) (N-1)/(N-K)."""
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(11)
+    g = np.repeat(np.arange(30), 4)
+    u = rng.normal(size=30)[g]
+    x = rng.normal(size=120) + u
+    y = rng.random(120) < 1 / (1 + np.exp(-(0.3 + 0.6 * x + u)))
+    df = pd.DataFrame({"y": y, "x": x, "g": g})
+    got = stats.logistic(df, "y", ["x"], standardise=False, cluster="g").iloc[0]
+    X = sm.add_constant(x)
+    b = sm.Logit(y.astype(float), X).fit(disp=False).params
+    p = 1 / (1 + np.exp(-X @ b))
+    bread = np.linalg.inv(X.T @ (X * (p * (1 - p))[:, None]))
+    scores = X * (y - p)[:, None]
+    S = np.array([scores[g == k].sum(axis=0) for k in range(30)])
+    n, k, G = 120, 2, 30
+    V = G / (G - 1) * (n - 1) / (n - k) * bread @ (S.T @ S) @ bread
+    se = np.sqrt(V[1, 1])
+    assert got["ci_low"] == pytest.approx(np.exp(b[1] - 1.959964 * se), rel=1e-4)
+    assert got["ci_high"] == pytest.approx(np.exp(b[1] + 1.959964 * se), rel=1e-4)
+    assert "cluster-robust by g: 30 clusters" in got["method"]
+    # the ordinal version keeps the point estimate and widens the interval when clusters share a level
+    df["o"] = pd.Categorical(
+        np.digitize(x + u + rng.logistic(size=120), [-0.5, 1.0]), categories=[0, 1, 2], ordered=True
+    )
+    plain = stats.ordinal(df, "o", ["x"], standardise=False).iloc[0]
+    clus = stats.ordinal(df, "o", ["x"], standardise=False, cluster="g").iloc[0]
+    assert clus["odds_ratio"] == pytest.approx(plain["odds_ratio"], rel=1e-6) and clus["ci_low"] != plain["ci_low"]
+
+
+def test_bayesian_logistic_posterior_against_a_grid():
+    """The importance-sampled posterior of a small case against the posterior computed on a grid of
+    (intercept, slope): normal(0, 2.5) prior on the slope, flat on the intercept."""
+    rng = np.random.default_rng(5)
+    x = np.r_[np.ones(14), np.zeros(16)].astype(bool)
+    y = np.r_[rng.random(14) < 0.6, rng.random(16) < 0.35]
+    df = pd.DataFrame({"y": y, "x": x})
+    got = stats.bayes_logistic(df, "y", ["x"], draws=40000)
+    a, b = np.meshgrid(np.linspace(-8, 8, 801), np.linspace(-10, 10, 1001), indexing="ij")
+    eta0, eta1 = a, a + b  # the linear predictor of x = 0 and x = 1
+    n1, k1 = 14, int(y[:14].sum())
+    n0, k0 = 16, int(y[14:].sum())
+    loglik = k1 * eta1 - n1 * np.logaddexp(0, eta1) + k0 * eta0 - n0 * np.logaddexp(0, eta0)
+    logpost = loglik - 0.5 * (b / 2.5) ** 2
+    post = np.exp(logpost - logpost.max())
+    slope = post.sum(axis=0)
+    slope /= slope.sum()
+    grid = np.linspace(-10, 10, 1001)
+    cdf = np.cumsum(slope)
+    assert got["p_above_1"] == pytest.approx(slope[grid > 0].sum(), abs=0.01)
+    assert np.log(got["odds_ratio"]) == pytest.approx(grid[np.searchsorted(cdf, 0.5)], abs=0.04)
+    assert np.log(got["ci_low"]) == pytest.approx(grid[np.searchsorted(cdf, 0.025)], abs=0.08)
+    assert np.log(got["ci_high"]) == pytest.approx(grid[np.searchsorted(cdf, 0.975)], abs=0.08)
+    assert got["ess"] > 20000
+
+
+def test_cut_models_use_one_method_for_every_cut_and_the_rule_reads_the_cuts():
+    """When one cut is separated every cut is fitted by Firth (the non-separated cut against a penalised
+    likelihood written here); report 03's cuts against separate binary fits, and the rule firing on them."""
+    import statsmodels.api as sm
+    from scipy.optimize import minimize
+
+    rng = np.random.default_rng(8)
+    x = np.r_[np.ones(20), np.zeros(40)]
+    y = np.r_[rng.choice([1, 2], 20), rng.choice([0, 1, 2], 40)]  # no exposed area at the lowest level
+    df = pd.DataFrame({"x": x.astype(bool), "y": pd.Categorical(y, categories=[0, 1, 2], ordered=True)})
+    cuts = stats.cut_models(df, "y", ["x"])
+    assert cuts["method"].str.startswith("Firth").all()
+    top = (y == 2).astype(float)
+    X = np.column_stack([np.ones(60), x])
+
+    def penalised(beta):  # minus (log-likelihood + half the log-determinant of the information)
+        p = 1 / (1 + np.exp(-X @ beta))
+        info = X.T @ (X * (p * (1 - p))[:, None])
+        return -((top * np.log(p) + (1 - top) * np.log(1 - p)).sum() + 0.5 * np.linalg.slogdet(info)[1])
+
+    hand = minimize(penalised, np.zeros(2), method="BFGS").x
+    assert cuts["odds_ratio"].iat[1] == pytest.approx(np.exp(hand[1]), rel=1e-4)
+    # report 03: the revisit outcome on the number of weaknesses, each cut by its own statsmodels logit
+    from sendstats import analysis
+
+    rev = analysis.revisits()
+    cuts = stats.cut_models(rev, "revisit_outcome", ["n_weaknesses"], standardise=False)
+    ors = []
+    for levels in (["Some", "Yes"], ["Yes"]):
+        fit = sm.Logit(
+            rev["revisit_outcome"].isin(levels).astype(float), sm.add_constant(rev["n_weaknesses"].astype(float))
+        )
+        ors.append(float(np.exp(fit.fit(disp=False).params["n_weaknesses"])))
+    assert cuts["odds_ratio"].tolist() == pytest.approx(ors, rel=1e-6)
+    check = stats.proportional_odds_check(cuts, "n_weaknesses")
+    assert check["ratio"] == pytest.approx(max(ors) / min(ors)) and check["ratio"] >= 2 and not check["supported"]
+    model = stats.ordinal(rev, "revisit_outcome", ["n_weaknesses"], standardise=False)
+    lead = stats.describe_cut_estimates(cuts, model, "each additional significant weakness")
+    assert lead.startswith("The proportional-odds assumption is not supported for each additional significant weakness")
+    assert f"{ors[0]:.2f}" in lead and f"{ors[1]:.2f}" in lead
+    assert analysis.describe_per_step(model, "additional significant weakness", tail="", cuts=cuts).startswith(lead)

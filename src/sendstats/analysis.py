@@ -158,15 +158,10 @@ def describe_revisit_trend(ex: dict, model, mde: float) -> str:
 
 
 def describe_cuts_and_power(cuts, model) -> str:
-    """Report 04's check of its ordinal model: the binary odds ratios at each cut of the outcome for the
-    exposure (``cuts``: :func:`stats.cut_models`), then what the ordinal fit could detect and rules out."""
+    """Report 04's check of its ordinal model: the plan's proportional-odds check of the exposure at each cut
+    of the outcome (``cuts``: :func:`stats.cut_models`), then what the ordinal fit could detect and rules out."""
     r = model.iloc[0]
-    mine = cuts[cuts["term"] == r["term"]]
-    return (
-        f"Binary models at each cut of the 2023 outcome give odds ratios of {mine['odds_ratio'].min():.2f} to"
-        f" {mine['odds_ratio'].max():.2f} for WSoA areas (a check of the ordinal model's proportional-odds"
-        " assumption). " + stats.describe_power(r, stats.mde_from_fit(r))
-    ).strip()
+    return (stats.describe_cuts(cuts, model, "WSoA areas") + stats.describe_power(r, stats.mde_from_fit(r))).strip()
 
 
 def describe_wsoa_2023(test: dict, model) -> str:
@@ -183,6 +178,12 @@ def describe_wsoa_2023(test: dict, model) -> str:
     )
 
 
+def describe_few_no_progress(rev: pd.DataFrame) -> str:
+    """Report 03's caveat on its lowest cut: how many revisited areas made no progress."""
+    n = int((rev["revisit_outcome"] == "No").sum())
+    return f"Only {plural(n, 'revisited area')} made no progress, so the cut at 'No' rests on very few areas. "
+
+
 def describe_revisited(rev: pd.DataFrame, scope: Scope) -> str:
     """The line that says which revisited WSoA areas report 03 analyses (:func:`revisits`)."""
     counts = rev["revisit_outcome"].value_counts()
@@ -190,13 +191,16 @@ def describe_revisited(rev: pd.DataFrame, scope: Scope) -> str:
     return f"**Revisited WSoA areas:** {len(rev)} ({by}); {scope.describe()}."
 
 
-def describe_per_step(model, per: str, *, tail: str) -> str:
+def describe_per_step(model, per: str, *, tail: str, cuts=None) -> str:
     """Report 03's sentence for a proportional-odds model of the revisit outcome on one count or duration
     (``per``: 'additional significant weakness', 'extra year before the revisit'), then ``tail``, the
-    caveat that goes with it."""
+    caveat that goes with it. With ``cuts`` (:func:`stats.cut_models` of the same term) and the plan's
+    proportional-odds rule firing, the cut-specific estimates lead (:func:`stats.describe_cut_estimates`)."""
     r = model.iloc[0]
+    lead = stats.describe_cut_estimates(cuts, model, f"each {per}") if cuts is not None else ""
     return (
-        f"Per {per}, the odds of a better revisit outcome were {r['odds_ratio']:.2f} times as high (95% CI"
+        lead + f"Per {per}, the {'single ordinal odds ratio of' if lead else 'odds of'} a better revisit outcome"
+        f" {'was' if lead else 'were'} {r['odds_ratio']:.2f}{'' if lead else ' times as high'} (95% CI"
         f" {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; n = {int(r['n_used'])}). " + tail
     )
 
@@ -352,7 +356,7 @@ def adjusted_for(confounders=None) -> str:
     """The confounders of a model in a reader's words ('Ofsted region, year the inspection started, ... and
     population aged 0-25 (log)'), from their labels."""
     names = [label(c) for c in (CONFOUNDERS if confounders is None else confounders)]
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
@@ -418,7 +422,7 @@ def describe_secondary_model(model, primary, factors) -> str:
     mediators = [f for f in factors if f in registry.factors_of(kind="mediator")]
     missing = [c for c in CONFOUNDERS if c not in factors]
     r = primary.iloc[0]
-    names = lambda cols: " and ".join(label(c) for c in cols)
+    names = adjusted_for
     why = []
     if mediators:
         why.append(
@@ -908,8 +912,9 @@ def with_history(areas: pd.DataFrame, scope: Scope = PLAN_2023) -> pd.DataFrame:
     """Report 06's areas (:func:`areas_2023_first`) with their 2016-framework history (via :func:`transition`):
     ``history_2016`` (:data:`HISTORY_LEVELS`), ``years_since_2016`` (2016 inspection start, or its publication
     where no start is given, to the 2023 inspection's factor date; missing for the successors of the former
-    councils, whose 2016 dates Ofsted's file does not give), and ``inspection_weight``, the stabilised inverse-probability weight of having
-    been inspected yet, from :func:`selection_2016` (logistic on :data:`SELECTION_TERMS`)."""
+    councils, whose 2016 dates Ofsted's file does not give), and ``inspection_weight``, the stabilised
+    inverse-probability weight of having been inspected yet, from :func:`selection_2016` (logistic on
+    :data:`SELECTION_TERMS`)."""
     t = transition(scope).set_index("key")
     key = geography.harmonise(areas["la_code"])
     wsoa = key.map(t["wsoa"]).astype("boolean")
@@ -939,47 +944,85 @@ def history_model_2023(hist: pd.DataFrame) -> pd.DataFrame:
 
 
 def describe_sensitivity_2023(sens: pd.DataFrame) -> str:
-    """The sentence under :func:`sensitivity_2023`'s table."""
-    a, b = sens.iloc[0], sens.iloc[1]
+    """The sentences under :func:`sensitivity_2023`'s table: the range of its estimates, how many intervals
+    exclude 1, the estimate as first specified against the primary one, and the sliver rule's exposed count."""
+    est = sens[sens["odds_ratio"].notna()]
+    excl = int(((est["ci_low"] > 1) | (est["ci_high"] < 1)).sum())
+    a, first = sens.iloc[0], sens[sens["specification"].str.startswith("as first specified")].iloc[0]
+    sliver = sens[sens["specification"].str.startswith("sliver")].iloc[0]
     return (
-        f"With the {DEFAULT_SLIVER:.0%} sliver rule, {b['n_exposed']} areas count as served by more than one sub-ICB"
-        f" location instead of {a['n_exposed']}: odds ratio {b['odds_ratio']:.2f} (95% CI {b['ci_low']:.2f} to"
-        f" {b['ci_high']:.2f}; {p_is(b['p_value'])}; n = {int(b['n_used'])}), against {a['odds_ratio']:.2f}"
-        f" ({a['ci_low']:.2f} to {a['ci_high']:.2f}) without it. The plan's estimate is the one without the rule."
+        f"Across the {len(est)} specifications the odds ratio ranges from {est['odds_ratio'].min():.2f} to"
+        f" {est['odds_ratio'].max():.2f}, and {excl} of the {len(est)} intervals exclude 1. As first specified"
+        f" (adjusted for {adjusted_for(FIRST_CONFOUNDERS)}) it was {first['odds_ratio']:.2f} (95% CI"
+        f" {first['ci_low']:.2f} to {first['ci_high']:.2f}); with area type and population as well, the plan's"
+        f" estimate now, {a['odds_ratio']:.2f} ({a['ci_low']:.2f} to {a['ci_high']:.2f}). With the"
+        f" {DEFAULT_SLIVER:.0%} sliver rule {sliver['n_exposed']} areas count as served by more than one sub-ICB"
+        f" location instead of {a['n_exposed']}."
     )
 
 
 def describe_primary_2023(model, cuts, mde: float, sample: dict) -> str:
     """Plain English for report 06's primary model (ordinal), generated from it; ``cuts``: the binary models
-    at each cut (:func:`stats.cut_models`) for the exposure; ``sample``: the frame's attrs."""
+    at each cut (:func:`stats.cut_models`) of the same terms. When the plan's proportional-odds rule
+    (:func:`stats.proportional_odds_check`) fires, the cut-specific estimates lead and the single odds ratio is
+    described as their average. ``sample``: the frame's attrs."""
     r = model.iloc[0]
-    text = (
-        f"Areas served by more than one sub-ICB location had {r['odds_ratio']:.2f} times the odds of a worse 2023"
-        f" outcome (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; Wald {p_is(r['p_value'])}; n = {int(r['n_used'])},"
-        f" {int(r['n_dropped'])} dropped for a missing value) compared with areas served by one, among areas of the"
-        " same region, inspection year and deprivation. "
+    what = "areas served by more than one sub-ICB location"
+    single = (
+        f"{r['odds_ratio']:.2f} times the odds of a worse 2023 outcome (95% CI {r['ci_low']:.2f} to"
+        f" {r['ci_high']:.2f}; Wald {p_is(r['p_value'])}; n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a"
+        " missing value)"
     )
-    if r["ci_low"] <= 1 <= r["ci_high"]:
-        text += (
-            "The interval includes 1: the data are compatible with no association and with one as large as the"
-            " interval. "
-        )
-    else:
-        text += "The interval excludes 1: an association that region, year and deprivation do not account for. "
-    mine = cuts[cuts["term"] == model["term"].iat[0]]
-    if len(mine):
-        text += (
-            f"The binary models at each cut of the outcome give {', '.join(f'{v:.2f}' for v in mine['odds_ratio'])}"
-            f" ({'; '.join(str(m) for m in mine['method'].str.split('(').str[0].str.strip())}), the check of the"
-            " proportional-odds assumption. "
-        )
-    text += stats.describe_power(r, mde)
+    lead = stats.describe_cut_estimates(cuts, model, what)
+    text = lead + (
+        f"Areas served by more than one sub-ICB location had {single} compared with areas served by one, adjusted"
+        f" for {adjusted_for()}. "
+    )
+    text += (
+        "The interval includes 1: the data are compatible with no association and with one as large as the interval. "
+        if r["ci_low"] <= 1 <= r["ci_high"]
+        else "The interval excludes 1: an association that the confounders adjusted for do not account for. "
+    )
+    text += stats.describe_cuts(cuts, model, what) + stats.describe_power(r, mde) + describe_e_value(r)
     return text + (
         "The sample is each area's first 2023-framework inspection with an outcome"
         f" ({plural(sample.get('n_reinspections_left_out', 0), 're-inspection')} and"
         f" {plural(sample.get('n_no_outcome', 0), 'inspection')} without a published outcome left out)."
         " The number of sub-ICB locations is geography, a proxy for how joined-up the NHS partner is, not a measure"
         " of its oversight."
+    )
+
+
+def describe_history_2023(model: pd.DataFrame, primary: pd.DataFrame) -> str:
+    """The sentences under the own-history model (:func:`history_model_2023`): the exposure's estimate beside
+    the primary one, and each history term's."""
+    r, p = model.iloc[0], primary.iloc[0]
+    terms = model[model["term"].str.startswith(("history_2016", "years_since_2016"))]
+    each = "; ".join(
+        f"{label(t['term'])}: {t['odds_ratio']:.2f} (95% CI {t['ci_low']:.2f} to {t['ci_high']:.2f})"
+        for t in terms.to_dict("records")
+    )
+    return (
+        f"With the area's own 2016-framework history as prognostic terms, areas served by more than one sub-ICB"
+        f" location had {r['odds_ratio']:.2f} times the odds of a worse outcome (95% CI {r['ci_low']:.2f} to"
+        f" {r['ci_high']:.2f}; n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a missing value, the areas"
+        f" that succeeded a former council, whose 2016 date is not in Ofsted's file), against {p['odds_ratio']:.2f}"
+        f" in the primary model. History terms (odds ratios of a worse outcome; against no WSoA): {each}. This model"
+        " is prognostic, not the estimand."
+    )
+
+
+def describe_weights(weights: pd.DataFrame, weighted: pd.Series, primary: pd.DataFrame, sample: dict) -> str:
+    """The sentences on the inverse-probability weights (:func:`stats.weight_summary` of them) and the
+    weighted estimate (a row of :func:`sensitivity_2023`) beside the primary one."""
+    w, p = weights.iloc[0], primary.iloc[0]
+    return (
+        f"The weights come from a logistic model of having been inspected yet ({sample['n_inspected']} of"
+        f" {sample['n_selection']} 2016-framework areas) on {adjusted_for(SELECTION_TERMS)}. Over the {int(w['n'])}"
+        f" areas with a weight they range from {w['minimum']:.2f} to {w['maximum']:.2f} (median {w['median']:.2f});"
+        f" the effective sample size is {w['effective sample size']:.1f}. Weighted, the odds ratio is"
+        f" {weighted['odds_ratio']:.2f} (95% CI {weighted['ci_low']:.2f} to {weighted['ci_high']:.2f}; robust"
+        f" interval; n = {int(weighted['n_used'])}), against {p['odds_ratio']:.2f} unweighted."
     )
 
 

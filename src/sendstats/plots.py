@@ -4,6 +4,7 @@ return the matplotlib Axes, and never call ``plt.show()`` or choose a backend.""
 from __future__ import annotations
 
 import re
+import textwrap
 from functools import lru_cache
 
 import matplotlib.pyplot as plt
@@ -473,57 +474,50 @@ def england_map(categories, *, title: str, order, ax=None, where: str = "England
     return alt(ax, _map_text(categories, title, order, where))
 
 
-def causal_diagram(ax=None):
-    """The analysis plan's causal diagram (docs/analysis_plan.md): confounders, exposure, mediators, outcome."""
+def causal_diagram(confounders, ax=None):
+    """The analysis plan's causal diagram (docs/analysis_plan.md): the ``confounders`` (their names, e.g. the
+    primary model's :data:`sendstats.analysis.CONFOUNDERS`; shown by their labels), exposure, mediators and
+    outcome."""
+    confounders = [term_label(c) for c in confounders]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.6))
-    nodes = {
-        "region": (0.08, 0.85),
-        "inspection year": (0.08, 0.5),
-        "deprivation": (0.08, 0.15),
-        "CCG structure\n(exposure)": (0.42, 0.5),
-        "EHC-plan timeliness\n(mediator)": (0.7, 0.82),
-        "appeal rate\n(mediator)": (0.7, 0.18),
-        "WSoA required\n(outcome)": (0.93, 0.5),
-    }
-    style = {"CCG structure\n(exposure)": "#d6eaf8", "WSoA required\n(outcome)": "#fadbd8"}
+        _, ax = plt.subplots(figsize=(8, 1.2 + 0.6 * len(confounders)))
+    exposure, outcome = "CCG structure\n(exposure)", "WSoA required\n(outcome)"
+    mediators = ["EHC-plan timeliness\n(mediator)", "appeal rate\n(mediator)"]
+    step = 0.8 / max(len(confounders) - 1, 1)
+    nodes = {c: (0.13, 0.9 - i * step) for i, c in enumerate(confounders)}
+    nodes.update({exposure: (0.45, 0.5), mediators[0]: (0.7, 0.82), mediators[1]: (0.7, 0.18), outcome: (0.93, 0.5)})
+    style = {exposure: "#d6eaf8", outcome: "#fadbd8"}
     for name, (x, y) in nodes.items():
         ax.text(
             x,
             y,
-            name,
+            textwrap.fill(name, 24) if name in confounders else name,
             ha="center",
             va="center",
-            fontsize=9,
+            fontsize=8.5,
             bbox={"boxstyle": "round", "facecolor": style.get(name, "#f2f3f4"), "edgecolor": "0.4"},
         )
-    edges = [
-        (c, t)
-        for c in ("region", "inspection year", "deprivation")
-        for t in ("CCG structure\n(exposure)", "WSoA required\n(outcome)")
-    ]
-    edges += [("CCG structure\n(exposure)", m) for m in ("EHC-plan timeliness\n(mediator)", "appeal rate\n(mediator)")]
-    edges += [(m, "WSoA required\n(outcome)") for m in ("EHC-plan timeliness\n(mediator)", "appeal rate\n(mediator)")]
-    edges += [("CCG structure\n(exposure)", "WSoA required\n(outcome)")]
+    edges = [(c, t) for c in confounders for t in (exposure, outcome)]
+    edges += [(exposure, m) for m in mediators] + [(m, outcome) for m in mediators] + [(exposure, outcome)]
     for a, b in edges:
         (x0, y0), (x1, y1) = nodes[a], nodes[b]
         ax.annotate(
             "",
             xy=(x1 - 0.06 * (x1 > x0), y1),
-            xytext=(x0 + 0.07, y0),
+            xytext=(x0 + 0.11 * (a in confounders) + 0.07 * (a not in confounders), y0),
             arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 0.8, "shrinkA": 6, "shrinkB": 12},
         )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_axis_off()
     ax.set_title("Causal diagram of the analysis plan")
+    names = ", ".join(confounders[:-1]) + " and " + confounders[-1]
     return alt(
         ax,
-        "Causal diagram: region, inspection year and deprivation each point to CCG structure (the "
-        "exposure) and to WSoA required (the outcome), so the primary model adjusts for them; CCG "
-        "structure points to EHC-plan timeliness and the appeal rate (mediators), which point to WSoA "
-        "required, so the primary model does not adjust for them; CCG structure also points directly "
-        "to WSoA required.",
+        f"Causal diagram: {names} each point to CCG structure (the exposure) and to WSoA required (the outcome),"
+        " so the primary model adjusts for them; CCG structure points to EHC-plan timeliness and the appeal rate"
+        " (mediators), which point to WSoA required, so the primary model does not adjust for them; CCG structure"
+        " also points directly to WSoA required.",
     )
 
 

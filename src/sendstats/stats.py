@@ -12,6 +12,7 @@ import pandas as pd
 
 from .errors import ParameterError
 from .wording import ci, format_p, label, plural
+from .wording import outcome_label as value_label
 
 LOG = logging.getLogger("sendstats.fits")  # a fit's warning text goes here (the render log), never to a page
 
@@ -1019,9 +1020,9 @@ def cut_models(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool 
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     used, _ = _complete(df, [outcome, *predictors])
     levels = list(used[outcome].cat.categories)
+    words = lambda levels: " or ".join(str(value_label(v)) for v in levels)
     cuts = [
-        (f"{' or '.join(map(str, levels[k:]))} vs {' or '.join(map(str, levels[:k]))}", used[outcome].isin(levels[k:]))
-        for k in range(1, len(levels))
+        (f"{words(levels[k:])} vs {words(levels[:k])}", used[outcome].isin(levels[k:])) for k in range(1, len(levels))
     ]
     fit = lambda at, how: logistic(
         used.assign(_at_or_above=at), "_at_or_above", predictors, standardise=standardise, method=how
@@ -1077,6 +1078,26 @@ def describe_cuts(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -> str:
         f"{check['ratio']:.1f} times apart, so by the plan's rule ({PO_RATIO:.0f} times or more) the proportional-odds"
         f" assumption is not supported: read the cut-specific estimates; the single odds ratio ({r['odds_ratio']:.2f})"
         " averages over associations that differ by cut. "
+    )
+
+
+def describe_cut_estimates(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -> str:
+    """When the plan's proportional-odds rule fires for the ordinal ``model``'s first term: the sentence that
+    reads its cut-specific estimates instead of the single odds ratio (which it names as their average); ''
+    when the rule does not fire."""
+    r = model.iloc[0]
+    check = proportional_odds_check(cuts, r["term"])
+    if check["supported"] or check["rows"].empty:
+        return ""
+    each = "; ".join(
+        f"{c['odds_ratio']:.2f} (95% CI {c['ci_low']:.2f} to {c['ci_high']:.2f}) for {c['cut']}"
+        for c in check["rows"].to_dict("records")
+    )
+    return (
+        f"The proportional-odds assumption is not supported for {what} (the plan's rule: cut odds ratios"
+        f" {PO_RATIO:.0f} or more times apart), so the estimate is read at each cut of the outcome, as odds ratios of"
+        f" the higher levels against the lower: {each}. The single ordinal odds ratio, {r['odds_ratio']:.2f} (95% CI"
+        f" {r['ci_low']:.2f} to {r['ci_high']:.2f}), averages over cuts that differ. "
     )
 
 
@@ -1217,6 +1238,17 @@ def separated_levels(df: pd.DataFrame, row: str, col: str) -> list[str]:
         for r in t.index
         if t.loc[r].sum() > 0 and (t.loc[r] > 0).sum() == 1
     ]
+
+
+def describe_separation(levels: list[str]) -> str:
+    """The sentence on near-separated levels (:func:`separated_levels`), or '' when there are none."""
+    if not levels:
+        return ""
+    return (
+        f"Near-separation in the band table ({'; '.join(levels)}): a model with the bands would have no finite"
+        " estimate for that band, so the bands are tested with the exact or permutation test above and modelled"
+        " only as a count."
+    )
 
 
 def mantel_haenszel(a: pd.DataFrame, exposure: str, outcome: str, stratum: str) -> dict:

@@ -1261,6 +1261,7 @@ RESULT_LABELS = {
     "council_only_weakness": "a weakness that is the council's alone",
     "history_2016": "2016-framework history",
     "years_since_2016": "years since the 2016 inspection",
+    "inspection_year_2016": "year of the 2016 inspection",
     "inspection_weight": "inverse-probability weight",
     "specification": "specification",
     "n_recommendations": "recommendations",
