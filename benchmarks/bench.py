@@ -7,7 +7,8 @@ Targets (2 cores):
 3. `sendstats report` again with nothing changed (the whole site): at most 0.25 s;
 4. the whole default site (`sendstats report`: core reports, areas page, every profile) from an empty output
    folder: at most 45 s;
-5. edit the codebook, re-render: only the letters report (and the letter tables) are redone;
+5. edit the codebook, re-render: only the pages that read the letter tables (report 05, and report 02 for its
+   negative control) and the letter tables are redone;
 6. a moved checkout with a warm cache: `sendstats report` re-renders nothing.
 """
 

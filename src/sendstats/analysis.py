@@ -698,7 +698,15 @@ def describe_sensitivity(sens) -> str:
     return (
         f"Across the {n_spec} specifications below ({n_again} of them rows that repeat the primary fit, so"
         f" {n_spec - n_again} distinct estimates) the odds ratio ranges from {lo:.2f} to {hi:.2f}, and"
-        f" {excl} of the {n_spec} intervals exclude 1. " + stats.fit_notes_text(sens)
+        f" {excl} of the {n_spec} intervals exclude 1. "
+        + stats.fit_notes_text(sens)
+        + (
+            "The multiple-imputation row assumes that DMO in post is missing at random given the model's terms; it is"
+            " missing because DfE did not collect it before 2019, so the assumption is implausible and the row shows"
+            " what imputation would give, not a correction for the missing years."
+            if sens["specification"].str.contains("multiple imputation").any() and sens["odds_ratio"].notna().iat[-1]
+            else ""
+        )
     )
 
 
@@ -915,7 +923,7 @@ def with_history(areas: pd.DataFrame, scope: Scope = PLAN_2023) -> pd.DataFrame:
     councils, whose 2016 dates Ofsted's file does not give), and ``inspection_weight``, the stabilised
     inverse-probability weight of having been inspected yet, from :func:`selection_2016` (logistic on
     :data:`SELECTION_TERMS`)."""
-    t = transition(scope).set_index("key")
+    t = transition(Scope("2023", inspection=scope.inspection)).set_index("key")  # the 2016 side: every area
     key = geography.harmonise(areas["la_code"])
     wsoa = key.map(t["wsoa"]).astype("boolean")
     progress = key.map(t["revisit_outcome"].astype(object)).eq("Yes").fillna(False).astype(bool)
