@@ -1013,10 +1013,15 @@ def describe_history_2023(model: pd.DataFrame, primary: pd.DataFrame) -> str:
     return (
         f"With the area's own 2016-framework history as prognostic terms, areas served by more than one sub-ICB"
         f" location had {r['odds_ratio']:.2f} times the odds of a worse outcome (95% CI {r['ci_low']:.2f} to"
-        f" {r['ci_high']:.2f}; n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a missing value, the areas"
-        f" that succeeded a former council, whose 2016 date is not in Ofsted's file), against {p['odds_ratio']:.2f}"
-        f" in the primary model. History terms (odds ratios of a worse outcome; against no WSoA): {each}. This model"
-        " is prognostic, not the estimand."
+        f" {r['ci_high']:.2f}; n = {int(r['n_used'])}"
+        + (
+            f", {int(r['n_dropped'])} dropped for a missing value: an area whose 2016 result is a former council's has"
+            " no 2016 date in Ofsted's file"
+            if r["n_dropped"]
+            else ""
+        )
+        + f"), against {p['odds_ratio']:.2f} in the primary model. History terms (odds ratios of a worse outcome;"
+        f" against no WSoA): {each}. This model is prognostic, not the estimand."
     )
 
 
