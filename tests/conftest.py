@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from sendstats.render.execute import _lean_imports
+
+_lean_imports()  # the tests import nbformat too: skip the IRI grammar jsonschema would build (about 1 s a process)
+
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 ODS = RAW / "ofsted" / "Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
@@ -140,6 +144,14 @@ SLOW_MODULES = {
     "test_scoped_pages",
     "test_sources",
 }
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Under ``-m "not slow"`` (``make test-fast``) the slow modules are not even imported: every test in them
+    is slow, so none would run, and importing them (nbformat, bs4, selenium) costs seconds per worker."""
+    if config.getoption("markexpr") == "not slow" and collection_path.stem in SLOW_MODULES:
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
 import warnings
@@ -309,12 +310,24 @@ def logistic(
     return _or_rows(X.columns, units, coef, ci, p, base, method).assign(fit_note="; ".join(notes))
 
 
-def _weighted_ordered_model():
-    """statsmodels' OrderedModel whose log-likelihood of each observation is multiplied by its weight (an
+@functools.cache
+def _ordered_models():
+    """statsmodels' OrderedModel with the logistic cdf and pdf computed by ``scipy.special.expit`` (the function
+    scipy.stats.logistic itself uses, without its per-call distribution checks, which took most of a fit's
+    time), and its weighted form: each observation's log-likelihood multiplied by its weight (an
     inverse-probability weighted fit: the estimating equations weighted, the sandwich covariance robust)."""
+    from scipy.special import expit
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-    class WeightedOrderedModel(OrderedModel):
+    class LogitOrderedModel(OrderedModel):
+        def cdf(self, x):
+            return expit(x)
+
+        def pdf(self, x):
+            p = expit(x)
+            return p * (1 - p)
+
+    class WeightedOrderedModel(LogitOrderedModel):
         def __init__(self, endog, exog, weights, **kwargs):
             super().__init__(endog, exog, **kwargs)
             self.case_weights = np.asarray(weights, dtype=float)
@@ -322,7 +335,7 @@ def _weighted_ordered_model():
         def loglikeobs(self, params):
             return self.case_weights * super().loglikeobs(params)
 
-    return WeightedOrderedModel
+    return LogitOrderedModel, WeightedOrderedModel
 
 
 def ordinal(
@@ -340,8 +353,6 @@ def ordinal(
     ``cluster``: cluster-robust Wald intervals by that column's groups; ``weights``: a column of case weights
     (inverse-probability weights), each area's log-likelihood multiplied by its weight, with robust (sandwich,
     HC0) intervals."""
-    from statsmodels.miscmodels.ordinal_model import OrderedModel
-
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     extra = [c for c in (cluster, weights) if c]
     used, dropped = _complete(df, [outcome, *predictors, *extra])
@@ -356,11 +367,12 @@ def ordinal(
         return _not_estimable(predictors, base, "not estimable")
     codes, fit = y.cat.codes.to_numpy(), {"method": "bfgs", "disp": False, "maxiter": 1000, **_groups(used, cluster)}
     with fit_notes(f"ordinal model of {outcome}"):  # convergence is checked below
+        plain, weighted = _ordered_models()
         if weights:
-            model = _weighted_ordered_model()(codes, X, used[weights].to_numpy(), distr="logit")
+            model = weighted(codes, X, used[weights].to_numpy(), distr="logit")
             res = model.fit(cov_type="HC0", **{k: v for k, v in fit.items() if k not in ("cov_type", "cov_kwds")})
         else:
-            res = OrderedModel(codes, X, distr="logit").fit(**fit)
+            res = plain(codes, X, distr="logit").fit(**fit)
     k = X.shape[1]
     b, ci, p = res.params.to_numpy()[:k], res.conf_int().to_numpy()[:k], res.pvalues.to_numpy()[:k]
     how = _cluster_text(used, cluster) + (f", weighted by {label(weights)}, robust sandwich CI" if weights else "")
