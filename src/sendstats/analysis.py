@@ -134,6 +134,16 @@ def transition(scope: Scope = PLAN_2023) -> pd.DataFrame:
     return m.reset_index(drop=True)
 
 
+def describe_transition(t: pd.DataFrame, inspection: str, include_successors: bool) -> str:
+    """The line that says which areas report 04 matches (:func:`transition`'s frame, successors left out when
+    ``include_successors`` is false)."""
+    return (
+        f"**Areas inspected under both frameworks with a 2023 outcome (matched n):** {len(t)}, each with its"
+        f" {inspection} 2023-framework inspection ({int((t['wsoa_2016'] == 'WSoA').sum())} had a WSoA;"
+        f" {int(t['via_predecessor'].sum())} through a former council{'' if include_successors else ', left out'})."
+    )
+
+
 def describe_revisit_trend(ex: dict, model, mde: float) -> str:
     """Revisit outcome (2016) against the 2023 outcome: exact tests, the proportional-odds odds ratio per step
     of revisit progress, and what the fit could detect (``mde``: :func:`stats.mde_from_fit` of it)."""
@@ -1083,6 +1093,54 @@ def describe_bodies(bodies, kw: dict) -> str:
 
 
 # --- report 05: what the letters' coding shows, in words -------------------------------------------------------------
+def themes_by_outcome_2023(items: pd.DataFrame, themes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Report 05's 2023-framework themes: per bundled report (``items`` of :func:`letters.reports_2023`), whether
+    its recommendations include each theme (``per``: source, outcome, one column per theme), and the share of
+    reports with each theme by outcome (``wide``: theme, one column per outcome)."""
+    per = (items.groupby(["source", "outcome", "theme"]).size().unstack(fill_value=0) > 0).reset_index()
+    rows = [
+        {"outcome": outcome, "theme": t, "share": stats.proportion(int(g[t].sum()), len(g))["share"]}
+        for outcome, g in per.groupby("outcome")
+        for t in themes
+        if t in g
+    ]
+    wide = pd.DataFrame(rows).pivot(index="theme", columns="outcome", values="share").reset_index()
+    return per, wide
+
+
+def describe_reports_read(reps: pd.DataFrame, items: pd.DataFrame, official: pd.DataFrame) -> str:
+    """The line on the bundled 2023-framework reports: how many were read, how many extracted outcomes equal
+    the published ones (``official``: load_inspections("2023")), how many recommendations were coded."""
+    o = official[["ofsted_urn", "published", "outcome"]].rename(columns={"outcome": "official_outcome"})
+    chk = reps.merge(o, on=["ofsted_urn", "published"], how="left", validate="one_to_one")
+    same = int((chk["outcome"] == chk["official_outcome"].astype(str)).sum())
+    return (
+        f"**Reports read:** {len(reps)}; Extracted outcome equals the published outcome for {same} of {len(reps)}."
+        f" Recommendations coded: {len(items.drop_duplicates(['source', 'kind', 'item_no']))}."
+    )
+
+
+def describe_health_leadership_2023(per: pd.DataFrame) -> str:
+    """Whether the health-leadership theme goes with a systemic-failings outcome among the bundled reports
+    (``per`` of :func:`themes_by_outcome_2023`): Fisher's exact test, or why there is nothing to test."""
+    hl = per.assign(systemic=per["outcome"] == "systemic_failings")
+    named = int(hl["health_ccg_leadership"].sum()) if "health_ccg_leadership" in hl else 0
+    if not 0 < named < len(hl):
+        return (
+            f"The health-leadership theme (CCG or ICB wording, health leaders' oversight) matched the recommendations"
+            f" of {named} of {len(hl)} reports, so there is no comparison to test; report 06 reads the responsible"
+            " body of each recommendation instead."
+        )
+    t = stats.table_test(hl, "health_ccg_leadership", "systemic")
+    return (
+        f"Health leadership (the CCG or ICB, or health leaders' oversight) is named in the recommendations of {named}"
+        f" of {len(hl)} reports. Against a systemic-failings outcome: {t['test']}, {p_is(t['p_value'])}, odds ratio"
+        f" {t['effect']:.2f} (95% CI {t['ci_low']:.2f} to {t['ci_high']:.2f}), n = {t['n_used']} reports."
+        " Systemic-failings reports list more recommendations, so any theme is more likely to appear in them; this is"
+        " association in a non-random set of reports."
+    )
+
+
 def describe_dataset(weaknesses: pd.DataFrame, areas: pd.DataFrame) -> str:
     """The line that says what the hand-coded dataset holds, from :func:`load_weaknesses` and
     :func:`weakness_areas`."""

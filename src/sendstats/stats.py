@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
-from .wording import ci, format_p, label, plural
+from .wording import ci, format_p, label, p_is, plural
 from .wording import outcome_label as value_label
 
 LOG = logging.getLogger("sendstats.fits")  # a fit's warning text goes here (the render log), never to a page
@@ -151,6 +151,11 @@ def table_test(df: pd.DataFrame, row: str, col: str, *, n_resamples: int = 9999)
         "ci_low": np.nan,
         "ci_high": np.nan,
     }
+
+
+def describe_table_test(test: dict) -> str:
+    """One line for a :func:`table_test` of a table larger than 2 x 2: the test, its p, Cramer's V and n."""
+    return f"{test['test']}: {p_is(test['p_value'])}; Cramér's V = {test['effect']:.2f}, n = {test['n_used']}."
 
 
 def permutation_chi2_p(xi, yi, statistic: float, n_resamples: int = 9999, seed: int = SEED) -> float:
