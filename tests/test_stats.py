@@ -13,6 +13,7 @@ from scipy import optimize
 from scipy import stats as st
 
 from sendstats import stats
+from sendstats.errors import ParameterError
 
 
 def test_fisher_2x2_matches_scipy_on_hand_counts():
@@ -400,6 +401,8 @@ def test_cluster_robust_intervals_against_a_sandwich_written_here():
     plain = stats.ordinal(df, "o", ["x"], standardise=False).iloc[0]
     clus = stats.ordinal(df, "o", ["x"], standardise=False, cluster="g").iloc[0]
     assert clus["odds_ratio"] == pytest.approx(plain["odds_ratio"], rel=1e-6) and clus["ci_low"] != plain["ci_low"]
+    with pytest.raises(ParameterError, match="cluster or weights, not both"):
+        stats.ordinal(df.assign(w=1.0), "o", ["x"], cluster="g", weights="w")
 
 
 def test_bayesian_logistic_posterior_against_a_grid():

@@ -432,15 +432,14 @@ def describe_secondary_model(model, primary, factors) -> str:
     mediators = [f for f in factors if f in registry.factors_of(kind="mediator")]
     missing = [c for c in CONFOUNDERS if c not in factors]
     r = primary.iloc[0]
-    names = adjusted_for
     why = []
     if mediators:
         why.append(
-            f"it adjusts for {names(mediators)}, which the analysis plan treats as mediators (on the path"
+            f"it adjusts for {adjusted_for(mediators)}, which the analysis plan treats as mediators (on the path"
             " from CCG structure to the outcome, so adjusting for them removes part of what is asked)"
         )
     if missing:
-        why.append(f"it leaves out {names(missing)}, which the plan adjusts for as confounders")
+        why.append(f"it leaves out {adjusted_for(missing)}, which the plan adjusts for as confounders")
     lead = (
         "This is a secondary, descriptive model, not the answer to the primary question"
         + (": " + "; ".join(why) if why else "")
@@ -697,18 +696,26 @@ def describe_e_value(r) -> str:
     )
 
 
+def _spread(sens: pd.DataFrame) -> str:
+    """'the odds ratio ranges from a to b, and k of the n intervals exclude 1' over a sensitivity table's
+    estimated rows (the part :func:`describe_sensitivity` and :func:`describe_sensitivity_2023` share)."""
+    est = sens[sens["odds_ratio"].notna()]
+    excl = int(((est["ci_low"] > 1) | (est["ci_high"] < 1)).sum())
+    return (
+        f"the odds ratio ranges from {est['odds_ratio'].min():.2f} to {est['odds_ratio'].max():.2f}, and {excl} of"
+        f" the {len(est)} intervals exclude 1"
+    )
+
+
 def describe_sensitivity(sens) -> str:
     """The sentences under the sensitivity table: how many distinct estimates it holds, their range, how many
     of their intervals exclude 1, and which fits warned (:func:`stats.fit_notes_text`)."""
     est = sens[sens["odds_ratio"].notna()]
     n_spec = len(est)
     n_again = int(est["specification"].str.endswith(REPEAT).sum())
-    lo, hi = est["odds_ratio"].min(), est["odds_ratio"].max()
-    excl = int(((est["ci_low"] > 1) | (est["ci_high"] < 1)).sum())
     return (
         f"Across the {n_spec} specifications below ({n_again} of them rows that repeat the primary fit, so"
-        f" {n_spec - n_again} distinct estimates) the odds ratio ranges from {lo:.2f} to {hi:.2f}, and"
-        f" {excl} of the {n_spec} intervals exclude 1. "
+        f" {n_spec - n_again} distinct estimates) {_spread(sens)}. "
         + stats.fit_notes_text(sens)
         + (
             "The multiple-imputation row assumes that DMO in post is missing at random given the model's terms; it is"
@@ -843,6 +850,19 @@ def primary_model_2023(data: pd.DataFrame, *, confounders=None, extra=(), cluste
     return stats.ordinal(data, "outcome", [EXPOSURE_2023, *adjust, *extra], cluster=cluster, weights=weights)
 
 
+def cut_models_2023(data: pd.DataFrame, *, confounders=None) -> pd.DataFrame:
+    """The proportional-odds check of :func:`primary_model_2023` (same terms): :func:`stats.cut_models`."""
+    adjust = CONFOUNDERS if confounders is None else confounders
+    return stats.cut_models(data, "outcome", [EXPOSURE_2023, *adjust])
+
+
+def describe_first_cuts_2023(data: pd.DataFrame) -> str:
+    """The proportional-odds check of report 06's model as first specified (:data:`FIRST_CONFOUNDERS`), in words."""
+    first = primary_model_2023(data, confounders=FIRST_CONFOUNDERS)
+    cuts = cut_models_2023(data, confounders=FIRST_CONFOUNDERS)
+    return "As first specified: " + stats.describe_cuts(cuts, first, "areas served by more than one sub-ICB location")
+
+
 # a mediator whose year DfE had not published yet: (its yearly column in area_years, its year, its reason)
 LAST_PUBLISHED = {
     "ehcp_20wk_pct": ("ehcp_20wk_pct_in_year", "ehcp_year", "ehcp_20wk_pct_reason"),
@@ -964,13 +984,10 @@ def history_model_2023(hist: pd.DataFrame) -> pd.DataFrame:
 def describe_sensitivity_2023(sens: pd.DataFrame) -> str:
     """The sentences under :func:`sensitivity_2023`'s table: the range of its estimates, how many intervals
     exclude 1, the estimate as first specified against the primary one, and the sliver rule's exposed count."""
-    est = sens[sens["odds_ratio"].notna()]
-    excl = int(((est["ci_low"] > 1) | (est["ci_high"] < 1)).sum())
     a, first = sens.iloc[0], sens[sens["specification"].str.startswith("as first specified")].iloc[0]
     sliver = sens[sens["specification"].str.startswith("sliver")].iloc[0]
     return (
-        f"Across the {len(est)} specifications the odds ratio ranges from {est['odds_ratio'].min():.2f} to"
-        f" {est['odds_ratio'].max():.2f}, and {excl} of the {len(est)} intervals exclude 1. As first specified"
+        f"Across the {int(sens['odds_ratio'].notna().sum())} specifications {_spread(sens)}. As first specified"
         f" (adjusted for {adjusted_for(FIRST_CONFOUNDERS)}) it was {first['odds_ratio']:.2f} (95% CI"
         f" {first['ci_low']:.2f} to {first['ci_high']:.2f}); with area type and population as well, the plan's"
         f" estimate now, {a['odds_ratio']:.2f} ({a['ci_low']:.2f} to {a['ci_high']:.2f}). With the"

@@ -370,14 +370,14 @@ def ordinal(
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": int((y == y.cat.categories[-1]).sum())}
     if len(y.cat.categories) < 2 or X.empty:
         return _not_estimable(predictors, base, "not estimable")
-    codes, fit = y.cat.codes.to_numpy(), {"method": "bfgs", "disp": False, "maxiter": 1000, **_groups(used, cluster)}
+    if cluster and weights:
+        raise ParameterError("ordinal: give cluster or weights, not both (the weighted fit's interval is HC0)")
+    plain, weighted = _ordered_models()
+    codes = y.cat.codes.to_numpy()
+    model = weighted(codes, X, used[weights].to_numpy(), distr="logit") if weights else plain(codes, X, distr="logit")
+    cov = {"cov_type": "HC0"} if weights else _groups(used, cluster)
     with fit_notes(f"ordinal model of {outcome}"):  # convergence is checked below
-        plain, weighted = _ordered_models()
-        if weights:
-            model = weighted(codes, X, used[weights].to_numpy(), distr="logit")
-            res = model.fit(cov_type="HC0", **{k: v for k, v in fit.items() if k not in ("cov_type", "cov_kwds")})
-        else:
-            res = plain(codes, X, distr="logit").fit(**fit)
+        res = model.fit(method="bfgs", disp=False, maxiter=1000, **cov)
     k = X.shape[1]
     b, ci, p = res.params.to_numpy()[:k], res.conf_int().to_numpy()[:k], res.pvalues.to_numpy()[:k]
     how = _cluster_text(used, cluster) + (f", weighted by {label(weights)}, robust sandwich CI" if weights else "")
@@ -1068,6 +1068,14 @@ def proportional_odds_check(cuts: pd.DataFrame, term: str) -> dict:
     }
 
 
+def _cut_list(rows: pd.DataFrame, word: str) -> str:
+    """'1.19 (95% CI 0.62 to 2.27) at Some or Yes vs No; ...' for a term's rows of :func:`cut_models`."""
+    return "; ".join(
+        f"{c['odds_ratio']:.2f} (95% CI {c['ci_low']:.2f} to {c['ci_high']:.2f}) {word} {c['cut']}"
+        for c in rows.to_dict("records")
+    )
+
+
 def describe_cuts(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -> str:
     """The sentence on the proportional-odds check of the ordinal ``model``'s first term (``what``: its
     words, e.g. 'areas served by more than one sub-ICB location'): each cut's odds ratio and interval, the
@@ -1078,10 +1086,7 @@ def describe_cuts(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -> str:
         return (
             "The binary models at the cuts of the outcome could not all be fitted: proportional odds is not checked. "
         )
-    each = "; ".join(
-        f"{c['odds_ratio']:.2f} (95% CI {c['ci_low']:.2f} to {c['ci_high']:.2f}) at {c['cut']}"
-        for c in check["rows"].to_dict("records")
-    )
+    each = _cut_list(check["rows"], "at")
     how = check["method"].split("(")[0].strip()
     text = (
         f"Binary models at each cut of the outcome, every cut fitted by {how}, give odds ratios for {what} of {each}: "
@@ -1106,10 +1111,7 @@ def describe_cut_estimates(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -
     check = proportional_odds_check(cuts, r["term"])
     if check["supported"] or check["rows"].empty:
         return ""
-    each = "; ".join(
-        f"{c['odds_ratio']:.2f} (95% CI {c['ci_low']:.2f} to {c['ci_high']:.2f}) for {c['cut']}"
-        for c in check["rows"].to_dict("records")
-    )
+    each = _cut_list(check["rows"], "for")
     return (
         f"The proportional-odds assumption is not supported for {what} (the plan's rule: cut odds ratios"
         f" {PO_RATIO:.0f} or more times apart), so the estimate is read at each cut of the outcome, as odds ratios of"
@@ -1224,7 +1226,7 @@ def inverse_probability_weights(fit: pd.DataFrame, indicator: str, covariates, a
     y = used[indicator].astype(bool).astype(float).to_numpy()
     with fit_notes(f"model of {indicator}"):
         res = sm.Logit(y, X.loc["fit"].to_numpy()).fit(disp=False, maxiter=200)
-    return pd.Series(y.mean() / res.predict(X.loc["at"].to_numpy()), index=at.index, name="inspection_weight")
+    return pd.Series(y.mean() / res.predict(X.loc["at"].to_numpy()), index=at.index, name="weight")
 
 
 def weight_summary(w: pd.Series) -> pd.DataFrame:
