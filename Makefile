@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 
-.PHONY: reports test test-fast lint lock data verify benchmark clean browser
+.PHONY: reports test test-fast lint lock data verify benchmark clean browser sync
 
 $(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,3 +57,7 @@ benchmark: $(STAMP)
 
 clean:
 	rm -rf data/processed data/interim reports/*.html reports/areas reports/.cache
+
+# rewrite what is generated from a declaration (notebooks' parameters cells, the plan's variable table)
+sync: $(STAMP)
+	$(BIN)/python -m sendstats.render.generated

@@ -19,6 +19,37 @@ def test_every_notebook_is_catalogued_and_agrees_with_its_parameters_cell():
         assert set(rep.needs) <= set(__import__("sendstats.data.registry").registry.TABLES), name
 
 
+def test_what_is_generated_from_a_declaration_is_current(tmp_path, monkeypatch):
+    """Each notebook's parameters cell is its catalogue entry and the plan's variable table the factor
+    declarations (make sync writes both); a declaration changed without its copies is caught."""
+    from sendstats.data import registry
+    from sendstats.render import generated
+
+    assert generated.stale() == []
+    plan = (ROOT / "docs" / "analysis_plan.md").read_text()
+    for n in registry.factors_of(kind="confounder") + registry.factors_of(kind="exposure"):
+        assert f"`{n}`" in plan
+    assert "| exposure | one CCG, coterminous with the area | `ccg_coterminous` | 2016 |" in plan
+    # the default lists in the cells are the declared ones (the 2016 screen: 11 factors, then region and year)
+    cell = catalogue.notebook_parameters(ROOT / "notebooks" / "02_factors_and_wsoa.ipynb")
+    model = ["ccg_coterminous", "ehcp_20wk_pct", "appeal_rate", "imd_share_most_deprived_decile"]
+    assert cell["model_factors"] == model
+    assert len(cell["factors"]) == 13 and cell["factors"][-2:] == ["region", "inspection_year"]
+    assert (
+        "ehcp_per_1000_0_25" not in cell["factors"]
+        and "ehcp_per_1000_0_25"
+        in catalogue.notebook_parameters(ROOT / "notebooks" / "06_factors_2023.ipynb")["factors"]
+    )
+    # a default list that gains a factor by declaration leaves the cell stale until make sync
+    monkeypatch.setitem(registry.DEFAULT_LISTS, "model-2016", ((), ("region",)))
+    catalogue._load.cache_clear()
+    try:
+        assert "notebooks/02_factors_and_wsoa.ipynb (parameters cell)" in generated.stale()
+    finally:
+        monkeypatch.undo()
+        catalogue._load.cache_clear()
+
+
 def test_parameters_are_coerced_and_checked():
     p = catalogue.resolve("01_inspection_outcomes", {"include_predecessors": "false", "as_at": "2021-03-31"})
     assert p == {

@@ -55,6 +55,7 @@ class Factor:
     screened: bool = False
     profile: bool = False
     checked: bool = False
+    defaults: tuple = ()  # the reports' default factor lists it is in (DEFAULT_LISTS): "screen-2016", ...
 
 
 @dataclass(frozen=True)
@@ -341,6 +342,7 @@ LOOKUP_FILES = (rf.LA_LOOKUP,)
 ZIP_FILES = (rf.EHCP_ZIP, rf.LA_LOOKUP)
 DSG_FILES = (rf.DSG_DEFICIT, rf.LA_LOOKUP)
 ONLY_2016, ONLY_2023 = ("2016",), ("2023",)
+SCREEN_2016, BOTH_SCREENS = ("screen-2016",), ("screen-2016", "screen-2023")  # default lists (DEFAULT_LISTS)
 # the CCG and ICB factor families: each shares its reason column, raw files and framework
 CCG_FACTOR = partial(Factor, "ccg_reason", CCG_FILES, ONLY_2016)
 ICB_FACTOR = partial(Factor, "icb_reason", ICB_FILES, ONLY_2023)
@@ -383,7 +385,7 @@ FACTORS = (
         LSOA,
     ),
     F(
-        CCG_FACTOR(screened=True, profile=True, checked=True),
+        CCG_FACTOR(screened=True, profile=True, checked=True, defaults=("screen-2016", "revisit-2016")),
         "n_ccgs",
         "Int64",
         "number of CCGs serving the area",
@@ -409,7 +411,7 @@ FACTORS = (
         source=LSOA,
     ),
     F(
-        CCG_FACTOR(screened=True, profile=True),
+        CCG_FACTOR(screened=True, profile=True, defaults=("screen-2016",)),
         "main_ccg_share",
         "float64",
         "share of LSOAs in the main CCG",
@@ -419,7 +421,7 @@ FACTORS = (
         ("in_range", 0, 1),
     ),
     F(
-        CCG_FACTOR("exposure", screened=True),
+        CCG_FACTOR("exposure", screened=True, defaults=("screen-2016", "model-2016", "revisit-2016")),
         "ccg_coterminous",
         "boolean",
         "one CCG, coterminous with the area",
@@ -428,7 +430,7 @@ FACTORS = (
         LSOA,
     ),
     F(
-        CCG_FACTOR(screened=True),
+        CCG_FACTOR(screened=True, defaults=("screen-2016",)),
         "ccg_shared",
         "boolean",
         "main CCG also serves other areas",
@@ -445,7 +447,7 @@ FACTORS = (
         check=("isin", list(REASONS)),
     ),
     F(
-        ICB_FACTOR(screened=True, profile=True),
+        ICB_FACTOR(screened=True, profile=True, defaults=("screen-2023",)),
         "n_icbs",
         "Int64",
         "number of ICBs serving the area",
@@ -455,7 +457,7 @@ FACTORS = (
         ("in_range", 1, 6),
     ),
     F(
-        ICB_FACTOR("exposure", screened=True, profile=True),
+        ICB_FACTOR("exposure", screened=True, profile=True, defaults=("screen-2023",)),
         "n_sub_icbs",
         "Int64",
         "number of sub-ICB locations serving the area",
@@ -473,7 +475,7 @@ FACTORS = (
         source=ICB,
     ),
     F(
-        ICB_FACTOR(screened=True, profile=True),
+        ICB_FACTOR(screened=True, profile=True, defaults=("screen-2023",)),
         "main_icb_share",
         "float64",
         "main ICB's share of the area",
@@ -493,7 +495,7 @@ FACTORS = (
         ("in_range", 0, 1),
     ),
     F(
-        ICB_FACTOR(screened=True, profile=True),
+        ICB_FACTOR(screened=True, profile=True, defaults=("screen-2023",)),
         "icb_n_areas",
         "Int64",
         "local areas sharing the main ICB",
@@ -513,7 +515,7 @@ FACTORS = (
     ),
     *(
         F(
-            Factor("dmo_dco_reason", DMO_FILES, screened=True, checked=k == "m"),
+            Factor("dmo_dco_reason", DMO_FILES, screened=True, checked=k == "m", defaults=BOTH_SCREENS),
             f"d{k}o_in_post",
             "string",
             f"designated {role} officer in post",
@@ -541,7 +543,15 @@ FACTORS = (
         SEN2,
     ),
     F(
-        Factor("ehcp_20wk_pct_reason", SEN2_FILES, kind="mediator", screened=True, profile=True, checked=True),
+        Factor(
+            "ehcp_20wk_pct_reason",
+            SEN2_FILES,
+            kind="mediator",
+            screened=True,
+            profile=True,
+            checked=True,
+            defaults=("screen-2016", "screen-2023", "model-2016", "revisit-2016"),
+        ),
         "ehcp_20wk_pct",
         "float64",
         "% new EHC plans within 20 weeks (year before)",
@@ -563,7 +573,14 @@ FACTORS = (
     ),
     _reason("ehcp_20wk_inc_exc_pct_reason", "the 20-week rate including exceptions"),
     F(
-        Factor("ehcp_20wk_change_2y_reason", SEN2_FILES, screened=True, profile=True, checked=True),
+        Factor(
+            "ehcp_20wk_change_2y_reason",
+            SEN2_FILES,
+            screened=True,
+            profile=True,
+            checked=True,
+            defaults=("screen-2016", "screen-2023"),
+        ),
         "ehcp_20wk_change_2y",
         "float64",
         "change in the 20-week rate over two years (pp)",
@@ -574,7 +591,7 @@ FACTORS = (
     ),
     _reason("ehcp_20wk_change_2y_reason", "the two-year change"),
     F(
-        Factor("ehcp_per_1000_reason", ZIP_FILES, screened=True, profile=True, checked=True),
+        Factor("ehcp_per_1000_reason", ZIP_FILES, screened=True, profile=True, checked=True, defaults=("screen-2023",)),
         "ehcp_per_1000_0_25",
         "float64",
         "EHC plans per 1,000 aged 0-25",
@@ -604,7 +621,15 @@ FACTORS = (
         APPEALS,
     ),
     F(
-        Factor("appeal_reason", ZIP_FILES, kind="mediator", screened=True, profile=True, checked=True),
+        Factor(
+            "appeal_reason",
+            ZIP_FILES,
+            kind="mediator",
+            screened=True,
+            profile=True,
+            checked=True,
+            defaults=("screen-2016", "screen-2023", "model-2016", "revisit-2016"),
+        ),
         "appeal_rate",
         "float64",
         "SEND Tribunal appeal rate % (year before)",
@@ -625,7 +650,14 @@ FACTORS = (
     ),
     _reason("appeal_reason", "the appeal rate"),
     F(
-        Factor("imd_reason", IMD_FILES, kind="confounder", screened=True, profile=True),
+        Factor(
+            "imd_reason",
+            IMD_FILES,
+            kind="confounder",
+            screened=True,
+            profile=True,
+            defaults=("screen-2016", "screen-2023", "model-2016", "revisit-2016"),
+        ),
         "imd_share_most_deprived_decile",
         "float64",
         "share of LSOAs in the most deprived IMD decile",
@@ -665,7 +697,7 @@ FACTORS = (
         DSG,
     ),
     F(
-        Factor("dsg_reason", DSG_FILES, ONLY_2016, screened=True, profile=True, checked=True),
+        Factor("dsg_reason", DSG_FILES, ONLY_2016, screened=True, profile=True, checked=True, defaults=SCREEN_2016),
         "dsg_deficit_pct",
         "float64",
         "DSG deficit as % of DSG income (last year ended)",
@@ -717,6 +749,22 @@ def factor_choices(framework: str) -> list[str]:
     return [n for n, c in FACTOR_COLUMNS.items() if c.factor.screened and framework in c.factor.frameworks] + list(
         MODEL_EXTRAS
     )
+
+
+# the reports' default factor lists: the factors declared in each (in declaration order), then what the
+# report's own frame adds (the revisit frame's weaknesses and years to revisit; region and year)
+DEFAULT_LISTS = {
+    "screen-2016": ((), MODEL_EXTRAS),
+    "screen-2023": ((), MODEL_EXTRAS),
+    "model-2016": ((), ()),
+    "revisit-2016": (("n_weaknesses", "years_to_revisit"), ("region",)),
+}
+
+
+def factor_defaults(name: str) -> list[str]:
+    """A default factor list of the reports (``DEFAULT_LISTS``), read from the declarations."""
+    before, after = DEFAULT_LISTS[name]
+    return [*before, *(n for n, c in FACTOR_COLUMNS.items() if name in c.factor.defaults), *after]
 
 
 def factors_of(*, kind: str | None = None, profile: bool | None = None, framework: str | None = None) -> list[str]:

@@ -78,6 +78,8 @@ def _load(path: str, mtime_ns: int) -> dict[str, Report]:
                 raise ParameterError(f"{p}: report {name}, parameter {pname}: type must be one of {list(TYPES)}")
             if isinstance(spec.get("choices"), str):  # a named vocabulary: its one home is the package
                 spec["choices"] = _named_choices(spec["choices"], f"{p}: report {name}, parameter {pname}")
+            if spec["type"] == "list" and isinstance(spec.get("default"), str):  # a declared default factor list
+                spec["default"] = _named_default(spec["default"], f"{p}: report {name}, parameter {pname}")
         out[name] = Report(
             name,
             e["title"],
@@ -106,6 +108,16 @@ def _named_choices(name: str, where: str) -> list:
     if name not in named:
         raise ParameterError(f"{where}: unknown choices {name!r}; named choices: {', '.join(named)}")
     return named[name]
+
+
+def _named_default(name: str, where: str) -> list:
+    """A default factor list named in the catalogue (``screen-2016``, ``model-2016``, ...): the factors whose
+    declaration lists it, read from the registry."""
+    from ..data import registry
+
+    if name not in registry.DEFAULT_LISTS:
+        raise ParameterError(f"{where}: unknown default {name!r}; named defaults: {', '.join(registry.DEFAULT_LISTS)}")
+    return registry.factor_defaults(name)
 
 
 def reports() -> dict[str, Report]:
