@@ -301,6 +301,19 @@ def map_frames(scope: Scope = PLAN) -> tuple[pd.DataFrame, pd.DataFrame]:
     return m16.copy(), m23.copy()
 
 
+def describe_maps(m16: pd.DataFrame, overall16: pd.DataFrame, scope: Scope = PLAN) -> str:
+    """What the two maps of :func:`map_frames` count, and why the 2016 map's WSoA areas can differ from the
+    councils that wrote one (a successor council takes its former council's result)."""
+    via = int(m16["via_former"].sum())
+    shown = int((m16["category"] == "WSoA required").sum())
+    wrote = int(overall16["n_wsoa"].sum())
+    takes = "takes its" if via == 1 else "take their"
+    return (
+        f"The maps count {scope.describe()}. {plural(via, 'area')} on the 2016 map {takes} former council's "
+        f"result, so the map shows {plural(shown, 'area')} with a WSoA, where {plural(wrote, 'council')} wrote one."
+    )
+
+
 def _by(df: pd.DataFrame, as_at, date_col: str) -> pd.DataFrame:
     """Inspections dated on or before ``as_at`` (:func:`outcomes.basis_date`); all without one."""
     return df if as_at is None else df[basis_date(df, date_col) <= as_at]

@@ -141,6 +141,13 @@ def area_note(code: str) -> str:
     return f", the council created on {REPLACED_ON[old]}" if old else ""
 
 
+def heading(code: str) -> str:
+    """A profile's heading (Markdown, the name escaped): the area's name, its code and how it relates to
+    boundary changes."""
+    name = area_index().set_index("code").loc[code, "area"]
+    return f"## {md(name)} ({code}){area_note(code)}"
+
+
 def former_council(code: str) -> str | None:
     """The council an area replaced (whose 2016-framework inspection is the area's own history), or None."""
     return next((old for old, new in SUCCESSORS.items() if code in new), None)
@@ -561,4 +568,11 @@ def describe_coverage(by_month: pd.DataFrame, bands: pd.DataFrame, late: pd.Data
         f"run to; {plural(len(late), 'area')} are past the date by which their next full inspection was due; "
         f"{plural(len(never), 'area')} required to write a Written Statement of Action under the 2016 framework "
         "were never revisited under it."
+    )
+
+
+def coverage_left_out(scope) -> str:
+    """Why report 01's coverage section is missing from a render with an ``as_at``."""
+    return (
+        f"This section is for the data's latest date only; this page counts {md(scope.describe())}, so it is left out."
     )

@@ -364,3 +364,8 @@ def describe_spread(table: pd.DataFrame, by: str, framework: str) -> str:
 def _group_name(value) -> str:
     """A group's name (a region, or a year as a whole number) made safe for Markdown."""
     return md(int(value) if isinstance(value, float) and value == int(value) else value)
+
+
+def describe_counted(scope: Scope) -> str:
+    """The line that opens report 01: the framework of its headline sections and what they count."""
+    return f"**Framework:** {scope.framework}. **Inspections counted:** {scope.describe()}."
