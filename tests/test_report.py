@@ -22,6 +22,8 @@ def test_notebook_committed_clean(path):
     assert all(not c.outputs and c.execution_count is None for c in code), "commit notebooks without outputs"
     assert any("parameters" in c.metadata.get("tags", []) for c in code)
     assert nb.metadata["kernelspec"]["name"] == "python3"
+    # a sentence is generated beside the result it states, never typed into a cell as an f-string
+    assert not [c.id for c in code if re.search(r"Markdown\(\s*f[\"']", c.source)]
 
 
 def _body(html):

@@ -148,6 +148,12 @@ def heading(code: str) -> str:
     return f"## {md(name)} ({code}){area_note(code)}"
 
 
+def not_on_map(code: str) -> str:
+    """Why a former council's profile has no map."""
+    name = area_index().set_index("code").loc[code, "area"]
+    return f"{md(name)} no longer exists on the May 2023 boundaries, so it is not on the map."
+
+
 def former_council(code: str) -> str | None:
     """The council an area replaced (whose 2016-framework inspection is the area's own history), or None."""
     return next((old for old, new in SUCCESSORS.items() if code in new), None)
