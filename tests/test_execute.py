@@ -33,6 +33,8 @@ def _alive(pids):
 
 
 def _start_render(tmp_path):
+    """A cold render of the whole site from the repository's data, whose tables the ``built`` fixture has
+    brought up to date first (so no build runs in the command, nor in another test process meanwhile)."""
     return subprocess.Popen(
         [sys.executable, "-m", "sendstats.cli", "report", "--force", "--workers", "2", "--output-dir", str(tmp_path)],
         stdout=subprocess.PIPE,
@@ -64,7 +66,7 @@ def _gone_within(pids, seconds):
     return None
 
 
-def test_sigkill_of_the_parent_leaves_no_worker_or_kernel(tmp_path):
+def test_sigkill_of_the_parent_leaves_no_worker_or_kernel(tmp_path, built):
     proc = _start_render(tmp_path)
     seen = _wait_for_kernels(proc)
     os.kill(proc.pid, signal.SIGKILL)
@@ -73,7 +75,7 @@ def test_sigkill_of_the_parent_leaves_no_worker_or_kernel(tmp_path):
     assert took is not None, f"still running 10 s after SIGKILL: {sorted(_alive(seen))}"
 
 
-def test_ctrl_c_stops_with_one_line_and_exit_130(tmp_path):
+def test_ctrl_c_stops_with_one_line_and_exit_130(tmp_path, built):
     before = {p.name: p.read_bytes() for p in tmp_path.glob("*.html")}
     proc = _start_render(tmp_path)
     seen = _wait_for_kernels(proc)

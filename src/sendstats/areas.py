@@ -232,10 +232,7 @@ def area_factors_vs_distribution(code: str) -> pd.DataFrame:
     same framework), the area's national percentile (share 0-1 of areas with a lower value), the number of
     areas compared and the factor's unit."""
     for framework in ("2023", "2016"):
-        a = load_areas(framework).copy()
-        a["code"] = geography.harmonise(a["la_code"])
-        if framework == "2023":
-            a = a.sort_values("published").drop_duplicates("code", keep="last")
+        a = _factor_frame(framework, *_stamps(f"areas_{framework}"))
         mine = a[a["code"] == code]
         if len(mine):
             break
@@ -262,6 +259,15 @@ def area_factors_vs_distribution(code: str) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out.attrs.update(framework=framework, factor_date=me["factor_date"], region=me["region"])
     return out
+
+
+@lru_cache(maxsize=4)
+def _factor_frame(framework: str, _stamp) -> pd.DataFrame:
+    """``load_areas(framework)`` with each row's harmonised ``code`` (2023: each area's latest inspection), made
+    once per version of the table for the profiles a worker renders; read-only."""
+    a = load_areas(framework)
+    a["code"] = geography.harmonise(a["la_code"])
+    return a.sort_values("published").drop_duplicates("code", keep="last") if framework == "2023" else a
 
 
 def shown_factors(fac: pd.DataFrame) -> pd.DataFrame:
@@ -350,15 +356,17 @@ def trends(code: str) -> pd.DataFrame:
         "neighbours": years["key"].isin(near),
         "England": years["region"].notna(),
     }
-    rows = []
+    every = pd.Index(sorted(years["year"].unique()), name="year")  # every year of the table, in order
+    parts = []
     for col in TREND_MEASURES:
-        for year, g in years.groupby("year"):
-            r = {"measure": col, "year": int(year), "area": g.loc[g["key"] == code, col].mean()}
-            for name, member in groups.items():
-                v = g.loc[member.loc[g.index], col].dropna()
-                r[name], r[f"n_{name.lower()}"] = (v.median() if len(v) else float("nan")), len(v)
-            rows.append(r)
-    out = pd.DataFrame(rows)
+        mine = years[years["key"] == code].groupby("year")[col].mean().reindex(every)
+        part = pd.DataFrame({"measure": col, "year": every.astype(int), "area": mine.to_numpy()})
+        for name, member in groups.items():
+            g = years[member].groupby("year")[col]  # a median and count per year, of the values published
+            part[name] = g.median().reindex(every).to_numpy()
+            part[f"n_{name.lower()}"] = g.count().reindex(every, fill_value=0).to_numpy()
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
     # a year in which fewer than half of England's areas have a published value (the 20-week rate's first
     # year, 2014, when few plans had been issued) is left out: its medians describe a few areas
     most = out.groupby("measure")["n_england"].transform("max")

@@ -72,11 +72,17 @@ def path_problem(rel: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
+
+
 def _inside(rel: str) -> Path:
-    """The file of manifest path ``rel``; a path that resolves outside data/raw (a symlink) is refused."""
-    root = raw_dir().resolve()
-    p = raw_dir() / rel
-    if not p.resolve().is_relative_to(root):
+    """The file of manifest path ``rel``; a path that resolves outside data/raw (a symlink) is refused (the
+    file's path is resolved on every call; data/raw's own, once per process)."""
+    raw = raw_dir()
+    p = raw / rel
+    if not p.resolve().is_relative_to(_resolved(raw)):
         raise DataError(p, "resolves outside data/raw (a symbolic link?): refused")
     return p
 
