@@ -202,12 +202,7 @@ def run(job: dict) -> dict:
                 job["path"], None, parameters=job["params"], km=km, kc=kc, engine_name=ENGINE,
                 progress_bar=False, log_output=False, cwd=str(Path(job["path"]).parent),
             )  # fmt: skip
-        nb = export.normalise(nb)
-        log = export.take_stderr(nb)
-        title = export.page_title(nb, job["title"])
-        files = export.attach_tables_and_figures(nb, Path(job["output"]).name)
-        page = export.decorate(export.to_html(nb, title, job["output"]), title, job["output"], job["context"])
-        return {"html": page, "files": files, "title": title, "log": log, "seconds": time.perf_counter() - t0}
+        return {**export.page(nb, job), "seconds": time.perf_counter() - t0}
     except Exception as e:  # a failing cell, a dead kernel, a timeout: reported per report, the others go on
         if type(e).__name__ == "PapermillExecutionError":
             return {

@@ -73,7 +73,7 @@ def _exporter():
 
     class Exporter(HTMLExporter):
         """nbconvert's HTML exporter without its final BeautifulSoup pass over the whole page (default alt
-        text, focusable outputs): :func:`decorate` parses the page once and does both."""
+        text, focusable outputs): :func:`finish` does both in its one pass."""
 
         def from_notebook_node(self, nb, resources=None, **kw):
             lexer = nb.metadata.get("language_info", {}).get("name")
@@ -91,7 +91,14 @@ def _exporter():
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        filters={"sendstats_base64": _base64},
     )
+
+
+def _base64(text) -> str:
+    import base64
+
+    return base64.b64encode("".join(text).encode()).decode()
 
 
 def warm_up() -> None:
@@ -107,10 +114,49 @@ def css_href(output: str) -> str:
     return "../" * output.count("/") + CSS
 
 
-def to_html(nb, title: str, output: str = "") -> str:
-    res = {"metadata": {"name": title}, "sendstats_css": css_href(output)}
+CONTENTS = "<!--sendstats-contents-->"  # where finish() puts the contents list, in the template's navigation bar
+
+
+def to_html(nb, title: str, output: str = "", ctx: dict | None = None) -> str:
+    """The notebook through the template (``templates/sendstats``), with what the page adds besides it:
+    citation meta tags, the navigation bar, figures with alt text, download links, How to cite."""
+    c = citation(title, output, ctx or {})
+    metas = [
+        ("citation_title", c["title"]),
+        ("citation_author", c["author"]),
+        ("citation_publication_date", c["date"].replace("-", "/")),
+        ("citation_version", c["version"]),
+        ("description", f"sendstats report: {c['title']}"),
+    ] + ([("citation_public_url", c["url"])] if c["url"] else [])
+    res = {
+        "metadata": {"name": title},
+        "sendstats_css": css_href(output),
+        "sendstats": {
+            "metas": metas,
+            "index": "../" * output.count("/") + "index.html",
+            "contents_mark": CONTENTS,
+            "cite": _cite_block(c, output),
+            "no_alt": NO_ALT,
+        },
+    }
     body, _ = _exporter().from_notebook_node(nb, resources=res)
     return body
+
+
+def page(nb, job: dict) -> dict:
+    """The one place a page is assembled from an executed notebook: made to depend on its inputs only
+    (:func:`normalise`), its stderr taken out for the render log, its tables' CSVs taken out as files, then
+    the template and :func:`finish`. Returns {"html", "files", "title", "log"}."""
+    nb = normalise(nb)
+    log = take_stderr(nb)
+    title = page_title(nb, job["title"])
+    files = take_tables(nb, Path(job["output"]).name)
+    return {
+        "html": finish(to_html(nb, title, job["output"], job["context"])),
+        "files": files,
+        "title": title,
+        "log": log,
+    }
 
 
 # what the lab template inlined besides its two style sheets, and the house style of the pages' own parts
@@ -199,12 +245,9 @@ CSV_MIME = config.TABLE_CSV_MIME
 NO_ALT = "Figure (no description was given)"
 
 
-def attach_tables_and_figures(nb, base: str) -> dict[str, str]:
-    """Move each table's CSV out of the notebook into an attachment ``<base>.table-N.csv`` with a download
-    link under the table, and turn each SVG figure into an ``<img>`` carrying the alt text its output
-    metadata gives. Returns {file name: CSV text}."""
-    import base64
-
+def take_tables(nb, base: str) -> dict[str, str]:
+    """Take each table's CSV out of the notebook as the attachment ``<base>.table-N.csv`` (the template links
+    it under the table). Returns {file name: CSV text}."""
     files, k = {}, 0
     for cell in nb.cells:
         for o in cell.get("outputs", []):
@@ -213,21 +256,7 @@ def attach_tables_and_figures(nb, base: str) -> dict[str, str]:
                 k += 1
                 name = f"{base}.table-{k}.csv"
                 files[name] = "\ufeff" + data.pop(CSV_MIME)  # a BOM: spreadsheets then read it as UTF-8
-                data["text/html"] = "".join(data.get("text/html", "")) + (
-                    f'<p class="sendstats-download"><a href="{html.escape(name, quote=True)}" download>'
-                    f"Download table {k} (CSV)</a></p>"
-                )
-            elif "image/svg+xml" in data:
-                svg = "".join(data.pop("image/svg+xml"))
-                alt = (o.get("metadata", {}).get("image/svg+xml", {}) or {}).get("alt") or NO_ALT
-                b64 = base64.b64encode(svg.encode()).decode()
-                data.pop("text/plain", None)
-                data.pop("image/png", None)
-                data["text/html"] = (
-                    f'<figure class="sendstats-figure"><img src="data:image/svg+xml;base64,{b64}" '
-                    f'alt="{html.escape(alt, quote=True)}"></figure>'
-                )
-                o["metadata"] = {}
+                o.setdefault("metadata", {}).update(sendstats_download=name, sendstats_table=k)
     return files
 
 
@@ -252,49 +281,49 @@ def citation(title: str, output: str, ctx: dict) -> dict:
 
 HEADING = re.compile(r"<(h[1-6])\b([^>]*)>(.*?)</\1>", re.S)
 ANCHOR = re.compile(r"<a\b[^>]*\bclass=\"anchor-link\"[^>]*>.*?</a>", re.S)
-CELL = re.compile(r"<div\b[^>]*\bclass=\"jp-Cell\b")
 CELL_CLASS = re.compile(r"<div\b[^>]*\bclass=\"(jp-Cell(?:\s[^\"]*)?)\"")
 FOCUSABLE = re.compile(
     r"(<div\b[^>]*\bclass=\"[^\"]*(?<![\w-])(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?![\w-])[^\"]*\")"
 )
 
 
-def decorate(page: str, title: str, output: str, ctx: dict) -> str:
-    """Add what makes a page citable and navigable: Highwire citation meta tags, a navigation bar (link to
-    the index, a table of contents of the report's headings), a 'How to cite' block with BibTeX and plain
-    text before the provenance footer; images without alt text get a default one and outputs are focusable
-    (what nbconvert's own pass did). The page is our template's output, so its landmarks are known: it is
-    edited as text, not parsed (most of its bytes are style sheets and figures)."""
+def _cite_block(c: dict, output: str) -> str:
+    """The "How to cite" section: the citation in plain text and as BibTeX."""
     e = html.escape
-    c = citation(title, output, ctx)
-    metas = [
-        ("citation_title", c["title"]),
-        ("citation_author", c["author"]),
-        ("citation_publication_date", c["date"].replace("-", "/")),
-        ("citation_version", c["version"]),
-        ("description", f"sendstats report: {c['title']}"),
-    ]
-    if c["url"]:
-        metas.append(("citation_public_url", c["url"]))
-    head = "".join(f'<meta name="{e(n)}" content="{e(v)}">' for n, v in metas)
-    page = page.replace("</head>", head + "</head>", 1)
-    page = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', page, count=1)
+    key = re.sub(r"[^A-Za-z0-9]+", "_", output).strip("_")
+    note = (
+        f"Data as at {c['data_as_at']}; " if c["data_as_at"] else ""
+    ) + f"rendered from commit {c['commit']} of sendstats {c['version']}, dated {c['date']} ({c['dated']})"
+    bib = (
+        f"@misc{{sendstats_{key}_{c['year']},\n  title = {{{c['title']}}},\n  author = {{{{{c['author']}}}}},\n"
+        f"  year = {{{c['year']}}},\n"
+        f"  note = {{{note}}},\n" + (f"  url = {{{c['url']}}},\n" if c["url"] else "") + "}"
+    )
+    plain = f"{c['author']} ({c['year']}). {c['title']}. {note}." + (f" {c['url']}" if c["url"] else "")
+    return (
+        '<section class="sendstats-cite" aria-labelledby="how-to-cite"><h2 id="how-to-cite">How to cite</h2>'
+        f"<p>{e(plain)}</p><pre>{e(bib)}</pre></section>"
+    )
+
+
+def finish(page: str) -> str:
+    """The one step after the template, over the page's text (it is the template's output, so its landmarks
+    are known; most of its bytes are figures): each heading gets an id (a heading of the notebook's own
+    Markdown its slug, the anchor the key findings link to, a repeat -2, -3; a heading an output printed may
+    hold a data value, so it is numbered), the contents list is filled from the h2 and h3 headings, an image
+    without alt text gets a default one and outputs are focusable (what nbconvert's own pass did)."""
+    e = html.escape
     page = re.sub(r"<img(?![^>]*\balt=)", f'<img alt="{e(NO_ALT)}"', page)
     page = FOCUSABLE.sub(r'\1 tabindex="0"', page)
-
-    main = page.find("<main>")
-    start = page.find(">", main if main >= 0 else page.find("<body")) + 1
-    foot = page.find('class="sendstats-provenance"', start)
-    cells = list(CELL.finditer(page, start, foot)) if foot >= 0 else []
-    cut = cells[-1].start() if cells else (foot if foot >= 0 else page.rfind("</main>" if main >= 0 else "</body>"))
+    start = page.index("</nav>", page.index(CONTENTS)) + len("</nav>")
+    cut = page.find('<section class="sendstats-cite"', start)
+    cut = cut if cut >= 0 else page.rfind("</main>")
     headings, used, n = [], {"how-to-cite"}, 0
     body = page[start:cut]
     # where each cell starts, and whether it is a Markdown cell (the notebook's own words) or an output
     kinds = [(c.start(), "jp-MarkdownCell" in c.group(1)) for c in CELL_CLASS.finditer(body)]
 
     def heading(m):
-        # a heading of the notebook's own Markdown gets its slug as id (the anchor the key findings link to; a
-        # repeat gets -2, -3); a heading an output printed may hold a data value, so it is numbered instead
         nonlocal n
         n += 1
         level, attrs, inner = m.groups()
@@ -315,26 +344,7 @@ def decorate(page: str, title: str, output: str, ctx: dict) -> str:
     body = HEADING.sub(heading, body)
     headings.append(("h2", "how-to-cite", "How to cite"))
     items = "".join(f'<li><a href="#{e(hid, quote=True)}">{e(text)}</a></li>' for _lv, hid, text in headings)
-    index = "../" * output.count("/") + "index.html"
-    nav = (
-        f'<nav class="sendstats-nav" aria-label="Contents"><a href="{e(index, quote=True)}">\u2190 All sendstats'
-        f" reports</a><ol>{items}</ol></nav>"
-    )
-    key = re.sub(r"[^A-Za-z0-9]+", "_", output).strip("_")
-    note = (
-        f"Data as at {c['data_as_at']}; " if c["data_as_at"] else ""
-    ) + f"rendered from commit {c['commit']} of sendstats {c['version']}, dated {c['date']} ({c['dated']})"
-    bib = (
-        f"@misc{{sendstats_{key}_{c['year']},\n  title = {{{c['title']}}},\n  author = {{{{{c['author']}}}}},\n"
-        f"  year = {{{c['year']}}},\n"
-        f"  note = {{{note}}},\n" + (f"  url = {{{c['url']}}},\n" if c["url"] else "") + "}"
-    )
-    plain = f"{c['author']} ({c['year']}). {c['title']}. {note}." + (f" {c['url']}" if c["url"] else "")
-    cite = (
-        '<section class="sendstats-cite" aria-labelledby="how-to-cite"><h2 id="how-to-cite">How to cite</h2>'
-        f"<p>{e(plain)}</p><pre>{e(bib)}</pre></section>"
-    )
-    return page[:start] + nav + body + cite + page[cut:]
+    return page[:start].replace(CONTENTS, items, 1) + body + page[cut:]
 
 
 def _records(out_dir: Path) -> list[dict]:
