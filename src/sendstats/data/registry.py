@@ -343,6 +343,7 @@ ZIP_FILES = (rf.EHCP_ZIP, rf.LA_LOOKUP)
 DSG_FILES = (rf.DSG_DEFICIT, rf.LA_LOOKUP)
 ONLY_2016, ONLY_2023 = ("2016",), ("2023",)
 SCREEN_2016, BOTH_SCREENS = ("screen-2016",), ("screen-2016", "screen-2023")  # default lists (DEFAULT_LISTS)
+EVERY_LIST = (*BOTH_SCREENS, "model-2016", "revisit-2016")
 # the CCG and ICB factor families: each shares its reason column, raw files and framework
 CCG_FACTOR = partial(Factor, "ccg_reason", CCG_FILES, ONLY_2016)
 ICB_FACTOR = partial(Factor, "icb_reason", ICB_FILES, ONLY_2023)
@@ -550,7 +551,7 @@ FACTORS = (
             screened=True,
             profile=True,
             checked=True,
-            defaults=("screen-2016", "screen-2023", "model-2016", "revisit-2016"),
+            defaults=EVERY_LIST,
         ),
         "ehcp_20wk_pct",
         "float64",
@@ -628,7 +629,7 @@ FACTORS = (
             screened=True,
             profile=True,
             checked=True,
-            defaults=("screen-2016", "screen-2023", "model-2016", "revisit-2016"),
+            defaults=EVERY_LIST,
         ),
         "appeal_rate",
         "float64",
@@ -656,7 +657,7 @@ FACTORS = (
             kind="confounder",
             screened=True,
             profile=True,
-            defaults=("screen-2016", "screen-2023", "model-2016", "revisit-2016"),
+            defaults=EVERY_LIST,
         ),
         "imd_share_most_deprived_decile",
         "float64",
