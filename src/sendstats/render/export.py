@@ -171,6 +171,10 @@ a.anchor-link { display: none; }
 .sendstats-nav { font-family: sans-serif; font-size: 0.9em; border-bottom: 1px solid #ccc; margin-bottom: 1em;
   padding: 0.5em 0; }
 .sendstats-nav ol { margin: 0.3em 0; padding-left: 1.5em; }
+.sendstats-cite { font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1);
+  line-height: var(--jp-content-line-height); color: var(--jp-content-font-color1); padding: 0 var(--jp-cell-padding); }
+.sendstats-cite h2 { font-size: var(--jp-content-font-size4); font-weight: var(--jp-content-heading-font-weight);
+  line-height: var(--jp-content-heading-line-height); margin: 1.5em 0 0.5em; }
 .sendstats-cite pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.5em; font-size: 0.85em; }
 .sendstats-figure { margin: 0; }
 .sendstats-figure img { max-width: 100%; }
