@@ -16,7 +16,7 @@ from .errors import ParameterError
 from .outcomes import basis_date, inspections_as_at, load_areas, load_inspections
 from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
 from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS, REVISIT_SHOWN
-from .wording import label, long_date, md, outcome_label, p_is, plural
+from .wording import and_list, label, long_date, md, outcome_label, p_is, plural
 
 
 def areas_2016(scope: Scope = PLAN) -> pd.DataFrame:
@@ -375,11 +375,10 @@ MEDIATORS = registry.factors_of(kind="mediator")
 CCG_MECHANISMS = ["coterminous", "split", "shared"]  # the two ways of not being coterminous, against coterminous
 
 
-def adjusted_for(confounders=None) -> str:
+def adjusted_for(confounders=CONFOUNDERS) -> str:
     """The confounders of a model in a reader's words ('Ofsted region, year the inspection started, ... and
     population aged 0-25 (log)'), from their labels."""
-    names = [label(c) for c in (CONFOUNDERS if confounders is None else confounders)]
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return and_list(label(c) for c in confounders)
 
 
 def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
@@ -408,7 +407,7 @@ def primary_frame(scope: Scope = PLAN) -> pd.DataFrame:
 
 
 def primary_model(
-    scope: Scope = PLAN, *, extra=(), method: str = "auto", data=None, confounders=None, cluster=None
+    scope: Scope = PLAN, *, extra=(), method: str = "auto", data=None, confounders=CONFOUNDERS, cluster=None
 ) -> pd.DataFrame:
     """WSoA on CCG coterminosity (not coterminous vs coterminous, ignoring CCGs under the scope's ``sliver``
     of the area's LSOAs) adjusted for the plan's :data:`CONFOUNDERS` (region, a category; inspection year,
@@ -418,8 +417,7 @@ def primary_model(
     n_used, n_dropped, method (p and interval from the same fit), unit, fit_note (why an estimate is
     unreliable, when the fit warned)."""
     a = primary_frame(scope) if data is None else data
-    adjust = CONFOUNDERS if confounders is None else confounders
-    out = stats.logistic(a, "wsoa", [EXPOSURE, *adjust, *extra], method=method, cluster=cluster)
+    out = stats.logistic(a, "wsoa", [EXPOSURE, *confounders, *extra], method=method, cluster=cluster)
     out["fit_note"] = out["fit_note"].fillna("") if "fit_note" in out else ""
     return out[
         [
@@ -734,7 +732,7 @@ def describe_sensitivity(sens) -> str:
             "The multiple-imputation row assumes that DMO in post is missing at random given the model's terms; it is"
             " missing because DfE did not collect it before 2019, so the assumption is implausible and the row shows"
             " what imputation would give, not a correction for the missing years."
-            if sens["specification"].str.contains("multiple imputation").any() and sens["odds_ratio"].notna().iat[-1]
+            if sens.loc[sens["specification"].str.contains("multiple imputation"), "odds_ratio"].notna().any()
             else ""
         )
     )
@@ -855,18 +853,18 @@ def describe_areas_2023(areas: pd.DataFrame, scope: Scope) -> str:
     return text.strip()
 
 
-def primary_model_2023(data: pd.DataFrame, *, confounders=None, extra=(), cluster=None, weights=None) -> pd.DataFrame:
+def primary_model_2023(
+    data: pd.DataFrame, *, confounders=CONFOUNDERS, extra=(), cluster=None, weights=None
+) -> pd.DataFrame:
     """Proportional-odds model of the 2023 outcome on ``multi_sub_icb`` and the plan's :data:`CONFOUNDERS`
     (or ``confounders``), plus ``extra`` terms, exposure first; odds ratios of a worse outcome. ``cluster``,
     ``weights``: as :func:`stats.ordinal`."""
-    adjust = CONFOUNDERS if confounders is None else confounders
-    return stats.ordinal(data, "outcome", [EXPOSURE_2023, *adjust, *extra], cluster=cluster, weights=weights)
+    return stats.ordinal(data, "outcome", [EXPOSURE_2023, *confounders, *extra], cluster=cluster, weights=weights)
 
 
-def cut_models_2023(data: pd.DataFrame, *, confounders=None) -> pd.DataFrame:
+def cut_models_2023(data: pd.DataFrame, *, confounders=CONFOUNDERS) -> pd.DataFrame:
     """The proportional-odds check of :func:`primary_model_2023` (same terms): :func:`stats.cut_models`."""
-    adjust = CONFOUNDERS if confounders is None else confounders
-    return stats.cut_models(data, "outcome", [EXPOSURE_2023, *adjust])
+    return stats.cut_models(data, "outcome", [EXPOSURE_2023, *confounders])
 
 
 def describe_first_cuts_2023(data: pd.DataFrame) -> str:
@@ -902,6 +900,9 @@ def mediators_last_published(data: pd.DataFrame) -> pd.DataFrame:
                 out.at[i, col] = float(last[yearly])
                 out.at[i, "mediator_lag"] = max(out.at[i, "mediator_lag"], float(out.at[i, year_col] - last["year"]))
     return out
+
+
+WEIGHTED = "weighted by the inverse probability of having been inspected yet"  # sensitivity_2023's weighted row
 
 
 def sensitivity_2023(data: pd.DataFrame) -> pd.DataFrame:
@@ -940,9 +941,7 @@ def sensitivity_2023(data: pd.DataFrame) -> pd.DataFrame:
         ),
     ]
     if "inspection_weight" in data:
-        specs.append(
-            ("weighted by the inverse probability of having been inspected yet", data, {"weights": "inspection_weight"})
-        )
+        specs.append((WEIGHTED, data, {"weights": "inspection_weight"}))
     for spec, frame, kw in specs:
         r = primary_model_2023(frame, **kw).iloc[0]
         rows.append(
@@ -1065,10 +1064,11 @@ def describe_history_2023(model: pd.DataFrame, primary: pd.DataFrame) -> str:
     )
 
 
-def describe_weights(weights: pd.DataFrame, weighted: pd.Series, primary: pd.DataFrame, sample: dict) -> str:
+def describe_weights(weights: pd.DataFrame, sens: pd.DataFrame, primary: pd.DataFrame, sample: dict) -> str:
     """The sentences on the inverse-probability weights (:func:`stats.weight_summary` of them) and the
-    weighted estimate (a row of :func:`sensitivity_2023`) beside the primary one."""
+    weighted estimate (the :data:`WEIGHTED` row of :func:`sensitivity_2023`) beside the primary one."""
     w, p = weights.iloc[0], primary.iloc[0]
+    weighted = sens[sens["specification"] == WEIGHTED].iloc[0]
     return (
         f"The weights come from a logistic model of having been inspected yet ({sample['n_inspected']} of"
         f" {sample['n_selection']} 2016-framework areas) on {adjusted_for(SELECTION_TERMS)}. Over the {int(w['n'])}"

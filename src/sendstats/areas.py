@@ -141,17 +141,20 @@ def area_note(code: str) -> str:
     return f", the council created on {REPLACED_ON[old]}" if old else ""
 
 
+def area_name(code: str) -> str:
+    """The name of the area with 9-digit ``code`` (as :func:`area_index` gives it)."""
+    return area_index().set_index("code").loc[code, "area"]
+
+
 def heading(code: str) -> str:
     """A profile's heading (Markdown, the name escaped): the area's name, its code and how it relates to
     boundary changes."""
-    name = area_index().set_index("code").loc[code, "area"]
-    return f"## {md(name)} ({code}){area_note(code)}"
+    return f"## {md(area_name(code))} ({code}){area_note(code)}"
 
 
 def not_on_map(code: str) -> str:
     """Why a former council's profile has no map."""
-    name = area_index().set_index("code").loc[code, "area"]
-    return f"{md(name)} no longer exists on the May 2023 boundaries, so it is not on the map."
+    return f"{md(area_name(code))} no longer exists on the May 2023 boundaries, so it is not on the map."
 
 
 def former_council(code: str) -> str | None:

@@ -12,7 +12,7 @@ import pandas as pd
 import seaborn as sns
 
 from .fileio import spreadsheet_safe
-from .wording import format_p, outcome_label, pct, vs_label
+from .wording import and_list, format_p, outcome_label, pct, vs_label
 from .wording import label as term_label
 from .wording import md as md  # re-exported: the notebooks call plots.md
 
@@ -511,13 +511,12 @@ def causal_diagram(confounders, ax=None):
     ax.set_ylim(0, 1)
     ax.set_axis_off()
     ax.set_title("Causal diagram of the analysis plan")
-    names = ", ".join(confounders[:-1]) + " and " + confounders[-1]
     return alt(
         ax,
-        f"Causal diagram: {names} each point to CCG structure (the exposure) and to WSoA required (the outcome),"
-        " so the primary model adjusts for them; CCG structure points to EHC-plan timeliness and the appeal rate"
-        " (mediators), which point to WSoA required, so the primary model does not adjust for them; CCG structure"
-        " also points directly to WSoA required.",
+        f"Causal diagram: {and_list(confounders)} each point to CCG structure (the exposure) and to WSoA required"
+        " (the outcome), so the primary model adjusts for them; CCG structure points to EHC-plan timeliness and"
+        " the appeal rate (mediators), which point to WSoA required, so the primary model does not adjust for"
+        " them; CCG structure also points directly to WSoA required.",
     )
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .errors import ParameterError
 from .wording import ci, format_p, label, p_is, plural
-from .wording import outcome_label as value_label
+from .wording import outcome_label as value_label  # a coded value as a reader names it (registry.value_label)
 
 LOG = logging.getLogger("sendstats.fits")  # a fit's warning text goes here (the render log), never to a page
 
@@ -286,11 +286,12 @@ def logistic(
     X = X.loc[:, X.std() > 0]
     if method not in ("auto", "ml", "firth"):
         raise ParameterError(f"method must be auto, ml or firth, got {method!r}")
-    if cluster and (method == "firth" or (method == "auto" and _separated(X, y))):
+    firth = method == "firth" or (method == "auto" and _separated(X, y))  # the linear program, once
+    if cluster and firth:
         return _not_estimable(
             predictors, base, "not estimable: separated data, and a Firth fit has no cluster-robust form"
         )
-    if method == "firth" or (method == "auto" and _separated(X, y)):
+    if firth:
         from firthmodels import FirthLogisticRegression
 
         with fit_notes(f"Firth logistic of {outcome}") as notes:
@@ -505,8 +506,6 @@ def ordinal_joint_test(df: pd.DataFrame, outcome: str, factor: str) -> dict:
 
 def _contrast_rows(factor: str, fit: pd.DataFrame, counts: pd.Series) -> list[dict]:
     """A multi-level factor's contrasts from its fit, labelled ('North West vs East Midlands')."""
-    from .data.registry import value_label
-
     rows = []
     for _, r in fit.iterrows():
         level, ref = r["term"].partition("=")[2], str(r["unit"]).partition("=")[2]
@@ -523,8 +522,6 @@ def _contrast_rows(factor: str, fit: pd.DataFrame, counts: pd.Series) -> list[di
 
 def _sparse_rows(factor: str, thin: dict) -> list[dict]:
     """The levels the sparse rule left out of a factor's test, each as a contrast row saying so."""
-    from .data.registry import value_label
-
     why = f"not estimable: fewer than {SPARSE} areas, left out of this factor's test"
     return [
         {"factor": factor, "contrast": f"{value_label(level)} (held by {plural(n, 'area')})", "n_level": n}
@@ -553,8 +550,6 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
     Columns: factor, kind, n_used, n_dropped, test, p_value, q_value_bh, effect_name, effect, ci_low, ci_high."""
     rows, contrasts, mdes = [], [], []
     if ordered:
-        from .data.registry import value_label
-
         top = value_label(str(df[outcome].cat.categories[-1]))
     full = df
     for f in factors:

@@ -75,6 +75,12 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def and_list(items) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [str(i) for i in items]
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
 def plural(n: int, noun: str, plural_form: str | None = None) -> str:
     """'1 area', '2 areas' (never 'area(s)')."""
     return f"{n:,} {noun if n == 1 else (plural_form or noun + 's')}"

@@ -390,13 +390,12 @@ def coverage() -> str:
     publication) and the 2023-framework table's last weekly snapshot."""
     from ..data.store import load_table
 
-    day = long_date
     a = load_table("inspections_2016")
     last16 = max(a["published"].max(), a["revisit_published"].max())
     return (
-        f"The data cover the 2016-framework inspections from {day(a['inspection_start'].min())} to their last letter "
-        f"or revisit letter on {day(last16)} (Ofsted's official statistics), and 2023-framework inspections "
-        f"published up to {data_as_at()}, the date of the last weekly snapshot of Data to Insight's "
+        f"The data cover the 2016-framework inspections from {long_date(a['inspection_start'].min())} to their last"
+        f" letter or revisit letter on {long_date(last16)} (Ofsted's official statistics), and 2023-framework"
+        f" inspections published up to {data_as_at()}, the date of the last weekly snapshot of Data to Insight's "
         "table of them."
     )
 

@@ -91,45 +91,48 @@ def _plan_path() -> Path:
     return (config.repo_root() or Path(".")) / "docs" / PLAN
 
 
-def _notebook_cell(path: Path):
+def _cells():
+    """Each catalogued notebook, its parameters cell and the cell its entry gives: (path, notebook, cell, want)."""
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
-    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    return nb, cell
+    for name, rep in catalogue.reports().items():
+        nb = nbformat.read(rep.path, as_version=4)
+        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        yield rep.path, nb, cell, parameters_cell(name)
+
+
+def _plan() -> tuple[Path, str, str | None]:
+    """The plan's path, its text, and its text with the variable table written anew (None without the markers)."""
+    path = _plan_path()
+    text = path.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        return path, text, None
+    return path, text, text[: text.index(BEGIN)] + variable_table() + text[text.index(END) + len(END) :]
 
 
 def stale() -> list[str]:
     """What is out of date with its declaration (paths, relative to the checkout); empty when all is current."""
-    out = []
-    for name, rep in catalogue.reports().items():
-        _, cell = _notebook_cell(rep.path)
-        if cell.source != parameters_cell(name):
-            out.append(f"notebooks/{rep.path.name} (parameters cell)")
-    text = _plan_path().read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text or text[text.index(BEGIN) : text.index(END) + len(END)] != variable_table():
-        out.append(f"docs/{PLAN} (variable table)")
-    return out
+    out = [f"notebooks/{path.name} (parameters cell)" for path, _, cell, want in _cells() if cell.source != want]
+    _, text, new = _plan()
+    return out + ([f"docs/{PLAN} (variable table)"] if new != text else [])
 
 
 def sync() -> list[str]:
     """Rewrite what is out of date (each file atomically); returns what was rewritten."""
     import nbformat
 
-    done = stale()
-    for name, rep in catalogue.reports().items():
-        nb, cell = _notebook_cell(rep.path)
-        if cell.source != parameters_cell(name):
-            cell.source = parameters_cell(name)
-            atomic_text(rep.path, nbformat.writes(nb) + "\n")
-    plan = _plan_path()
-    text = plan.read_text(encoding="utf-8")
-    if BEGIN in text and END in text:
-        new = text[: text.index(BEGIN)] + variable_table() + text[text.index(END) + len(END) :]
-        if new != text:
-            atomic_text(plan, new)
-    elif f"docs/{PLAN} (variable table)" in done:
+    done = []
+    for path, nb, cell, want in _cells():
+        if cell.source != want:
+            cell.source = want
+            atomic_text(path, nbformat.writes(nb) + "\n")
+            done.append(f"notebooks/{path.name} (parameters cell)")
+    path, text, new = _plan()
+    if new is None:
         raise SystemExit(f"docs/{PLAN}: the markers of the variable table are missing ({BEGIN!r} ... {END!r})")
+    if new != text:
+        atomic_text(path, new)
+        done.append(f"docs/{PLAN} (variable table)")
     return done
 
 
