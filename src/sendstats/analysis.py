@@ -370,6 +370,7 @@ MODEL_TERMS = {"area_type": "area_type_model", "population_0_25": "log_populatio
 AREA_TYPE_LEVELS = ["unitary authority or London borough", "county", "metropolitan district"]  # reference first
 # the plan's roles, read from the factor declarations (region and year come from the inspection)
 CONFOUNDERS = ["region", "inspection_year", *(MODEL_TERMS.get(f, f) for f in registry.factors_of(kind="confounder"))]
+REVISED = "primary (revised, a post hoc revision of 1 December 2026)"  # how pages name the revised primary model
 FIRST_CONFOUNDERS = ["region", "inspection_year", "imd_share_most_deprived_decile"]  # as first specified, 23 Nov 2026
 MEDIATORS = registry.factors_of(kind="mediator")
 CCG_MECHANISMS = ["coterminous", "split", "shared"]  # the two ways of not being coterminous, against coterminous
@@ -454,7 +455,8 @@ def describe_secondary_model(model, primary, factors) -> str:
     lead = (
         "This is a secondary, descriptive model, not the answer to the primary question"
         + (": " + "; ".join(why) if why else "")
-        + f". The pre-specified estimate is the primary model's: {label(r['term'])}, odds ratio"
+        + f". The primary estimate is the revised primary model's (a post hoc revision of 1 December 2026; the"
+        f" pre-specified one is the sensitivity table's first specification): {label(r['term'])}, odds ratio"
         f" {r['odds_ratio']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; n = {int(r['n_used'])}). "
     )
     return lead + stats.describe_model(model, "a WSoA")
@@ -526,9 +528,12 @@ def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
 
     a = primary_frame(scope)
     first = lambda df: df.iloc[0]  # the exposure's row
-    add(f"primary: adjusted for {adjusted_for()} (sliver {scope.sliver:.0%})", first(primary_model(data=a)))
     add(
-        f"as first specified (23 November 2026): adjusted for {adjusted_for(FIRST_CONFOUNDERS)}",
+        f"{REVISED}: adjusted for {adjusted_for()} (sliver {scope.sliver:.0%})",
+        first(primary_model(data=a)),
+    )
+    add(
+        f"pre-specified (as first specified, 23 November 2026): adjusted for {adjusted_for(FIRST_CONFOUNDERS)}",
         first(primary_model(data=a, confounders=FIRST_CONFOUNDERS)),
     )
     mech = stats.logistic(a, "wsoa", ["ccg_mechanism", *CONFOUNDERS])
@@ -679,7 +684,8 @@ def describe_primary(model, sens, mde: float = float("nan")) -> str:
         f"Areas not served by one coterminous CCG had {r['odds_ratio']:.2f} times the odds of being required to "
         f"write a WSoA (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; "
         f"n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a missing value), compared with areas served by "
-        f"one, adjusted for {adjusted_for()}. "
+        f"one, adjusted for {adjusted_for()} (the revised model, a post hoc revision of 1 December 2026; the"
+        " pre-specified estimate is the sensitivity table's first specification). "
     )
     if inside:
         text += (
@@ -919,9 +925,13 @@ def sensitivity_2023(data: pd.DataFrame) -> pd.DataFrame:
     filled = mediators_last_published(data)
     lags = filled.loc[filled["mediator_lag"] > 0, "mediator_lag"]
     specs = [
-        (f"primary: adjusted for {adjusted_for()}; more than one sub-ICB location (no sliver rule)", data, {}),
         (
-            f"as first specified (23 November 2026): adjusted for {adjusted_for(FIRST_CONFOUNDERS)}",
+            f"{REVISED}: adjusted for {adjusted_for()}; more than one sub-ICB location (no sliver rule)",
+            data,
+            {},
+        ),
+        (
+            f"pre-specified (as first specified, 23 November 2026): adjusted for {adjusted_for(FIRST_CONFOUNDERS)}",
             data,
             {"confounders": FIRST_CONFOUNDERS},
         ),
@@ -996,7 +1006,7 @@ def history_model_2023(hist: pd.DataFrame) -> pd.DataFrame:
 def describe_sensitivity_2023(sens: pd.DataFrame) -> str:
     """The sentences under :func:`sensitivity_2023`'s table: the range of its estimates, how many intervals
     exclude 1, the estimate as first specified against the primary one, and the sliver rule's exposed count."""
-    a, first = sens.iloc[0], sens[sens["specification"].str.startswith("as first specified")].iloc[0]
+    a, first = sens.iloc[0], sens[sens["specification"].str.startswith("pre-specified")].iloc[0]
     sliver = sens[sens["specification"].str.startswith("sliver")].iloc[0]
     return (
         f"Across the {int(sens['odds_ratio'].notna().sum())} specifications {_spread(sens)}. As first specified"

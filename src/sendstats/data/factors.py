@@ -156,6 +156,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
             {
                 "factor_date": when,
                 **geography.ccg_structure(r["la_code"], when),
+                **geography.ccg_rating(r["la_code"], when),
                 **geography.icb_structure(r["la_code"], when),
                 **_dmo_dco(key, when.year, dmo),
                 **_ehcp(key, when.year, ehcp),

@@ -110,6 +110,56 @@ def ccg_structure(area_code: str, date) -> dict:
     }
 
 
+RATING_YEAR = 2016  # NHS England's 2015/16 CCG ratings describe the CCGs of the April 2016 lookup
+RATING_SLIVER = 0.05  # "any CCG holding 5% or more of the area's LSOAs" (the plan's third revision)
+
+
+@cache
+def _ccg_ratings() -> pd.DataFrame:
+    """Each LSOA's April 2016 CCG and whether each published list names that CCG as rated inadequate."""
+    ratings = g.read_ccg_ratings(sources.raw_path(rf.CCG_RATINGS))
+    lsoas = lsoa_areas(RATING_YEAR)[["lsoa", "ccg_code", "ccg_name"]]
+    unknown = set(ratings["ccg_code"]) - set(lsoas["ccg_code"])
+    if unknown:
+        raise DataError(sources.raw_dir() / rf.CCG_RATINGS, f"CCG {sorted(unknown)[0]} is not in the April 2016 lookup")
+    out = lsoas.merge(ratings.drop(columns="ccg_name"), on="ccg_code", how="left", validate="many_to_one")
+    return out.fillna({c: False for c in g.RATING_LISTS}).set_index("lsoa")
+
+
+def ratings_current_until() -> pd.Timestamp:
+    """The first 1 April on whose lookup a CCG of either list no longer appears: the rated CCGs began to merge
+    then, so a rating describes an inspection from that date less and less (the plan's sensitivity row)."""
+    listed = set(g.read_ccg_ratings(sources.raw_path(rf.CCG_RATINGS))["ccg_code"])
+    for year in rf.CCG_YEARS:
+        if not listed <= set(lsoa_areas(year)["ccg_code"]):
+            return pd.Timestamp(year, 4, 1)
+    return CCG_ABOLISHED
+
+
+def ccg_rating(area_code: str, date) -> dict:
+    """NHS England's 2015/16 rating of the CCGs that served the council inspected on ``date``: its LSOAs (from
+    the lookup in force then) on the April 2016 geography the ratings describe. The main CCG is the one serving
+    most of them (ties: the lower code). Inspections from 1 July 2022: not_applicable."""
+    if pd.Timestamp(date) >= CCG_ABOLISHED:
+        return {"ccg_rating_reason": "not_applicable"}
+    lsoas = area_lsoas(lsoa_areas(lookup_year(date)), area_code)
+    if lsoas.empty:
+        return {"ccg_rating_reason": "no_match"}
+    mine = _ccg_ratings().loc[lsoas]
+    counts = mine.groupby("ccg_code").size().sort_index().sort_values(ascending=False, kind="stable")
+    main = mine[mine["ccg_code"] == counts.index[0]].iloc[0]
+    hsj, cw = g.RATING_LISTS
+    big = counts[counts / len(mine) >= RATING_SLIVER].index
+    return {
+        "ccg_rating_reason": pd.NA,
+        "ccg16_main_name": main["ccg_name"],
+        "ccg_rated_inadequate": bool(main[hsj]),
+        "ccg_rated_inadequate_cw": bool(main[cw]),
+        "inadequate_ccg_share": float(mine[hsj].mean()),
+        "ccg_inadequate_any5": bool(mine.loc[mine["ccg_code"].isin(big), hsj].any()),
+    }
+
+
 @cache
 def icb_lsoas() -> pd.DataFrame:
     """Every LSOA with its SEND local area (April 2023 unitaries from their districts) and its sub-ICB location

@@ -36,5 +36,7 @@ COUNTY16, COUNTY20, UTLA19, IMD19 = (
 
 WEAKNESSES = "curated/wsoa_weaknesses.csv"
 WSOA_AREAS = "curated/wsoa_areas.csv"
+# NHS England's 2015/16 CCG assessment: the CCGs two published lists name as inadequate
+CCG_RATINGS = "curated/ccg_inadequate_2015_16.csv"
 
 LAD23_BOUNDARIES = "ons/lad23_boundaries_uk.geojson"

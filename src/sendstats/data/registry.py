@@ -95,6 +95,7 @@ APPEALS = "DfE/MoJ SEND Tribunal appeal rate 2014-2024 (2025 release)"
 DSG = "DfE SEND and AP dashboard, DSG cumulative balance 2019-20 to 2021-22 (section 251 outturn)"
 IMD = "MHCLG IMD 2019"
 D2I = "Data to Insight LA lookup"
+RATING = "NHS England CCG assessment 2015/16 (HSJ and Clarke Willmott lists); ONS LSOA-CCG lookup April 2016"
 CURATED = "sendstats hand-coded dataset (curated/)"
 DOCS = "bundled inspection letters and 2023-framework reports (text extraction)"
 
@@ -347,6 +348,7 @@ EVERY_LIST = (*BOTH_SCREENS, "model-2016", "revisit-2016")
 # the CCG and ICB factor families: each shares its reason column, raw files and framework
 CCG_FACTOR = partial(Factor, "ccg_reason", CCG_FILES, ONLY_2016)
 ICB_FACTOR = partial(Factor, "icb_reason", ICB_FILES, ONLY_2023)
+RATING_FACTOR = partial(Factor, "ccg_rating_reason", (*CCG_FILES, rf.CCG_RATINGS), ONLY_2016)
 
 FACTORS = (
     C(
@@ -438,6 +440,57 @@ FACTORS = (
         "the main CCG also serves LSOAs of other local areas",
         "yes/no",
         LSOA,
+    ),
+    _reason("ccg_rating_reason", "NHS England's CCG rating"),
+    F(
+        RATING_FACTOR(),
+        "ccg16_main_name",
+        "string",
+        "main CCG in April 2016",
+        "the CCG serving most of the inspected council's LSOAs on the April 2016 lookup, the CCGs NHS England rated"
+        " for 2015/16",
+        source=RATING,
+    ),
+    F(
+        RATING_FACTOR("exposure", screened=True, profile=True, checked=True),
+        "ccg_rated_inadequate",
+        "boolean",
+        "main CCG rated inadequate by NHS England (2015/16)",
+        "the area's main CCG in April 2016 is one of the 26 CCGs rated inadequate in NHS England's 2015/16 annual"
+        " assessment, as listed by the Health Service Journal (the plan's direct measure of oversight)",
+        "yes/no",
+        RATING,
+    ),
+    F(
+        RATING_FACTOR(),
+        "ccg_rated_inadequate_cw",
+        "boolean",
+        "main CCG rated inadequate (Clarke Willmott's list)",
+        "as the main CCG rated inadequate, from Clarke Willmott LLP's list of 25 (it has North Kirklees and lacks"
+        " North Hampshire and Northumberland): the plan's sensitivity row",
+        "yes/no",
+        RATING,
+    ),
+    F(
+        RATING_FACTOR(profile=True),
+        "inadequate_ccg_share",
+        "float64",
+        "share of LSOAs in a CCG rated inadequate (2015/16)",
+        "share of the inspected council's LSOAs whose April 2016 CCG NHS England rated inadequate for 2015/16 (HSJ"
+        " list)",
+        "share 0-1",
+        RATING,
+        ("in_range", 0, 1),
+    ),
+    F(
+        RATING_FACTOR(),
+        "ccg_inadequate_any5",
+        "boolean",
+        "any CCG holding 5% or more rated inadequate",
+        "a CCG holding 5% or more of the area's LSOAs on the April 2016 lookup was rated inadequate for 2015/16"
+        " (HSJ list)",
+        "yes/no",
+        RATING,
     ),
     C(
         "icb_reason",

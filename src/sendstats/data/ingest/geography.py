@@ -25,6 +25,28 @@ def read_ccg_lookup(path: Path, year: int) -> pd.DataFrame:
     return out
 
 
+RATING_LISTS = ("inadequate_per_hsj", "inadequate_per_clarke_willmott")  # the primary list first
+
+
+def read_ccg_ratings(path: Path) -> pd.DataFrame:
+    """-> ccg_code (April 2016 ONS code), ccg_name, and one boolean per published list of CCGs rated inadequate
+    in NHS England's 2015/16 assessment (:data:`RATING_LISTS`). Each CCG once; each list cell yes or no."""
+    cols = ["ccg16cd", "ccg16nm", *RATING_LISTS]
+    df = read_csv(path, dtype=str, encoding="utf-8-sig")
+    require_columns(df, cols, path)
+    if df["ccg16cd"].duplicated().any():
+        raise DataError(path, f"CCG {df['ccg16cd'][df['ccg16cd'].duplicated()].iloc[0]} appears more than once")
+    out = df[["ccg16cd", "ccg16nm"]].set_axis(["ccg_code", "ccg_name"], axis=1)
+    for col in RATING_LISTS:
+        bad = ~df[col].str.strip().str.lower().isin(["yes", "no"])
+        if bad.any():
+            raise DataError(
+                path, f"{col} must be yes or no, found {df[col][bad].iloc[0]!r}", where=f"row {bad.idxmax() + 2}"
+            )
+        out[col] = df[col].str.strip().str.lower().eq("yes")
+    return out
+
+
 def read_ccg_short_codes(path: Path, year: int) -> pd.DataFrame:
     """-> ccg_code (9-character ONS), ccg_short (3-character NHS code: the key the sub-ICB locations kept)."""
     yy = str(year)[2:]

@@ -1,0 +1,279 @@
+"""Does weak CCG oversight go with a WSoA? Every measure of oversight the sources hold, side by side (report
+02's opening section; the analysis plan's third revision, 6 December 2026).
+
+Two co-primary estimates answer the headline question: the structural one (not served by one coterminous CCG,
+:func:`sendstats.analysis.primary_model`) and the direct one (the area's main CCG rated inadequate in NHS
+England's 2015/16 assessment, :func:`direct_model`), one Bonferroni family of two. The other rows of
+:func:`oversight_table` are exploratory or, for the inspectors' own words, descriptive and selected on the
+outcome."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats as st
+
+from .. import analysis, stats
+from ..data import geography, registry
+from ..scope import PLAN, Scope
+from ..wording import and_list, long_date, p_is
+
+DIRECT = "ccg_rated_inadequate"  # the plan's direct measure: main CCG on the HSJ list
+FAMILY = 2  # the co-primary family: structural and direct (Bonferroni)
+SHARE_UNIT = 10  # the share of LSOAs in an inadequate CCG, per 10 percentage points
+ESTIMATE = ["odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "n_events", "method"]
+
+
+def _exposure_row(fit: pd.DataFrame, term: str) -> dict:
+    return fit.loc[fit["term"] == term, ESTIMATE].iloc[0].to_dict()
+
+
+def direct_model(
+    scope: Scope = PLAN, *, data=None, exposure: str = DIRECT, confounders=analysis.CONFOUNDERS
+) -> pd.DataFrame:
+    """WSoA on the direct measure of oversight (``exposure``, by default the area's main CCG in April 2016 rated
+    inadequate, HSJ list), adjusted for the revised primary model's confounders (or ``confounders``), on the
+    scope's areas (or ``data``, a frame of :func:`sendstats.analysis.areas_2016`).
+
+    Returns a DataFrame, one row per term, exposure first, with the columns of :func:`sendstats.stats.logistic`
+    (term, unit, odds_ratio, ci_low, ci_high, p_value, n_used, n_dropped, n_events, method)."""
+    a = analysis.primary_frame(scope) if data is None else data
+    return stats.logistic(a, "wsoa", [exposure, *confounders])
+
+
+def bonferroni(row: dict, family: int = FAMILY) -> dict:
+    """The Bonferroni reading of a Wald estimate in a family of ``family``: the (1 - 0.05/family) interval from
+    the same standard error as the row's 95% interval, and p times ``family`` (at most 1).
+
+    Returns a dict: ci_low_adj, ci_high_adj, p_adj, level (e.g. 0.975)."""
+    z95, level = st.norm.ppf(0.975), 1 - 0.05 / family
+    if "Wald" not in str(row.get("method", "")):  # a profile-likelihood interval cannot be rescaled this way
+        return {"ci_low_adj": np.nan, "ci_high_adj": np.nan, "p_adj": np.nan, "level": level}
+    lo, hi, orr = float(row["ci_low"]), float(row["ci_high"]), float(row["odds_ratio"])
+    se = (np.log(hi) - np.log(lo)) / (2 * z95) if lo > 0 and np.isfinite(hi) else np.nan
+    z = st.norm.ppf(1 - (1 - level) / 2)
+    return {
+        "ci_low_adj": float(np.exp(np.log(orr) - z * se)),
+        "ci_high_adj": float(np.exp(np.log(orr) + z * se)),
+        "p_adj": float(min(1.0, family * row["p_value"])),
+        "level": level,
+    }
+
+
+def direct_sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
+    """The direct measure under each specification of the plan's third revision, on the scope's areas.
+
+    Returns a DataFrame, one row per specification: specification, odds_ratio, ci_low, ci_high, p_value,
+    n_used, n_dropped, n_events, method, unit (what one step of the exposure is)."""
+    a = analysis.primary_frame(scope)
+    rows = []
+
+    def add(spec, row, unit="rated inadequate vs not"):
+        rows.append({"specification": spec, **row, "unit": unit})
+
+    add(
+        f"co-primary: main CCG rated inadequate (HSJ list), adjusted for {analysis.adjusted_for()}",
+        _exposure_row(direct_model(data=a), DIRECT),
+    )
+    share = a.assign(inadequate_share_10pp=a["inadequate_ccg_share"] * 100 / SHARE_UNIT)
+    add(
+        "share of the area's LSOAs in a CCG rated inadequate",
+        _exposure_row(
+            stats.logistic(share, "wsoa", ["inadequate_share_10pp", *analysis.CONFOUNDERS], standardise=False),
+            "inadequate_share_10pp",
+        ),
+        f"per {SHARE_UNIT} percentage points",
+    )
+    add(
+        f"any CCG holding {geography.RATING_SLIVER:.0%} or more of the area's LSOAs rated inadequate",
+        _exposure_row(direct_model(data=a, exposure="ccg_inadequate_any5"), "ccg_inadequate_any5"),
+    )
+    add(
+        "Clarke Willmott's list in place of the HSJ list",
+        _exposure_row(direct_model(data=a, exposure="ccg_rated_inadequate_cw"), "ccg_rated_inadequate_cw"),
+    )
+    until = geography.ratings_current_until()
+    early = a[a["factor_date"] < until]
+    add(
+        f"inspections that started before {long_date(until)}, when the rated CCGs began to merge",
+        _exposure_row(direct_model(data=early), DIRECT)
+        if early[DIRECT].nunique() == 2 and len(early) > 10
+        else {**dict.fromkeys(ESTIMATE, np.nan), "n_used": len(early), "method": "not estimable: too few areas"},
+    )
+    add(
+        f"adjusted for the pre-specified confounders only ({analysis.adjusted_for(analysis.FIRST_CONFOUNDERS)})",
+        _exposure_row(direct_model(data=a, confounders=analysis.FIRST_CONFOUNDERS), DIRECT),
+    )
+    return pd.DataFrame(rows)
+
+
+def co_primary(scope: Scope = PLAN) -> pd.DataFrame:
+    """The two co-primary estimates of the headline question, with their Bonferroni reading (family of two).
+
+    Returns a DataFrame, one row per measure: measure, odds_ratio, ci_low, ci_high (95%), p_value,
+    ci_low_adj, ci_high_adj (97.5%), p_adj (Bonferroni), n_used, n_dropped, n_events, method."""
+    a = analysis.primary_frame(scope)
+    rows = []
+    for measure, fit, term in (
+        ("structure: not served by one coterminous CCG", analysis.primary_model(data=a), analysis.EXPOSURE),
+        ("NHS England's rating: main CCG rated inadequate (2015/16)", direct_model(data=a), DIRECT),
+    ):
+        r = _exposure_row(fit, term)
+        adj = bonferroni(r)
+        rows.append({"measure": measure, **r, **{k: v for k, v in adj.items() if k != "level"}})
+    return pd.DataFrame(rows)
+
+
+def _row(measure, what, sample, r, kind):
+    return {"measure": measure, "what it measures": what, "sample": sample, "role": kind, **r}
+
+
+def oversight_table(scope: Scope = PLAN) -> pd.DataFrame:
+    """Every measure of CCG oversight the sources hold, one row each (report 02's opening table).
+
+    Returns a DataFrame with columns measure, what it measures, sample, role (confirmatory, exploratory or
+    descriptive), odds_ratio, ci_low, ci_high (95%), p_value, n_used, n_dropped, method. An odds ratio above 1
+    means the weaker oversight goes with a WSoA, except the last row (see its measure)."""
+    from ..data.store import load_table
+
+    a = analysis.primary_frame(scope)
+    keep = ["odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "method"]
+    pick = lambda fit, term: {k: _exposure_row(fit, term)[k] for k in keep}
+    adj = analysis.adjusted_for()
+    rows = [
+        _row(
+            "not served by one coterminous CCG",
+            "structure: more than one CCG, or one shared with other areas (CCGs under the sliver ignored)",
+            f"every area in scope; adjusted for {adj}",
+            pick(analysis.primary_model(data=a), analysis.EXPOSURE),
+            "confirmatory (co-primary, revised model)",
+        ),
+        _row(
+            "main CCG rated inadequate by NHS England (2015/16)",
+            "the quality of the CCG as NHS England rated it (five domains, leadership among them)",
+            f"every area in scope; adjusted for {adj}",
+            pick(direct_model(data=a), DIRECT),
+            "confirmatory (co-primary, pre-specified in the third revision)",
+        ),
+    ]
+    mech = stats.logistic(a, "wsoa", ["ccg_mechanism", *analysis.CONFOUNDERS])
+    for level in analysis.CCG_MECHANISMS[1:]:
+        rows.append(
+            _row(
+                f"{level} CCG",
+                analysis.MECHANISM_WORDS[level].split(": ", 1)[1],
+                f"every area in scope; against coterminous, one model of both; adjusted for {adj}",
+                pick(mech, f"ccg_mechanism={level}"),
+                "exploratory",
+            )
+        )
+    dmo = a.assign(
+        **{
+            f"no_{c}": a[c].map({"Yes": False, "Recruiting": True, "No": True}).astype("boolean")
+            for c in ("dmo_in_post", "dco_in_post")
+        }
+    )
+    few = ["region", "inspection_year"]
+    for c in ("dmo_in_post", "dco_in_post"):
+        rows.append(
+            _row(
+                f"no {registry.label(c)} (recruiting or none)",
+                "the health system's named lead for SEND",
+                f"areas inspected from 2019 (DfE collected it from then); adjusted for {analysis.adjusted_for(few)}"
+                " only (few areas)",
+                pick(stats.logistic(dmo, "wsoa", [f"no_{c}", *few]), f"no_{c}"),
+                "exploratory",
+            )
+        )
+    th = _named_leadership(a, load_table)
+    t = stats.table_test(th, "not_coterminous", "health_ccg_leadership")
+    rows.append(
+        _row(
+            "inspectors named CCG or health leadership a significant weakness, by not coterminous",
+            "the inspectors' own judgement of health leadership; odds of it being named in areas not served by"
+            " one coterminous CCG against areas served by one",
+            "WSoA areas with a complete list of weaknesses only (selected on the outcome)",
+            {
+                "odds_ratio": t["effect"],
+                "ci_low": t["ci_low"],
+                "ci_high": t["ci_high"],
+                "p_value": t["p_value"],
+                "n_used": t["n_used"],
+                "n_dropped": int(a["wsoa"].sum()) - t["n_used"],
+                "method": t["test"],
+            },
+            "descriptive",
+        )
+    )
+    out = pd.DataFrame(rows)
+    out.attrs = {}
+    return out
+
+
+def _named_leadership(a: pd.DataFrame, load_table) -> pd.DataFrame:
+    """WSoA areas of ``a`` with a complete hand-coded list: not_coterminous and whether inspectors named CCG or
+    health leadership as a significant weakness (the codebook's health_ccg_leadership theme)."""
+    lists = load_table("wsoa_areas")
+    complete = set(lists.loc[lists["status"] == "complete", "code"])
+    w = load_table("weaknesses")
+    w = w[w["code"].isin(complete)]
+    named = w["themes"].map(lambda ts: "health_ccg_leadership" in (list(ts) if ts is not None else []))
+    has = named.groupby(w["code"]).any()
+    th = a[a["wsoa"] & a["la_code"].isin(complete)][["la_code", "not_coterminous"]].copy()
+    th["health_ccg_leadership"] = th["la_code"].map(has).fillna(False).astype(bool)
+    return th.dropna(subset=["not_coterminous"]).assign(not_coterminous=lambda d: d["not_coterminous"].astype(bool))
+
+
+def _direction(r) -> str:
+    if not np.isfinite(r["odds_ratio"]):
+        return "not estimable"
+    way = "with a WSoA" if r["odds_ratio"] > 1 else "against a WSoA"
+    sure = "its interval excludes 1" if (r["ci_low"] > 1 or r["ci_high"] < 1) else "its interval includes 1"
+    return f"points {way} ({r['odds_ratio']:.2f}, 95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; {sure})"
+
+
+def describe_oversight(table: pd.DataFrame, co: pd.DataFrame) -> str:
+    """The page's answer to the headline question, generated from :func:`oversight_table` and
+    :func:`co_primary`: the two co-primary estimates with their Bonferroni reading, which way every measure
+    points, and where they agree."""
+    s, d = co.iloc[0], co.iloc[1]
+    same = int(s["n_used"]) == int(d["n_used"])
+    sample = f"on the same {int(s['n_used'])} areas" if same else f"on {int(s['n_used'])} and {int(d['n_used'])} areas"
+    agree = (s["odds_ratio"] > 1) == (d["odds_ratio"] > 1)
+    decided = [r for r in (s, d) if r["ci_low_adj"] > 1 or r["ci_high_adj"] < 1]
+    text = (
+        f"{sample[0].upper() + sample[1:]}, the two co-primary measures of weak CCG oversight point"
+        f" {'the same way' if agree else 'in opposite directions'}: areas not served by one coterminous CCG had"
+        f" {s['odds_ratio']:.2f} times the odds of a WSoA (95% CI {s['ci_low']:.2f} to {s['ci_high']:.2f}), and areas"
+        f" whose main CCG NHS England rated inadequate for 2015/16 had {d['odds_ratio']:.2f} times the odds (95% CI"
+        f" {d['ci_low']:.2f} to {d['ci_high']:.2f}); "
+        + (
+            "after the Bonferroni correction for the two, neither interval excludes 1. "
+            if not decided
+            else f"after the Bonferroni correction, {len(decided)} of the two intervals"
+            f" exclude{'s' * (len(decided) == 1)} 1. "
+        )
+        + f"Bonferroni readings (97.5% intervals, p times 2): structure {s['ci_low_adj']:.2f} to"
+        f" {s['ci_high_adj']:.2f}, {p_is(s['p_adj'])}; rating {d['ci_low_adj']:.2f} to {d['ci_high_adj']:.2f},"
+        f" {p_is(d['p_adj'])}. "
+    )
+    ways = {}
+    for _, r in table.iloc[:-1].iterrows():
+        ways.setdefault(bool(r["odds_ratio"] > 1), []).append(r["measure"])
+        text += f"{r['measure'][0].upper() + r['measure'][1:]}: {_direction(r)}. "
+    up, down = ways.get(True, []), ways.get(False, [])
+    if up and down:
+        text += (
+            f"The measures do not agree: {and_list(up)} point{'s' if len(up) == 1 else ''} towards a WSoA and"
+            f" {and_list(down)} away from one. "
+        )
+    else:
+        text += f"Every measure points {'towards' if up else 'away from'} a WSoA. "
+    last = table.iloc[-1]
+    text += (
+        f"Among WSoA areas with a complete list, the inspectors named CCG or health leadership a significant weakness"
+        f" with odds ratio {last['odds_ratio']:.2f} (95% CI {last['ci_low']:.2f} to {last['ci_high']:.2f};"
+        f" n = {int(last['n_used'])}) in areas not served by one coterminous CCG against areas served by one;"
+        " this is descriptive, and selected on the outcome. Every estimate here is an association, not an effect."
+    )
+    return text
