@@ -29,7 +29,7 @@ def test_what_is_generated_from_a_declaration_is_current(tmp_path, monkeypatch):
     plan = (ROOT / "docs" / "analysis_plan.md").read_text()
     for n in registry.factors_of(kind="confounder") + registry.factors_of(kind="exposure"):
         assert f"`{n}`" in plan
-    assert "| exposure | one CCG, coterminous with the area | `ccg_coterminous` | 2016 |" in plan
+    assert "| exposure | one CCG, coterminous (no sliver rule) | `ccg_coterminous` | 2016 |" in plan
     # the default lists in the cells are the declared ones (the 2016 screen: 11 factors, then region and year)
     cell = catalogue.notebook_parameters(ROOT / "notebooks" / "02_factors_and_wsoa.ipynb")
     model = ["ccg_coterminous", "ehcp_20wk_pct", "appeal_rate", "imd_share_most_deprived_decile"]

@@ -331,3 +331,47 @@ def test_icb_structure_from_the_raw_lookups():
     assert (a.loc["Cornwall", "n_icbs"] == 1).all()  # both inspections
     # every 2023-framework inspection is after July 2022: no CCG measures, ICB measures for all
     assert a["ccg_reason"].eq("not_applicable").all() and a["n_icbs"].notna().all()
+
+
+def _d2i_population():
+    d = pd.read_csv(RAW / "lookups/la_lookup_d2i.csv", dtype=str, encoding="utf-8-sig")
+    d["code"] = d["la_code_new"].fillna(d["ltla23_ons"])  # Cumbria has no new code: its own (last) code
+    return d.set_index("code")["ons_population_0-25"].astype(float)
+
+
+def _lsoas_2021():
+    lk = pd.read_csv(ONS / "lsoa11_ccg_lad_april_2021.csv.gz", dtype=str, encoding="utf-8-sig")
+    return lk.set_index("LSOA11CD")["LAD21CD"]
+
+
+def test_councils_are_typed_and_sized_as_they_were_when_inspected():
+    """Issue 33 item 4, each case against the source files read here: the D2I lookup's population and the
+    April 2021 LSOA lookup's districts (LSOA counts give the apportioning shares)."""
+    pop = _d2i_population()
+    lad = _lsoas_2021()
+    a16 = sendstats.load_areas("2016").set_index("la_code")
+    a23 = sendstats.load_areas("2023").set_index("la_code")
+    # Somerset: inspected March 2020, a county until April 2023 (the lookup types it unitary: it is one now)
+    assert a16.at["E10000027", "area_type"] == "county"
+    assert a16.at["E10000027", "population_0_25"] == pop["E06000066"]
+    # North Yorkshire: a county at its 2016 inspection, a unitary authority at its 2024 one
+    assert a16.at["E10000023", "area_type"] == "county" and a23.at["E06000065", "area_type"] == "unitary authority"
+    # Cumberland and Westmorland and Furness: unitary, each with its districts' share of Cumbria's population
+    cumbria = {"E07000026", "E07000027", "E07000028", "E07000029", "E07000030", "E07000031"}
+    cumberland = {"E07000026", "E07000028", "E07000029"}
+    share = lad.isin(cumberland).sum() / lad.isin(cumbria).sum()
+    assert a23.at["E06000063", "area_type"] == "unitary authority"
+    assert a23.at["E06000063", "population_0_25"] == round(pop["E10000006"] * share)
+    assert a23.at["E06000064", "population_0_25"] == round(pop["E10000006"] * (1 - share))
+    # the former Dorset county (inspected January 2017): today's Dorset plus Christchurch's share of BCP
+    lk16 = pd.read_csv(ONS / "lsoa11_ccg_lad_april_2016.csv.gz", dtype=str)
+    christchurch = set(lk16.loc[lk16["LAD16CD"] == "E07000048", "LSOA11CD"])
+    bcp = lad[lad == "E06000058"]
+    dorset = pop["E06000059"] + pop["E06000058"] * bcp.index.isin(christchurch).sum() / len(bcp)
+    assert a16.at["E10000009", "area_type"] == "county"
+    assert a16.at["E10000009", "population_0_25"] == round(dorset)
+    # the former Northamptonshire: North and West Northamptonshire together
+    assert a16.at["E10000021", "population_0_25"] == pop["E06000061"] + pop["E06000062"]
+    # a council the rules do not touch keeps the lookup's values
+    assert a16.at["E08000030", "area_type"] == "metropolitan district"
+    assert a16.at["E08000030", "population_0_25"] == pop["E08000030"]

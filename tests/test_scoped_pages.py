@@ -89,9 +89,9 @@ def test_no_stderr_block_or_local_path(scoped, name):
 
 
 def test_02_every_denominator_is_the_areas_analysed(scoped):
-    path, text, n, primary = _primary(scoped, "02_factors_and_wsoa", 1)
+    path, text, n, primary = _primary(scoped, "02_factors_and_wsoa", 4)
     assert re.search(rf"Denominator: {primary['n used']} areas\.", text)
-    sens = _table(path, 2)
+    sens = _table(path, 5)
     assert sens[0]["specification"].endswith("(sliver 10%)") and sens[0]["n used"] == primary["n used"]
     assert all(int(r["n used"]) <= n for r in sens)
     assert float(sens[0]["odds ratio"]) == pytest.approx(float(primary["odds ratio"]))

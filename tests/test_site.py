@@ -114,9 +114,13 @@ def test_every_core_report_opens_with_key_findings_its_sections_state(rendered):
     found = {name: check_key_findings((rendered / f"{name}.html").read_text(encoding="utf-8")) for name in CORE}
     # Ofsted's headline for the 2016 framework (82 of the 149 areas inspected wrote a WSoA), from its release
     assert found["01_inspection_outcomes"][0].startswith("Of 149 inspected areas, 82 (55%;")
-    # report 02's headline is the pre-specified estimate, not a secondary model's
-    # (1.93: the plan's revised model, checked against an independent formula fit in test_analysis)
-    assert found["02_factors_and_wsoa"][0].startswith("Areas not served by one coterminous CCG had 1.93 times the odds")
+    # report 02 opens with every measure of oversight (the plan's third revision): both co-primary estimates on
+    # one sample, then the structural model's own sentence (1.82: the revised model, checked against an
+    # independent formula fit in test_analysis), never a secondary model's
+    assert found["02_factors_and_wsoa"][0].startswith(
+        "On the same 149 areas, the two co-primary measures of weak CCG oversight point in opposite directions"
+    )
+    assert found["02_factors_and_wsoa"][1].startswith("Areas not served by one coterminous CCG had 1.82 times the odds")
 
 
 def test_a_profile_shows_its_trends_and_groups_the_bundled_reports_in_its_footer(rendered):

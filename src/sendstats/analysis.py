@@ -646,28 +646,44 @@ def negative_control_model(nc: pd.DataFrame) -> pd.DataFrame:
     return stats.logistic(nc, "council_only_weakness", [EXPOSURE, *NEGATIVE_CONTROL_ADJUST], method="firth")
 
 
-def describe_negative_control(nc: pd.DataFrame, model: pd.DataFrame) -> str:
+def negative_control_reading(control: float, primary: float) -> str:
+    """The plan's reading of a negative control (third revision): its size relative to the primary estimate,
+    as the ratio of their log odds ratios. Returns the words for that ratio (under 1/3, 1/3 to 2/3, above)."""
+    ratio = np.log(control) / np.log(primary) if primary != 1 else np.nan
+    if not np.isfinite(ratio) or ratio < 1 / 3:
+        return "much smaller than the primary estimate, or in the other direction, as a control should be"
+    if ratio <= 2 / 3:
+        return "about half the primary estimate: it neither clears nor implicates the primary model"
+    return (
+        "close to the primary estimate: the control is uninformative at best and a sign of residual confounding"
+        " at worst"
+    )
+
+
+def describe_negative_control(nc: pd.DataFrame, model: pd.DataFrame, primary: pd.DataFrame) -> str:
     """The negative-control result in words: the sample, the outcome's count by exposure, the odds ratio with
-    its interval, what it could detect and how to read it."""
-    r = model.iloc[0]
+    its interval, its size against the ``primary`` model's estimate on the log scale (the plan's rule,
+    :func:`negative_control_reading`), what it could detect, and the selection."""
+    r, p = model.iloc[0], primary.iloc[0]
     themes = " or ".join(registry.THEME_LABELS[t] for t in NEGATIVE_CONTROL_THEMES)
     exposed = nc[EXPOSURE].astype(bool)
     count = lambda m: f"{int(nc.loc[m, 'council_only_weakness'].sum())} of {int(m.sum())}"
+    ratio = np.log(r["odds_ratio"]) / np.log(p["odds_ratio"])
     text = (
         f"Negative control: of the {nc.attrs['n_wsoa']} areas in scope that wrote a WSoA, {nc.attrs['n_complete']}"
         f" have a complete list of weaknesses in the curated dataset; {count(exposed)} not served by one coterminous"
         f" CCG and {count(~exposed)} served by one had a weakness in {themes} (the council's duties alone). Adjusted"
         f" for {adjusted_for(NEGATIVE_CONTROL_ADJUST)}, the odds ratio is {r['odds_ratio']:.2f} (95% CI"
         f" {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; n = {int(r['n_used'])};"
-        f" {r['method'].split('(')[0].strip()}). "
+        f" {r['method'].split('(')[0].strip()}). On the log scale that is {ratio:.0%} of the primary estimate"
+        f" ({p['odds_ratio']:.2f}, on {int(p['n_used'])} areas, a different sample): "
+        f"{negative_control_reading(r['odds_ratio'], p['odds_ratio'])}. "
     )
-    text += (
-        "Its interval includes 1, as expected if the primary model's confounding is handled; that is weak"
-        " reassurance only, since the estimate is imprecise. "
-        if r["ci_low"] <= 1 <= r["ci_high"]
-        else "Its interval excludes 1: CCG structure goes with an outcome it should not affect, which points to"
-        " confounding the primary model may not remove. "
-    )
+    if not r["ci_low"] <= 1 <= r["ci_high"]:
+        text += (
+            "Its interval excludes 1: CCG structure goes with an outcome it should not affect, which points to"
+            " confounding the primary model may not remove. "
+        )
     return (
         text
         + stats.describe_power(r, stats.mde_from_fit(r))

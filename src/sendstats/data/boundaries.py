@@ -24,6 +24,9 @@ ICB_MERGERS_BEGAN = "2026-04-01"
 
 SUCCESSION = {"E10000002": "E06000060", "E10000023": "E06000065", "E10000027": "E06000066"}
 
+# the day each county in SUCCESSION became a unitary authority (same boundary): a county before it
+UNITARY_FROM = {"E06000060": "2020-04-01", "E06000065": "2023-04-01", "E06000066": "2023-04-01"}
+
 SUCCESSORS = {
     "E10000009": ["E06000059"],
     "E10000021": ["E06000061", "E06000062"],

@@ -100,12 +100,17 @@ AREA_TYPES = {  # the lookup's ONS type -> the area type as the registry declare
 }
 
 
-def _lookup(code: str, lookup: pd.DataFrame) -> dict:
-    """The area's type and population aged 0-25 from the D2I lookup (one row per council, not dated)."""
-    if code not in lookup.index:
+def _lookup(code: str, when, lookup: pd.DataFrame, population: dict) -> dict:
+    """The inspected council's type and population aged 0-25 as it was at ``when``: the D2I lookup's (one row
+    per council now, not dated), corrected for councils that changed (:func:`geography.council_as_inspected`)."""
+    key = geography.SUCCESSION.get(code, code)
+    out = {}
+    if key in lookup.index:
+        r = lookup.loc[key]
+        out = {"area_type": AREA_TYPES.get(r["la_type"]), "population_0_25": r["population_0_25"]}
+    out.update(geography.council_as_inspected(code, when, population))
+    if not out:
         return {"lookup_reason": "no_match"}
-    r = lookup.loc[code]
-    out = {"area_type": AREA_TYPES.get(r["la_type"]), "population_0_25": r["population_0_25"]}
     return {**out, "lookup_reason": "no_match" if any(pd.isna(v) for v in out.values()) else pd.NA}
 
 
@@ -164,7 +169,7 @@ def area_factors(inspections: pd.DataFrame, framework: str = "2016") -> pd.DataF
                 **_appeals(key, when.year, appeals),
                 **_caseload(key, when.year, caseload, population),
                 **_dsg(key, when, dsg),
-                **_lookup(key, by_code),
+                **_lookup(r["la_code"], when, by_code, population),
             }
         )
     f = pd.DataFrame(rows, index=inspections.index)

@@ -25,7 +25,7 @@ import pandas as pd
 from ..errors import DataError
 from . import rawfiles as rf
 from . import sources
-from .boundaries import ICB_MOVES_2022, REORG_2023, SUCCESSION, SUCCESSORS  # noqa: F401 (re-exported)
+from .boundaries import ICB_MOVES_2022, REORG_2023, SUCCESSION, SUCCESSORS, UNITARY_FROM  # noqa: F401 (re-exported)
 from .ingest import geography as g
 
 CCG_ABOLISHED = pd.Timestamp("2022-07-01")
@@ -157,6 +157,34 @@ def ccg_rating(area_code: str, date) -> dict:
         "ccg_rated_inadequate_cw": bool(main[cw]),
         "inadequate_ccg_share": float(mine[hsj].mean()),
         "ccg_inadequate_any5": bool(mine.loc[mine["ccg_code"].isin(big), hsj].any()),
+    }
+
+
+def council_as_inspected(area_code: str, date, populations: dict) -> dict:
+    """The inspected council's type and population aged 0-25 as it was on ``date`` (the plan's third revision):
+    a county that became unitary with the same boundary (``UNITARY_FROM``) is a county before that day; a former
+    county (``SUCCESSORS``) is a county and an April 2023 unitary (``REORG_2023``) a unitary authority, each with
+    the population of its own LSOAs apportioned from today's councils (``populations``: code -> population):
+    each council's population times the share of its LSOAs (April 2021) that lie in the inspected council.
+    Returns {} for a council the rules do not touch (its type and population are the lookup's)."""
+    key = SUCCESSION.get(area_code, area_code)
+    if key in UNITARY_FROM:
+        return {"area_type": "county" if pd.Timestamp(date) < pd.Timestamp(UNITARY_FROM[key]) else "unitary authority"}
+    if area_code not in SUCCESSORS and area_code not in REORG_2023:
+        return {}
+    now = lsoa_areas(max(rf.CCG_YEARS))
+    if area_code in REORG_2023:
+        mine = set(area_lsoas(now, area_code))
+    else:
+        first = min(y for y in rf.CCG_YEARS if (lsoa_areas(y)["area_code"] == area_code).any())
+        mine = set(area_lsoas(lsoa_areas(first), area_code))
+    per = now.groupby("area_code")["lsoa"].agg(lambda s: (s.isin(mine).sum(), len(s)))
+    share = {c: inside / total for c, (inside, total) in per.items() if inside}
+    if not share or any(c not in populations or pd.isna(populations[c]) for c in share):
+        return {"area_type": pd.NA, "population_0_25": pd.NA}
+    return {
+        "area_type": "unitary authority" if area_code in REORG_2023 else "county",
+        "population_0_25": round(sum(populations[c] * f for c, f in share.items())),
     }
 
 

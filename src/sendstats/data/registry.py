@@ -427,7 +427,7 @@ FACTORS = (
         CCG_FACTOR("exposure", screened=True, defaults=("screen-2016", "model-2016", "revisit-2016")),
         "ccg_coterminous",
         "boolean",
-        "one CCG, coterminous with the area",
+        "one CCG, coterminous (no sliver rule)",
         "one CCG serves exactly the area's LSOAs",
         "yes/no",
         LSOA,
@@ -768,9 +768,10 @@ FACTORS = (
         "area_type",
         "string",
         "area type",
-        "the council's type: county, unitary authority, metropolitan district or London borough (ONS type in the"
-        " Data to Insight lookup, which is not dated: the type now, so a county that became unitary later, such as"
-        " Buckinghamshire in 2020, reads as unitary; former councils such as Dorset are not in it: no_match)",
+        "the inspected council's type at the inspection: county, unitary authority, metropolitan district or London"
+        " borough (ONS type in the Data to Insight lookup, which gives the type now, corrected as at the inspection:"
+        " Buckinghamshire, North Yorkshire and Somerset are counties before they became unitary; the former Dorset,"
+        " Northamptonshire and Cumbria counties; Cumberland and Westmorland and Furness unitary)",
         source=D2I,
         check=("isin", ["county", "unitary authority", "metropolitan district", "London borough"]),
     ),
@@ -780,7 +781,9 @@ FACTORS = (
         "Int64",
         "population aged 0-25",
         "ONS population estimate aged 0-25 in the Data to Insight lookup: one estimate whose year the lookup does"
-        " not state, so the same value for every inspection of the area (not as at the inspection)",
+        " not state, the same for every inspection of a council; for a council that no longer exists or was created"
+        " in 2023 (the former Dorset and Northamptonshire, Cumberland, Westmorland and Furness) today's councils'"
+        " estimates apportioned by the share of their April 2021 LSOAs inside it",
         "people",
         D2I,
         ("ge", 0),
