@@ -347,8 +347,9 @@ def test_report_06_primary_and_sensitivity_rows_refitted_directly():
     last = {c: int(years.loc[years["la_code"] == c, "year"].max()) for c in late["la_code"]}
     lags = [2025 - y for y in last.values()]
     spec = sv.filter(like="last published year", axis=0)
-    assert len(late) == 14 and spec.index[0].endswith(
+    assert len(late) == 14 and (
         f"for 14 areas whose year before the inspection is not published yet (lag {min(lags)} to {max(lags)} years)"
+        in spec.index[0]
     )
     filled = analysis.mediators_last_published(a).set_index("la_code")
     leeds = late.loc[late["area"] == "Leeds", "la_code"].iat[0]
@@ -407,3 +408,39 @@ def test_report_06_history_counts_and_inverse_probability_weights_by_hand():
     summary = stats.weight_summary(d["inspection_weight"]).iloc[0]
     assert summary["effective sample size"] == pytest.approx(w.sum() ** 2 / (w**2).sum())
     assert summary["n"] == 92
+
+
+def test_readings_follow_the_plans_third_revision():
+    """Issue 33 item 5: an uninformative cut is never 'not rejected'; direction words come from the sign; two
+    estimates in one sentence are on the same areas; a row's name counts the areas its model dropped."""
+    cuts = pd.DataFrame(
+        {
+            "term": ["x", "x"],
+            "cut": ["B or C vs A", "C vs A or B"],
+            "odds_ratio": [1.47, 1.36],
+            "ci_low": [0.08, 0.29],
+            "ci_high": [204.2, 6.37],
+            "method": ["Firth", "Firth"],
+        }
+    )
+    model = pd.DataFrame({"term": ["x"], "odds_ratio": [1.14], "ci_low": [0.28], "ci_high": [4.55]})
+    text = stats.describe_cuts(cuts, model, "x")
+    assert "not rejected" not in text and "uninformative" in text and "0.08 to 204.20" in text
+    assert stats.way({"ci_low": 0.21, "ci_high": 0.73}, "a better outcome") == "lower odds of a better outcome"
+    assert stats.way({"ci_low": 1.2, "ci_high": 3.0}, "y") == "higher odds of y"
+    assert stats.way({"ci_low": 0.6, "ci_high": 2.3}, "y") == "its interval includes 1"
+
+    a = analysis.areas_2023_first()
+    hist = analysis.with_history(a)
+    primary = analysis.primary_model_2023(a)
+    hm = analysis.history_model_2023(hist)
+    text = analysis.describe_history_2023(hm, primary, hist)
+    n = int(hm.iloc[0]["n_used"])
+    refit = analysis.primary_model_2023(hist.dropna(subset=["history_2016", "years_since_2016"])).iloc[0]
+    assert int(refit["n_used"]) == n
+    assert f"against {refit['odds_ratio']:.2f} (95% CI {refit['ci_low']:.2f}" in text and f"same {n} areas" in text
+    sens = analysis.sensitivity_2023(hist)
+    cc = sens[sens["specification"].str.contains("complete cases")].iloc[0]
+    assert f"{len(a) - cc['n_used']} areas dropped for a missing value" in cc["specification"]
+    split = analysis.history_split(hist)
+    assert split["n_used"].nunique() == 1 and set(split["fit"]) == {"adjusted", "adjusted and weighted"}

@@ -205,13 +205,21 @@ def describe_per_step(model, per: str, *, tail: str, cuts=None) -> str:
     """Report 03's sentence for a proportional-odds model of the revisit outcome on one count or duration
     (``per``: 'additional significant weakness', 'extra year before the revisit'), then ``tail``, the
     caveat that goes with it. With ``cuts`` (:func:`stats.cut_models` of the same term) and the plan's
-    proportional-odds rule firing, the cut-specific estimates lead (:func:`stats.describe_cut_estimates`)."""
+    proportional-odds rule firing, the cut-specific estimates lead (:func:`stats.describe_cut_estimates`).
+    The direction words come from the estimate's sign and interval."""
     r = model.iloc[0]
-    lead = stats.describe_cut_estimates(cuts, model, f"each {per}") if cuts is not None else ""
+    lead = (
+        stats.describe_cut_estimates(cuts, model, f"each {per}", "a better revisit outcome") if cuts is not None else ""
+    )
+    way = (
+        "its interval includes 1"
+        if r["ci_low"] <= 1 <= r["ci_high"]
+        else f"each {per} went with {'higher' if r['odds_ratio'] > 1 else 'lower'} odds of a better revisit outcome"
+    )
     return (
         lead + f"Per {per}, the {'single ordinal odds ratio of' if lead else 'odds of'} a better revisit outcome"
         f" {'was' if lead else 'were'} {r['odds_ratio']:.2f}{'' if lead else ' times as high'} (95% CI"
-        f" {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; n = {int(r['n_used'])}). " + tail
+        f" {r['ci_low']:.2f} to {r['ci_high']:.2f}; {p_is(r['p_value'])}; n = {int(r['n_used'])}): {way}. " + tail
     )
 
 
@@ -970,9 +978,10 @@ def sensitivity_2023(data: pd.DataFrame) -> pd.DataFrame:
         specs.append((WEIGHTED, data, {"weights": "inspection_weight"}))
     for spec, frame, kw in specs:
         r = primary_model_2023(frame, **kw).iloc[0]
+        dropped = int(r["n_dropped"]) if pd.notna(r["n_dropped"]) else 0
         rows.append(
             {
-                "specification": spec,
+                "specification": spec + (f"; {plural(dropped, 'area')} dropped for a missing value" if dropped else ""),
                 "n_exposed": int(frame[EXPOSURE_2023].fillna(False).astype(bool).sum()),
                 **{k: r[k] for k in ("n_used", "odds_ratio", "ci_low", "ci_high", "p_value", "method")},
             }
@@ -1019,6 +1028,52 @@ def history_model_2023(hist: pd.DataFrame) -> pd.DataFrame:
     return primary_model_2023(hist, extra=["history_2016", "years_since_2016"])
 
 
+def history_split(hist: pd.DataFrame) -> pd.DataFrame:
+    """Report 04's split of the 2016 WSoA by revisit progress (the plan's third revision): the 2023 outcome on
+    the area's 2016 history (:data:`HISTORY_LEVELS`, no WSoA the reference) adjusted for the plan's
+    :data:`CONFOUNDERS`, unweighted and weighted by the inverse probability of having been inspected yet, both
+    on the same areas (those with a weight: ``hist`` from :func:`with_history`).
+
+    Returns a DataFrame, one row per level and fit: fit, level, odds_ratio, ci_low, ci_high, p_value, n_used,
+    n_level (areas at that level), method."""
+    same = _same_rows(hist, ["history_2016", "inspection_weight"])
+    rows = []
+    for fit, kw in (("adjusted", {}), ("adjusted and weighted", {"weights": "inspection_weight"})):
+        m = stats.ordinal(same, "outcome", ["history_2016", *CONFOUNDERS], **kw)
+        for level in HISTORY_LEVELS[1:]:
+            r = m[m["term"] == f"history_2016={level}"].iloc[0]
+            rows.append(
+                {
+                    "fit": fit,
+                    "level": level,
+                    **{k: r[k] for k in ("odds_ratio", "ci_low", "ci_high", "p_value", "n_used")},
+                    "n_level": int((same["history_2016"] == level).sum()),
+                    "method": r["method"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def describe_history_split(split: pd.DataFrame) -> str:
+    """The sentence under :func:`history_split`: each WSoA group against areas without a WSoA, both fits on the
+    same areas, with which way each points."""
+    parts = []
+    for fit, g in split.groupby("fit", sort=False):
+        each = "; ".join(
+            f"{r['level']} ({r['n_level']} areas): {r['odds_ratio']:.2f} (95% CI {r['ci_low']:.2f} to"
+            f" {r['ci_high']:.2f}; {stats.way(r, 'a worse 2023 outcome')})"
+            for r in g.to_dict("records")
+        )
+        parts.append(f"{fit[0].upper() + fit[1:]}: {each}")
+    n = int(split["n_used"].iat[0])
+    return (
+        f"Split by revisit progress, against areas without a WSoA, on the same {n} areas: "
+        + ". ".join(parts)
+        + f". Both fits adjust for {adjusted_for()}; the weights are report 06's. The single WSoA odds ratio above"
+        " pools these groups, which may point in opposite directions."
+    )
+
+
 def describe_sensitivity_2023(sens: pd.DataFrame) -> str:
     """The sentences under :func:`sensitivity_2023`'s table: the range of its estimates, how many intervals
     exclude 1, the estimate as first specified against the primary one, and the sliver rule's exposed count."""
@@ -1046,7 +1101,7 @@ def describe_primary_2023(model, cuts, mde: float, sample: dict) -> str:
         f" {r['ci_high']:.2f}; Wald {p_is(r['p_value'])}; n = {int(r['n_used'])}, {int(r['n_dropped'])} dropped for a"
         " missing value)"
     )
-    lead = stats.describe_cut_estimates(cuts, model, what)
+    lead = stats.describe_cut_estimates(cuts, model, what, "a worse outcome")
     text = lead + (
         f"Areas served by more than one sub-ICB location had {single} compared with areas served by one, adjusted"
         f" for {adjusted_for()}. "
@@ -1066,10 +1121,18 @@ def describe_primary_2023(model, cuts, mde: float, sample: dict) -> str:
     )
 
 
-def describe_history_2023(model: pd.DataFrame, primary: pd.DataFrame) -> str:
+def _same_rows(hist: pd.DataFrame, columns) -> pd.DataFrame:
+    """The rows of ``hist`` a model with ``columns`` uses (complete cases on the primary terms and them)."""
+    need = [EXPOSURE_2023, "outcome", *CONFOUNDERS, *columns]
+    return hist.dropna(subset=[c for c in need if c in hist])
+
+
+def describe_history_2023(model: pd.DataFrame, primary: pd.DataFrame, hist: pd.DataFrame) -> str:
     """The sentences under the own-history model (:func:`history_model_2023`): the exposure's estimate beside
-    the primary one, and each history term's."""
+    the primary model refitted on the same areas (``hist``: :func:`with_history`), so the two compare like with
+    like, and each history term's."""
     r, p = model.iloc[0], primary.iloc[0]
+    same = primary_model_2023(_same_rows(hist, ["history_2016", "years_since_2016"])).iloc[0]
     terms = model[model["term"].str.startswith(("history_2016", "years_since_2016"))]
     each = "; ".join(
         f"{label(t['term'])}: {t['odds_ratio']:.2f} (95% CI {t['ci_low']:.2f} to {t['ci_high']:.2f})"
@@ -1085,23 +1148,42 @@ def describe_history_2023(model: pd.DataFrame, primary: pd.DataFrame) -> str:
             if r["n_dropped"]
             else ""
         )
-        + f"), against {p['odds_ratio']:.2f} in the primary model. History terms (odds ratios of a worse outcome;"
-        f" against no WSoA): {each}. This model is prognostic, not the estimand."
+        + f"), against {same['odds_ratio']:.2f} (95% CI {same['ci_low']:.2f} to {same['ci_high']:.2f}) for the primary"
+        f" model on the same {int(same['n_used'])} areas"
+        + (
+            f" ({p['odds_ratio']:.2f} on all {int(p['n_used'])}: the difference between those two is the areas dropped,"
+            " not the history terms)"
+            if int(same["n_used"]) != int(p["n_used"])
+            else ""
+        )
+        + f". History terms (odds ratios of a worse outcome; against no WSoA): {each}. This model is prognostic, not"
+        " the estimand."
     )
 
 
-def describe_weights(weights: pd.DataFrame, sens: pd.DataFrame, primary: pd.DataFrame, sample: dict) -> str:
+def describe_weights(
+    weights: pd.DataFrame, sens: pd.DataFrame, primary: pd.DataFrame, sample: dict, hist: pd.DataFrame
+) -> str:
     """The sentences on the inverse-probability weights (:func:`stats.weight_summary` of them) and the
-    weighted estimate (the :data:`WEIGHTED` row of :func:`sensitivity_2023`) beside the primary one."""
+    weighted estimate (the :data:`WEIGHTED` row of :func:`sensitivity_2023`) beside the primary model refitted
+    unweighted on the same areas (those with a weight, from ``hist``)."""
     w, p = weights.iloc[0], primary.iloc[0]
-    weighted = sens[sens["specification"] == WEIGHTED].iloc[0]
+    weighted = sens[sens["specification"].str.startswith(WEIGHTED)].iloc[0]
+    same = primary_model_2023(_same_rows(hist, ["inspection_weight"])).iloc[0]
     return (
         f"The weights come from a logistic model of having been inspected yet ({sample['n_inspected']} of"
         f" {sample['n_selection']} 2016-framework areas) on {adjusted_for(SELECTION_TERMS)}. Over the {int(w['n'])}"
         f" areas with a weight they range from {w['minimum']:.2f} to {w['maximum']:.2f} (median {w['median']:.2f});"
         f" the effective sample size is {w['effective sample size']:.1f}. Weighted, the odds ratio is"
         f" {weighted['odds_ratio']:.2f} (95% CI {weighted['ci_low']:.2f} to {weighted['ci_high']:.2f}; robust"
-        f" interval; n = {int(weighted['n_used'])}), against {p['odds_ratio']:.2f} unweighted."
+        f" interval; n = {int(weighted['n_used'])}), against {same['odds_ratio']:.2f} (95% CI {same['ci_low']:.2f} to"
+        f" {same['ci_high']:.2f}) unweighted on the same {int(same['n_used'])} areas"
+        + (
+            f" ({p['odds_ratio']:.2f} in the primary model on all {int(p['n_used'])})"
+            if int(same["n_used"]) != int(p["n_used"])
+            else ""
+        )
+        + "."
     )
 
 

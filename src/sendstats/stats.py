@@ -1046,6 +1046,7 @@ def cut_models(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool 
 
 
 PO_RATIO = 2.0  # the plan's rule: cut odds ratios this many times apart or more reject proportional odds
+UNINFORMATIVE_SPAN = 100.0  # a cut whose 95% interval spans more than this factor can reject nothing (third revision)
 
 
 def proportional_odds_check(cuts: pd.DataFrame, term: str) -> dict:
@@ -1055,18 +1056,33 @@ def proportional_odds_check(cuts: pd.DataFrame, term: str) -> dict:
     mine = cuts[cuts["term"] == term]
     ors = mine["odds_ratio"].astype(float)
     ratio = float(ors.max() / ors.min()) if len(ors) and ors.notna().all() and ors.min() > 0 else float("nan")
+    span = mine["ci_high"].astype(float) / mine["ci_low"].astype(float)
     return {
         "supported": bool(ratio < PO_RATIO),
         "ratio": ratio,
         "rows": mine,
         "method": mine["method"].iat[0] if len(mine) else "",
+        "uninformative": mine[~(span <= UNINFORMATIVE_SPAN)],  # NaN spans (no interval) count as uninformative
     }
 
 
-def _cut_list(rows: pd.DataFrame, word: str) -> str:
-    """'1.19 (95% CI 0.62 to 2.27) at Some or Yes vs No; ...' for a term's rows of :func:`cut_models`."""
+def way(c: dict, higher: str) -> str:
+    """Which way one estimate points, from its sign and interval: 'higher odds of {higher}', 'lower odds of
+    {higher}', or 'its interval includes 1'."""
+    if c["ci_low"] > 1:
+        return f"higher odds of {higher}"
+    if c["ci_high"] < 1:
+        return f"lower odds of {higher}"
+    return "its interval includes 1"
+
+
+def _cut_list(rows: pd.DataFrame, word: str, higher: str | None = None) -> str:
+    """'1.19 (95% CI 0.62 to 2.27) at Some or Yes vs No; ...' for a term's rows of :func:`cut_models`, each with
+    its direction (:func:`way`) when ``higher`` names what the higher levels are."""
     return "; ".join(
-        f"{c['odds_ratio']:.2f} (95% CI {c['ci_low']:.2f} to {c['ci_high']:.2f}) {word} {c['cut']}"
+        f"{c['odds_ratio']:.2f} (95% CI {c['ci_low']:.2f} to {c['ci_high']:.2f}"
+        + (f"; {way(c, higher)}" if higher else "")
+        + f") {word} {c['cut']}"
         for c in rows.to_dict("records")
     )
 
@@ -1086,6 +1102,14 @@ def describe_cuts(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -> str:
     text = (
         f"Binary models at each cut of the outcome, every cut fitted by {how}, give odds ratios for {what} of {each}: "
     )
+    if check["supported"] and len(check["uninformative"]):
+        u = check["uninformative"].iloc[0]
+        return text + (
+            f"{check['ratio']:.1f} times apart, but the interval at {u['cut']} runs from {u['ci_low']:.2f} to"
+            f" {u['ci_high']:.2f} (more than {UNINFORMATIVE_SPAN:.0f}-fold), so that cut can reject nothing: the check"
+            f" of proportional odds is uninformative, and the single odds ratio ({r['odds_ratio']:.2f}) is read with"
+            " that caveat. "
+        )
     if check["supported"]:
         return text + (
             f"{check['ratio']:.1f} times apart, under the plan's rule ({PO_RATIO:.0f} times or more), so proportional"
@@ -1098,7 +1122,9 @@ def describe_cuts(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -> str:
     )
 
 
-def describe_cut_estimates(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -> str:
+def describe_cut_estimates(
+    cuts: pd.DataFrame, model: pd.DataFrame, what: str, higher: str = "the higher levels"
+) -> str:
     """When the plan's proportional-odds rule fires for the ordinal ``model``'s first term: the sentence that
     reads its cut-specific estimates instead of the single odds ratio (which it names as their average); ''
     when the rule does not fire."""
@@ -1106,7 +1132,7 @@ def describe_cut_estimates(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -
     check = proportional_odds_check(cuts, r["term"])
     if check["supported"] or check["rows"].empty:
         return ""
-    each = _cut_list(check["rows"], "for")
+    each = _cut_list(check["rows"], "for", higher)
     return (
         f"The proportional-odds assumption is not supported for {what} (the plan's rule: cut odds ratios"
         f" {PO_RATIO:.0f} or more times apart), so the estimate is read at each cut of the outcome, as odds ratios of"
