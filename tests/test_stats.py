@@ -468,7 +468,7 @@ def test_cut_models_use_one_method_for_every_cut_and_the_rule_reads_the_cuts():
     check = stats.proportional_odds_check(cuts, "n_weaknesses")
     assert check["ratio"] == pytest.approx(max(ors) / min(ors)) and check["ratio"] >= 2 and not check["supported"]
     model = stats.ordinal(rev, "revisit_outcome", ["n_weaknesses"], standardise=False)
-    lead = stats.describe_cut_estimates(cuts, model, "each additional significant weakness")
+    lead = stats.describe_cut_estimates(cuts, model, "each additional significant weakness", "a better revisit outcome")
     assert lead.startswith("The proportional-odds assumption is not supported for each additional significant weakness")
     assert f"{ors[0]:.2f}" in lead and f"{ors[1]:.2f}" in lead
     assert analysis.describe_per_step(model, "additional significant weakness", tail="", cuts=cuts).startswith(lead)

@@ -407,6 +407,59 @@ def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log sc
     )
 
 
+def spec_curve(curve, choices, *, title: str):
+    """A specification curve (:mod:`sendstats.questions.robustness`): the odds ratios of every specification,
+    sorted, with their 95% intervals on a log scale (filled where the interval excludes 1), and beneath them an
+    indicator panel with one row per level of each choice in ``choices`` (columns of ``curve``), marked where
+    the specification uses it. Returns the figure's two Axes (estimates, indicators)."""
+    import numpy as np
+
+    n = len(curve)
+    ordered = curve.sort_values("specification")  # levels in the order the choices were made
+    rows = [(c, level) for c in choices for level in dict.fromkeys(ordered[c])]
+    fig, (top, bottom) = plt.subplots(
+        2,
+        1,
+        figsize=(7, 3.2 + 0.28 * len(rows)),
+        sharex=True,
+        gridspec_kw={"height_ratios": [3, 0.28 * len(rows) + 0.4]},
+    )
+    x = np.arange(n)
+    lo, hi = curve["ci_low"].to_numpy(float), curve["ci_high"].to_numpy(float)
+    est = curve["odds_ratio"].to_numpy(float)
+    top.vlines(x, lo, hi, color="0.5", lw=1)
+    excl = curve["excludes_1"].to_numpy(bool)
+    top.scatter(x[excl], est[excl], color="C0", zorder=3, label="interval excludes 1")
+    top.scatter(x[~excl], est[~excl], facecolor="white", edgecolor="C0", zorder=3, label="interval includes 1")
+    top.axhline(1, color="0.5", lw=1, ls="--")
+    top.set_yscale("log")
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
+
+    ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50) if lo.min() / 1.5 <= t <= hi.max() * 1.5] or [1]
+    top.yaxis.set_major_locator(FixedLocator(ticks))
+    top.set_yticks(ticks, [f"{t:g}" for t in ticks])
+    top.yaxis.set_minor_locator(NullLocator())
+    top.yaxis.set_minor_formatter(NullFormatter())
+    top.set_ylabel("odds ratio (95% CI, log scale)")
+    top.legend(loc="best", frameon=False, fontsize=8)
+    top.set_title(title)
+    for j, (c, level) in enumerate(rows):
+        used = (curve[c] == level).to_numpy()
+        bottom.scatter(x[used], np.full(used.sum(), j), marker="s", color="0.2", s=14)
+    bottom.set_yticks(range(len(rows)), [f"{c}: {level}" for c, level in rows], fontsize=8)
+    bottom.set_ylim(len(rows) - 0.5, -0.5)
+    bottom.set_xticks(x, [str(i + 1) for i in x], fontsize=7)
+    bottom.set_xlabel("specification, sorted by odds ratio")
+    k = int(excl.sum())
+    alt(
+        top,
+        f"Specification curve: {title}. {n} odds ratios sorted from {est.min():.2f} to {est.max():.2f}, each with its"
+        f" 95% interval on a log scale; {k} of the {n} intervals exclude 1. Beneath, which choice each specification"
+        f" makes: {'; '.join(f'{c} ' + ', '.join(map(str, dict.fromkeys(ordered[c]))) for c in choices)}.",
+    )
+    return top, bottom
+
+
 # One colour per outcome, on every chart and map (Okabe-Ito's colour-blind-safe set; the failings and WSoA
 # colours are the darkest, so they stay apart in greyscale too). Legends list outcomes in this order.
 COLOURS = {

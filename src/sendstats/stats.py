@@ -174,7 +174,7 @@ def permutation_chi2_p(xi, yi, statistic: float, n_resamples: int = 9999, seed: 
     return float((1 + (stats_ >= statistic - 1e-9).sum()) / (n_resamples + 1))
 
 
-def _design(used: pd.DataFrame, predictors: list[str], standardise: bool) -> tuple[pd.DataFrame, dict]:
+def design(used: pd.DataFrame, predictors: list[str], standardise: bool) -> tuple[pd.DataFrame, dict]:
     """Numeric design matrix: booleans 0/1, categories as dummies (first level = reference), numbers as they
     are or per standard deviation. Returns (X, term -> description of the unit)."""
     cols, units = [], {}
@@ -282,7 +282,7 @@ def logistic(
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": int(y.sum())}
     if len(used) == 0 or y.min() == y.max():
         return _not_estimable(predictors, base, "not estimable (one outcome level)")
-    X, units = _design(used, predictors, standardise)
+    X, units = design(used, predictors, standardise)
     X = X.loc[:, X.std() > 0]
     if method not in ("auto", "ml", "firth"):
         raise ParameterError(f"method must be auto, ml or firth, got {method!r}")
@@ -366,7 +366,7 @@ def ordinal(
     if not isinstance(y.dtype, pd.CategoricalDtype) or not y.cat.ordered:
         raise ParameterError(f"ordinal: {outcome} must be an ordered categorical")
     y = y.cat.remove_unused_categories()
-    X, units = _design(used, predictors, standardise)
+    X, units = design(used, predictors, standardise)
     X = X.loc[:, X.std() > 0]
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": int((y == y.cat.categories[-1]).sum())}
     if len(y.cat.categories) < 2 or X.empty:
@@ -780,7 +780,7 @@ def cox(df: pd.DataFrame, time: str, event: str, predictors) -> pd.DataFrame:
 
     predictors = list(predictors)
     used, dropped = _complete(df, [time, event, *predictors])
-    X, units = _design(used, predictors, standardise=False)
+    X, units = design(used, predictors, standardise=False)
     res = sm.PHReg(
         used[time].astype(float).to_numpy(), X.to_numpy(), status=used[event].astype(float).to_numpy(), ties="breslow"
     ).fit()
@@ -1195,7 +1195,7 @@ def bayes_logistic(
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     used, dropped = _complete(df, [outcome, *predictors])
     y = used[outcome].astype(bool).astype(float).to_numpy()
-    X, _ = _design(used, predictors, standardise)
+    X, _ = design(used, predictors, standardise)
     X = X.loc[:, X.std() > 0]
     A = np.column_stack([np.ones(len(X)), X.to_numpy()])
     prec = np.r_[0.0, np.full(A.shape[1] - 1, 1 / prior_sd**2)]
@@ -1242,7 +1242,7 @@ def inverse_probability_weights(fit: pd.DataFrame, indicator: str, covariates, a
     covariates = list(covariates)
     used = fit.dropna(subset=[indicator, *covariates])
     both = pd.concat([used[covariates], at[covariates]], keys=["fit", "at"])
-    X, _ = _design(both, covariates, standardise=False)
+    X, _ = design(both, covariates, standardise=False)
     X = sm.add_constant(X.astype(float), has_constant="add")
     y = used[indicator].astype(bool).astype(float).to_numpy()
     with fit_notes(f"model of {indicator}"):
