@@ -109,3 +109,26 @@ def test_the_answer_says_which_way_each_measure_points(co):
     flipped = co.assign(odds_ratio=[2.0, 3.0])
     assert "point the same way" in oversight.describe_oversight(table, flipped)
     assert "in opposite directions" in oversight.describe_oversight(table, co.assign(odds_ratio=[2.0, 0.5]))
+
+
+def test_the_2023_table_reads_each_measure_on_report_06s_areas():
+    a = sendstats.analysis.areas_2023_first()
+    t = oversight.oversight_table_2023(a)
+    assert list(t["role"].str.split(" ").str[0]) == [
+        "confirmatory",
+        "exploratory",
+        "exploratory",
+        "exploratory",
+        "descriptive",
+    ]
+    primary = sendstats.analysis.primary_model_2023(a).iloc[0]
+    assert t.iloc[0]["odds_ratio"] == pytest.approx(primary["odds_ratio"]) and t.iloc[0]["n_used"] == 95
+    assert (t["n_used"].iloc[:4] == 95).all()
+    raw = sendstats.load_areas("2023").dropna(subset=["outcome"]).sort_values("published")
+    first = raw.drop_duplicates("la_code")
+    assert int((first["n_icbs"] > 1).sum()) == int((a["n_icbs"] > 1).sum()) == 11
+    assert t.iloc[-1]["n_used"] == 55  # the bundled reports
+    text = oversight.describe_oversight_2023(t)
+    for _, r in t.iloc[1:].iterrows():
+        assert f"({r['odds_ratio']:.2f}, 95% CI" in text
+        assert ("points towards" if r["odds_ratio"] > 1 else "points away from") in text

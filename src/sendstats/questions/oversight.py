@@ -277,3 +277,89 @@ def describe_oversight(table: pd.DataFrame, co: pd.DataFrame) -> str:
         " this is descriptive, and selected on the outcome. Every estimate here is an association, not an effect."
     )
     return text
+
+
+def oversight_table_2023(areas: pd.DataFrame) -> pd.DataFrame:
+    """Every measure of the NHS partner's oversight the sources hold for the 2023 framework, one row each
+    (report 06's opening table; ``areas``: :func:`sendstats.analysis.areas_2023_first`): the structure of the ICB
+    era (more than one sub-ICB location, the primary exposure; more than one ICB), the designated medical and
+    clinical officers, and, descriptive and written after the outcome was decided, the share of each bundled
+    report's recommendations that name the ICB as a responsible body.
+
+    Returns a DataFrame with the columns of :func:`oversight_table`; each odds ratio is of a worse outcome
+    (proportional odds), above 1 meaning the weaker oversight goes with a worse outcome."""
+    keep = ["odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "method"]
+    pick = lambda fit, term: {k: fit.loc[fit["term"] == term, k].iloc[0] for k in keep}
+    adj = analysis.adjusted_for()
+    a = areas.assign(
+        multi_icb=(areas["n_icbs"] > 1).astype("boolean"),
+        **{
+            f"no_{c}": areas[c].astype(object).map({"Yes": False, "Recruiting": True, "No": True}).astype("boolean")
+            for c in ("dmo_in_post", "dco_in_post")
+        },
+    )
+    rows = [
+        _row(
+            "more than one sub-ICB location",
+            "structure: the former CCGs that serve the area's LSOAs (July 2022 boundaries)",
+            f"each area's first 2023 inspection; adjusted for {adj}",
+            pick(analysis.primary_model_2023(a), analysis.EXPOSURE_2023),
+            "confirmatory (report 06's primary, revised model)",
+        ),
+        _row(
+            "more than one ICB",
+            "structure: the area's NHS partner is more than one integrated care board",
+            f"each area's first 2023 inspection; adjusted for {adj}",
+            pick(stats.ordinal(a, "outcome", ["multi_icb", *analysis.CONFOUNDERS]), "multi_icb"),
+            "exploratory",
+        ),
+    ]
+    for c in ("dmo_in_post", "dco_in_post"):
+        rows.append(
+            _row(
+                f"no {registry.label(c)} (recruiting or none)",
+                "the health system's named lead for SEND (SEN2, the January before the inspection)",
+                f"each area's first 2023 inspection; adjusted for {adj}",
+                pick(stats.ordinal(a, "outcome", [f"no_{c}", *analysis.CONFOUNDERS]), f"no_{c}"),
+                "exploratory",
+            )
+        )
+    bodies = analysis.responsible_bodies_2023().dropna(subset=["share_naming_icb", "outcome"])
+    bodies = bodies.assign(icb_share_10pp=bodies["share_naming_icb"] * 100 / SHARE_UNIT)
+    fit = stats.ordinal(bodies, "outcome", ["icb_share_10pp"], standardise=False)
+    rows.append(
+        _row(
+            "share of the report's recommendations naming the ICB (per 10 percentage points)",
+            "how far the inspectors held the ICB responsible for what must improve",
+            "bundled 2023 reports only, unadjusted; written after the outcome was decided",
+            {**pick(fit, "icb_share_10pp"), "n_dropped": 0},
+            "descriptive",
+        )
+    )
+    return pd.DataFrame(rows)
+
+
+def describe_oversight_2023(table: pd.DataFrame) -> str:
+    """Report 06's answer from :func:`oversight_table_2023`: the primary estimate, which way each measure points
+    and on which sample."""
+    p = table.iloc[0]
+    text = (
+        f"For the 2023 framework the sources hold no rating of ICBs, so oversight is measured by structure, the"
+        f" designated officers and the reports' own words: areas served by more than one sub-ICB location had"
+        f" {p['odds_ratio']:.2f} times the odds of a worse outcome (95% CI {p['ci_low']:.2f} to {p['ci_high']:.2f};"
+        f" n = {int(p['n_used'])}). "
+    )
+    for _, r in table.iloc[1:].iterrows():
+        way = (
+            "not estimable"
+            if not np.isfinite(r["odds_ratio"])
+            else f"points {'towards' if r['odds_ratio'] > 1 else 'away from'} a worse outcome ({r['odds_ratio']:.2f},"
+            f" 95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; n = {int(r['n_used'])}; "
+            + ("its interval excludes 1" if (r["ci_low"] > 1 or r["ci_high"] < 1) else "its interval includes 1")
+            + ")"
+        )
+        text += f"{r['measure'][0].upper() + r['measure'][1:]}: {way}. "
+    return text + (
+        "The last row is on the bundled reports only and describes what inspectors wrote once the outcome was"
+        " decided; every estimate here is an association."
+    )
