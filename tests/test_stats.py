@@ -472,3 +472,26 @@ def test_cut_models_use_one_method_for_every_cut_and_the_rule_reads_the_cuts():
     assert lead.startswith("The proportional-odds assumption is not supported for each additional significant weakness")
     assert f"{ors[0]:.2f}" in lead and f"{ors[1]:.2f}" in lead
     assert analysis.describe_per_step(model, "additional significant weakness", tail="", cuts=cuts).startswith(lead)
+
+
+def test_the_kaplan_meier_median_interval_is_the_log_log_one():
+    """Report 03's cohort medians carry 95% intervals (issue 33 item 6): the median's interval is the set of event
+    times whose log(-log S) lies within 1.96 Greenwood standard errors of log(-log 0.5), computed here by hand."""
+    from sendstats import analysis
+
+    t = analysis.revisit_times()
+    km = stats.kaplan_meier(t["years"], t["revisited"])
+    T, E = t["years"].to_numpy(), t["revisited"].astype(bool).to_numpy()
+    times, s, g, inside = np.unique(T[E]), 1.0, 0.0, []
+    for u in times:
+        n, d = (T >= u).sum(), ((T == u) & E).sum()
+        s *= 1 - d / n
+        g += d / (n * (n - d)) if n > d else np.inf
+        se = np.sqrt(g) / abs(np.log(s)) if 0 < s < 1 else np.inf
+        if abs((np.log(-np.log(s)) - np.log(-np.log(0.5))) / se) <= 1.959964:
+            inside.append(u)
+    lo, hi = km.attrs["median_ci"]
+    assert lo == pytest.approx(min(inside))
+    later = times[times > max(inside)]
+    assert hi == pytest.approx(max(inside)) or hi == pytest.approx(later[0])  # the last time inside, or the next
+    assert lo <= km.attrs["median"] <= hi

@@ -794,8 +794,11 @@ def describe_revisit_times(times: pd.DataFrame, km: pd.DataFrame, cx: pd.DataFra
     ``cx``: :func:`stats.cox` on n_weaknesses and inspection_year."""
 
     def median(m):
-        v = m.attrs["median"]
-        return f"{v:.1f} years" if v == v else "not reached"
+        v, (lo, hi) = m.attrs["median"], m.attrs["median_ci"]
+        if v != v:
+            return "not reached"
+        ci = f"{lo:.1f} to {hi:.1f}" if hi == hi else f"{lo:.1f} to not reached"
+        return f"{v:.1f} years (95% CI {ci})" if lo == lo else f"{v:.1f} years (no interval: too few events)"
 
     cohorts = []
     for year, g in times.groupby("inspection_year", sort=True):

@@ -762,13 +762,17 @@ def share_by(df: pd.DataFrame, by: str, outcome: str) -> pd.DataFrame:
 
 def kaplan_meier(time, event) -> pd.DataFrame:
     """Kaplan-Meier estimate (statsmodels SurvfuncRight): one row per distinct event time with at_risk,
-    events and survival (the share not yet having had the event), plus the median (in ``attrs``)."""
+    events and survival (the share not yet having had the event), plus the median and its 95% interval
+    (Brookmeyer-Crowley, log-log transformed; an unreached limit is NaN) in ``attrs`` (median, median_ci)."""
     from statsmodels.duration.survfunc import SurvfuncRight
 
     t, e = np.asarray(time, float), np.asarray(event, float)
     sf = SurvfuncRight(t, e)
     out = pd.DataFrame({"time": sf.surv_times, "at_risk": sf.n_risk, "events": sf.n_events, "survival": sf.surv_prob})
     out.attrs["median"] = float(sf.quantile(0.5)) if (sf.surv_prob <= 0.5).any() else float("nan")
+    with np.errstate(all="ignore"):
+        lo, hi = sf.quantile_ci(0.5, method="cloglog")
+    out.attrs["median_ci"] = tuple(float(v) if v is not None and np.isfinite(v) else float("nan") for v in (lo, hi))
     out.attrs["n"], out.attrs["n_events"] = len(t), int(e.sum())
     return out
 
