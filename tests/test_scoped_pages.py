@@ -103,7 +103,7 @@ def test_02_every_denominator_is_the_areas_analysed(scoped):
 
 
 def test_06_every_denominator_is_the_areas_analysed(scoped):
-    _, text, n, _ = _primary(scoped, "06_factors_2023", 2)
+    _, text, n, _ = _primary(scoped, "06_factors_2023", 3)
     assert re.search(rf"Denominator: {n} areas\.", text)
 
 
