@@ -89,9 +89,9 @@ def test_no_stderr_block_or_local_path(scoped, name):
 
 
 def test_02_every_denominator_is_the_areas_analysed(scoped):
-    path, text, n, primary = _primary(scoped, "02_factors_and_wsoa", 4)
+    path, text, n, primary = _primary(scoped, "02_factors_and_wsoa", 5)
     assert re.search(rf"Denominator: {primary['n used']} areas\.", text)
-    sens = _table(path, 5)
+    sens = _table(path, 6)
     assert sens[0]["specification"].endswith("(sliver 10%)") and sens[0]["n used"] == primary["n used"]
     assert all(int(r["n used"]) <= n for r in sens)
     assert float(sens[0]["odds ratio"]) == pytest.approx(float(primary["odds ratio"]))
@@ -103,7 +103,7 @@ def test_02_every_denominator_is_the_areas_analysed(scoped):
 
 
 def test_06_every_denominator_is_the_areas_analysed(scoped):
-    _, text, n, _ = _primary(scoped, "06_factors_2023", 3)
+    _, text, n, _ = _primary(scoped, "06_factors_2023", 4)
     assert re.search(rf"Denominator: {n} areas\.", text)
 
 

@@ -460,6 +460,37 @@ def spec_curve(curve, choices, *, title: str):
     return top, bottom
 
 
+def flow(steps, *, title: str):
+    """A flow diagram (STROBE item 13) of ``steps`` (:mod:`sendstats.questions.samples`): one box per stage with its
+    n, top to bottom, and beside each arrow the areas left out and why. Returns the Axes."""
+    k = len(steps)
+    fig, ax = plt.subplots(figsize=(7.5, 1.1 * k + 0.4))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(k - 0.4, -0.6)
+    ax.axis("off")
+    for i, r in enumerate(steps.to_dict("records")):
+        ax.text(
+            3.2,
+            i,
+            f"{r['stage']}\nn = {r['n']}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            wrap=True,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.3"},
+        )
+        if i:
+            ax.annotate("", xy=(3.2, i - 0.32), xytext=(3.2, i - 0.68), arrowprops={"arrowstyle": "->", "color": "0.3"})
+            if r["left out"]:
+                ax.text(6.6, i - 0.5, f"left out: {r['left out']}\n({r['why']})", ha="left", va="center", fontsize=7)
+    ax.set_title(title)
+    parts = [
+        f"{r['stage']}: {r['n']}" + (f" ({r['left out']} left out: {r['why']})" if r["left out"] else "")
+        for r in steps.to_dict("records")
+    ]
+    return alt(ax, f"Flow diagram: {title}. " + "; then ".join(parts) + ".")
+
+
 # One colour per outcome, on every chart and map (Okabe-Ito's colour-blind-safe set; the failings and WSoA
 # colours are the darkest, so they stay apart in greyscale too). Legends list outcomes in this order.
 COLOURS = {

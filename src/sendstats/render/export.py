@@ -209,7 +209,10 @@ def _write_if_changed(target: Path, text: str) -> None:
     atomic_text(target, text)
 
 
-DOCS = {"analysis_plan": "Analysis plan"}  # docs/<name>.md of the checkout -> <name>.html, a page of the site
+DOCS = {
+    "analysis_plan": "Analysis plan",
+    "strobe": "STROBE checklist",
+}  # docs/<name>.md of the checkout -> <name>.html, a page of the site
 
 
 def write_assets(out_dir: Path) -> None:
@@ -459,9 +462,15 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
         'Frictionless Data Package (<a href="data/">folder</a>), for R, Stata or a spreadsheet</li>'
         '<li><a href="data/dictionary.html">Data dictionary</a>: every column\'s label, type, unit and source</li>'
         + (
-            '<li><a href="analysis_plan.html">Analysis plan</a>: the questions, models and confounders, fixed '
-            "before the models</li>"
+            '<li><a href="analysis_plan.html">Analysis plan</a>: the questions, models and confounders, with the '
+            "date each was fixed and what had been seen</li>"
             if (out_dir / "analysis_plan.html").exists()
+            else ""
+        )
+        + (
+            '<li><a href="strobe.html">STROBE checklist</a>: where the reports answer each item of the reporting'
+            " standard for observational studies</li>"
+            if (out_dir / "strobe.html").exists()
             else ""
         )
         + "</ul>"
