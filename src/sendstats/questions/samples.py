@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import analysis
 from ..outcomes import inspections_as_at, load_inspections
-from ..scope import PLAN, PLAN_2023, Scope
+from ..scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
 from ..wording import plural
 
 MISSING = "missing a value the model needs"
@@ -27,7 +27,7 @@ def flow_2016(scope: Scope = PLAN) -> pd.DataFrame:
     from .oversight import direct_model
 
     every = load_inspections("2016")
-    kept = inspections_as_at(scope.replace(exclude_regions=()))  # the regions are the next step
+    kept = inspections_as_at(scope.replace(exclude_regions=(), sliver=DEFAULT_SLIVER))  # regions: the next step
     gone = every[~every["la_code"].isin(kept["la_code"])]
     former = int(gone["predecessor"].sum())
     areas = analysis.areas_2016(scope)
