@@ -60,9 +60,36 @@ def test_cumberland_carries_cumbrias_2016_inspection_and_its_own_2023_one():
     assert first["council"] == "Cumbria (the former council)" and first["framework"] == "2016"
     assert first["date"] == f"{cumbria['inspection_start'].day} {cumbria['inspection_start']:%B %Y}"
     new = load_table("inspections_2023").query("la_code == 'E06000063'")
-    assert len(new) == 1 and (t["framework"] == "2023").sum() == 3  # began, report, next due
-    due = new["next_inspection_by"].iat[0]
-    assert t["event"].iat[-1] == "next full inspection due by" and t["date"].iat[-1] == f"{due.day} {due:%B %Y}"
+    assert len(new) == 1
+    full = new["inspection_start"].iat[0] + pd.DateOffset(years={"positive": 5}.get(new["outcome"].iat[0], 3))
+    assert t["event"].iat[-1] == "next full inspection due by" and t["date"].iat[-1] == f"{full.day} {full:%B %Y}"
+
+
+def test_a_monitoring_date_is_never_shown_as_a_full_inspections():
+    """Issue 30 item 1: the framework's rules, as the source's outcome sentences state them, applied here by hand
+    to the source's dates: widespread or systemic failings set a monitoring inspection (the source's date, about
+    18 months) and a full one three years from the start; the other outcomes' source date is the full one."""
+    i = load_table("inspections_2023")
+    sf = i[i["outcome"] == "systemic_failings"]
+    assert len(sf) == 24
+    given = sf["next_inspection_by"].notna()
+    assert (sf.loc[given, "next_monitoring_by"] == sf.loc[given, "next_inspection_by"]).all()
+    assert (sf.loc[~given, "next_monitoring_by"] == sf.loc[~given, "inspection_start"] + pd.DateOffset(months=18)).all()
+    assert ((sf["next_monitoring_by"] - sf["inspection_start"]).dt.days.between(540, 550)).all()
+    assert (sf["next_full_by"] == sf["inspection_start"] + pd.DateOffset(years=3)).all()
+    rest = i[i["outcome"].isin(["positive", "inconsistent"]) & i["next_inspection_by"].notna()]
+    assert (rest["next_full_by"] == rest["next_inspection_by"]).all() and rest["next_monitoring_by"].isna().all()
+    # past due: each current area's latest inspection whose full inspection was due before the data's date
+    s = areas.summary()
+    latest = i.dropna(subset=["outcome"]).sort_values("published").drop_duplicates("la_code", keep="last")
+    latest = latest[latest["la_code"].isin(s.loc[s["status"] == "current", "code"])]
+    years = latest["outcome"].map({"positive": 5, "inconsistent": 3, "systemic_failings": 3})
+    due = [d + pd.DateOffset(years=int(y)) for d, y in zip(latest["inspection_start"], years)]
+    by_hand = sorted(a for a, d in zip(latest["area"], due) if pd.notna(d) and d < s.attrs["as_at"])
+    late = areas.past_due(s)
+    assert sorted(late["area"]) == by_hand and len(late) == 7
+    plymouth = areas.timeline("E06000026")
+    assert plymouth["event"].tolist()[-2:] == ["monitoring inspection due by", "next full inspection due by"]
 
 
 def test_cornwall_shows_both_2023_inspections():

@@ -176,22 +176,39 @@ def timeline(code: str) -> pd.DataFrame:
         mine = old[old["code"] == former_council(code)]
     rows = []
 
-    def add(when, framework, event, detail, council):
-        rows.append({"date": when, "framework": framework, "event": event, "detail": detail, "council": council})
+    def add(when, framework, event, detail, council, source=None):
+        rows.append(
+            {
+                "date": when,
+                "framework": framework,
+                "event": event,
+                "detail": detail,
+                "council": council,
+                "source": source,
+            }
+        )
 
     for _, r in mine.iterrows():
         who = names.get(r["code"], r["area"]) + (" (the former council)" if r["code"] != code else "")
-        add(r["inspection_start"], "2016", "inspection began", "", who)
+        page = r["ofsted_url"]  # the area's Ofsted page, which holds its letters
+        add(r["inspection_start"], "2016", "inspection began", "", who, page)
         if r["wsoa"]:
             n = r["n_weaknesses"]
             detail = "Written Statement of Action required" + (f"; {n} significant weaknesses" if pd.notna(n) else "")
         else:
             detail = "no Written Statement of Action required"
-        add(r["published"], "2016", "letter published", detail, who)
+        add(r["published"], "2016", "letter published", detail, who, page)
         if r["revisit_status"] == "revisited":
-            add(r["revisit_start"], "2016", "revisit began", "", who)
+            add(r["revisit_start"], "2016", "revisit began", "", who, page)
             o = str(r["revisit_outcome"])
-            add(r["revisit_published"], "2016", "revisit letter published", f"{o}: {REVISIT_MEANING.get(o, o)}", who)
+            add(
+                r["revisit_published"],
+                "2016",
+                "revisit letter published",
+                f"{o}: {REVISIT_MEANING.get(o, o)}",
+                who,
+                page,
+            )
         elif r["revisit_status"] == "not_revisited_yet":
             add(pd.NaT, "2016", "not revisited", "no revisit letter published under the 2016 framework", who)
     new = _coded("2023")
@@ -199,7 +216,7 @@ def timeline(code: str) -> pd.DataFrame:
     for _, r in new.iterrows():
         which = "re-inspection" if r["inspection_number"] > 1 else "inspection"
         who = names.get(code, r["area"])
-        add(r["inspection_start"], "2023", f"{which} began", "", who)
+        add(r["inspection_start"], "2023", f"{which} began", "", who, r["report_url"])
         outcome = outcome_label(str(r["outcome"])) if pd.notna(r["outcome"]) else "outcome not in the sources"
         pa = r["n_priority_actions"]
         add(
@@ -208,18 +225,26 @@ def timeline(code: str) -> pd.DataFrame:
             "report published",
             outcome + (f"; {pa} areas for priority action" if pd.notna(pa) else ""),
             who,
+            r["report_url"],
         )
-    if len(new) and pd.notna(new["next_inspection_by"].iat[-1]):
-        due = new["next_inspection_by"].iat[-1]
+    if len(new):
         asof = data_date()
-        add(
-            due,
-            "2023",
-            "next full inspection due by",
-            f"not re-inspected by {long_date(asof)}, the date the data run to" if due < asof else "",
-            names.get(code, code),
-        )
-    out = pd.DataFrame(rows, columns=["date", "framework", "event", "detail", "council"])
+        last = new.iloc[-1]
+        for col, event in (
+            ("next_monitoring_by", "monitoring inspection due by"),
+            ("next_full_by", "next full inspection due by"),
+        ):
+            due = last[col]
+            if pd.notna(due):
+                late = (
+                    ""
+                    if due >= asof
+                    else f"not re-inspected by {long_date(asof)}, the date the data run to"
+                    if col == "next_full_by"
+                    else "past; the sources here do not record monitoring inspections"
+                )
+                add(due, "2023", event, late, names.get(code, code))
+    out = pd.DataFrame(rows, columns=["date", "framework", "event", "detail", "council", "source"])
     # an undated row ("not revisited") stays after the event before it
     out = out.iloc[out["date"].ffill().argsort(kind="stable")]
     out["date"] = out["date"].map(lambda v: long_date(v) or "–")
@@ -477,8 +502,11 @@ def summary() -> pd.DataFrame:
                 "2023-framework outcomes": "; ".join(events) if events else ("" if former else "not inspected yet"),
                 "last full inspection": last,
                 "years since": round((asof - last).days / 365.25, 1) if pd.notna(last) and not former else None,
-                "next inspection due by": mine["next_inspection_by"].iat[-1] if len(mine) else pd.NaT,
+                "monitoring inspection due by": mine["next_monitoring_by"].iat[-1] if len(mine) else pd.NaT,
+                "next full inspection due by": mine["next_full_by"].iat[-1] if len(mine) else pd.NaT,
                 "profile": code in idx.index,
+                "ofsted_page": o["ofsted_url"] if o is not None else None,
+                "latest_report": mine["report_url"].iat[-1] if len(mine) else None,
             }
         )
     out = pd.DataFrame(rows)
@@ -548,14 +576,17 @@ def time_since_inspection(s: pd.DataFrame) -> pd.DataFrame:
 
 
 def past_due(s: pd.DataFrame) -> pd.DataFrame:
-    """From :func:`summary` ``s``: current areas past the date by which their next full inspection was due
-    (as Data to Insight's table gives it), as at the date the data run to, longest overdue first."""
+    """From :func:`summary` ``s``: current areas past the date by which their next full inspection was due (the
+    framework's rule: 5 or 3 years from the inspection's start; a monitoring inspection is not a full one), as at
+    the date the data run to, longest overdue first."""
     cur = _current(s)
-    due = cur["next inspection due by"]
+    due = cur["next full inspection due by"]
     late = cur[due.notna() & (due < s.attrs["as_at"])].copy()
-    late["months past due"] = ((s.attrs["as_at"] - late["next inspection due by"]).dt.days / 30.44).round(0).astype(int)
-    cols = ["area", "region", "2023-framework outcomes", "next inspection due by", "months past due"]
-    return late.sort_values("next inspection due by")[cols].reset_index(drop=True)
+    late["months past due"] = (
+        ((s.attrs["as_at"] - late["next full inspection due by"]).dt.days / 30.44).round(0).astype(int)
+    )
+    cols = ["area", "code", "region", "2023-framework outcomes", "next full inspection due by", "months past due"]
+    return late.sort_values("next full inspection due by")[cols].reset_index(drop=True)
 
 
 def never_revisited(s: pd.DataFrame) -> pd.DataFrame:
@@ -566,7 +597,7 @@ def never_revisited(s: pd.DataFrame) -> pd.DataFrame:
         cur["2016 result"].str.startswith("WSoA required")
         & cur["revisit (sufficient progress)"].eq(registry.value_label("not_revisited_yet"))
     ]
-    cols = ["area", "region", "2016 result", "weaknesses", "2023-framework outcomes"]
+    cols = ["area", "code", "region", "2016 result", "weaknesses", "2023-framework outcomes"]
     return rows[cols].reset_index(drop=True)
 
 
@@ -593,3 +624,11 @@ def coverage_left_out(scope) -> str:
     return (
         f"This section is for the data's latest date only; this page counts {md(scope.describe())}, so it is left out."
     )
+
+
+def profile_links(codes, here: str = "") -> list[str | None]:
+    """The link to each area's profile page from a page in the site's folder ``here`` ('' for the top, 'areas'
+    for another profile), or None for a code that has no profile (a former council; a code not on the list)."""
+    known = set(area_index()["code"])
+    prefix = "" if here == "areas" else "areas/"
+    return [f"{prefix}{c}.html" if isinstance(c, str) and c in known else None for c in codes]

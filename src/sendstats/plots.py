@@ -280,7 +280,7 @@ class Table:
     integers as integers, shares as percentages, p-values as '< 0.001'), and carrying its data as CSV with
     the same headers, which the HTML export writes next to the page with a download link."""
 
-    def __init__(self, df, caption: str, percent, uuid):
+    def __init__(self, df, caption: str, percent, uuid, links=None):
         import hashlib
 
         from .data import registry
@@ -316,11 +316,15 @@ class Table:
         # the download holds what the page shows: shares in per cent (one decimal), the unit in the header
         pct_cols = {registry.label(c) if isinstance(c, str) else c for c in df.columns if c in percent}
         download = shown.assign(**{c: (shown[c].astype(float) * 100).round(1) for c in pct_cols})
+        linked = {registry.label(c): list(u) for c, u in (links or {}).items()}
+        download = download.assign(**{f"{c} (link)": [safe_href(u) or "" for u in urls] for c, urls in linked.items()})
         self.csv = spreadsheet_safe(download.rename(columns={c: f"{c} (%)" for c in pct_cols})).to_csv(index=False)
         import html
 
+        shown = shown.assign(**{c: [_anchor(t, u) for t, u in zip(shown[c], urls)] for c, urls in linked.items()})
         sty = (
             shown.style.format(fmt, na_rep="–", escape="html")
+            .format(lambda v: v, subset=list(linked), escape=None)  # already escaped, with its link
             .format_index(escape="html", axis=1)
             .hide(axis="index")
             .set_caption(html.escape(caption))
@@ -333,9 +337,31 @@ class Table:
         return {"text/html": self.styler.to_html(), TABLE_CSV_MIME: self.csv}
 
 
-def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str | None = None) -> Table:
-    """A report table (see :class:`Table`); ``percent`` columns are shares shown as percentages."""
-    return Table(df, caption, tuple(percent), uuid)
+def safe_href(url) -> str | None:
+    """``url`` if it is a link a page may carry (http, https, or a relative path to a page of the site), else
+    None: a value from a data file never becomes a javascript: or data: link."""
+    if url is None or url != url or not str(url).strip():
+        return None
+    u = str(url).strip()
+    if re.match(r"^https?://", u, re.I) or re.match(r"^[A-Za-z0-9_./-]+\.html(#[\w-]*)?$", u) and ".." not in u:
+        return u
+    return None
+
+
+def _anchor(text, url) -> str:
+    """A table cell's HTML: ``text`` escaped once, inside a link to ``url`` when :func:`safe_href` allows it."""
+    import html
+
+    t = "–" if text is None or text != text else html.escape(str(text))
+    u = safe_href(url)
+    return f'<a href="{html.escape(u, quote=True)}">{t}</a>' if u else t
+
+
+def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str | None = None, links=None) -> Table:
+    """A report table (see :class:`Table`); ``percent`` columns are shares shown as percentages; ``links``:
+    {column: the URL of each row's cell} (a page of the site or an http(s) source; anything else is shown
+    unlinked); the download gets each link column's URLs beside it."""
+    return Table(df, caption, tuple(percent), uuid, links)
 
 
 def outcome_figure(data, by: str, framework: str, *, title=None):
@@ -698,16 +724,23 @@ class AreaList:
         "2023-framework outcomes",
         "last full inspection",
         "years since",
-        "next inspection due by",
+        "monitoring inspection due by",
+        "next full inspection due by",
+        "evidence",
     ]
 
     def __init__(self, summary, caption: str, aliases: dict[str, list[str]]):
         self.df, self.caption, self.aliases = summary, caption, aliases
 
     def _shown(self):
-        d = self.df[self.COLUMNS].copy()
+        d = self.df.assign(
+            evidence=[
+                "; ".join(filter(None, [safe_href(p) or "", safe_href(r) or ""]))
+                for p, r in zip(self.df["ofsted_page"], self.df["latest_report"])
+            ]
+        )[self.COLUMNS].copy()
         d["area"] = [a + (" (former council)" if s != "current" else "") for a, s in zip(d["area"], self.df["status"])]
-        for c in ("last full inspection", "next inspection due by"):
+        for c in ("last full inspection", "monitoring inspection due by", "next full inspection due by"):
             d[c] = [("" if pd.isna(v) else f"{v.day} {v:%b %Y}") for v in d[c]]
         d["years since"] = ["" if v is None or v != v else f"{v:.1f}" for v in d["years since"]]
         d["weaknesses"] = ["" if pd.isna(v) else str(int(v)) for v in d["weaknesses"]]
@@ -722,7 +755,8 @@ class AreaList:
         d = self._shown()
         sort_keys = {
             "last full inspection": self.df["last full inspection"].dt.strftime("%Y-%m-%d").fillna(""),
-            "next inspection due by": self.df["next inspection due by"].dt.strftime("%Y-%m-%d").fillna(""),
+            "monitoring inspection due by": self.df["monitoring inspection due by"].dt.strftime("%Y-%m-%d").fillna(""),
+            "next full inspection due by": self.df["next full inspection due by"].dt.strftime("%Y-%m-%d").fillna(""),
             "years since": self.df["years since"].map(lambda v: "" if v is None or v != v else f"{v:08.2f}"),
             "weaknesses": self.df["weaknesses"].map(lambda v: "" if pd.isna(v) else f"{int(v):03d}"),
         }
@@ -740,6 +774,12 @@ class AreaList:
                 text = e(str(r[c]))
                 if c == "area" and self.df.at[i, "profile"]:
                     text = f'<a href="areas/{e(code, quote=True)}.html">{text}</a>'
+                if c == "evidence":  # the area's own Ofsted page (2016 letters) and latest 2023 report
+                    text = "; ".join(
+                        _anchor(what, self.df.at[i, col])
+                        for what, col in (("Ofsted page", "ofsted_page"), ("2023 report", "latest_report"))
+                        if safe_href(self.df.at[i, col])
+                    )
                 tag = "th" if c == "area" else "td"
                 cells.append(f"<{tag}{' scope=row' if tag == 'th' else ''}{key}>{text}</{tag}>")
             rows.append(f'<tr data-names="{e(names, quote=True)}">{"".join(cells)}</tr>')

@@ -10,6 +10,18 @@ INSPECTION_CHOICES = ("first", "latest")  # which 2023-framework inspection of a
 REVISIT_LEVELS = ["No", "Some", "Yes"]  # ordered: Yes > Some > No
 REVISIT_SHOWN = ["Yes", "Some", "No"]  # the order tables and charts show them in
 OUTCOME_LEVELS = ["positive", "inconsistent", "systemic_failings"]
+# What each 2023-framework outcome sets next, counted from the inspection's start (the dates Data to Insight's
+# table gives follow it to the day): the next full inspection after 5 or 3 years, and for widespread or systemic
+# failings a monitoring inspection after about 18 months first. The source's own sentences, as the table quotes
+# the reports, are beside each rule.
+NEXT_FULL_YEARS = {"positive": 5, "inconsistent": 3, "systemic_failings": 3}
+MONITORING_MONTHS = {"systemic_failings": 18}
+NEXT_SENTENCES = {
+    "positive": "The next full area SEND inspection will be within approximately 5 years.",
+    "inconsistent": "The next full area SEND inspection will be within approximately 3 years.",
+    "systemic_failings": "A monitoring inspection will be carried out within approximately 18 months. The next full"
+    " reinspection will be within approximately 3 years.",
+}
 REGIONS = (
     "East Midlands",
     "East of England",

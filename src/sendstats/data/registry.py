@@ -276,10 +276,29 @@ INSPECTIONS_2023 = (
     C(
         "next_inspection_by",
         "datetime64[ns]",
-        "next inspection due by",
-        "date by which the next full inspection is due: the interval the report gives (18 months, 3 or 5 years)"
-        " from the inspection's end, as Data to Insight's table works it out (its latest page listing the"
-        " inspection); empty where the table gives none",
+        "next inspection due by (source)",
+        "the date Data to Insight's table gives as the next inspection's: for widespread or systemic failings the"
+        " monitoring inspection's (about 18 months), else the next full inspection's (3 or 5 years)"
+        " from the inspection's start, as the table works it out (its latest page listing the inspection); empty"
+        " where the table gives none",
+        "date",
+        SNAPSHOTS,
+    ),
+    C(
+        "next_monitoring_by",
+        "datetime64[ns]",
+        "monitoring inspection due by",
+        "widespread or systemic failings only: a monitoring inspection within about 18 months of the inspection's"
+        " start (the source's date; the rule where it gives none)",
+        "date",
+        SNAPSHOTS,
+    ),
+    C(
+        "next_full_by",
+        "datetime64[ns]",
+        "next full inspection due by",
+        "the next full inspection: within about 5 years (typically positive) or 3 years (inconsistent; widespread or"
+        " systemic failings) of the inspection's start (the source's date where it is the full inspection's)",
         "date",
         SNAPSHOTS,
     ),

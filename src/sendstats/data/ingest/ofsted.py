@@ -445,6 +445,35 @@ def dates_from_reports(df: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     return _finish_2023(m)
 
 
+def next_inspections(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each 2023-framework inspection's next monitoring inspection and next full inspection, as the framework
+    sets them (:data:`~sendstats.vocabulary.NEXT_FULL_YEARS`, :data:`~sendstats.vocabulary.MONITORING_MONTHS`):
+    the source's date (``next_inspection_by``) where it is that inspection's, else the rule from the inspection's
+    start. For widespread or systemic failings the source's date is the monitoring inspection's, and the full one
+    is three years from the start. Returns (next_monitoring_by, next_full_by)."""
+    from ...vocabulary import MONITORING_MONTHS, NEXT_FULL_YEARS
+
+    outcome = df["outcome"].astype(object)
+    start = pd.to_datetime(df["inspection_start"])
+    years = outcome.map(NEXT_FULL_YEARS)
+    months = outcome.map(MONITORING_MONTHS)
+    by_rule = pd.Series(
+        [s + pd.DateOffset(years=int(y)) if pd.notna(s) and pd.notna(y) else pd.NaT for s, y in zip(start, years)],
+        index=df.index,
+        dtype="datetime64[ns]",
+    )
+    monitoring = pd.Series(
+        [s + pd.DateOffset(months=int(m)) if pd.notna(s) and pd.notna(m) else pd.NaT for s, m in zip(start, months)],
+        index=df.index,
+        dtype="datetime64[ns]",
+    )
+    given = pd.to_datetime(df["next_inspection_by"])
+    monitored = months.notna()
+    monitoring = monitoring.where(~monitored | given.isna(), given).where(monitored)
+    full = by_rule.where(monitored | given.isna(), given)
+    return monitoring, full
+
+
 def _finish_2023(both: pd.DataFrame) -> pd.DataFrame:
     both = both.copy()
     both["missing_reason"] = pd.Series(
@@ -460,6 +489,7 @@ def _finish_2023(both: pd.DataFrame) -> pd.DataFrame:
         dtype="string",
         index=both.index,
     )
+    both["next_monitoring_by"], both["next_full_by"] = next_inspections(both)
     cols = [
         "la_code",
         "area",
@@ -473,6 +503,8 @@ def _finish_2023(both: pd.DataFrame) -> pd.DataFrame:
         "n_priority_actions",
         "previous_inspection_end",
         "next_inspection_by",
+        "next_monitoring_by",
+        "next_full_by",
         "ofsted_urn",
         "report_url",
         "inspection_number",
