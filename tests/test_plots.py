@@ -21,6 +21,7 @@ def test_a_table_links_only_safe_targets_and_escapes_each_value_once():
 
     df = pd.DataFrame({"area": ["O'Brien & <Sons>", "Bury", "Slough"], "n": [1, 2, 3]})
     urls = ["areas/E09000021.html", "javascript:alert(1)", "https://files.ofsted.gov.uk/v1/file/1"]
+    assert plots.safe_href(pd.NA) is None and plots.safe_href(float("nan")) is None  # a council with no page
     t = plots.table(df, "cap", percent=(), links={"area": urls})
     html = t.styler.to_html()
     assert '<a href="areas/E09000021.html">O&#x27;Brien &amp; &lt;Sons&gt;</a>' in html or (

@@ -340,7 +340,7 @@ class Table:
 def safe_href(url) -> str | None:
     """``url`` if it is a link a page may carry (http, https, or a relative path to a page of the site), else
     None: a value from a data file never becomes a javascript: or data: link."""
-    if url is None or url != url or not str(url).strip():
+    if url is None or pd.isna(url) or not str(url).strip():
         return None
     u = str(url).strip()
     if re.match(r"^https?://", u, re.I) or re.match(r"^[A-Za-z0-9_./-]+\.html(#[\w-]*)?$", u) and ".." not in u:
@@ -352,7 +352,7 @@ def _anchor(text, url) -> str:
     """A table cell's HTML: ``text`` escaped once, inside a link to ``url`` when :func:`safe_href` allows it."""
     import html
 
-    t = "–" if text is None or text != text else html.escape(str(text))
+    t = "–" if text is None or pd.isna(text) else html.escape(str(text))
     u = safe_href(url)
     return f'<a href="{html.escape(u, quote=True)}">{t}</a>' if u else t
 
