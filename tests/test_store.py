@@ -72,3 +72,22 @@ def test_a_failed_second_rename_puts_the_old_folder_back(tmp_path, monkeypatch):
         fileio.replace_folder(tmp_path / "missing", target)
     assert (target / "old.txt").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_build_removes_the_staging_folders_of_killed_builds(tmp_path):
+    """Issue 32 item 7: a staging folder whose build process is gone (or that has no process id) is removed at
+    the next build; a running build's is kept."""
+    import os
+    import subprocess
+
+    from sendstats.data import store
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = [tmp_path / f"{store.STAGING}{dead.pid}-abc", tmp_path / f"{store.STAGING}zcbisgx9"]
+    live = tmp_path / f"{store.STAGING}{os.getpid()}-xyz"
+    for p in (*stale, live):
+        p.mkdir()
+        (p / "t.parquet").write_bytes(b"x")
+    removed = store.clean_stale_staging(tmp_path)
+    assert sorted(removed) == sorted(stale) and not any(p.exists() for p in stale) and live.exists()

@@ -124,6 +124,29 @@ def _run_builder(name: str, folder: Path):
     return _validate(name, df)
 
 
+STAGING = ".processed-staging-"  # a build's staging folder: this prefix, the building process's id, a random part
+
+
+def clean_stale_staging(parent: Path) -> list[Path]:
+    """Remove the staging folders that builds killed before they could clean up left in ``parent``: every
+    ``.processed-staging-*`` folder whose process (the id in its name) is no longer running, and any without an
+    id (made before ids were written). A running build's folder is kept. Returns the folders removed."""
+    gone = []
+    for p in parent.glob(STAGING + "*"):
+        pid = p.name[len(STAGING) :].split("-")[0]
+        if pid.isdigit():
+            try:
+                os.kill(int(pid), 0)
+                continue  # still running (or another user's process with that id): leave it
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue
+        shutil.rmtree(p, ignore_errors=True)
+        gone.append(p)
+    return gone
+
+
 def build(names=None, *, check_all: bool = False) -> dict[str, int]:
     """Build the named tables (default all), and any table they are built from that is missing or out of
     date, and swap them in together. Their raw files (``check_all``: every registered table's) are checked
@@ -140,7 +163,8 @@ def build(names=None, *, check_all: bool = False) -> dict[str, int]:
     record = read_record()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".processed-staging-", dir=target.parent))
+        clean_stale_staging(target.parent)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=target.parent))
     except OSError as e:
         raise DataError(target.parent, f"cannot write the processed tables here: {e.strerror}") from None
     rows = {}
