@@ -958,11 +958,19 @@ def mde_from_fit(row, *, alpha: float = 0.05, power: float = 0.8) -> float:
     the estimate reported are all in it). A test checks it against a simulation of the adjusted design."""
     from scipy import stats as st
 
+    se = se_from_ci(row)
+    return float(np.exp((st.norm.ppf(1 - alpha / 2) + st.norm.ppf(power)) * se)) if se == se else float("nan")
+
+
+def se_from_ci(row) -> float:
+    """The standard error of a log odds ratio read back from its 95% interval (``row``'s ci_low, ci_high); NaN
+    when the interval is not finite and positive."""
+    from scipy import stats as st
+
     lo, hi = float(row["ci_low"]), float(row["ci_high"])
     if not (lo > 0 and np.isfinite(hi) and hi > lo):
         return float("nan")
-    se = (np.log(hi) - np.log(lo)) / (2 * st.norm.ppf(0.975))
-    return float(np.exp((st.norm.ppf(1 - alpha / 2) + st.norm.ppf(power)) * se))
+    return float((np.log(hi) - np.log(lo)) / (2 * st.norm.ppf(0.975)))
 
 
 def describe_power(row, mde: float) -> str:

@@ -129,7 +129,8 @@ def _ccg_ratings() -> pd.DataFrame:
 def ratings_current_until() -> pd.Timestamp:
     """The first 1 April on whose lookup a CCG of either list no longer appears: the rated CCGs began to merge
     then, so a rating describes an inspection from that date less and less (the plan's sensitivity row)."""
-    listed = set(g.read_ccg_ratings(sources.raw_path(rf.CCG_RATINGS))["ccg_code"])
+    ratings = _ccg_ratings()
+    listed = set(ratings.loc[ratings[list(g.RATING_LISTS)].any(axis=1), "ccg_code"])
     for year in rf.CCG_YEARS:
         if not listed <= set(lsoa_areas(year)["ccg_code"]):
             return pd.Timestamp(year, 4, 1)

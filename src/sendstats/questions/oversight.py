@@ -18,14 +18,35 @@ from ..data import geography, registry
 from ..scope import PLAN, Scope
 from ..wording import and_list, long_date, p_is
 
+EXPOSURE = analysis.EXPOSURE
 DIRECT = "ccg_rated_inadequate"  # the plan's direct measure: main CCG on the HSJ list
 FAMILY = 2  # the co-primary family: structural and direct (Bonferroni)
 SHARE_UNIT = 10  # the share of LSOAs in an inadequate CCG, per 10 percentage points
 ESTIMATE = ["odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "n_events", "method"]
 
 
-def _exposure_row(fit: pd.DataFrame, term: str) -> dict:
-    return fit.loc[fit["term"] == term, ESTIMATE].iloc[0].to_dict()
+TABLE = ["odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "method"]  # an oversight table's
+OFFICERS = ("dmo_in_post", "dco_in_post")
+
+
+def _exposure_row(fit: pd.DataFrame, term: str, columns=ESTIMATE) -> dict:
+    return fit.loc[fit["term"] == term, list(columns)].iloc[0].to_dict()
+
+
+def _pick(fit: pd.DataFrame, term: str) -> dict:
+    """A term's row of a fit with the columns of an oversight table."""
+    return _exposure_row(fit, term, TABLE)
+
+
+def _no_officer(a: pd.DataFrame) -> pd.DataFrame:
+    """``a`` with ``no_dmo_in_post`` and ``no_dco_in_post``: the officer recruiting or none (True), in post
+    (False), or not collected (missing)."""
+    return a.assign(
+        **{
+            f"no_{c}": a[c].astype(object).map({"Yes": False, "Recruiting": True, "No": True}).astype("boolean")
+            for c in OFFICERS
+        }
+    )
 
 
 def direct_model(
@@ -46,11 +67,10 @@ def bonferroni(row: dict, family: int = FAMILY) -> dict:
     the same standard error as the row's 95% interval, and p times ``family`` (at most 1).
 
     Returns a dict: ci_low_adj, ci_high_adj, p_adj, level (e.g. 0.975)."""
-    z95, level = st.norm.ppf(0.975), 1 - 0.05 / family
+    level = 1 - 0.05 / family
     if "Wald" not in str(row.get("method", "")):  # a profile-likelihood interval cannot be rescaled this way
         return {"ci_low_adj": np.nan, "ci_high_adj": np.nan, "p_adj": np.nan, "level": level}
-    lo, hi, orr = float(row["ci_low"]), float(row["ci_high"]), float(row["odds_ratio"])
-    se = (np.log(hi) - np.log(lo)) / (2 * z95) if lo > 0 and np.isfinite(hi) else np.nan
+    se, orr = stats.se_from_ci(row), float(row["odds_ratio"])
     z = st.norm.ppf(1 - (1 - level) / 2)
     return {
         "ci_low_adj": float(np.exp(np.log(orr) - z * se)),
@@ -128,31 +148,31 @@ def _row(measure, what, sample, r, kind):
     return {"measure": measure, "what it measures": what, "sample": sample, "role": kind, **r}
 
 
-def oversight_table(scope: Scope = PLAN) -> pd.DataFrame:
-    """Every measure of CCG oversight the sources hold, one row each (report 02's opening table).
+def oversight_table(scope: Scope = PLAN, co: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every measure of CCG oversight the sources hold, one row each (report 02's opening table); its first two
+    rows are :func:`co_primary`'s (``co``, when the page has fitted it already).
 
     Returns a DataFrame with columns measure, what it measures, sample, role (confirmatory, exploratory or
     descriptive), odds_ratio, ci_low, ci_high (95%), p_value, n_used, n_dropped, method. An odds ratio above 1
     means the weaker oversight goes with a WSoA, except the last row (see its measure)."""
-    from ..data.store import load_table
+    from ..letters import area_themes
 
     a = analysis.primary_frame(scope)
-    keep = ["odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "method"]
-    pick = lambda fit, term: {k: _exposure_row(fit, term)[k] for k in keep}
+    co = co_primary(scope) if co is None else co
     adj = analysis.adjusted_for()
     rows = [
         _row(
             "not served by one coterminous CCG",
             "structure: more than one CCG, or one shared with other areas (CCGs under the sliver ignored)",
             f"every area in scope; adjusted for {adj}",
-            pick(analysis.primary_model(data=a), analysis.EXPOSURE),
+            co.iloc[0][TABLE].to_dict(),
             "confirmatory (co-primary, revised model)",
         ),
         _row(
             "main CCG rated inadequate by NHS England (2015/16)",
             "the quality of the CCG as NHS England rated it (five domains, leadership among them)",
             f"every area in scope; adjusted for {adj}",
-            pick(direct_model(data=a), DIRECT),
+            co.iloc[1][TABLE].to_dict(),
             "confirmatory (co-primary, pre-specified in the third revision)",
         ),
     ]
@@ -163,30 +183,25 @@ def oversight_table(scope: Scope = PLAN) -> pd.DataFrame:
                 f"{level} CCG",
                 analysis.MECHANISM_WORDS[level].split(": ", 1)[1],
                 f"every area in scope; against coterminous, one model of both; adjusted for {adj}",
-                pick(mech, f"ccg_mechanism={level}"),
+                _pick(mech, f"ccg_mechanism={level}"),
                 "exploratory",
             )
         )
-    dmo = a.assign(
-        **{
-            f"no_{c}": a[c].map({"Yes": False, "Recruiting": True, "No": True}).astype("boolean")
-            for c in ("dmo_in_post", "dco_in_post")
-        }
-    )
     few = ["region", "inspection_year"]
-    for c in ("dmo_in_post", "dco_in_post"):
+    for c in OFFICERS:
         rows.append(
             _row(
                 f"no {registry.label(c)} (recruiting or none)",
                 "the health system's named lead for SEND",
                 f"areas inspected from 2019 (DfE collected it from then); adjusted for {analysis.adjusted_for(few)}"
                 " only (few areas)",
-                pick(stats.logistic(dmo, "wsoa", [f"no_{c}", *few]), f"no_{c}"),
+                _pick(stats.logistic(_no_officer(a), "wsoa", [f"no_{c}", *few]), f"no_{c}"),
                 "exploratory",
             )
         )
-    th = _named_leadership(a, load_table)
-    t = stats.table_test(th, "not_coterminous", "health_ccg_leadership")
+    # WSoA areas with a complete hand-coded list, and whether inspectors named CCG or health leadership
+    th = area_themes().merge(a.loc[a["wsoa"], ["la_code", EXPOSURE]].dropna(), left_on="code", right_on="la_code")
+    t = stats.table_test(th.astype({EXPOSURE: bool}), EXPOSURE, "health_ccg_leadership")
     rows.append(
         _row(
             "inspectors named CCG or health leadership a significant weakness, by not coterminous",
@@ -205,31 +220,19 @@ def oversight_table(scope: Scope = PLAN) -> pd.DataFrame:
             "descriptive",
         )
     )
-    out = pd.DataFrame(rows)
-    out.attrs = {}
-    return out
+    return pd.DataFrame(rows)
 
 
-def _named_leadership(a: pd.DataFrame, load_table) -> pd.DataFrame:
-    """WSoA areas of ``a`` with a complete hand-coded list: not_coterminous and whether inspectors named CCG or
-    health leadership as a significant weakness (the codebook's health_ccg_leadership theme)."""
-    lists = load_table("wsoa_areas")
-    complete = set(lists.loc[lists["status"] == "complete", "code"])
-    w = load_table("weaknesses")
-    w = w[w["code"].isin(complete)]
-    named = w["themes"].map(lambda ts: "health_ccg_leadership" in (list(ts) if ts is not None else []))
-    has = named.groupby(w["code"]).any()
-    th = a[a["wsoa"] & a["la_code"].isin(complete)][["la_code", "not_coterminous"]].copy()
-    th["health_ccg_leadership"] = th["la_code"].map(has).fillna(False).astype(bool)
-    return th.dropna(subset=["not_coterminous"]).assign(not_coterminous=lambda d: d["not_coterminous"].astype(bool))
-
-
-def _direction(r) -> str:
+def _direction(r, towards: str, away: str, n: bool = False) -> str:
+    """Which way one row of an oversight table points: 'points {towards}' or 'points {away}', with its odds ratio,
+    interval (and n), and whether the interval excludes 1."""
     if not np.isfinite(r["odds_ratio"]):
         return "not estimable"
-    way = "with a WSoA" if r["odds_ratio"] > 1 else "against a WSoA"
     sure = "its interval excludes 1" if (r["ci_low"] > 1 or r["ci_high"] < 1) else "its interval includes 1"
-    return f"points {way} ({r['odds_ratio']:.2f}, 95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; {sure})"
+    return (
+        f"points {towards if r['odds_ratio'] > 1 else away} ({r['odds_ratio']:.2f}, 95% CI {r['ci_low']:.2f} to"
+        f" {r['ci_high']:.2f}; " + (f"n = {int(r['n_used'])}; " if n else "") + f"{sure})"
+    )
 
 
 def describe_oversight(table: pd.DataFrame, co: pd.DataFrame) -> str:
@@ -260,7 +263,7 @@ def describe_oversight(table: pd.DataFrame, co: pd.DataFrame) -> str:
     ways = {}
     for _, r in table.iloc[:-1].iterrows():
         ways.setdefault(bool(r["odds_ratio"] > 1), []).append(r["measure"])
-        text += f"{r['measure'][0].upper() + r['measure'][1:]}: {_direction(r)}. "
+        text += f"{r['measure'][0].upper() + r['measure'][1:]}: {_direction(r, 'with a WSoA', 'against a WSoA')}. "
     up, down = ways.get(True, []), ways.get(False, [])
     if up and down:
         text += (
@@ -288,39 +291,31 @@ def oversight_table_2023(areas: pd.DataFrame) -> pd.DataFrame:
 
     Returns a DataFrame with the columns of :func:`oversight_table`; each odds ratio is of a worse outcome
     (proportional odds), above 1 meaning the weaker oversight goes with a worse outcome."""
-    keep = ["odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "n_dropped", "method"]
-    pick = lambda fit, term: {k: fit.loc[fit["term"] == term, k].iloc[0] for k in keep}
     adj = analysis.adjusted_for()
-    a = areas.assign(
-        multi_icb=(areas["n_icbs"] > 1).astype("boolean"),
-        **{
-            f"no_{c}": areas[c].astype(object).map({"Yes": False, "Recruiting": True, "No": True}).astype("boolean")
-            for c in ("dmo_in_post", "dco_in_post")
-        },
-    )
+    a = _no_officer(areas).assign(multi_icb=(areas["n_icbs"] > 1).astype("boolean"))
     rows = [
         _row(
             "more than one sub-ICB location",
             "structure: the former CCGs that serve the area's LSOAs (July 2022 boundaries)",
             f"each area's first 2023 inspection; adjusted for {adj}",
-            pick(analysis.primary_model_2023(a), analysis.EXPOSURE_2023),
+            _pick(analysis.primary_model_2023(a), analysis.EXPOSURE_2023),
             "confirmatory (report 06's primary, revised model)",
         ),
         _row(
             "more than one ICB",
             "structure: the area's NHS partner is more than one integrated care board",
             f"each area's first 2023 inspection; adjusted for {adj}",
-            pick(stats.ordinal(a, "outcome", ["multi_icb", *analysis.CONFOUNDERS]), "multi_icb"),
+            _pick(stats.ordinal(a, "outcome", ["multi_icb", *analysis.CONFOUNDERS]), "multi_icb"),
             "exploratory",
         ),
     ]
-    for c in ("dmo_in_post", "dco_in_post"):
+    for c in OFFICERS:
         rows.append(
             _row(
                 f"no {registry.label(c)} (recruiting or none)",
                 "the health system's named lead for SEND (SEN2, the January before the inspection)",
                 f"each area's first 2023 inspection; adjusted for {adj}",
-                pick(stats.ordinal(a, "outcome", [f"no_{c}", *analysis.CONFOUNDERS]), f"no_{c}"),
+                _pick(stats.ordinal(a, "outcome", [f"no_{c}", *analysis.CONFOUNDERS]), f"no_{c}"),
                 "exploratory",
             )
         )
@@ -332,7 +327,7 @@ def oversight_table_2023(areas: pd.DataFrame) -> pd.DataFrame:
             "share of the report's recommendations naming the ICB (per 10 percentage points)",
             "how far the inspectors held the ICB responsible for what must improve",
             "bundled 2023 reports only, unadjusted; written after the outcome was decided",
-            {**pick(fit, "icb_share_10pp"), "n_dropped": 0},
+            {**_pick(fit, "icb_share_10pp"), "n_dropped": 0},
             "descriptive",
         )
     )
@@ -350,14 +345,7 @@ def describe_oversight_2023(table: pd.DataFrame) -> str:
         f" n = {int(p['n_used'])}). "
     )
     for _, r in table.iloc[1:].iterrows():
-        way = (
-            "not estimable"
-            if not np.isfinite(r["odds_ratio"])
-            else f"points {'towards' if r['odds_ratio'] > 1 else 'away from'} a worse outcome ({r['odds_ratio']:.2f},"
-            f" 95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; n = {int(r['n_used'])}; "
-            + ("its interval excludes 1" if (r["ci_low"] > 1 or r["ci_high"] < 1) else "its interval includes 1")
-            + ")"
-        )
+        way = _direction(r, "towards a worse outcome", "away from a worse outcome", n=True)
         text += f"{r['measure'][0].upper() + r['measure'][1:]}: {way}. "
     return text + (
         "The last row is on the bundled reports only and describes what inspectors wrote once the outcome was"
