@@ -1,6 +1,8 @@
 """Finding an area by what a person types, an area's story across both frameworks, and the areas page's rows,
 checked against the inspection tables read directly (not through the functions under test)."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -185,3 +187,90 @@ def test_a_council_created_since_2016_has_its_own_figures_only_from_its_first_ye
     have = t.loc[t["area"].notna(), "year"]
     assert have.min() == 2023
     assert "Cumberland" in areas.describe_trends(t, "Cumberland")
+
+
+def test_a_value_shared_by_most_areas_sits_mid_rank_and_says_which_way_is_better():
+    """Kingston (1 CCG) shares its value with most 2016-framework areas: counted by hand from the table, its
+    percentile is the share below plus half the share equal, not 0."""
+    a = load_table("areas_2016")
+    col = a["n_ccgs"].dropna().astype(float)
+    expected = (col < 1).mean() + 0.5 * (col == 1).mean()
+    assert (col == 1).mean() > 0.5  # the tie the old percentile put at 0
+    fac = areas.area_factors_vs_distribution("E09000021").set_index("factor")
+    assert fac.at["number of CCGs serving the area", "national percentile"] == pytest.approx(expected)
+    assert fac.at["% new EHC plans within 20 weeks (year before)", "better"] == "higher is better"
+    assert fac.at["number of CCGs serving the area", "better"] == "no better direction"
+
+
+def test_a_profiles_map_outlines_the_area_over_the_shapes_own_edges_and_labels_its_borders():
+    from sendstats import analysis, plots
+
+    _, m23 = analysis.map_frames()
+    region = areas.area_index().set_index("code")["region"]
+    mine = m23[m23["area_code"].map(region) == "North West"]
+    shown = plots.area_on_map(mine, "E08000001", title="t", order=analysis.MAP_2023, where="North West")
+    svg = shown.svg.data
+    # matplotlib writes each shape's white edge inline; only an !important rule beats it
+    assert 'style="fill: ' in svg and "stroke: #000000 !important" in svg
+    # Bolton borders Bury, Salford, Wigan, Blackburn with Darwen and Lancashire (and no other North West area)
+    labels = set(re.findall(r"<text [^>]*>([^<]+)</text>", svg))
+    assert labels == {"Bolton", "Bury", "Salford", "Wigan", "Blackburn with Darwen", "Lancashire"}
+    assert "Bolton is outlined in black" in shown.alt and "Labelled: Bolton" in shown.alt
+
+
+def test_one_count_of_areas_inspected_under_2023_on_the_areas_page_and_report_01():
+    s = areas.summary()
+    shapes = set(load_table("area_shapes")["area_code"])
+    i23 = load_table("inspections_2023")
+    n = len(set(i23["la_code"].replace({"E10000023": "E06000065", "E10000027": "E06000066"})) & shapes)
+    page = areas.describe_summary(s)
+    report = areas.describe_coverage(
+        s, areas.coverage_by_month(s), areas.time_since_inspection(s), areas.past_due(s), areas.never_revisited(s)
+    )
+    claim = f"{n} of the 153 current areas have had a 2023-framework inspection"
+    assert claim in page and claim in report
+    never = len(areas.never_revisited(s))
+    assert f"{never} current areas (on today's boundaries" in page and f"{never} current areas (on today's" in report
+
+
+def test_cambridgeshires_dates_come_from_the_written_answer_and_the_gaps_are_named():
+    """House of Commons written question 92647 (answered 28 November 2025): Cambridgeshire's inspection took
+    place on 27-31 January 2025; Data to Insight's table gives no dates for it."""
+    i = load_table("inspections_2023")
+    c = i[(i["la_code"] == "E10000003") & (i["published"] == "2025-05-13")].iloc[0]
+    assert (c["inspection_start"], c["inspection_end"]) == (pd.Timestamp("2025-01-27"), pd.Timestamp("2025-01-31"))
+    assert "written question 92647" in c["source_note"] and pd.isna(c["missing_reason"])
+    text = areas.describe_gaps(areas.source_gaps())
+    assert "dates of Buckinghamshire and Thurrock" in text and "outcome of Slough's inspection" in text
+    assert "for Cambridgeshire" in text
+
+    def began_2023(code):
+        tl = areas.timeline(code)
+        return tl.loc[(tl["framework"] == "2023") & (tl["event"] == "inspection began"), "detail"].iat[0]
+
+    assert began_2023("E06000034") == "start date not in any source"  # Thurrock
+    assert "written question 92647" in began_2023("E10000003")
+    from sendstats.data import registry
+
+    assert "written question 92647" in registry.dictionary_markdown().split("## Corrections applied")[1]
+
+
+@pytest.mark.parametrize(
+    "row, problem",
+    [
+        ("E10000003,2025-05-13,inspection_start,2025-02-03,a source,u", "the sources give inspection_start 2025-01-27"),
+        ("E99999999,2025-05-13,inspection_start,2025-01-27,a source,u", "matches no 2023-framework inspection"),
+        ("E10000003,2025-05-13,colour,blue,a source,u", "field must be one of"),
+        ("E06000039,2025-11-06,outcome,outstanding,a source,u", "outcome must be one of"),
+        ("E06000039,2025-11-06,outcome,positive,,u", "every correction needs its source"),
+    ],
+)
+def test_a_correction_that_conflicts_or_matches_nothing_stops_the_build(tmp_path, row, problem):
+    from sendstats.data.ingest import ofsted
+    from sendstats.errors import DataError
+
+    path = tmp_path / "corrections.csv"
+    path.write_text("la_code,published,field,value,source,source_url\n" + row + "\n")
+    with pytest.raises(DataError, match=problem) as e:
+        ofsted.apply_corrections(load_table("inspections_2023"), ofsted.read_corrections(path), path)
+    assert str(path) in str(e.value)

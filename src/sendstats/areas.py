@@ -9,13 +9,15 @@ from functools import lru_cache
 
 import pandas as pd
 
+from . import stats
 from .data import geography, registry
 from .data.boundaries import REPLACED_ON, SUCCESSORS
+from .data.ingest.ofsted import CORRECTED
 from .data.names import normalise_one
 from .data.store import data_date
 from .errors import ParameterError
 from .outcomes import load_areas, load_inspections
-from .wording import by_unit, long_date, md, ordinal, outcome_label, plural
+from .wording import and_list, by_unit, long_date, md, ordinal, outcome_label, plural
 
 # what the 2016 framework's revisit outcome means (Ofsted: sufficient progress in addressing the weaknesses)
 REVISIT_MEANING = {
@@ -216,7 +218,9 @@ def timeline(code: str) -> pd.DataFrame:
     for _, r in new.iterrows():
         which = "re-inspection" if r["inspection_number"] > 1 else "inspection"
         who = names.get(code, r["area"])
-        add(r["inspection_start"], "2023", f"{which} began", "", who, r["report_url"])
+        fixed = _corrected(r["source_note"])
+        began = "start date not in any source" if pd.isna(r["inspection_start"]) else ""
+        add(r["inspection_start"], "2023", f"{which} began", fixed if fixed != "–" else began, who, r["report_url"])
         outcome = outcome_label(str(r["outcome"])) if pd.notna(r["outcome"]) else "outcome not in the sources"
         pa = r["n_priority_actions"]
         add(
@@ -257,8 +261,9 @@ NUMERIC_PROFILE = registry.factors_of(profile=True)  # from the factor declarati
 def area_factors_vs_distribution(code: str) -> pd.DataFrame:
     """For the area's latest inspection with factors: each numeric factor of that inspection's framework,
     the area's value, the national and regional medians (of all areas, each as at its own inspection of the
-    same framework), the area's national percentile (share 0-1 of areas with a lower value), the number of
-    areas compared and the factor's unit."""
+    same framework), the area's national mid-rank percentile (share 0-1 of areas with a lower value plus half
+    of those with an equal one, so an area equal to the median is at 0.5 however many share its value), which
+    way the factor is better where it has a direction, the number of areas compared and the factor's unit."""
     for framework in ("2023", "2016"):
         a = _factor_frame(framework, *_stamps(f"areas_{framework}"))
         mine = a[a["code"] == code]
@@ -280,7 +285,8 @@ def area_factors_vs_distribution(code: str) -> pd.DataFrame:
                 "why missing": "" if pd.notna(v) else _reason(a, me, f),
                 "national median": col.median() if len(col) else None,
                 "regional median": region[f].dropna().astype(float).median() if region[f].notna().any() else None,
-                "national percentile": float((col < float(v)).mean()) if pd.notna(v) and len(col) else None,
+                "national percentile": stats.mid_rank(col, float(v)) if pd.notna(v) and len(col) else None,
+                "better": registry.better(f) or "no better direction",
                 "areas compared": len(col),
             }
         )
@@ -521,15 +527,30 @@ def describe_summary(s: pd.DataFrame) -> str:
     """The areas page's opening sentences, from :func:`summary`."""
     cur = _current(s)
     asof = s.attrs["as_at"]
-    done = cur["2023-framework outcomes"].ne("not inspected yet")
     late, never = past_due(s), never_revisited(s)
     return (
         f"{plural(len(cur), 'current local area')} (May 2023 boundaries) and "
         f"{plural(len(s) - len(cur), 'former council')}, as at {long_date(asof)}, the date the data run to. "
-        f"{int(done.sum())} of the {len(cur)} current areas have had a 2023-framework inspection; "
+        f"{inspected_2023(s)} of the {len(cur)} current areas have had a 2023-framework inspection; "
         f"{len(late)} of them are past the date by which their next full inspection was due. "
-        f"{len(never)} current areas were required to write a Written Statement of Action (theirs or their "
-        "former council's) and were never revisited under the 2016 framework."
+        + never_revisited_sentence(never)
+    )
+
+
+def inspected_2023(s: pd.DataFrame) -> int:
+    """From :func:`summary` ``s``: the number of current areas with at least one published 2023-framework
+    inspection (with or without a start date in the sources). The one count of "areas inspected under the 2023
+    framework" that the areas page and report 01 both state."""
+    return int(_current(s)["2023-framework outcomes"].ne("not inspected yet").sum())
+
+
+def never_revisited_sentence(never: pd.DataFrame) -> str:
+    """The one sentence for :func:`never_revisited`'s count, on today's boundaries (report 03 counts WSoA
+    inspections as inspected instead, and says so)."""
+    return (
+        f"{plural(len(never), 'current area')} (on today's boundaries: a former council's WSoA counts for each of "
+        "its successors) were required to write a Written Statement of Action and never revisited under the 2016 "
+        "framework."
     )
 
 
@@ -601,22 +622,89 @@ def never_revisited(s: pd.DataFrame) -> pd.DataFrame:
     return rows[cols].reset_index(drop=True)
 
 
-def describe_coverage(by_month: pd.DataFrame, bands: pd.DataFrame, late: pd.DataFrame, never: pd.DataFrame) -> str:
-    """The coverage section's sentences, from its four tables."""
-    last = by_month.iloc[-1]
+def describe_coverage(
+    s: pd.DataFrame, by_month: pd.DataFrame, bands: pd.DataFrame, late: pd.DataFrame, never: pd.DataFrame
+) -> str:
+    """The coverage section's sentences, from :func:`summary` ``s`` and its four tables (the counts the areas
+    page states come from the same functions)."""
     undated = by_month.attrs["undated"]
     five = int(
         bands.loc[bands["years since the last full inspection"].str.split().str[0].astype(int) >= 5, "areas"].sum()
     )
+    dated = int(by_month["areas first inspected"].sum())
     return (
-        f"By {last['month']}, {int(last['areas inspected so far'])} of the {by_month.attrs['n_areas']} current areas "
-        f"({last['share of current areas']:.0%}) had begun their first 2023-framework inspection"
-        + (f" ({plural(undated, 'area')} with no start date in any source not counted)" if undated else "")
+        f"{inspected_2023(s)} of the {by_month.attrs['n_areas']} current areas have had a 2023-framework inspection"
+        + (
+            f"; the chart places the {dated} whose first one has a start date in the sources by the month it began"
+            f" ({plural(undated, 'area')} with no start date in any source: see the gaps below)"
+            if undated
+            else ", each placed in the chart by the month its first one began"
+        )
         + f". {plural(five, 'current area')} last had a full inspection five or more years before the date the data "
-        f"run to; {plural(len(late), 'area')} are past the date by which their next full inspection was due; "
-        f"{plural(len(never), 'area')} required to write a Written Statement of Action under the 2016 framework "
-        "were never revisited under it."
+        f"run to; {plural(len(late), 'area')} are past the date by which their next full inspection was due. "
+        + never_revisited_sentence(never)
     )
+
+
+def source_gaps() -> pd.DataFrame:
+    """Every 2023-framework inspection the sources leave incomplete, and every value filled from the curated
+    corrections file: area, code, published, what is missing (or was filled), and the evidence (the report's
+    link, or the correction's source). One row per inspection."""
+    i = _coded("2023")
+    gap = i["missing_reason"].notna() | i["source_note"].fillna("").str.contains(CORRECTED, regex=False)
+    rows = i[gap].sort_values(["published", "code"])
+    return pd.DataFrame(
+        {
+            "area": rows["area"].astype(str),
+            "code": rows["code"],
+            "published": rows["published"],
+            "missing from the sources": rows["missing_reason"].fillna("nothing (corrected)"),
+            "corrected from": [_corrected(n) for n in rows["source_note"]],
+            "report url": rows["report_url"],
+        }
+    ).reset_index(drop=True)
+
+
+def shown_gaps(gaps: pd.DataFrame):
+    """:func:`source_gaps` as report 01 shows it, with the links of its area and report columns (from the top
+    of the site): (frame, links)."""
+    shown = gaps.drop(columns=["code", "report url"]).assign(report="Ofsted report")
+    shown["published"] = shown["published"].map(long_date)
+    return shown, {"area": profile_links(gaps["code"]), "report": list(gaps["report url"])}
+
+
+def _corrected(note) -> str:
+    if not isinstance(note, str):
+        return "–"
+    parts = [p.strip().split(CORRECTED, 1) for p in note.split(";") if CORRECTED in p]
+    return f"{and_list([registry.label(f) for f, _ in parts])} from {parts[0][1]}" if parts else "–"
+
+
+def describe_gaps(gaps: pd.DataFrame) -> str:
+    """The gaps paragraph of report 01: which inspections the sources leave incomplete, which the curated
+    corrections fill, and what that does to the counts."""
+    open_ = gaps[gaps["missing from the sources"] != "nothing (corrected)"]
+    fixed = gaps[gaps["corrected from"] != "–"]
+    undated = open_[open_["missing from the sources"].str.contains("dates")]
+    no_outcome = open_[open_["missing from the sources"].str.contains("outcome")]
+    out = []
+    if len(fixed):
+        out.append(
+            f"The curated corrections file fills what the sources leave out for {and_list(list(fixed['area']))} "
+            "(the table gives each value's source)."
+        )
+    if len(undated):
+        out.append(
+            f"No source gives the inspection dates of {and_list(list(undated['area']))}: counts by the date an "
+            f"inspection began leave {'it' if len(undated) == 1 else 'them'} out, and no next inspection date is "
+            "shown for them."
+        )
+    if len(no_outcome):
+        out.append(
+            f"No source gives the outcome of {and_list(list(no_outcome['area']))}'s inspection: outcome counts "
+            f"leave {'it' if len(no_outcome) == 1 else 'them'} out."
+        )
+    return " ".join(out) or "Every 2023-framework inspection has its dates and outcome in the sources."
 
 
 def coverage_left_out(scope) -> str:

@@ -332,7 +332,8 @@ def describe_revisits(rev) -> str:
     return (
         f"Of {yes['n']} revisited WSoA areas, {yes['count']} ({pct(yes['share'])}; 95% CI {pct(yes['ci_low'])} "
         f"to {pct(yes['ci_high'])}) had made sufficient progress on all their significant weaknesses; "
-        f"{plural(pending, 'WSoA area')} had no published revisit in the period. Revisited areas are those inspected "
+        f"{plural(pending, 'WSoA area')} as inspected (councils before the 2019-2023 mergers; the areas page counts "
+        "today's areas instead) had no published revisit in the period. Revisited areas are those inspected "
         "earliest, so they are not a random sample of WSoA areas."
     )
 

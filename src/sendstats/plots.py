@@ -124,21 +124,30 @@ def share_with_ci(
 
 def percentiles(data, *, title: str):
     """Where an area stands on each factor: one point per row of ``data`` (columns factor, national
-    percentile 0-1), a dashed line at the median. No interval: a percentile of all areas is not an estimate."""
+    percentile 0-1 as mid-ranks, better), a dashed line at the median; each factor's label says which way is
+    better where it has a direction. No interval: a percentile of all areas is not an estimate. Returns the Axes."""
+    from .wording import ordinal
+
     _, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.2))
     pos = range(len(data))
+    names = [f"{f} ({b})" if b and not b.startswith("no ") else f for f, b in zip(data["factor"], data["better"])]
     ax.plot(data["national percentile"], list(pos), "o", color="#0072B2")
     ax.axvline(0.5, color="0.5", ls="--", lw=1)
-    ax.set_yticks(list(pos), list(data["factor"]))
+    ax.set_yticks(list(pos), names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    ax.set_xlabel("share of areas with a lower value (dashed line: the median area)")
+    ax.set_xlabel(
+        "percentile: share of areas with a lower value plus half of those with the same value"
+        "\n(dashed line: the median area)"
+    )
     ax.set_title(title)
-    from .wording import ordinal
-
-    parts = [f"{f}: {ordinal(round(100 * v))} percentile" for f, v in zip(data["factor"], data["national percentile"])]
-    return alt(ax, f"Chart: {title}. Share of all areas with a lower value, per factor: " + "; ".join(parts) + ".")
+    parts = [f"{f}: {ordinal(round(100 * v))} percentile" for f, v in zip(names, data["national percentile"])]
+    return alt(
+        ax,
+        f"Chart: {title}. Percentile among all areas (share with a lower value plus half of those with the same"
+        " value), per factor: " + "; ".join(parts) + ".",
+    )
 
 
 # the lines of an area's trend chart: the area itself and the medians it is compared with (not outcomes, so
@@ -645,17 +654,83 @@ def _map_svg(cells: tuple, title: str, order: tuple, where: str) -> str:
     return re.sub(r"\s*\n\s*(?=[MLCQz]\b)", " ", compact_svg(svg, decimals=1))
 
 
+def _svg_polygons(svg: str) -> dict:
+    """Each area's shapes in the SVG's own coordinates (from the ``area-<code>-<n>`` groups' paths), as one
+    shapely geometry per area code."""
+    from shapely.geometry import MultiPolygon, Polygon
+
+    rings: dict = {}
+    for code, d in re.findall(r'<g id="area-([A-Z0-9]+)-\d+">\s*<path d="([^"]+)"', svg):
+        xy = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+        pts = list(zip(xy[0::2], xy[1::2]))
+        if len(pts) >= 3:
+            rings.setdefault(code, []).append(Polygon(pts).buffer(0))
+    return {c: MultiPolygon([g for p in ps for g in getattr(p, "geoms", [p])]) for c, ps in rings.items()}
+
+
+def _free_spot(point, text: str, placed: list):
+    """``point``, or the nearest spot above or below it where ``text`` (7 pt) overlaps no label in ``placed``
+    (a list of boxes, appended to)."""
+    from shapely.geometry import Point, box
+
+    w = 3.6 * len(text) + 2
+    for dy in (0, 8, -8, 16, -16, 24, -24):
+        b = box(point.x - w / 2, point.y + dy - 7, point.x + w / 2, point.y + dy + 1)
+        if not any(b.intersects(o) for o in placed):
+            break
+    placed.append(b)
+    return Point(point.x, point.y + dy)
+
+
+def _svg_label(point, text: str, *, bold: bool = False) -> str:
+    from html import escape
+
+    weight = "bold" if bold else "normal"
+    return (
+        f'<text x="{point.x:.1f}" y="{point.y:.1f}" text-anchor="middle" font-family="sans-serif" font-size="7"'
+        f' font-weight="{weight}" fill="#000000" stroke="#ffffff" stroke-width="2" paint-order="stroke">'
+        f"{escape(text)}</text>"
+    )
+
+
 def area_on_map(categories, code: str, *, title: str, order, where: str = "England"):
     """A map of ``categories`` (all of England, or the areas of one region: ``where`` names it) with one area
-    outlined, as an SVG display object carrying its alt text."""
+    outlined in black and labelled, and the areas that border it labelled, as an SVG display object carrying
+    its alt text. (The outline's style is ``!important``: matplotlib writes each shape's white edge as an
+    inline style, which an ordinary style sheet rule would lose to.)"""
     from IPython.display import SVG
 
     svg = _map_svg(tuple(zip(categories["area_code"], categories["category"])), title, tuple(order), where)
     j = svg.index(">", svg.index("<svg")) + 1
-    svg = svg[:j] + f'<style>g[id^="area-{code}-"] path {{stroke: #000000; stroke-width: 2.5px}}</style>' + svg[j:]
+    style = f'g[id^="area-{code}-"] path {{stroke: #000000 !important; stroke-width: 2.5px !important}}'
+    svg = svg[:j] + f"<style>{style}</style>" + svg[j:]
+    names = dict(zip(categories["area_code"], categories["area"]))
+    shapes = _svg_polygons(svg)
     me = categories[categories["area_code"] == code]
-    outlined = f" {me['area'].iat[0]} is outlined in black ({me['category'].iat[0]})." if len(me) else ""
-    return _WithAlt(SVG(svg), " ".join((_map_text(categories, title, order, where) + outlined).split()))
+    outlined = labelled = ""
+    if code in shapes:
+        near = [c for c, g in shapes.items() if c != code and g.distance(shapes[code]) < 1.0]
+        placed: list = []
+        labels = [
+            _svg_label(
+                _free_spot(shapes[code].representative_point(), names.get(code, code), placed),
+                names.get(code, code),
+                bold=True,
+            )
+        ]
+        labels += [
+            _svg_label(_free_spot(shapes[c].representative_point(), names[c], placed), names[c])
+            for c in sorted(near)
+            if c in names
+        ]
+        k = svg.rindex("</svg>")
+        svg = svg[:k] + '<g id="labels">' + "".join(labels) + "</g>" + svg[k:]
+        if near:
+            border = and_list(sorted(names[c] for c in near if c in names))
+            labelled = f" Labelled: {names.get(code, code)} and the areas that border it, {border}."
+    if len(me):
+        outlined = f" {me['area'].iat[0]} is outlined in black ({me['category'].iat[0]})."
+    return _WithAlt(SVG(svg), " ".join((_map_text(categories, title, order, where) + outlined + labelled).split()))
 
 
 class _WithAlt:

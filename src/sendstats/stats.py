@@ -45,6 +45,17 @@ def fit_notes(what: str):
     notes.extend(f"unreliable: in the {what}, {s}" for s in seen)
 
 
+def mid_rank(values, v: float) -> float:
+    """The mid-rank percentile (0-1) of ``v`` among ``values``: the share below it plus half the share equal
+    to it (Hazen's plotting position), so ties sit in the middle of their block rather than at its bottom.
+
+    Returns
+    -------
+    float: between 0 and 1."""
+    values = pd.Series(values, dtype=float)
+    return float((values < v).mean() + 0.5 * (values == v).mean())
+
+
 def proportion(successes, n, alpha: float = 0.05) -> pd.Series:
     """Estimate ``successes / n`` with a Wilson score interval (default 95%).
 

@@ -38,5 +38,7 @@ WEAKNESSES = "curated/wsoa_weaknesses.csv"
 WSOA_AREAS = "curated/wsoa_areas.csv"
 # NHS England's 2015/16 CCG assessment: the CCGs two published lists name as inadequate
 CCG_RATINGS = "curated/ccg_inadequate_2015_16.csv"
+# values the 2023-framework sources leave out, each with its citation (a written parliamentary answer, ...)
+CORRECTIONS_2023 = "curated/corrections_2023.csv"
 
 LAD23_BOUNDARIES = "ons/lad23_boundaries_uk.geojson"

@@ -56,6 +56,7 @@ class Factor:
     profile: bool = False
     checked: bool = False
     defaults: tuple = ()  # the reports' default factor lists it is in (DEFAULT_LISTS): "screen-2016", ...
+    better: str = ""  # "higher" or "lower" where the sources give the factor a better direction, else ""
 
 
 @dataclass(frozen=True)
@@ -624,6 +625,7 @@ FACTORS = (
             profile=True,
             checked=True,
             defaults=EVERY_LIST,
+            better="higher",  # the 20-week limit is statutory (SEND Regulations 2014, reg. 13)
         ),
         "ehcp_20wk_pct",
         "float64",
@@ -653,6 +655,7 @@ FACTORS = (
             profile=True,
             checked=True,
             defaults=("screen-2016", "screen-2023"),
+            better="higher",
         ),
         "ehcp_20wk_change_2y",
         "float64",
@@ -770,7 +773,16 @@ FACTORS = (
         DSG,
     ),
     F(
-        Factor("dsg_reason", DSG_FILES, ONLY_2016, screened=True, profile=True, checked=True, defaults=SCREEN_2016),
+        Factor(
+            "dsg_reason",
+            DSG_FILES,
+            ONLY_2016,
+            screened=True,
+            profile=True,
+            checked=True,
+            defaults=SCREEN_2016,
+            better="lower",
+        ),
         "dsg_deficit_pct",
         "float64",
         "DSG deficit as % of DSG income (last year ended)",
@@ -852,6 +864,12 @@ def factors_of(*, kind: str | None = None, profile: bool | None = None, framewor
         and (profile is None or c.factor.profile == profile)
         and (framework is None or framework in c.factor.frameworks)
     ]
+
+
+def better(name: str) -> str:
+    """Which way a factor is better, in words ("higher is better", "lower is better"), or "" where it has none."""
+    b = FACTOR_COLUMNS[name].factor.better
+    return f"{b} is better" if b else ""
 
 
 # one row per local authority and calendar year: the two measures the area profiles chart over time
@@ -1236,7 +1254,7 @@ AREA_SHAPES = (
 
 # the 2023 inspections: every snapshot, the overview workbook, Ofsted's MI and the lookup (dates of inspections
 # the tables leave undated come from the bundled reports, through the documents table)
-SRC_2023 = (rf.SNAPSHOTS_DIR + "/", rf.OVERVIEW_2023, rf.MI_2023, rf.LA_LOOKUP)
+SRC_2023 = (rf.SNAPSHOTS_DIR + "/", rf.OVERVIEW_2023, rf.MI_2023, rf.LA_LOOKUP, rf.CORRECTIONS_2023)
 CURATED_FILES = (rf.WEAKNESSES, rf.WSOA_AREAS)
 DOCUMENT_DIRS = (rf.LETTERS_DIR + "/", rf.REPORTS_2023_DIR + "/")  # every manifest file under these is read
 
@@ -1584,6 +1602,35 @@ def schema(name: str):
 
 
 # --- the data dictionary --------------------------------------------------------------------------------
+# how the data dictionary names each storage type (a reader's word, not pandas's)
+TYPE_WORDS = {
+    "string": "text",
+    "object": "list of codes",
+    "category": "code (one of a fixed list)",
+    "Int64": "whole number",
+    "int64": "whole number",
+    "float64": "decimal number",
+    "bool": "yes/no",
+    "boolean": "yes/no",
+    "datetime64[ns]": "date",
+    "period[M]": "month",
+}
+
+
+def type_word(c: Column) -> str:
+    """A column's type as the data dictionary names it."""
+    return TYPE_WORDS[c.dtype]
+
+
+def _corrections() -> list[tuple]:
+    """The curated corrections (area code, inspection published, field, value, source, URL), for the dictionary."""
+    from . import rawfiles, sources
+    from .ingest.ofsted import read_corrections
+
+    c = read_corrections(sources.raw_path(rawfiles.CORRECTIONS_2023))
+    return [(r.la_code, f"{r.published:%Y-%m-%d}", r.field, r.value, r.source, r.source_url) for r in c.itertuples()]
+
+
 def dictionary_markdown() -> str:
     out = [
         "# Data dictionary",
@@ -1607,8 +1654,21 @@ def dictionary_markdown() -> str:
             "| column | label | type | unit | description | source |",
             "|---|---|---|---|---|---|",
         ]
-        out += [f"| `{c.name}` | {c.label} | {c.dtype} | {c.unit} | {c.description} | {c.source} |" for c in t.columns]
+        out += [
+            f"| `{c.name}` | {c.label} | {type_word(c)} | {c.unit} | {c.description} | {c.source} |" for c in t.columns
+        ]
         out.append("")
+    out += [
+        "## Corrections applied",
+        "",
+        "Values the published sources leave out, filled in `inspections_2023` from "
+        "`data/raw/curated/corrections_2023.csv`, each with its source (also in the row's `source_note`).",
+        "",
+        "| area code | inspection published | field | value | source |",
+        "|---|---|---|---|---|",
+    ]
+    out += [f"| {a} | {p} | `{f}` | {v} | [{s}]({u}) |" for a, p, f, v, s, u in _corrections()]
+    out.append("")
     return "\n".join(out)
 
 
@@ -1634,10 +1694,21 @@ def dictionary_html() -> str:
             "<th>source</th></tr></thead><tbody>"
         )
         parts += [
-            f"<tr><td><code>{e(c.name)}</code></td><td>{e(c.label)}</td><td>{e(c.dtype)}</td><td>{e(c.unit)}</td>"
+            f"<tr><td><code>{e(c.name)}</code></td><td>{e(c.label)}</td><td>{e(type_word(c))}</td><td>{e(c.unit)}</td>"
             f"<td>{e(c.description)}</td><td>{e(c.source)}</td></tr>"
             for c in t.columns
         ]
         parts.append("</tbody></table>")
-    parts.append("</main></body></html>\n")
+    parts.append(
+        '<h2 id="corrections">Corrections applied</h2><p>Values the published sources leave out, filled in'
+        " inspections_2023 from data/raw/curated/corrections_2023.csv, each with its source (also in the row's"
+        " source note).</p><table><thead><tr><th>area code</th><th>inspection published</th><th>field</th>"
+        "<th>value</th><th>source</th></tr></thead><tbody>"
+    )
+    parts += [
+        f'<tr><td>{e(a)}</td><td>{e(p)}</td><td><code>{e(f)}</code></td><td>{e(v)}</td><td><a href="{e(u)}">'
+        f"{e(s)}</a></td></tr>"
+        for a, p, f, v, s, u in _corrections()
+    ]
+    parts.append("</tbody></table></main></body></html>\n")
     return "".join(parts)

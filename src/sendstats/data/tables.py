@@ -13,7 +13,7 @@ def inspections_2016():
 
 def inspections_2023(documents):
     """Every snapshot, the overview workbook and Ofsted's MI; an inspection still without dates takes them from
-    its bundled report (the ``documents`` table)."""
+    its bundled report (the ``documents`` table); then the curated corrections fill what the sources leave out."""
     snapshots = [sources.raw_path(p) for p in sources.expand([rawfiles.SNAPSHOTS_DIR + "/"])]
     df = ofsted.read_2023(
         snapshots,
@@ -24,7 +24,8 @@ def inspections_2023(documents):
     reports = documents.loc[
         documents["framework"] == "2023", ["ofsted_urn", "published", "inspection_start", "inspection_end", "source"]
     ]
-    return ofsted.dates_from_reports(df, reports)
+    path = sources.raw_path(rawfiles.CORRECTIONS_2023)
+    return ofsted.apply_corrections(ofsted.dates_from_reports(df, reports), ofsted.read_corrections(path), path)
 
 
 def la_lookup():

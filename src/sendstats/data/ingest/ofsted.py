@@ -15,7 +15,7 @@ from ...vocabulary import OUTCOME_LEVELS, REGIONS, REVISIT_LEVELS
 from ..boundaries import PREDECESSORS
 from ..names import normalise
 from ..rawfiles import LA_LOOKUP, MI_2023, ODS_2016, OVERVIEW_2023  # noqa: F401 (re-exported)
-from ._common import counts, dates, read_csv, read_sheet, require_columns, yes_no
+from ._common import counts, dates, read_csv, read_sheet, require_columns, require_rows, yes_no
 from .d2i import d2i_columns
 
 SHEET_2016 = "Area_SEND_up_to_31_Aug_2022"
@@ -443,6 +443,51 @@ def dates_from_reports(df: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     for c in ("inspection_start", "inspection_end"):
         m.loc[fill, c] = m.loc[fill, f"{c}_rep"]
     return _finish_2023(m)
+
+
+CORRECTABLE = ("inspection_start", "inspection_end", "outcome")  # the fields a corrections row may fill
+CORRECTED = " corrected from "  # how a correction reads in source_note: "<field> corrected from <source>"
+
+
+def read_corrections(path: Path) -> pd.DataFrame:
+    """The curated corrections file (``data/raw/curated/corrections_2023.csv``, see its CODEBOOK): one row per
+    value the published sources leave out, each with its citation. Every row is checked here."""
+    df = require_rows(read_csv(path, dtype="string", keep_default_na=False), path)
+    require_columns(df, ["la_code", "published", "field", "value", "source", "source_url"], path)
+    for i, r in df.iterrows():
+        where = f"row {i + 2}"
+        if r["field"] not in CORRECTABLE:
+            raise DataError(path, f"field must be one of {list(CORRECTABLE)}, got {r['field']!r}", where=where)
+        if r["field"] == "outcome" and r["value"] not in OUTCOME_LEVELS:
+            raise DataError(path, f"outcome must be one of {list(OUTCOME_LEVELS)}, got {r['value']!r}", where=where)
+        if not r["source"].strip():
+            raise DataError(path, "every correction needs its source", where=where)
+    df["published"] = dates(df["published"], path, "published", "%Y-%m-%d")
+    for f in ("inspection_start", "inspection_end"):
+        rows = df["field"] == f
+        dates(df.loc[rows, "value"], path, f"value of {f}", "%Y-%m-%d")
+    return df
+
+
+def apply_corrections(df: pd.DataFrame, corrections: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Fill each field the sources leave empty from ``corrections`` (:func:`read_corrections`), noting the
+    citation in ``source_note``. A row that matches no inspection, or that would change a published value, stops
+    the build: a correction never overrides a source silently."""
+    df = df.copy()
+    for i, r in corrections.iterrows():
+        hit = df.index[(df["la_code"] == r["la_code"]) & (df["published"] == r["published"])]
+        where = f"row {i + 2} ({r['la_code']}, published {r['published']:%Y-%m-%d})"
+        if len(hit) != 1:
+            raise DataError(path, "matches no 2023-framework inspection", where=where)
+        j, f = hit[0], r["field"]
+        value = pd.Timestamp(r["value"]) if f != "outcome" else r["value"]
+        if pd.notna(df.at[j, f]):
+            if df.at[j, f] != value:
+                raise DataError(path, f"the sources give {f} {df.at[j, f]!s:.10}, not {r['value']}", where=where)
+            continue
+        df.at[j, f] = value
+        df.loc[[j], "source_note"] = _note(df.loc[[j], "source_note"], f"{f}{CORRECTED}{r['source'].split(':')[0]}")
+    return _finish_2023(df)
 
 
 def next_inspections(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
