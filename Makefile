@@ -12,7 +12,9 @@ $(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	# setuptools prints an informational "Editable installation" notice on every editable install; only that
+	# notice is silenced (a message filter, inherited by the build subprocess): any other warning still shows
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 # Regenerate the lock (exact versions with hashes, Python 3.11 on Linux) from pyproject.toml.

@@ -156,3 +156,27 @@ def test_data_export_is_a_valid_frictionless_package(tmp_path):
     assert r.returncode == 2 and "not an empty folder" in r.stderr
     r = run_cli("data", "export", str(tmp_path / "pq"), "--format", "parquet")
     assert r.returncode == 0 and (tmp_path / "pq" / "areas_2016.parquet").exists()
+
+
+def test_hostile_csv_values_round_trip_through_pandas_and_a_spreadsheet(tmp_path):
+    """A carriage return inside a value is quoted (a lone CR used to go out unquoted, so a spreadsheet split the
+    row and the next line began with a live formula); headers get the formula rule too. Read back by pandas,
+    then written to .xlsx (xlsxwriter turns any text starting with '=' into a formula) and read by calamine:
+    every value comes back as the text written, and no cell is a formula."""
+    import pandas as pd
+    from python_calamine import CalamineWorkbook
+
+    from sendstats.fileio import csv_text
+
+    hostile = ['x\r=HYPERLINK("http://evil")', "a\nb", "=1+1", "+SUM(A1)", "@cmd", "-2.5", "plain, with comma"]
+    df = pd.DataFrame({'=HYPERLINK("h") (%)': hostile, "n": range(len(hostile))})
+    text = csv_text(df)
+    back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    assert list(back.columns) == ['\'=HYPERLINK("h") (%)', "n"]
+    expected = ['x\r=HYPERLINK("http://evil")', "a\nb", "'=1+1", "'+SUM(A1)", "'@cmd", "-2.5", "plain, with comma"]
+    assert back.iloc[:, 0].tolist() == expected and back["n"].tolist() == [str(i) for i in range(len(hostile))]
+    assert len(list(csv.reader(io.StringIO(text, newline="")))) == len(hostile) + 1
+    xlsx = tmp_path / "t.xlsx"
+    back.to_excel(xlsx, index=False, engine="xlsxwriter")
+    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
+    assert [str(r[0]) for r in rows[1:]] == expected and rows[0][0] == '\'=HYPERLINK("h") (%)'

@@ -158,7 +158,7 @@ def test_add_snapshot_then_build(data_copy, tmp_path):
     same_day = run_cli("data", "add-snapshot", str(other))
     assert same_day.returncode == 2 and "last updated 06 July 2026 is already in the data" in same_day.stderr
     bundled = tmp_path / "bundled.html"  # a date the bundled archive already has
-    bundled.write_text(_page(row, "29 06 2026 09:00"))
+    bundled.write_text(_page(row.replace("06/07/26", "20/06/26"), "29 06 2026 09:00"))
     old = run_cli("data", "add-snapshot", str(bundled))
     assert old.returncode == 2 and "29 June 2026 is already in the data" in old.stderr
     assert manifest.read_bytes() == after
@@ -192,3 +192,98 @@ def test_add_snapshot_refuses_an_unknown_format(data_copy, tmp_path, content, wh
     assert why in r.stderr and "saved.html" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert (data_copy / "raw" / "MANIFEST.csv").read_bytes() == manifest
     assert sorted((data_copy / "raw").rglob("*")) == files
+
+
+def _row(code="370", name="barnsley", grade="3.0", published="06/07/26", urn="80426"):
+    return (
+        f"<tr><td>{urn}</td><td>{code}</td><td>YH</td><td>E08000016</td><td>{name}</td><td>06/02/2026</td>"
+        f"<td>01/06/26</td><td>05/06/26</td><td>{grade}</td><td>text</td><td>{published}</td><td>18 months</td>"
+        "<td>01/12/27</td><td><a href='https://files.ofsted.gov.uk/v1/file/1'>ofsted.gov.uk/1</a></td></tr>"
+    )
+
+
+@pytest.mark.parametrize(
+    "rows, updated, why",
+    [
+        # Bury listed twice with two grades: the second row would silently replace its outcome
+        (
+            _row("351", "bury", "1.0") + _row() + _row("351", "bury", "3.0"),
+            "06 07 2026 09:00",
+            "bury (La Code 351) is listed twice, in table rows 1 and 3",
+        ),
+        (_row() * 61, "06 07 2026 09:00", "listed twice"),
+        (
+            "".join(_row(str(100 + i), f"area {i}") for i in range(154)),
+            "06 07 2026 09:00",
+            "154 rows: more than the 153",
+        ),
+        (_row(), "06 07 2099 09:00", "06 July 2099 is later than today"),
+        (
+            _row(published="06/07/26"),
+            "06 07 2021 09:00",
+            "06 July 2021 is earlier than the publication date 06 July 2026",
+        ),
+    ],
+)
+def test_add_snapshot_refuses_a_page_that_is_not_one_consistent_table(data_copy, tmp_path, rows, updated, why):
+    manifest = (data_copy / "raw" / "MANIFEST.csv").read_bytes()
+    page = tmp_path / "saved.html"
+    page.write_text(_page(rows, updated))
+    r = run_cli("data", "add-snapshot", str(page))
+    assert r.returncode == 2 and why in r.stderr and "saved.html" in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert (data_copy / "raw" / "MANIFEST.csv").read_bytes() == manifest
+
+
+@pytest.mark.parametrize("hide", ["<!-- </table> -->", "<script>document.write('</table>')</script>"])
+def test_a_saved_page_is_read_as_a_browser_reads_it(hide):
+    """A `</table>` inside a comment or a script does not end the table (the old regex reader kept 1 row)."""
+    from sendstats.data.ingest import snapshots
+
+    page = _page(_row("351", "bury", "1.0") + hide + _row(), "06 07 2026 09:00")
+    when, df = snapshots.parse_page(page.encode(), "saved.html")
+    assert when == pd.Timestamp("2026-07-06") and df["local_authority"].tolist() == ["bury", "barnsley"]
+    hidden_stamp = _page(_row(), "06 07 2026 09:00").replace(
+        "Summary data", "<!-- Summary data last updated: 01 01 2099 -->Summary data"
+    )
+    assert snapshots.parse_page(hidden_stamp.encode(), "x")[0] == pd.Timestamp("2026-07-06")
+
+
+def test_add_snapshot_checks_the_file_before_reading_it(data_copy, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.html"
+    with open(big, "wb") as fh:
+        fh.truncate(6 * 1024 * 1024)  # sparse: larger than any saved page, nothing to read
+    for path, why in [(fifo, "a pipe"), ("/dev/zero", "not a file"), (tmp_path, "a folder"), (big, "6,291,456 bytes")]:
+        r = run_cli("data", "add-snapshot", str(path))  # a FIFO read would hang: run_cli's timeout would fail it
+        assert r.returncode == 2 and why in r.stderr and str(path) in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_two_adds_at_once_both_land(data_copy, tmp_path):
+    """The manifest is written under a lock: an add that starts while another holds it waits, then lands."""
+    import subprocess
+    import sys
+    import time
+
+    from sendstats.data import sources
+
+    first, second = tmp_path / "first.html", tmp_path / "second.html"
+    first.write_text(_page(_row(), "06 07 2026 09:00"))
+    second.write_text(_page(_row(), "13 07 2026 09:00"))
+    with sources.manifest_lock():
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "sendstats.cli", "data", "add-snapshot", str(second)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(3)
+        assert waiting.poll() is None  # blocked on the lock
+        assert "2026-07-13" not in (data_copy / "raw" / "MANIFEST.csv").read_text()
+    assert waiting.wait(timeout=120) == 0, waiting.stderr.read()
+    assert run_cli("data", "add-snapshot", str(first)).returncode == 0
+    text = (data_copy / "raw" / "MANIFEST.csv").read_text()
+    assert "2026-07-06_" in text and "2026-07-13_" in text
+    assert run_cli("data", "verify").returncode == 0

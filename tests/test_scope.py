@@ -6,6 +6,7 @@ import pytest
 import sendstats
 from sendstats import Scope, analysis
 from sendstats.errors import ParameterError
+from sendstats.scope import parse_date
 
 LONDON_2019 = Scope(as_at="2019-12-31", exclude_regions=["London"])
 
@@ -94,3 +95,34 @@ def test_exclude_regions_reaches_the_2023_sample(built):
     every = analysis.areas_2023_first()
     out = analysis.areas_2023_first(Scope("2023", exclude_regions=["London"]))
     assert len(out) == len(every) - int((every["region"] == "London").sum()) and out.attrs["n_region_left_out"] > 0
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("01/04/2019", "as_at must be an ISO date YYYY-MM-DD such as 2021-03-31, got '01/04/2019'"),
+        (2021, "as_at must be an ISO date YYYY-MM-DD such as 2021-03-31, got 2021"),
+        ("now", "as_at must be an ISO date YYYY-MM-DD such as 2021-03-31, got 'now'"),
+        ("2019-02-30", "as_at must be an ISO date YYYY-MM-DD such as 2021-03-31, got '2019-02-30'"),
+        (True, "as_at must be an ISO date YYYY-MM-DD such as 2021-03-31, got True"),
+        ("2015-12-31", "as_at=2015-12-31 is before 2016-05-01: the first joint area SEND inspections began"),
+    ],
+)
+def test_one_date_parser_refuses_the_same_things_at_every_door(value, message):
+    """The Python API, the catalogue and the command line read a date with one function and say the same."""
+    import sendstats
+    from sendstats.render import catalogue
+
+    with pytest.raises(ParameterError) as api:
+        sendstats.outcome_summary(as_at=value)
+    assert message in str(api.value)
+    with pytest.raises(ParameterError) as cat:
+        catalogue.resolve("01_inspection_outcomes", {"as_at": value})
+    assert message in str(cat.value)
+
+
+def test_an_iso_date_or_a_date_object_reads_the_same():
+    import datetime as dt
+
+    assert parse_date("2019-12-31") == parse_date(dt.date(2019, 12, 31)) == pd.Timestamp("2019-12-31")
+    assert parse_date(pd.Timestamp("2019-12-31 15:00")) == pd.Timestamp("2019-12-31") and parse_date("") is None

@@ -31,12 +31,36 @@ def atomic_bytes(path: Path, data: bytes) -> None:
     atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
+def read_input(path, limit: int, what: str) -> bytes:
+    """A user's input file, checked before a byte is read: a regular file (a FIFO, device or folder is refused
+    at once) of at most ``limit`` bytes, by ``stat``. Anything else is a DataError naming the file."""
+    import os
+    import stat
+
+    from .errors import DataError
+
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise DataError(path, f"cannot read ({e.strerror or e})") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a pipe" if stat.S_ISFIFO(st.st_mode) else "not a file"
+        raise DataError(path, f"{kind}: expected {what}")
+    if st.st_size > limit:
+        raise DataError(path, f"{st.st_size:,} bytes is more than {what} ({limit:,} at most)")
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(limit + 1)
+    except OSError as e:
+        raise DataError(path, f"cannot read ({e.strerror or e})") from None
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(df):
-    """A copy of ``df`` for a CSV that a spreadsheet may open: a text cell starting with ``= + - @``, a tab or
-    a carriage return gets a leading ``'`` (OWASP's CSV-injection rule), so it opens as text, not a formula.
+    """A copy of ``df`` for a CSV that a spreadsheet may open: a text cell or header starting with ``= + - @``,
+    a tab or a carriage return gets a leading ``'`` (OWASP's CSV-injection rule), so it opens as text, not a formula.
     Numbers, and text that is only a number (``-1.5``), are left alone."""
     import re
 
@@ -53,7 +77,15 @@ def spreadsheet_safe(df):
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
             out[c] = out[c].map(safe, na_action="ignore")
-    return out
+    return out.rename(columns=lambda c: safe(c) if isinstance(c, str) else c)  # headers follow the same rule
+
+
+def csv_text(df) -> str:
+    """The one way a table becomes CSV (downloads, exports): :func:`spreadsheet_safe` on headers and cells, then
+    the ``csv`` module's rules with RFC 4180's CRLF line ends, so that every value holding a line feed *or* a
+    carriage return is quoted (with a bare LF line end, a lone CR is written unquoted and splits the row in a
+    spreadsheet)."""
+    return spreadsheet_safe(df).to_csv(index=False, lineterminator="\r\n")
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from .fileio import spreadsheet_safe
+from .fileio import csv_text
 from .wording import and_list, format_p, outcome_label, pct, vs_label
 from .wording import label as term_label
 from .wording import md as md  # re-exported: the notebooks call plots.md
@@ -327,7 +327,7 @@ class Table:
         download = shown.assign(**{c: (shown[c].astype(float) * 100).round(1) for c in pct_cols})
         linked = {registry.label(c): list(u) for c, u in (links or {}).items()}
         download = download.assign(**{f"{c} (link)": [safe_href(u) or "" for u in urls] for c, urls in linked.items()})
-        self.csv = spreadsheet_safe(download.rename(columns={c: f"{c} (%)" for c in pct_cols})).to_csv(index=False)
+        self.csv = csv_text(download.rename(columns={c: f"{c} (%)" for c in pct_cols}))
         import html
 
         shown = shown.assign(**{c: [_anchor(t, u) for t, u in zip(shown[c], urls)] for c, urls in linked.items()})
@@ -866,7 +866,7 @@ class AreaList:
             f"<tbody>{''.join(rows)}</tbody></table>"
             f"<script>{AREA_SCRIPT}</script></div>"
         )
-        csv = spreadsheet_safe(d).to_csv(index=False)
+        csv = csv_text(d)
         return {"text/html": page, TABLE_CSV_MIME: csv}
 
 

@@ -2,16 +2,20 @@
 
 A report builds one :class:`Scope` from its parameters and passes it to every question-level function; each
 function honours every field of it or refuses a field it cannot honour (:meth:`Scope.only`), so a parameter
-can never reach one table of a page and not the next. ``as_at`` is parsed here and nowhere else, and the
+can never reach one table of a page and not the next. ``as_at`` (and every date a user gives, at any door:
+:func:`parse_date`) is parsed here and nowhere else, and the
 rule for when a revisit counts (:meth:`Scope.revisit_known`) is written here once.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
@@ -20,18 +24,36 @@ from .vocabulary import BASES, FRAMEWORKS, INSPECTION_CHOICES, REGIONS
 DEFAULT_SLIVER = 0.05
 
 
-def parse_date(value) -> pd.Timestamp | None:
-    """``None`` or an empty string -> None; a date (ISO text, date or Timestamp) -> a normalised Timestamp;
-    anything else -> ParameterError."""
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATA_START = pd.Timestamp("2016-05-01")  # the first joint area SEND inspections began in May 2016
+
+
+def parse_date(value, where: str = "as_at", earliest=DATA_START, reason: str = "") -> pd.Timestamp | None:
+    """The one reader of a date a user gives, for every door (the Python API, the catalogue and the command
+    line): ``None`` or an empty string -> None; an ISO date ``YYYY-MM-DD`` (text), or a ``date``/``Timestamp``
+    -> a normalised Timestamp. Anything else (another format such as ``01/04/2019``, a number, ``"now"``) and a
+    date before ``earliest`` (by default the first inspections, May 2016) is a ParameterError naming ``where``.
+
+    Returns
+    -------
+    pandas.Timestamp or None"""
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
-    try:
+    ts = pd.NaT
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
+        try:
+            ts = pd.Timestamp(dt.date.fromisoformat(value.strip()))
+        except ValueError:
+            ts = pd.NaT
+    elif isinstance(value, (dt.date, np.datetime64)):  # datetime and Timestamp are dates too
         ts = pd.Timestamp(value)
-    except (ValueError, TypeError, OverflowError):
-        ts = pd.NaT
     if pd.isna(ts):
-        raise ParameterError(f"as_at must be a date such as '2021-03-31', got {value!r}")
-    return ts.normalize()
+        raise ParameterError(f"{where} must be an ISO date YYYY-MM-DD such as 2021-03-31, got {value!r}")
+    ts = ts.normalize()
+    if earliest is not None and ts < pd.Timestamp(earliest):
+        why = reason or "the first joint area SEND inspections began in May 2016"
+        raise ParameterError(f"{where}={ts:%Y-%m-%d} is before {pd.Timestamp(earliest):%Y-%m-%d}: {why}")
+    return ts
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import DataError, ParameterError
-from ..fileio import FORMULA_START, replace_folder, spreadsheet_safe
+from ..fileio import FORMULA_START, csv_text, replace_folder
 from . import registry, sources, store
 
 FORMATS = ("csv", "parquet")
@@ -40,7 +40,7 @@ def _frame_for_csv(name: str, df):
             out[c.name] = out[c.name].map(lambda v: ";".join(map(str, v)) if v is not None else None)
         elif c.dtype in ("boolean", "bool"):
             out[c.name] = out[c.name].map({True: "true", False: "false"})
-    return spreadsheet_safe(out)
+    return out
 
 
 LICENCE_NAMES = {"Open Government Licence v3.0": "OGL-UK-3.0", "MIT": "MIT"}
@@ -122,7 +122,7 @@ def export(target, fmt: str = "csv") -> Path:
         for name in registry.TABLES:
             df = store.load_table(name)
             if fmt == "csv":
-                _frame_for_csv(name, df).to_csv(staging / f"{name}.csv", index=False)
+                (staging / f"{name}.csv").write_bytes(csv_text(_frame_for_csv(name, df)).encode())
             else:
                 df.assign(
                     **{c.name: df[c.name].map(list) for c in registry.TABLES[name].columns if c.dtype == "object"}

@@ -230,7 +230,42 @@ def verify() -> list[tuple[str, str]]:
     return problems
 
 
+_LOCK_DEPTH = ContextVar("manifest_lock_depth", default=0)
+
+
+@contextmanager
+def manifest_lock():
+    """Hold the manifest for one process's read-check-write (an exclusive ``flock`` on
+    ``data/interim/manifest.lock``): two ``add-snapshot`` runs at once both land, one after the other.
+    Re-entrant within a process."""
+    import fcntl
+
+    depth = _LOCK_DEPTH.get()
+    if depth:
+        token = _LOCK_DEPTH.set(depth + 1)
+        try:
+            yield
+        finally:
+            _LOCK_DEPTH.reset(token)
+        return
+    path = config.interim_dir() / "manifest.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        token = _LOCK_DEPTH.set(1)
+        try:
+            yield
+        finally:
+            _LOCK_DEPTH.reset(token)
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def add(rel: str, data: bytes, row: dict) -> Path:
+    with manifest_lock():
+        return _add(rel, data, row)
+
+
+def _add(rel: str, data: bytes, row: dict) -> Path:
     """Add a raw file: write ``data`` to ``data/raw/<rel>`` and a manifest row (``row`` plus path and sha256).
     Refuses a path already listed or present, and identical content already listed. The file and the manifest
     are each written atomically, and the file is removed again if the manifest cannot be written."""

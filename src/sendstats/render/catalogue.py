@@ -18,10 +18,10 @@ from pathlib import Path
 
 from .. import config
 from ..errors import ParameterError
+from ..scope import DATA_START, parse_date
 
 CATALOGUE = "reports.yaml"
 TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list}
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 KINDS: dict[str, str] = {"area": "sendstats.areas:resolve_area"}
 # values a kind's resolver has already returned in this process, (kind, value): a resolved value resolves to
 # itself, so a render of every profile need not import the resolver's module (pandas) to check 156 codes
@@ -142,6 +142,9 @@ def _coerce(report: str, name: str, raw, spec: dict):
     typ = spec["type"]
     nullable = spec.get("default") is None or spec.get("nullable", False)
     where = f"report {report}: parameter {name}"
+    if spec.get("kind") == "date" and raw is not None and not isinstance(raw, str):
+        # a date object is a date; anything else gets the one date parser's message, as at every door
+        return f"{parse_date(raw, where, spec.get('min', DATA_START), spec.get('min_reason', '')):%Y-%m-%d}"
     if isinstance(raw, str):
         s = raw.strip()
         if nullable and s.lower() in ("", "none", "null"):
@@ -192,16 +195,7 @@ def _check(report: str, name: str, value, spec: dict):
         raise ParameterError(f"{where} needs at least {spec['min_items']} value(s), got none")
     kind = spec.get("kind")
     if kind == "date":
-        import datetime as dt
-
-        try:
-            if not ISO_DATE.match(str(value)):
-                raise ValueError
-            day = dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise ParameterError(f"{where} must be an ISO date YYYY-MM-DD such as 2021-03-31, got {value!r}") from None
-        if "min" in spec and day < dt.date.fromisoformat(str(spec["min"])):
-            raise ParameterError(f"{where}={value} is before {spec['min']}: {spec.get('min_reason', 'no data then')}")
+        parse_date(value, where, spec.get("min", DATA_START), spec.get("min_reason", ""))
     elif kind == "file":
         p = Path(value).expanduser()
         if not p.is_file():
