@@ -274,3 +274,25 @@ def test_a_correction_that_conflicts_or_matches_nothing_stops_the_build(tmp_path
     with pytest.raises(DataError, match=problem) as e:
         ofsted.apply_corrections(load_table("inspections_2023"), ofsted.read_corrections(path), path)
     assert str(path) in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "fn", ["timeline", "area_factors_vs_distribution", "statistical_neighbours", "trends", "area_name"]
+)
+def test_every_area_function_refuses_an_unknown_code_with_one_parameter_error(fn):
+    with pytest.raises(ParameterError, match="unknown area code 'E99999999': no inspected area has this code$"):
+        getattr(areas, fn)("E99999999")  # used to be an empty frame, a KeyError, or "matches 5 areas: Ealing..."
+    with pytest.raises(ParameterError, match="give the area's code, E06000065"):
+        getattr(areas, fn)("E10000023")  # North Yorkshire's old code
+
+
+def test_areas_are_deduplicated_and_an_empty_list_is_refused(tmp_path):
+    from conftest import run_cli
+
+    assert areas.area_codes("Bury, bury ,E08000002,Bolton") == ["E08000002", "E08000001"]
+    with pytest.raises(ParameterError, match="no area given"):
+        areas.area_codes(" , ")
+    r = run_cli("report", "--areas", "", "--output-dir", str(tmp_path))
+    assert r.returncode == 2 and "no area given" in r.stderr and not any(tmp_path.iterdir()), r.stderr
+    with pytest.raises(ParameterError, match=r"unknown area code 'E08000099'.*close matches: Solihull \(E08000029\)"):
+        areas.resolve_area("E08000099")  # close matches are codes one digit away, never names

@@ -99,3 +99,26 @@ def test_no_description_repeats_its_title():
         words = lambda t: re.findall(r"[a-z0-9]+", t.lower())  # noqa: E731
         assert words(rep.description)[:2] != words(rep.title)[:2], rep.name
         assert not set(words(rep.title)[-2:]) <= set(words(rep.description)[:4]), rep.name
+
+
+def test_a_render_key_sees_a_file_parameters_content_and_the_footers_manifest_rows(tmp_path, data_copy):
+    """Editing the codebook a render was given, or a manifest title its footer lists, changes the page's key
+    (before, both left the page "unchanged" with the old sha256 or title in its footer)."""
+    from sendstats.data import store
+    from sendstats.render import cache
+
+    rep = catalogue.get("05_letter_themes")
+    book = tmp_path / "codebook.yaml"
+    book.write_text("themes: {}\n")
+    params = catalogue.resolve("05_letter_themes", {"codebook": str(book)})
+    keys = {n: store.table_key(n) for n in rep.needs}
+    before = cache.key(rep, params, keys)
+    book.write_text(book.read_text() + "\n# edited\n")
+    edited = cache.key(rep, params, keys)
+    assert edited != before
+    manifest = data_copy / "raw" / "MANIFEST.csv"
+    text = manifest.read_bytes()
+    manifest.write_bytes(
+        text.replace(b"Area SEND inspections and outcomes in England as at 31 August 2022", b"A corrected title", 1)
+    )
+    assert cache.key(rep, params, keys) != edited

@@ -182,7 +182,7 @@ def server(tmp_path):
         ' <a href="https://example.org/evil.pdf">elsewhere</a></html>'
     )
     handler = lambda *a, **k: _Handler(*a, directory=str(site), **k)
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    srv = _QuietServer(("127.0.0.1", 0), handler)
     t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     t.start()
     _Handler.hits = []
@@ -259,11 +259,19 @@ class _Tricky(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"%PDF-1.4 tiny")
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """A test server whose clients hang up on purpose (the fetcher's timeouts and size limits): a reset
+    connection is expected, not a traceback in the test output."""
+
+    def handle_error(self, request, client_address):
+        pass
+
+
 @pytest.fixture
 def tricky():
     servers = []
     for _ in range(2):
-        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Tricky)
+        srv = _QuietServer(("127.0.0.1", 0), _Tricky)
         srv.daemon_threads = True
         threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(srv)
@@ -370,3 +378,16 @@ def test_responsible_bodies():
 def test_health_theme_covers_icb_wording():
     coded = letters.code(["ICB leaders should ensure that oversight of health provision is strengthened"])
     assert "health_ccg_leadership" in set(coded["theme"])
+
+
+def test_parse_prints_no_terminal_escape_sequences_from_documents_or_names(tmp_path):
+    """A file name and document text carrying ESC sequences (ANSI colour, cursor moves) reach the terminal as
+    plain text only."""
+    text = KINGSTON.read_text().replace("Kingston", "King\x1b[31mston\x1b]0;owned\x07", 1)
+    evil = tmp_path / "k\x1b[2Jx.txt"
+    evil.write_text(text)
+    bad = tmp_path / "bad\x1b[31m.txt"
+    bad.write_text("not a letter \x1b[31m")
+    r = run_cli("letters", "parse", str(evil), str(bad))
+    out = r.stdout + r.stderr
+    assert "k[2Jx.txt" in out and not any(c in out for c in ("\x1b", "\x07", "\x9b")), repr(out)

@@ -27,6 +27,10 @@ def test_the_areas_page_has_a_row_and_a_profile_link_per_area(rendered):
     cells = [td.get_text() for td in kingston.find_all("td")]
     assert cells[:5] == ["E09000021", "London", "WSoA required", "4", "not revisited yet"]
     assert soup.select_one("#area-filter") and soup.find("label", attrs={"for": "area-filter"})
+    # without JavaScript no control that does nothing shows: the filter is hidden, the headers are plain text,
+    # and a note says the table is complete
+    assert soup.select_one("#area-controls").has_attr("hidden") and not soup.select("#area-table thead button")
+    assert "lists all 156 areas" in soup.find("noscript").get_text()
     assert not [s for s in soup.find_all("script") if s.get("src")]  # inline: works offline
     (download,) = [a["href"] for a in soup.select("p.sendstats-download a")]
     raw = (rendered / download).read_bytes()

@@ -91,3 +91,28 @@ def test_a_build_removes_the_staging_folders_of_killed_builds(tmp_path):
         (p / "t.parquet").write_bytes(b"x")
     removed = store.clean_stale_staging(tmp_path)
     assert sorted(removed) == sorted(stale) and not any(p.exists() for p in stale) and live.exists()
+
+
+def test_a_corrupt_table_is_noticed_and_rebuilt_not_trusted(data_copy):
+    """A table file damaged after the build (same key in BUILD.json) used to pass as current and fail inside
+    a notebook with ArrowInvalid; now `data build` and load_table see its size or hash differ and rebuild it."""
+    from conftest import run_cli
+
+    path = data_copy / "processed" / "wsoa_areas.parquet"
+    good = path.read_bytes()
+    path.write_bytes(good[:-100] + b"x" * 100)  # same size, other bytes
+    assert store.stale(["wsoa_areas"]) == ["wsoa_areas"]
+    r = run_cli("data", "build")
+    assert r.returncode == 0 and "wsoa_areas: 82 rows" in r.stdout, r.stdout + r.stderr
+    assert store.load_table("wsoa_areas").shape[0] == 82
+    path.write_bytes(b"not parquet")
+    assert len(store.load_table("wsoa_areas")) == 82  # rebuilt on load, no ArrowInvalid
+
+
+@pytest.mark.parametrize("record", ['{"wsoa_areas": 3}', "[1, 2]", '{"wsoa_areas": {"key": 1}}', "{not json"])
+def test_a_malformed_build_record_means_rebuild_not_traceback(data_copy, record):
+    from conftest import run_cli
+
+    (data_copy / "processed" / "BUILD.json").write_text(record)
+    r = run_cli("data", "build")
+    assert r.returncode == 0 and "Traceback" not in r.stderr and "wsoa_areas: 82 rows" in r.stdout, r.stderr

@@ -5,6 +5,7 @@ its statistical neighbours, and the areas page's one row per area."""
 from __future__ import annotations
 
 import difflib
+import re
 from functools import lru_cache
 
 import pandas as pd
@@ -116,6 +117,11 @@ def resolve_area(area: str) -> str:
     def listed(codes):  # in the order given, each area once
         return ", ".join(f"{label[c]} ({c})" for c in dict.fromkeys(codes))
 
+    if CODE_SHAPE.match(a.upper()):  # a code no area has: its close matches are codes, never names
+        close = difflib.get_close_matches(a.upper(), list(label), n=3, cutoff=0.75)
+        hint = "; close matches: " + listed(close) if close else ""
+        raise ParameterError(f"unknown area code {area!r}: no inspected area has this code{hint}")
+
     for test in (str.startswith, str.__contains__):
         hits = {c for n, c in every.items() if key and test(n, key)}
         if len(hits) == 1:
@@ -128,11 +134,27 @@ def resolve_area(area: str) -> str:
     raise ParameterError(f"unknown area {area!r}: not a name or 9-digit code of an inspected area{hint}")
 
 
+CODE_SHAPE = re.compile(r"^[A-Z]\d{8}$")  # what a typed 9-digit ONS code looks like (known or not)
+
+
 def area_codes(spec: str) -> list[str]:
-    """``all`` (every inspected area) or names/codes separated by commas -> harmonised codes."""
+    """``all`` (every inspected area) or names/codes separated by commas -> harmonised codes, each once (in the
+    order first given). Nothing but commas and spaces is a ParameterError."""
     if spec.strip().lower() == "all":
         return area_index()["code"].tolist()
-    return [resolve_area(a) for a in spec.split(",") if a.strip()]
+    codes = list(dict.fromkeys(resolve_area(a) for a in spec.split(",") if a.strip()))
+    if not codes:
+        raise ParameterError(f"no area given ({spec!r}): give names or codes, comma-separated, or 'all'")
+    return codes
+
+
+def known(code: str) -> str:
+    """``code`` when it is an inspected area's harmonised code; otherwise the ParameterError
+    :func:`resolve_area` gives (with close matches). Every function here that takes a code checks it first."""
+    if isinstance(code, str) and code in set(area_index()["code"]):
+        return code
+    resolve_area(str(code))  # a name or an old code: say which code to use instead
+    raise ParameterError(f"{code!r} is a name or an old code: give the area's code, {resolve_area(str(code))}")
 
 
 def area_note(code: str) -> str:
@@ -145,6 +167,7 @@ def area_note(code: str) -> str:
 
 def area_name(code: str) -> str:
     """The name of the area with 9-digit ``code`` (as :func:`area_index` gives it)."""
+    known(code)
     return area_index().set_index("code").loc[code, "area"]
 
 
@@ -170,6 +193,7 @@ def timeline(code: str) -> pd.DataFrame:
     inspection, its letter, WSoA and revisit (or that none has been published), each 2023-framework
     inspection or re-inspection and its report, and the next full inspection's due date. A council created
     after 2016 carries its former council's 2016-framework events, named in the ``council`` column."""
+    known(code)
     idx = area_index()
     names = dict(zip(idx["code"], idx["area"]))
     old = _coded("2016")
@@ -264,6 +288,7 @@ def area_factors_vs_distribution(code: str) -> pd.DataFrame:
     same framework), the area's national mid-rank percentile (share 0-1 of areas with a lower value plus half
     of those with an equal one, so an area equal to the median is at 0.5 however many share its value), which
     way the factor is better where it has a direction, the number of areas compared and the factor's unit."""
+    known(code)
     for framework in ("2023", "2016"):
         a = _factor_frame(framework, *_stamps(f"areas_{framework}"))
         mine = a[a["code"] == code]
@@ -338,6 +363,7 @@ def statistical_neighbours(code: str) -> pd.DataFrame:
     """The area's 10 statistical neighbours (DfE children's services neighbours, D2I lookup), each with its
     2016-framework WSoA and revisit outcome (a council created since 2016: its former council's) and its latest
     2023-framework outcome."""
+    known(code)
     lk, by3, old, new = _neighbour_frames(*_stamps("la_lookup", "inspections_2016", "inspections_2023"))
     me = lk[lk["code"] == code]
     if me.empty or pd.isna(me["stat_neighbours_3"].iat[0]):
@@ -381,6 +407,7 @@ def trends(code: str) -> pd.DataFrame:
     measure, year, area, region, neighbours, England, n_region, n_neighbours, n_england. A code DfE changed is
     matched to the area's (harmonised); the years before a council existed are absent, not its former
     council's."""
+    known(code)
     years = _area_years(*_stamps("area_years", "inspections_2016", "inspections_2023"))
     idx = area_index().set_index("code")
     region = idx["region"].get(code)

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
 
 from .errors import ParameterError, SendstatsError
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls (escape sequences), not tab/newline
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print one line for a person at a terminal: control characters taken from documents, file names or data
+    (an escape sequence could recolour or rewrite the terminal) are removed first."""
+    print(CONTROL.sub("", str(text)), file=sys.stderr if err else sys.stdout)
 
 
 def _params(pairs) -> dict:
@@ -172,7 +181,7 @@ def _main(argv=None) -> int:
         elif args.cmd == "letters":
             return _letters(args)
     except SendstatsError as e:
-        print(f"sendstats: error: {e}", file=sys.stderr)
+        say(f"sendstats: error: {e}", err=True)
         return 2
     except OSError as e:  # a full disk, a file-size limit, a folder that vanished: one line, previous outputs whole
         where = f"{e.filename}: " if getattr(e, "filename", None) else ""
@@ -210,7 +219,7 @@ def _letters(args) -> int:
         raise ParameterError(f"no .pdf or .txt files in {', '.join(args.paths)}")
     records, failures = letters.read_many(paths)
     for r in records:
-        print(
+        say(
             f"{r.source}: {r.framework} {r.area}, {r.inspection_start} to {r.inspection_end}, "
             + (
                 f"WSoA {'required' if r.wsoa_required else 'not required'}, {len(r.weaknesses)} weaknesses"
@@ -220,7 +229,7 @@ def _letters(args) -> int:
             )
         )
     for _path, why in failures:
-        print(f"sendstats: failed: {why}", file=sys.stderr)
+        say(f"sendstats: failed: {why}", err=True)
     print(f"{len(records)} parsed, {len(failures)} failed")
     return 1 if failures else 0
 

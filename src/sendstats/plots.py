@@ -748,6 +748,17 @@ class _WithAlt:
 AREA_SCRIPT = """(function () {
   var box = document.getElementById('area-filter'), table = document.getElementById('area-table'),
       count = document.getElementById('area-count'), body = table.tBodies[0];
+  // the controls exist only once this script runs: without it the page is the complete table, with a note
+  document.getElementById('area-controls').hidden = false;
+  table.querySelectorAll('thead th').forEach(function (head, i) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.setAttribute('data-col', i);
+    button.textContent = head.textContent;
+    head.textContent = '';
+    head.setAttribute('aria-sort', 'none');
+    head.appendChild(button);
+  });
   box.addEventListener('input', function () {
     var words = box.value.toLowerCase().match(/[a-z0-9]+/g) || [], n = 0;
     Array.prototype.forEach.call(body.rows, function (row) {
@@ -835,10 +846,7 @@ class AreaList:
             "years since": self.df["years since"].map(lambda v: "" if v is None or v != v else f"{v:08.2f}"),
             "weaknesses": self.df["weaknesses"].map(lambda v: "" if pd.isna(v) else f"{int(v):03d}"),
         }
-        head = "".join(
-            f'<th scope="col" aria-sort="none"><button type="button" data-col="{i}">{e(c)}</button></th>'
-            for i, c in enumerate(d.columns)
-        )
+        head = "".join(f'<th scope="col">{e(c)}</th>' for c in d.columns)  # the script adds the sort buttons
         rows = []
         for i, r in d.iterrows():
             code = self.df.at[i, "code"]
@@ -859,9 +867,11 @@ class AreaList:
                 cells.append(f"<{tag}{' scope=row' if tag == 'th' else ''}{key}>{text}</{tag}>")
             rows.append(f'<tr data-names="{e(names, quote=True)}">{"".join(cells)}</tr>')
         page = (
-            '<div class="sendstats-areas"><p><label for="area-filter">Filter by area name or code: </label>'
-            '<input type="search" id="area-filter" autocomplete="off" aria-controls="area-table"> '
+            '<div class="sendstats-areas"><p id="area-controls" hidden><label for="area-filter">Filter by area name'
+            ' or code: </label><input type="search" id="area-filter" autocomplete="off" aria-controls="area-table"> '
             f'<span id="area-count" role="status">{len(d)} areas shown</span></p>'
+            f"<noscript><p>The table below lists all {len(d)} areas; filtering and sorting it need JavaScript."
+            "</p></noscript>"
             f'<table id="area-table"><caption>{e(self.caption)}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
             f"<script>{AREA_SCRIPT}</script></div>"

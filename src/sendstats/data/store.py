@@ -8,8 +8,10 @@ an error (:func:`sendstats.sources.check`), so no table can depend on a file its
 
 A table's key is a sha256 over the source of the package modules its builder depends on
 (:mod:`sendstats.deps`), the package files it reads, the sha256 of each raw file it declares (as on disk now)
-and the keys of the tables it needs. A table whose key differs from the one in ``BUILD.json`` is rebuilt on
-load. Every raw file passes :func:`sources.check` (manifest sha256) before a builder reads it. ``build()``
+and the keys of the tables it needs. ``BUILD.json`` records each table's key and the size and sha256 of the
+file written; a table whose key differs, or whose file is not the one written (a changed size or hash), is
+rebuilt on load and by ``data build``; a malformed record is no record. Every raw file passes
+:func:`sources.check` (manifest sha256) before a builder reads it. ``build()``
 writes every table and the build record into a staging folder and swaps it in at the end
 (:func:`sendstats.fileio.replace_folder`): a failure at any point leaves the previous tables untouched.
 
@@ -26,7 +28,7 @@ import json
 import os
 import shutil
 import tempfile
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .. import config, deps
@@ -87,14 +89,35 @@ def table_key(table: str) -> str:
 
 
 def read_record() -> dict:
+    """The build record (table -> its key, rows, sources, sha256 and size when written). A missing, unreadable or
+    malformed record, or a malformed entry, reads as no record for those tables: they are rebuilt."""
     try:
-        return json.loads((processed_dir() / BUILD_RECORD).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+        rec = json.loads((processed_dir() / BUILD_RECORD).read_text())
+    except (OSError, ValueError):
         return {}
+    return {k: v for k, v in rec.items() if isinstance(v, dict)} if isinstance(rec, dict) else {}
+
+
+@lru_cache(maxsize=64)
+def _file_sha256(path: str, size: int, mtime_ns: int, ctime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _intact(path: Path, entry: dict) -> bool:
+    """The table file is the one the build wrote: its size and sha256 as recorded (the hash is remembered per
+    size and times within a process; the whole processed folder is about half a megabyte)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    if st.st_size != entry.get("bytes"):
+        return False
+    return _file_sha256(str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns) == entry.get("sha256")
 
 
 def _current(name: str, record: dict, folder: Path) -> bool:
-    return (folder / f"{name}.parquet").exists() and record.get(name, {}).get("key") == table_key(name)
+    entry = record.get(name, {})
+    return entry.get("key") == table_key(name) and _intact(folder / f"{name}.parquet", entry)
 
 
 def stale(names) -> list[str]:
@@ -184,9 +207,12 @@ def build(names=None, *, check_all: bool = False) -> dict[str, int]:
             df.to_parquet(tmp, index=False)
             (staging / f"{n}.parquet").unlink(missing_ok=True)  # a hard link to the old table: never written into
             os.replace(tmp, staging / f"{n}.parquet")
+            written = (staging / f"{n}.parquet").read_bytes()
             record[n] = {
                 "key": table_key(n),
                 "rows": len(df),
+                "bytes": len(written),
+                "sha256": hashlib.sha256(written).hexdigest(),
                 "sources": {rel: sources.entry(rel)["sha256"] for rel in raw_files(n)},
             }
             rows[n] = len(df)
@@ -226,7 +252,7 @@ def load_table(name: str):
         )
     path = processed_dir() / f"{name}.parquet"
     key = table_key(name)
-    if not path.exists() or read_record().get(name, {}).get("key") != key:
+    if not _current(name, read_record(), processed_dir()):
         build([name])
     hit = _LOADED.get((str(path), name))
     if hit is None or hit[0] != key:

@@ -1,5 +1,6 @@
-"""Render cache keys: a report re-renders only when its notebook, its catalogue entry, its parameters, the
-tables it needs (their build keys) or the package code it imports change. Keys hold content hashes only,
+"""Render cache keys: a report re-renders only when its notebook, its catalogue entry, its parameters (and the
+content of a file a parameter names), the tables it needs (their build keys), the manifest rows its footer
+lists or the package code it imports change. Keys hold content hashes only,
 never paths or modification times, so a moved or freshly cloned checkout with a warm cache re-renders
 nothing. Records live in ``<output dir>/.cache/<output name>.json``."""
 
@@ -40,15 +41,33 @@ def code_key(path: Path) -> str:
     return hashlib.sha256((deps.modules_hash(mods) + _templates_hash()).encode()).hexdigest()
 
 
+def _file_params(report, params: dict) -> dict:
+    """The content hash of each file a parameter names (a file edited in place changes the page)."""
+    out = {}
+    for k, v in params.items():
+        if report.parameters.get(k, {}).get("kind") == "file" and v:
+            try:
+                out[k] = hashlib.sha256(Path(v).read_bytes()).hexdigest()
+            except OSError:
+                out[k] = "unreadable"
+    return out
+
+
 def key(report, params: dict, table_keys: dict, code: str | None = None) -> str:
     """The render key of one report with ``params``; ``code``: its :func:`code_key` when the caller already has
-    it (one per notebook, however many renders of it are planned)."""
+    it (one per notebook, however many renders of it are planned). Besides the notebook, its catalogue entry,
+    the parameters, the tables and the code, the key covers what else the page shows: the content of every file
+    a parameter names and the manifest rows (titles, publishers, URLs, licences) its footer lists."""
+    from .provenance import data_files
+
     h = hashlib.sha256()
     for part in (
         Path(report.path).read_bytes(),
         report.digest().encode(),
         json.dumps(params, sort_keys=True).encode(),
+        json.dumps(_file_params(report, params), sort_keys=True).encode(),
         json.dumps({n: table_keys[n] for n in report.needs}, sort_keys=True).encode(),
+        json.dumps(data_files(report.needs), sort_keys=True).encode(),
         (code or code_key(report.path)).encode(),
     ):
         h.update(hashlib.sha256(part).digest())

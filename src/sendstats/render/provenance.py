@@ -66,7 +66,7 @@ def source_date_epoch() -> str | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) > 253402300799:
+    if not (value.isascii() and value.isdigit() and len(value) <= 12) or int(value) > 253402300799:
         raise ParameterError(
             f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC (up to the year 9999), "
             f"got {shorten(value, 40)!r}"
