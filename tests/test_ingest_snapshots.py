@@ -287,3 +287,17 @@ def test_two_adds_at_once_both_land(data_copy, tmp_path):
     text = (data_copy / "raw" / "MANIFEST.csv").read_text()
     assert "2026-07-06_" in text and "2026-07-13_" in text
     assert run_cli("data", "verify").returncode == 0
+
+
+def test_the_build_applies_the_same_rules_to_every_stored_snapshot(data_copy):
+    """A page that reached data/raw some other way (listed in the manifest, not through add-snapshot) with an
+    area listed twice stops the build with one message naming it; the previous tables stay."""
+    from sendstats.data import sources
+    from sendstats.data.ingest.snapshots import SNAPSHOT_ROW
+
+    page = _page(_row("351", "bury", "1.0") + _row("351", "bury", "3.0"), "06 07 2026 09:00").encode()
+    sources.add("ofsted/snapshots_2023_framework/2026-07-06_manual.html", page, {**SNAPSHOT_ROW, "title": "t"})
+    before = (data_copy / "processed" / "inspections_2023.parquet").read_bytes()
+    r = run_cli("data", "build")
+    assert r.returncode == 2 and "2026-07-06_manual.html" in r.stderr and "listed twice" in r.stderr, r.stderr
+    assert (data_copy / "processed" / "inspections_2023.parquet").read_bytes() == before
