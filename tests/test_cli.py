@@ -50,6 +50,8 @@ def test_every_readme_example_runs(cmd, tmp_path, rendered):
     assert "Traceback" not in r.stderr
     if pinned and "--force" in args:  # a second cold render, in another folder: byte for byte the first
         assert f"rendered {len(CORE)}, unchanged 0" in r.stdout, r.stdout
+        # no terminal here: plain progress lines in the log instead of a bar
+        assert f"rendering: {len(CORE)} of {len(CORE)} pages" in r.stderr, r.stderr
         for name in CORE:
             assert (tmp_path / "reports" / f"{name}.html").read_bytes() == (rendered / f"{name}.html").read_bytes()
             for csv in rendered.glob(f"{name}.table-*.csv"):
@@ -88,3 +90,12 @@ def test_unknown_things_are_one_line_exit_2():
     ):
         r = run_cli(*args)
         assert r.returncode == 2 and word in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
+
+
+def test_the_readmes_python_block_runs():
+    """Every line of the README's Python example runs as written (the block, in one namespace)."""
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks, "the README shows a Python example"
+    for block in blocks:
+        exec(compile(block, "README.md (python block)", "exec"), {})

@@ -126,3 +126,16 @@ def test_an_iso_date_or_a_date_object_reads_the_same():
 
     assert parse_date("2019-12-31") == parse_date(dt.date(2019, 12, 31)) == pd.Timestamp("2019-12-31")
     assert parse_date(pd.Timestamp("2019-12-31 15:00")) == pd.Timestamp("2019-12-31") and parse_date("") is None
+
+
+def test_every_scoped_function_takes_the_scopes_fields_as_keywords():
+    """As outcome_summary does: revisits(as_at=...) was a TypeError, transition("first") a bad example."""
+    by_keyword = analysis.revisits(as_at="2019-12-31")
+    assert by_keyword.equals(analysis.revisits(Scope(as_at="2019-12-31")))
+    assert len(by_keyword) < len(analysis.revisits())
+    latest = analysis.transition(inspection="latest")
+    assert latest.equals(analysis.transition(Scope("2023", inspection="latest")))
+    with pytest.raises(ParameterError, match="transition takes a Scope, a framework name or the scope's fields"):
+        analysis.transition("first")
+    with pytest.raises(ParameterError, match="does not use scope field"):
+        analysis.transition(sliver=0.1)

@@ -14,11 +14,12 @@ from .data import geography, registry
 from .data.boundaries import ICB_MERGERS_BEGAN, SUCCESSORS
 from .errors import ParameterError
 from .outcomes import basis_date, inspections_as_at, load_areas, load_inspections
-from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
+from .scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope, scoped
 from .vocabulary import OUTCOME_LEVELS, REVISIT_LEVELS, REVISIT_SHOWN
 from .wording import and_list, label, long_date, md, outcome_label, p_is, plural
 
 
+@scoped(PLAN)
 def areas_2016(scope: Scope = PLAN) -> pd.DataFrame:
     """``load_areas("2016")`` restricted to the scope: areas whose inspection was published (or started) by
     ``as_at`` (predecessors while they existed, as in :func:`outcome_summary`), without ``exclude_regions``,
@@ -72,6 +73,7 @@ def _for_models(a: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     return a.reset_index(drop=True)
 
 
+@scoped(PLAN)
 def revisits(scope: Scope = PLAN) -> pd.DataFrame:
     """WSoA areas of :func:`areas_2016` whose revisit outcome is known as at the scope
     (:meth:`Scope.revisit_known`), with ``days_to_revisit`` (first inspection start to revisit start) and
@@ -83,6 +85,7 @@ def revisits(scope: Scope = PLAN) -> pd.DataFrame:
     return r.reset_index(drop=True)
 
 
+@scoped(PLAN_2023)
 def transition(scope: Scope = PLAN_2023) -> pd.DataFrame:
     """Areas inspected under both frameworks: each area's first (or latest) 2023-framework inspection with an
     outcome, joined to the 2016-framework inspection of the same area (same code after
@@ -223,6 +226,7 @@ def describe_per_step(model, per: str, *, tail: str, cuts=None) -> str:
     )
 
 
+@scoped(PLAN_2023)
 def selection_2016(scope: Scope = PLAN_2023) -> pd.DataFrame:
     """Every 2016-framework area (former councils through their successors, as in :func:`transition`), without
     the scope's ``exclude_regions``, with ``inspected_2023`` (True when :func:`areas_2023_first` of the scope
@@ -242,6 +246,7 @@ def selection_2016(scope: Scope = PLAN_2023) -> pd.DataFrame:
     return old.reset_index(drop=True)
 
 
+@scoped(PLAN_2023)
 def selection_check(scope: Scope = PLAN_2023) -> tuple[str, pd.DataFrame]:
     """Report 04's selection check on the scope's areas: its sentence (:func:`describe_selection`) and the
     table of the two groups (n, median days from May 2016 to the 2016 inspection, WSoA count)."""
@@ -296,6 +301,7 @@ MAP_2023 = [
 ]
 
 
+@scoped(PLAN)
 def map_frames(scope: Scope = PLAN) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per SEND local area on the May 2023 geography (``area_shapes``): its 2016-framework result (WSoA
     required or not; a successor council takes its former council's result, flagged ``via_former``) and its
@@ -410,6 +416,7 @@ def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
     )
 
 
+@scoped(PLAN)
 def primary_frame(scope: Scope = PLAN) -> pd.DataFrame:
     """The areas of the primary model: :func:`areas_2016` (``not_coterminous`` at the scope's sliver)."""
     return areas_2016(scope)
@@ -509,6 +516,7 @@ def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, 
     )
 
 
+@scoped(PLAN)
 def sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
     """The primary exposure's odds ratio under each specification of the analysis plan, on the scope's areas:
     one row each with specification, n_used, odds_ratio, ci_low, ci_high, p_value, method, fit_note. The
@@ -629,6 +637,7 @@ NEGATIVE_CONTROL_THEMES = ("local_offer", "annual_reviews")
 NEGATIVE_CONTROL_ADJUST = ["inspection_year", "imd_share_most_deprived_decile"]
 
 
+@scoped(PLAN)
 def negative_control(scope: Scope = PLAN) -> pd.DataFrame:
     """The WSoA areas of :func:`areas_2016` whose list of significant weaknesses is complete in the curated
     dataset, with ``council_only_weakness``: any of its weaknesses hand-coded to a theme of
@@ -768,6 +777,7 @@ def describe_sensitivity(sens) -> str:
     )
 
 
+@scoped(PLAN)
 def revisit_times(scope: Scope = PLAN) -> pd.DataFrame:
     """Each WSoA area's time from its inspection letter's publication to its revisit letter's publication
     (years), censored at the data's end (``as_at``, or the last publication date in the 2016 file) for areas
@@ -830,6 +840,7 @@ def describe_revisit_times(times: pd.DataFrame, km: pd.DataFrame, cx: pd.DataFra
 EXPOSURE_2023 = "multi_sub_icb"
 
 
+@scoped(PLAN_2023)
 def areas_2023_first(scope: Scope = PLAN_2023) -> pd.DataFrame:
     """Each area's first (scope ``inspection="latest"``: latest) 2023-framework inspection with a published
     outcome, among inspections published (or started) by the scope's ``as_at``, without its

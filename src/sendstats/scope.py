@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -157,6 +158,31 @@ class Scope:
         if self.exclude_regions:
             when += ", leaving out " + ", ".join(self.exclude_regions)
         return when
+
+
+def scoped(default: Scope):
+    """Let a question function that takes a :class:`Scope` also take the scope's fields as keywords, as
+    :func:`sendstats.outcome_summary` does: ``revisits(as_at="2019-12-31")``, ``transition(inspection="latest")``,
+    ``sensitivity(scope, exclude_regions=["London"])``. The fields replace those of the scope given (default:
+    ``default``, the plan's); a framework name in place of the scope starts from that framework's defaults. The
+    function still checks which fields it honours."""
+    names = {f.name for f in dataclasses.fields(Scope)}
+
+    def wrap(func):
+        @functools.wraps(func)
+        def inner(scope=None, *args, **kw):
+            fields = {k: kw.pop(k) for k in list(kw) if k in names}
+            base = default if scope is None else scope
+            if not isinstance(base, Scope) and str(base) not in FRAMEWORKS:
+                raise ParameterError(
+                    f"{func.__name__} takes a Scope, a framework name or the scope's fields as keywords"
+                    f" (as_at=..., inspection=...), got {scope!r}"
+                )
+            return func(Scope.of(base, **fields) if fields or not isinstance(base, Scope) else base, *args, **kw)
+
+        return inner
+
+    return wrap
 
 
 PLAN = Scope()  # the analysis plan's scope for the 2016 framework: every area, the plan's sliver

@@ -15,7 +15,7 @@ from scipy import stats as st
 
 from .. import analysis, stats
 from ..data import geography, registry
-from ..scope import PLAN, Scope
+from ..scope import PLAN, Scope, scoped
 from ..wording import and_list, long_date, p_is
 
 EXPOSURE = analysis.EXPOSURE
@@ -80,6 +80,7 @@ def bonferroni(row: dict, family: int = FAMILY) -> dict:
     }
 
 
+@scoped(PLAN)
 def direct_sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
     """The direct measure under each specification of the plan's third revision, on the scope's areas.
 
@@ -127,6 +128,7 @@ def direct_sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@scoped(PLAN)
 def co_primary(scope: Scope = PLAN) -> pd.DataFrame:
     """The two co-primary estimates of the headline question, with their Bonferroni reading (family of two).
 
@@ -148,6 +150,7 @@ def _row(measure, what, sample, r, kind):
     return {"measure": measure, "what it measures": what, "sample": sample, "role": kind, **r}
 
 
+@scoped(PLAN)
 def oversight_table(scope: Scope = PLAN, co: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every measure of CCG oversight the sources hold, one row each (report 02's opening table); its first two
     rows are :func:`co_primary`'s (``co``, when the page has fitted it already).

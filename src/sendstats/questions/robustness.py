@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analysis, stats
-from ..scope import PLAN, PLAN_2023, Scope
+from ..scope import PLAN, PLAN_2023, Scope, scoped
 
 YEAR_CODINGS = ("linear", "categories", "spline")  # how inspection year enters a model
 SPLINE_DF = 3  # the natural cubic spline's degrees of freedom (the plan's third revision)
@@ -65,6 +65,7 @@ def _fit(kind: str, frame: pd.DataFrame, exposure: str, confounders) -> dict:
     return {k: r[k] for k in ("odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "method")}
 
 
+@scoped(PLAN)
 def spec_curve_2016(scope: Scope = PLAN) -> pd.DataFrame:
     """The structural primary estimate of report 02 under every combination of confounder set
     (:data:`CONFOUNDER_SETS`), sliver (:data:`SLIVERS_2016`) and year coding (:data:`YEAR_CODINGS`).
@@ -86,6 +87,7 @@ def spec_curve_2016(scope: Scope = PLAN) -> pd.DataFrame:
     return _sorted(rows)
 
 
+@scoped(PLAN)
 def spec_curve_direct(scope: Scope = PLAN) -> pd.DataFrame:
     """The direct measure's estimate (main CCG rated inadequate) under every combination of confounder set,
     year coding and list (HSJ; Clarke Willmott). Columns as :func:`spec_curve_2016`, with the list in the
@@ -99,6 +101,7 @@ def spec_curve_direct(scope: Scope = PLAN) -> pd.DataFrame:
     return _sorted(rows)
 
 
+@scoped(PLAN_2023)
 def spec_curve_2023(scope: Scope = PLAN_2023) -> pd.DataFrame:
     """Report 06's primary estimate under every combination of confounder set, sliver (:data:`SLIVERS_2023`)
     and year coding (linear; categories: the framework has four years, too few for a spline). Columns as
@@ -186,6 +189,7 @@ def random_intercept(a: pd.DataFrame, exposure: str, confounders=analysis.CONFOU
     }
 
 
+@scoped(PLAN)
 def further_rows(scope: Scope = PLAN) -> pd.DataFrame:
     """The rows the plan's third revision adds to report 02's sensitivity family, for both co-primary exposures
     (structure: not coterminous; rating: main CCG rated inadequate): year as categories, year as a natural

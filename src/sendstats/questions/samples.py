@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import analysis
 from ..outcomes import inspections_as_at, load_inspections
-from ..scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope
+from ..scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope, scoped
 from ..wording import plural
 
 MISSING = "missing a value the model needs"
@@ -18,6 +18,7 @@ def _step(stage: str, n: int, left_out: int = 0, why: str = "") -> dict:
     return {"stage": stage, "n": int(n), "left out": int(left_out), "why": why}
 
 
+@scoped(PLAN)
 def flow_2016(scope: Scope = PLAN) -> pd.DataFrame:
     """The 2016 primary models' flow: Ofsted's file, the areas the scope counts, the areas each co-primary
     model used.
@@ -55,6 +56,7 @@ def flow_2016(scope: Scope = PLAN) -> pd.DataFrame:
     )
 
 
+@scoped(PLAN_2023)
 def flow_2023(scope: Scope = PLAN_2023) -> pd.DataFrame:
     """Report 06's flow: every 2023-framework inspection in the sources, those with a published outcome, each
     area's first, the scope's, the primary model's. Columns as :func:`flow_2016`."""

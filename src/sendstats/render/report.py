@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 from .. import config
@@ -126,8 +127,19 @@ def render(
             disable=not (progress and sys.stderr.isatty()),
         )
 
+        # in a log (no terminal) the bar is off: a plain line at each tenth of the pages instead
+        plain = progress and not sys.stderr.isatty() and len(todo) > 1
+        step, started, finished = max(1, len(todo) // 10), time.monotonic(), [0]
+
         def done(job, res):
             bar.update(1)
+            finished[0] += 1
+            if plain and (finished[0] % step == 0 or finished[0] == len(todo)):
+                print(
+                    f"rendering: {finished[0]} of {len(todo)} pages ({time.monotonic() - started:.0f} s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
             if "error" in res:
                 errors.append(res["error"])
                 return
