@@ -34,7 +34,7 @@ def test_a_name_that_fits_several_areas_lists_them_all():
     with pytest.raises(ParameterError) as e:
         areas.resolve_area("Kingston")
     assert str(e.value) == (
-        "area 'Kingston' matches 2 areas: Kingston Upon Hull, City of (E06000010), Kingston upon Thames "
+        "area 'Kingston' matches 2 areas: Kingston upon Hull (E06000010), Kingston upon Thames "
         "(E09000021); give the full name or code"
     )
     with pytest.raises(ParameterError, match=r"unknown area 'Kingston upon Tames'.*Kingston upon Thames \(E09000021\)"):
@@ -296,3 +296,16 @@ def test_areas_are_deduplicated_and_an_empty_list_is_refused(tmp_path):
     assert r.returncode == 2 and "no area given" in r.stderr and not any(tmp_path.iterdir()), r.stderr
     with pytest.raises(ParameterError, match=r"unknown area code 'E08000099'.*close matches: Solihull \(E08000029\)"):
         areas.resolve_area("E08000099")  # close matches are codes one digit away, never names
+
+
+def test_areas_are_named_as_ofsted_names_them():
+    """One home for the display name: the register's "Kingston Upon Hull, City of" is Ofsted's "Kingston upon
+    Hull" on every page, and the register's form still finds it."""
+    from sendstats.data.names import display_name
+
+    assert display_name("Kingston Upon Hull, City of") == "Kingston upon Hull"
+    assert display_name("Herefordshire, County of") == "Herefordshire" and display_name("St. Helens") == "St Helens"
+    names = dict(zip(areas.area_index()["code"], areas.area_index()["area"]))
+    assert names["E06000010"] == "Kingston upon Hull" and names["E08000013"] == "St Helens"
+    assert areas.summary().set_index("code").at["E06000010", "area"] == "Kingston upon Hull"
+    assert areas.resolve_area("Kingston Upon Hull, City of") == "E06000010"

@@ -180,3 +180,18 @@ def test_hostile_csv_values_round_trip_through_pandas_and_a_spreadsheet(tmp_path
     back.to_excel(xlsx, index=False, engine="xlsxwriter")
     rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
     assert [str(r[0]) for r in rows[1:]] == expected and rows[0][0] == '\'=HYPERLINK("h") (%)'
+
+
+@pytest.mark.parametrize(
+    "page, css", [("index.html", "assets/"), ("analysis_plan.html", "assets/"), ("strobe.html", "assets/"),
+                  ("data/dictionary.html", "../assets/")],
+)  # fmt: skip
+def test_every_other_page_of_the_site_is_citable_too(rendered, page, css):
+    """The index, the docs and the data dictionary carry the citation tags, the shared style sheet and How to
+    cite (with the version), as the reports do."""
+    soup = _soup(rendered / page)
+    meta = {m.get("name"): m.get("content") for m in soup.find_all("meta")}
+    assert meta["citation_title"] == soup.title.string and meta["citation_version"] and meta["citation_author"]
+    assert soup.find("link", rel="stylesheet")["href"] == css + "sendstats.css"
+    bib = soup.find(id="how-to-cite").find_parent("section").pre.get_text()
+    assert bib.startswith("@misc{sendstats_") and f"  version = {{{meta['citation_version']}}},\n" in bib

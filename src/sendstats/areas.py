@@ -14,7 +14,7 @@ from . import stats
 from .data import geography, registry
 from .data.boundaries import REPLACED_ON, SUCCESSORS
 from .data.ingest.ofsted import CORRECTED
-from .data.names import normalise_one
+from .data.names import display_name, normalise_one
 from .data.store import data_date
 from .errors import ParameterError
 from .outcomes import load_areas, load_inspections
@@ -50,7 +50,9 @@ def _coded(framework: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _coded_for(framework: str, _stamp) -> pd.DataFrame:
-    return load_inspections(framework).assign(code=lambda d: geography.harmonise(d["la_code"]))
+    return load_inspections(framework).assign(
+        code=lambda d: geography.harmonise(d["la_code"]), area=lambda d: d["area"].map(display_name)
+    )
 
 
 # --- finding an area ---------------------------------------------------------------------------------------
@@ -379,7 +381,7 @@ def statistical_neighbours(code: str) -> pd.DataFrame:
         rows.append(
             {
                 "rank": i,
-                "area": n["name"] if n is not None else f"DfE code {c3} (not in lookup)",
+                "area": display_name(n["name"]) if n is not None else f"DfE code {c3} (not in lookup)",
                 "code": ncode,
                 "WSoA (2016)": ("yes" if o["wsoa"] else "no") if o is not None else "not inspected",
                 "revisit": (o["revisit_outcome"] if pd.notna(o["revisit_outcome"]) else o["revisit_status"])

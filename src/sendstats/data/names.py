@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 
@@ -30,3 +32,15 @@ def clean_la_name(s: pd.Series) -> pd.Series:
         .str.replace(", city of", "", regex=False)
         .str.replace("city of ", "", regex=False)
     )
+
+
+def display_name(name):
+    """An area's name as Ofsted and people write it, from the register's forms: "Kingston Upon Hull, City of"
+    -> "Kingston upon Hull", "Herefordshire, County of" -> "Herefordshire", "St. Helens" -> "St Helens". The
+    one home for how a page names an area (the register's form stays findable: it is one of the area's
+    other names)."""
+    if not isinstance(name, str):
+        return name
+    out = re.sub(r",\s*(City|County) of$", "", name.strip())
+    out = re.sub(r"\bUpon\b", "upon", out)
+    return re.sub(r"\bSt\. ", "St ", out)

@@ -1673,17 +1673,12 @@ def dictionary_markdown() -> str:
 
 
 def dictionary_html() -> str:
-    """The data dictionary as a page (escaped), for the published reports."""
+    """The data dictionary's content (escaped): the ``<main>`` element of the site's dictionary page (the renderer
+    gives it the page's frame)."""
     import html
 
     e = html.escape
-    parts = [
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>sendstats data dictionary</title>'
-        "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}table{border-collapse:"
-        "collapse}td,th{border:1px solid #ccc;padding:0.2em 0.4em;text-align:left;vertical-align:top}</style>"
-        '</head><body><main><p><a href="../index.html">\u2190 All sendstats reports</a></p>'
-        "<h1>Data dictionary</h1><p>Every processed table, from the table registry.</p>"
-    ]
+    parts = ["<main><h1>Data dictionary</h1><p>Every processed table, from the table registry.</p>"]
     for t in TABLES.values():
         parts.append(
             f'<h2 id="{e(t.name)}">{e(t.name)}</h2><p>{e(t.description)} Raw files: '
@@ -1710,5 +1705,5 @@ def dictionary_html() -> str:
         f"{e(s)}</a></td></tr>"
         for a, p, f, v, s, u in _corrections()
     ]
-    parts.append("</tbody></table></main></body></html>\n")
+    parts.append("</tbody></table></main>")
     return "".join(parts)

@@ -114,6 +114,17 @@ def css_href(output: str) -> str:
     return "../" * output.count("/") + CSS
 
 
+def _metas(c: dict) -> list[tuple[str, str]]:
+    """The citation meta tags (Google Scholar's, Zotero's) of a page with citation fields ``c``."""
+    return [
+        ("citation_title", c["title"]),
+        ("citation_author", c["author"]),
+        ("citation_publication_date", c["date"].replace("-", "/")),
+        ("citation_version", c["version"]),
+        ("description", f"sendstats report: {c['title']}"),
+    ] + ([("citation_public_url", c["url"])] if c["url"] else [])
+
+
 CONTENTS = "<!--sendstats-contents-->"  # where finish() puts the contents list, in the template's navigation bar
 
 
@@ -121,13 +132,7 @@ def to_html(nb, title: str, output: str = "", ctx: dict | None = None) -> str:
     """The notebook through the template (``templates/sendstats``), with what the page adds besides it:
     citation meta tags, the navigation bar, figures with alt text, download links, How to cite."""
     c = citation(title, output, ctx or {})
-    metas = [
-        ("citation_title", c["title"]),
-        ("citation_author", c["author"]),
-        ("citation_publication_date", c["date"].replace("-", "/")),
-        ("citation_version", c["version"]),
-        ("description", f"sendstats report: {c['title']}"),
-    ] + ([("citation_public_url", c["url"])] if c["url"] else [])
+    metas = _metas(c)
     res = {
         "metadata": {"name": title},
         "sendstats_css": css_href(output),
@@ -233,18 +238,33 @@ def write_docs(out_dir: Path) -> None:
             continue
         body = mistune.create_markdown(escape=True, plugins=["table"])(src.read_text(encoding="utf-8"))
         nav = '<nav aria-label="Site"><a href="index.html">\u2190 All sendstats reports</a></nav>'
-        _write_if_changed(out_dir / f"{name}.html", _plain_page(f"{title}: sendstats", f"{nav}<main>{body}</main>"))
+        page = _plain_page(f"{title}: sendstats", f"{nav}<main>{body}</main>", output=name)
+        _write_if_changed(out_dir / f"{name}.html", page)
 
 
-def _plain_page(title: str, body: str, head: str = "") -> str:
-    """A page of the site that is not a notebook's (the index, the docs): ``body`` inside the house's plain
-    frame. ``title`` is text (escaped here); ``head`` and ``body`` are markup."""
+def _plain_page(title: str, body: str, head: str = "", output: str = "index") -> str:
+    """A page of the site that is not a notebook's (the index, the docs, the data dictionary): ``body`` inside
+    the house's plain frame, with what every page carries: the shared style sheet, the citation meta tags and How
+    to cite (dated by the commit, so an unchanged page is not rewritten). ``title`` is text (escaped here);
+    ``head`` and ``body`` are markup; ``output`` is the page's path in the site without ``.html``."""
+    from . import provenance
+
+    ctx = {
+        "render_time": provenance.fmt_epoch(provenance.source_date_epoch() or provenance.commit_epoch()),
+        "commit": provenance.git_commit(),
+        "pinned": True,
+        "data_as_at": data_as_at(),
+    }
+    c = citation(title, output, ctx)
+    e = html.escape
+    metas = "".join(f'<meta name="{e(n)}" content="{e(v, quote=True)}">' for n, v in _metas(c) if n != "description")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
-        f"{head}<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}}"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}</title>'
+        f'{metas}{head}<link rel="stylesheet" href="{e(css_href(output), quote=True)}">'
+        f"<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:0.2em 0.4em;text-align:left}</style>"
-        f"</head><body>{body}</body></html>\n"
+        f"</head><body>{body}{_cite_block(c, output)}</body></html>\n"
     )
 
 
@@ -303,7 +323,7 @@ def _cite_block(c: dict, output: str) -> str:
     ) + f"rendered from commit {c['commit']} of sendstats {c['version']}, dated {c['date']} ({c['dated']})"
     bib = (
         f"@misc{{sendstats_{key}_{c['year']},\n  title = {{{c['title']}}},\n  author = {{{{{c['author']}}}}},\n"
-        f"  year = {{{c['year']}}},\n"
+        f"  year = {{{c['year']}}},\n  version = {{{c['version']}}},\n"
         f"  note = {{{note}}},\n" + (f"  url = {{{c['url']}}},\n" if c["url"] else "") + "}"
     )
     plain = f"{c['author']} ({c['year']}). {c['title']}. {note}." + (f" {c['url']}" if c["url"] else "")
@@ -515,7 +535,11 @@ def write_data(out_dir: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".data-", dir=out_dir))
     try:
         datapackage.export(staging / "data")
-        (staging / "data" / "dictionary.html").write_text(registry.dictionary_html(), encoding="utf-8")
+        nav = '<nav aria-label="Site"><a href="../index.html">\u2190 All sendstats reports</a></nav>'
+        dictionary = _plain_page(
+            "Data dictionary: sendstats", nav + registry.dictionary_html(), output="data/dictionary"
+        )
+        (staging / "data" / "dictionary.html").write_text(dictionary, encoding="utf-8")
         (staging / "data" / "keys.json").write_text(json.dumps(keys, sort_keys=True) + "\n")
         replace_folder(staging / "data", target)
     finally:
