@@ -5,6 +5,7 @@ violation; and the areas page's filter, as a reader uses it."""
 import os
 import shutil
 
+import pandas as pd
 import pytest
 from conftest import CORE
 
@@ -114,3 +115,51 @@ def test_sorting_a_column_orders_the_rows(driver, rendered):
     assert numbers == sorted(numbers) and col[: len(numbers)] == [str(n) for n in numbers]  # blanks last
     head = driver.find_element(By.XPATH, "//th[button[text()='weaknesses']]")
     assert head.get_attribute("aria-sort") == "ascending"
+
+
+def test_on_a_phone_the_areas_table_fits_and_targets_are_24px(driver, rendered):
+    """At 400 px each area's row is a card: nothing wider than the screen, the outcome in view; the links a
+    reader moves by are at least 24 px tall (WCAG 2.2, 2.5.8)."""
+    from selenium.webdriver.common.by import By
+
+    driver.set_window_size(400, 900)
+    try:
+        driver.get((rendered / "areas.html").as_uri())
+        width = driver.execute_script("return window.innerWidth")
+        assert (
+            driver.execute_script("return document.getElementById('area-table').getBoundingClientRect().width") <= width
+        )
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+        card = driver.find_elements(By.CSS_SELECTOR, "#area-table tbody tr")[0]
+        outcome = card.find_element(By.CSS_SELECTOR, "td[data-label='2023-framework outcomes']")
+        assert outcome.rect["x"] + outcome.rect["width"] <= width and outcome.is_displayed()
+        for page in ("areas.html", "01_inspection_outcomes.html", "index.html"):
+            driver.get((rendered / page).as_uri())
+            links = driver.find_elements(By.CSS_SELECTOR, ".sendstats-nav a, nav[aria-label] a")
+            assert links and all(a.rect["height"] >= 24 for a in links if a.is_displayed()), page
+    finally:
+        driver.set_window_size(1280, 1024)
+
+
+def test_outcomes_sort_by_severity_then_date(driver, rendered):
+    """Sorting by the 2023 outcome puts widespread or systemic failings first (latest first within each), then
+    inconsistent, then typically positive: not the alphabet's order."""
+    from selenium.webdriver.common.by import By
+
+    from sendstats import areas
+
+    driver.get((rendered / "areas.html").as_uri())
+    driver.find_element(By.XPATH, "//th/button[text()='2023-framework outcomes']").click()
+    cells = [
+        r.find_element(By.CSS_SELECTOR, "td[data-label='2023-framework outcomes']").text
+        for r in driver.find_elements(By.CSS_SELECTOR, "#area-table tbody tr")
+    ]
+    latest = [c.split("; ")[-1] for c in cells if c and c != "not inspected yet"]
+    order = ["widespread or systemic failings", "inconsistent", "typically positive"]
+    ranks = [next((i for i, o in enumerate(order) if c.startswith(o)), 3) for c in latest]
+    assert ranks == sorted(ranks) and ranks[0] == 0
+    worst = [pd.Timestamp(c.rsplit("(", 1)[1].rstrip(")")) for c, k in zip(latest, ranks) if k == 0]
+    assert worst == sorted(worst, reverse=True)
+    assert areas.outcome_order("systemic_failings", pd.Timestamp("2024-01-01")) < areas.outcome_order(
+        "positive", pd.Timestamp("2026-01-01")
+    )

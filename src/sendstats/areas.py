@@ -542,6 +542,9 @@ def summary() -> pd.DataFrame:
                 "profile": code in idx.index,
                 "ofsted_page": o["ofsted_url"] if o is not None else None,
                 "latest_report": mine["report_url"].iat[-1] if len(mine) else None,
+                "outcome_order": outcome_order(mine["outcome"].iat[-1], mine["published"].iat[-1])
+                if len(mine)
+                else "9",
             }
         )
     out = pd.DataFrame(rows)
@@ -550,6 +553,15 @@ def summary() -> pd.DataFrame:
     return out.sort_values(
         ["status", "area"], key=lambda s: s.str.startswith("former") if s.name == "status" else s.str.lower()
     ).reset_index(drop=True)
+
+
+def outcome_order(outcome, published) -> str:
+    """A sort key for an area's latest 2023-framework outcome: by severity (widespread or systemic failings
+    first, then inconsistent, then typically positive; no outcome in the sources, then not inspected, last), then
+    by publication date, latest first."""
+    rank = {"systemic_failings": 0, "inconsistent": 1, "positive": 2}.get(str(outcome), 3)
+    day = 99999999 - int(f"{pd.Timestamp(published):%Y%m%d}") if pd.notna(published) else 99999999
+    return f"{rank}-{day:08d}"
 
 
 def describe_summary(s: pd.DataFrame) -> str:

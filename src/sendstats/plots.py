@@ -845,6 +845,7 @@ class AreaList:
             "next full inspection due by": self.df["next full inspection due by"].dt.strftime("%Y-%m-%d").fillna(""),
             "years since": self.df["years since"].map(lambda v: "" if v is None or v != v else f"{v:08.2f}"),
             "weaknesses": self.df["weaknesses"].map(lambda v: "" if pd.isna(v) else f"{int(v):03d}"),
+            "2023-framework outcomes": self.df["outcome_order"],  # by severity, then latest first
         }
         head = "".join(f'<th scope="col">{e(c)}</th>' for c in d.columns)  # the script adds the sort buttons
         rows = []
@@ -864,7 +865,8 @@ class AreaList:
                         if safe_href(self.df.at[i, col])
                     )
                 tag = "th" if c == "area" else "td"
-                cells.append(f"<{tag}{' scope=row' if tag == 'th' else ''}{key}>{text}</{tag}>")
+                label = "" if tag == "th" else f' data-label="{e(c, quote=True)}"'  # a phone's card names each value
+                cells.append(f"<{tag}{' scope=row' if tag == 'th' else ''}{label}{key}>{text}</{tag}>")
             rows.append(f'<tr data-names="{e(names, quote=True)}">{"".join(cells)}</tr>')
         page = (
             '<div class="sendstats-areas"><p id="area-controls" hidden><label for="area-filter">Filter by area name'

@@ -194,6 +194,21 @@ a.anchor-link { display: none; }
   text-align: left; cursor: pointer; text-decoration: underline dotted; }
 .sendstats-areas th[aria-sort="ascending"] button::after { content: " \\25B2"; }
 .sendstats-areas th[aria-sort="descending"] button::after { content: " \\25BC"; }
+/* targets of at least 24 px (WCAG 2.2, 2.5.8) for the links a reader moves by */
+.sendstats-nav a, nav[aria-label="Site"] a, nav[aria-label="Contents"] a { display: inline-block;
+  min-height: 24px; line-height: 24px; }
+/* a phone: each area's row is a card, each value under its column's name */
+@media (max-width: 640px) {
+  .sendstats-areas table, .sendstats-areas tbody, .sendstats-areas tr, .sendstats-areas th,
+  .sendstats-areas td { display: block; width: auto; }
+  .sendstats-areas thead tr { display: flex; flex-wrap: wrap; gap: 0.2em 0.8em; }
+  .sendstats-areas thead th { display: inline-block; border: 0; }
+  .sendstats-areas tbody tr { border: 1px solid #ccc; margin: 0 0 0.6em; padding: 0.3em 0.5em; }
+  .jp-RenderedHTMLCommon .sendstats-areas tbody td, .jp-RenderedHTMLCommon .sendstats-areas tbody th {
+    border: 0; padding: 0.1em 0; }
+  .sendstats-areas tbody td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
+  .sendstats-areas tbody th a { display: inline-block; min-height: 24px; line-height: 24px; font-size: 1.1em; }
+}
 """
 
 
@@ -263,7 +278,8 @@ def _plain_page(title: str, body: str, head: str = "", output: str = "index") ->
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}</title>'
         f'{metas}{head}<link rel="stylesheet" href="{e(css_href(output), quote=True)}">'
         f"<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:0.2em 0.4em;text-align:left}</style>"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:0.2em 0.4em;text-align:left}"
+        "a{color:#0645ad;text-decoration:underline}</style>"
         f"</head><body>{body}{_cite_block(c, output)}</body></html>\n"
     )
 
