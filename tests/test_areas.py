@@ -309,3 +309,23 @@ def test_areas_are_named_as_ofsted_names_them():
     assert names["E06000010"] == "Kingston upon Hull" and names["E08000013"] == "St Helens"
     assert areas.summary().set_index("code").at["E06000010", "area"] == "Kingston upon Hull"
     assert areas.resolve_area("Kingston Upon Hull, City of") == "E06000010"
+
+
+def test_a_profile_answers_first():
+    """The summary a profile opens with, checked against the tables read directly."""
+    i16, i23 = load_table("inspections_2016"), load_table("inspections_2023")
+    k = i16[i16["la_code"] == "E09000021"].iloc[0]
+    text = areas.profile_summary("E09000021")  # Kingston upon Thames: WSoA, never revisited, no 2023 inspection
+    said = f"letter published {k['published'].day} November 2018: Written Statement of Action required, 4 significant"
+    assert said + " weaknesses; not revisited" in text
+    assert "**2023 framework:** not inspected by 29 June 2026" in text
+    c = i23[i23["area"] == "Cumberland"].sort_values("published").iloc[-1]
+    text = areas.profile_summary("E06000063")
+    assert (
+        f"**Latest inspection (2023 framework):** inconsistent; report published {c['published'].day} September 2025"
+        in text
+    )
+    assert "(its former council, Cumbria)" in text and c["report_url"] in text
+    assert "\u201cThe local area partnership\u2019s arrangements lead to inconsistent experiences" in text
+    slough = areas.profile_summary("E06000039")
+    assert "no outcome in the sources" in slough and "In the report's words" not in slough

@@ -270,7 +270,7 @@ def test_a_profile_of_a_hostile_name_shows_it_as_text_everywhere(data_copy, tmp_
     text = page.read_text(encoding="utf-8")
     soup = BeautifulSoup(text, "html.parser")
     assert soup.title.get_text() == f"{HOSTILE} (E09000021)"
-    assert soup.h2.get_text(" ", strip=True).startswith(f"{HOSTILE} (E09000021)")
+    assert soup.h1.get_text(" ", strip=True).startswith(f"{HOSTILE} (E09000021)")
     for el in soup.find_all(True):
         assert el.name not in ("b", "sons", "script"), el
         for k, v in el.attrs.items():

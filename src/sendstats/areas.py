@@ -18,7 +18,8 @@ from .data.names import display_name, normalise_one
 from .data.store import data_date
 from .errors import ParameterError
 from .outcomes import load_areas, load_inspections
-from .wording import and_list, by_unit, long_date, md, ordinal, outcome_label, plural
+from .vocabulary import OUTCOME_LEVELS as OUTCOMES
+from .wording import and_list, by_unit, long_date, md, md_link, ordinal, outcome_label, plural
 
 # what the 2016 framework's revisit outcome means (Ofsted: sufficient progress in addressing the weaknesses)
 REVISIT_MEANING = {
@@ -174,9 +175,9 @@ def area_name(code: str) -> str:
 
 
 def heading(code: str) -> str:
-    """A profile's heading (Markdown, the name escaped): the area's name, its code and how it relates to
-    boundary changes."""
-    return f"## {md(area_name(code))} ({code}){area_note(code)}"
+    """A profile's heading, the page's only top-level one (Markdown, the name escaped): the area's name, its code
+    and how it relates to boundary changes."""
+    return f"# {md(area_name(code))} ({code}){area_note(code)}"
 
 
 def not_on_map(code: str) -> str:
@@ -383,7 +384,7 @@ def statistical_neighbours(code: str) -> pd.DataFrame:
                 "rank": i,
                 "area": display_name(n["name"]) if n is not None else f"DfE code {c3} (not in lookup)",
                 "code": ncode,
-                "WSoA (2016)": ("yes" if o["wsoa"] else "no") if o is not None else "not inspected",
+                "WSoA (2016)": ("WSoA required" if o["wsoa"] else "no WSoA") if o is not None else "not inspected",
                 "revisit": (o["revisit_outcome"] if pd.notna(o["revisit_outcome"]) else o["revisit_status"])
                 if o is not None
                 else "",
@@ -393,6 +394,71 @@ def statistical_neighbours(code: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def profile_summary(code: str) -> str:
+    """The answer a profile opens with (Markdown, every value from the data escaped): the area's latest
+    2023-framework outcome in plain words with the report's own summary and a link to it, its 2016-framework
+    result and revisit, its next monitoring and full inspections and whether either is past, and one line on
+    its statistical neighbours' 2023-framework outcomes."""
+    known(code)
+    asof = data_date()
+    lines = []
+    new = _coded("2023")
+    new = new[new["code"] == code].sort_values("published")
+    if len(new):
+        last = new.iloc[-1]
+        said = outcome_label(str(last["outcome"])) if pd.notna(last["outcome"]) else "no outcome in the sources"
+        report = f" ({md_link('the report', last['report_url'])})" if pd.notna(last["report_url"]) else ""
+        lines.append(
+            f"**Latest inspection (2023 framework):** {md(said)}; report published {long_date(last['published'])}"
+            f"{report}."
+            + (
+                f" In the report's words: \u201c{md(last['outcome_text'])}\u201d"
+                if pd.notna(last["outcome_text"])
+                else ""
+            )
+        )
+    else:
+        lines.append(f"**2023 framework:** not inspected by {long_date(asof)}, the date the data run to.")
+    old = _coded("2016")
+    mine = old[old["code"] == (code if (old["code"] == code).any() else former_council(code))]
+    if len(mine):
+        o = mine.iloc[-1]
+        whose = "" if o["code"] == code else f" (its former council, {md(o['area'])})"
+        n = int(o["n_weaknesses"]) if pd.notna(o["n_weaknesses"]) else 0
+        result = (
+            f"Written Statement of Action required, {plural(n, 'significant weakness', 'significant weaknesses')}"
+            if o["wsoa"] and n
+            else "Written Statement of Action required"
+            if o["wsoa"]
+            else "no Written Statement of Action required"
+        )
+        revisit = (
+            f"; revisit letter published {long_date(o['revisit_published'])}: "
+            f"{md(REVISIT_MEANING.get(str(o['revisit_outcome']), str(o['revisit_outcome'])))}"
+            if o["revisit_status"] == "revisited"
+            else "; not revisited under the 2016 framework"
+            if o["wsoa"]
+            else ""
+        )
+        lines.append(f"**2016 framework{whose}:** letter published {long_date(o['published'])}: {result}{revisit}.")
+    if len(new):
+        for col, what in (("next_monitoring_by", "monitoring inspection"), ("next_full_by", "next full inspection")):
+            due = new.iloc[-1][col]
+            if pd.notna(due):
+                late = f", a date now past (the data run to {long_date(asof)})" if due < asof else ""
+                lines.append(f"**{what.capitalize()} due by:** {long_date(due)}{late}.")
+    nb = statistical_neighbours(code)
+    if len(nb):
+        done = nb[~nb["2023 outcome"].isin(["not inspected yet"])]
+        counts = done["2023 outcome"].map(lambda v: outcome_label(str(v)) if v in OUTCOMES else str(v)).value_counts()
+        spread = and_list([f"{n} {k}" for k, n in counts.items()])
+        lines.append(
+            f"**Statistical neighbours:** {len(done)} of its {plural(len(nb), 'neighbour')} have had a"
+            f" 2023-framework inspection{': latest outcomes ' + spread if len(done) else ''}."
+        )
+    return "\n".join(f"- {line}" for line in lines)
 
 
 # the measures an area's trend chart shows: the column of ``area_years`` -> what a reader calls it

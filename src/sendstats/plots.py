@@ -12,7 +12,7 @@ import pandas as pd
 import seaborn as sns
 
 from .fileio import csv_text
-from .wording import and_list, format_p, outcome_label, pct, vs_label
+from .wording import and_list, format_p, outcome_label, pct, safe_href, vs_label
 from .wording import label as term_label
 from .wording import md as md  # re-exported: the notebooks call plots.md
 
@@ -344,17 +344,6 @@ class Table:
         from .config import TABLE_CSV_MIME
 
         return {"text/html": self.styler.to_html(), TABLE_CSV_MIME: self.csv}
-
-
-def safe_href(url) -> str | None:
-    """``url`` if it is a link a page may carry (http, https, or a relative path to a page of the site), else
-    None: a value from a data file never becomes a javascript: or data: link."""
-    if url is None or pd.isna(url) or not str(url).strip():
-        return None
-    u = str(url).strip()
-    if re.match(r"^https?://", u, re.I) or re.match(r"^[A-Za-z0-9_./-]+\.html(#[\w-]*)?$", u) and ".." not in u:
-        return u
-    return None
 
 
 def _anchor(text, url) -> str:

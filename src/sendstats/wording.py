@@ -120,3 +120,27 @@ def md(value) -> str:
 
     text = re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", html.escape(str(value), quote=False))
     return text.replace(":", "&#58;").replace("@", "&#64;").replace("$", "&#36;")
+
+
+def safe_href(url) -> str | None:
+    """``url`` if it is a link a page may carry (http, https, or a relative path to a page of the site), else
+    None: a value from a data file never becomes a javascript: or data: link."""
+    import pandas as pd
+
+    if url is None or pd.isna(url) or not str(url).strip():
+        return None
+    u = str(url).strip()
+    if re.match(r"^https?://", u, re.I) or re.match(r"^[A-Za-z0-9_./-]+\.html(#[\w-]*)?$", u) and ".." not in u:
+        return u
+    return None
+
+
+def md_link(text: str, url) -> str:
+    """A Markdown link to ``url`` (when :func:`safe_href` allows it; else the text alone), the text escaped
+    by :func:`md` and the address's brackets, spaces and angle brackets percent-encoded so it stays one link."""
+    u = safe_href(url)
+    if not u:
+        return md(text)
+    for c, code in (("(", "%28"), (")", "%29"), (" ", "%20"), ("<", "%3C"), (">", "%3E")):
+        u = u.replace(c, code)
+    return f"[{md(text)}]({u})"

@@ -306,6 +306,14 @@ INSPECTIONS_2023 = (
     C("ofsted_urn", "Int64", "Ofsted URN", "Ofsted unique reference number", source=OVERVIEW),
     C("report_url", "string", "report", "URL of the report PDF", "URL", OVERVIEW),
     C(
+        "outcome_text",
+        "string",
+        "outcome in the report's words",
+        "the report's own summary of its outcome and what follows (the next inspection's timing), as Data to"
+        " Insight's table gives it (HTML spaces made plain)",
+        source=OVERVIEW,
+    ),
+    C(
         "inspection_number",
         "Int64",
         "inspection number",

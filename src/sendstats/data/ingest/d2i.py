@@ -25,6 +25,17 @@ NO_VALUE = {"", "nan", "NaN", "None", "01/01/1900"}  # Data to Insight: 01/01/19
 NO_NEXT_DATE = {"Last inspection date not provided", "Next inspection time frame not found"}
 
 
+def outcome_sentences(text: str) -> str:
+    """The source's outcome text as the report's summary of its outcome: HTML entities, non-breaking and
+    repeated spaces made plain; the sentences about what comes next are kept as written. The scraper's
+    "Inspection outcome section not found." is no text (None)."""
+    import html
+    import re
+
+    plain = re.sub(r"\s+", " ", html.unescape(str(text)).replace("\xa0", " ")).strip()
+    return None if plain.lower().startswith("inspection outcome section not found") else plain
+
+
 def d2i_columns(df: pd.DataFrame, path, where: str) -> pd.DataFrame:
     """Data to Insight's columns (the overview workbook's names; strings) -> typed columns. Dates are dd/mm/yy
     (previous inspection dd/mm/yyyy); 01/01/1900 or an empty cell means none; a grade must be 1, 2 or 3
@@ -70,5 +81,10 @@ def d2i_columns(df: pd.DataFrame, path, where: str) -> pd.DataFrame:
                 grade.map(dict(zip([1, 2, 3], OUTCOME_LEVELS))), categories=OUTCOME_LEVELS, ordered=True
             ),
             "report_url": df["inspection_link"].astype("string"),
+            "outcome_text": (
+                df["inspection_outcome_text"].map(outcome_sentences, na_action="ignore").astype("string")
+                if "inspection_outcome_text" in df
+                else none
+            ),
         }
     )

@@ -245,6 +245,7 @@ OVERVIEW_COLUMNS = [
     "inspection_start_date",
     "inspection_end_date",
     "publication_date",
+    "inspection_outcome_text",
 ]
 
 
@@ -552,6 +553,7 @@ def _finish_2023(both: pd.DataFrame) -> pd.DataFrame:
         "next_full_by",
         "ofsted_urn",
         "report_url",
+        "outcome_text",
         "inspection_number",
         "first_snapshot",
         "last_snapshot",

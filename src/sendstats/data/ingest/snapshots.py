@@ -35,6 +35,7 @@ COLUMNS = {
     "Inspection Start Date": "inspection_start_date",
     "Inspection End Date": "inspection_end_date",
     "Outcome Grade": "outcome_grade",
+    "Inspection Outcome Text": "inspection_outcome_text",
     "Publication Date": "publication_date",
     "Next Inspection By Date": "next_inspection_by_date",
     "Inspection Link": "inspection_link",
