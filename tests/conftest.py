@@ -190,3 +190,16 @@ def check_key_findings(page: str, least: int = 3, most: int = 5) -> list[str]:
         assert sentence in section, f"{sentence!r} is not stated in its section #{target}"
         out.append(sentence)
     return out
+
+
+def table_csv(page, i: int) -> list[dict]:
+    """The rows of the ``i``-th table's download (1-based, in page order) of a rendered page, found by the
+    page's own download links (file names say what each table is)."""
+    import csv
+    import io
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(Path(page).read_text(encoding="utf-8"), "html.parser")
+    href = [a["href"] for a in soup.select("p.sendstats-download a")][i - 1]
+    return list(csv.DictReader(io.StringIO(Path(page).parent.joinpath(href).read_text(encoding="utf-8-sig"))))

@@ -51,7 +51,7 @@ def test_kingstons_story_is_its_2018_inspection_wsoa_and_no_revisit():
     r = _old("E09000021")
     assert r["inspection_start"] == pd.Timestamp("2018-09-17") and r["wsoa"] and r["n_weaknesses"] == 4
     assert t["event"].tolist() == ["inspection began", "letter published", "not revisited"]
-    assert t["date"].tolist()[:2] == ["17 September 2018", f"{r['published'].day} {r['published']:%B %Y}"]
+    assert t["date"].tolist()[:2] == [pd.Timestamp("2018-09-17"), r["published"]]
     assert t["detail"].iat[1] == "Written Statement of Action required; 4 significant weaknesses"
 
 
@@ -60,11 +60,11 @@ def test_cumberland_carries_cumbrias_2016_inspection_and_its_own_2023_one():
     cumbria = _old("E10000006")
     first = t.iloc[0]
     assert first["council"] == "Cumbria (the former council)" and first["framework"] == "2016"
-    assert first["date"] == f"{cumbria['inspection_start'].day} {cumbria['inspection_start']:%B %Y}"
+    assert first["date"] == cumbria["inspection_start"]
     new = load_table("inspections_2023").query("la_code == 'E06000063'")
     assert len(new) == 1
     full = new["inspection_start"].iat[0] + pd.DateOffset(years={"positive": 5}.get(new["outcome"].iat[0], 3))
-    assert t["event"].iat[-1] == "next full inspection due by" and t["date"].iat[-1] == f"{full.day} {full:%B %Y}"
+    assert t["event"].iat[-1] == "next full inspection due by" and t["date"].iat[-1] == full
 
 
 def test_a_monitoring_date_is_never_shown_as_a_full_inspections():

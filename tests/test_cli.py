@@ -54,7 +54,7 @@ def test_every_readme_example_runs(cmd, tmp_path, rendered):
         assert f"rendering: {len(CORE)} of {len(CORE)} pages" in r.stderr, r.stderr
         for name in CORE:
             assert (tmp_path / "reports" / f"{name}.html").read_bytes() == (rendered / f"{name}.html").read_bytes()
-            for csv in rendered.glob(f"{name}.table-*.csv"):
+            for csv in rendered.glob(f"{name}.*.csv"):
                 assert (tmp_path / "reports" / csv.name).read_bytes() == csv.read_bytes(), csv.name
     if args[0] == "report" and "-p" in args:
         after = {p.name: p.read_bytes() for p in (tmp_path / "reports").glob("0*.html")}

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CORE, EPOCH, run_cli
+from conftest import CORE, EPOCH, run_cli, table_csv
 
 PAGES = [f"{n}.html" for n in CORE] + ["areas/E09000021.html"]
 
@@ -50,7 +50,7 @@ def test_every_page_is_citable_navigable_and_labelled(rendered, page):
 
 def test_numbers_on_the_pages_match_the_sources(rendered):
     soup = _soup(rendered / "01_inspection_outcomes.html")
-    first = list(csv.DictReader(open(rendered / "01_inspection_outcomes.table-1.csv", encoding="utf-8-sig")))
+    first = table_csv(rendered / "01_inspection_outcomes.html", 1)
     assert first[0]["n"] == "149" and first[0]["WSoA required"] == "82"  # Ofsted's published headline
     maps = [i["alt"] for i in soup.find_all("img") if i["alt"].startswith("Two maps")]
     assert len(maps) == 1
@@ -156,6 +156,34 @@ def test_data_export_is_a_valid_frictionless_package(tmp_path):
     assert r.returncode == 2 and "not an empty folder" in r.stderr
     r = run_cli("data", "export", str(tmp_path / "pq"), "--format", "parquet")
     assert r.returncode == 0 and (tmp_path / "pq" / "areas_2016.parquet").exists()
+    # the Parquet package validates too (dates were stored as timestamps, lists as lists, fields out of order)
+    report = validate(str(tmp_path / "pq" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_table_downloads_are_ready_for_analysis(rendered):
+    """Every table CSV of the site reads into pandas with numbers as numbers and dates as ISO dates: no
+    '100.0%', '+0.5 pp', '23,519', '0th' or '8 Jul 2024' in a download; file names say what each table is; the
+    areas table comes as a workbook too."""
+    import pandas as pd
+    from python_calamine import CalamineWorkbook
+
+    formatted = re.compile(
+        r"^'?[+-]?[\d,]*\.?\d+\s*(%|pp)$|^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(st|nd|rd|th)$|^\d{1,2} [A-Z][a-z]+ \d{4}$"
+    )
+    files = sorted(rendered.glob("*.csv")) + sorted(rendered.glob("areas/E09000021.*.csv"))
+    assert files and not [f.name for f in files if re.search(r"\.table-\d+\.csv$", f.name)]
+    assert (rendered / "02_factors_and_wsoa.secondary-model-not-the-estimand.csv").exists()
+    for f in files:
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+        bad = [(c, v) for c in df.columns for v in df[c] if formatted.match(v)]
+        assert not bad, (f.name, bad[:3])
+    factors = pd.read_csv(rendered / "areas" / "E09000021.factors.csv")
+    assert factors["area"].dtype.kind == "f" and factors["national percentile (0-100)"].dtype.kind == "f"
+    areas_csv = pd.read_csv(rendered / "areas.every-local-area.csv", parse_dates=["last full inspection"])
+    assert areas_csv["last full inspection"].dtype.kind == "M" and areas_csv["years since"].dtype.kind == "f"
+    rows = CalamineWorkbook.from_path(str(rendered / "areas.every-local-area.xlsx")).get_sheet_by_index(0).to_python()
+    assert len(rows) == len(areas_csv) + 1 and rows[0][0] == "area"
 
 
 def test_hostile_csv_values_round_trip_through_pandas_and_a_spreadsheet(tmp_path):

@@ -75,7 +75,7 @@ def test_cache_skips_unchanged_and_rerenders_only_a_changed_parameter(rendered, 
 
 def test_area_profile_by_name_and_unknown_area(rendered, tmp_path):
     html = (rendered / "areas" / "E09000021.html").read_text()
-    assert "Kingston upon Thames (E09000021)" in html and "17 Sep 2018" in html and "Sutton" in html
+    assert "Kingston upon Thames (E09000021)" in html and "17 September 2018" in html and "Sutton" in html
     assert 'href="areas/E09000021.html"' in (rendered / "index.html").read_text()
     r = run_cli("report", "area_profile", "-p", "area=Kingston upon Tames", "--output-dir", str(tmp_path))
     assert r.returncode == 2 and "close matches: Kingston upon Thames (E09000021)" in r.stderr
@@ -260,7 +260,7 @@ def test_2023_framework_on_the_pages(rendered):
     assert '2 inspections with no start date in any source are counted under "date unknown"' in p01
     tables = {
         p.name: list(csvmod.DictReader(open(p, encoding="utf-8-sig")))
-        for p in rendered.glob("01_inspection_outcomes.table-*.csv")
+        for p in rendered.glob("01_inspection_outcomes.*.csv")
     }
     by_year = next(
         rows for rows in tables.values() if rows and "year" in rows[0] and "counted, date unknown" in rows[0]

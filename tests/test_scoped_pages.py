@@ -2,9 +2,7 @@
 sliver): each number a page states in prose is the number of the table it describes, and no page carries a
 stderr block or a local path."""
 
-import csv
 import html
-import io
 import json
 import os
 import re
@@ -12,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EPOCH, ROOT, check_key_findings
+from conftest import EPOCH, ROOT, check_key_findings, table_csv
 
 pytestmark = pytest.mark.slow
 
@@ -56,9 +54,7 @@ def _text(page: str) -> str:
 
 
 def _table(path, i: int) -> list[dict]:
-    return list(
-        csv.DictReader(io.StringIO(path.with_name(f"{path.stem}.table-{i}.csv").read_text(encoding="utf-8-sig")))
-    )
+    return table_csv(path, i)
 
 
 def _primary(out, name: str, table: int):

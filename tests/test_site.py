@@ -32,7 +32,8 @@ def test_the_areas_page_has_a_row_and_a_profile_link_per_area(rendered):
     assert soup.select_one("#area-controls").has_attr("hidden") and not soup.select("#area-table thead button")
     assert "lists all 156 areas" in soup.find("noscript").get_text()
     assert not [s for s in soup.find_all("script") if s.get("src")]  # inline: works offline
-    (download,) = [a["href"] for a in soup.select("p.sendstats-download a")]
+    download, workbook = [a["href"] for a in soup.select("p.sendstats-download a")]  # CSV, and an Excel workbook
+    assert workbook.endswith(".xlsx") and (rendered / workbook).read_bytes()[:2] == b"PK"
     raw = (rendered / download).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: a spreadsheet reads the accents and dashes
     table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))

@@ -278,7 +278,7 @@ def timeline(code: str) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["date", "framework", "event", "detail", "council", "source"])
     # an undated row ("not revisited") stays after the event before it
     out = out.iloc[out["date"].ffill().argsort(kind="stable")]
-    out["date"] = out["date"].map(lambda v: long_date(v) or "–")
+    out["date"] = pd.to_datetime(out["date"])  # a date, shown in the page's one date style, ISO in the download
     return out.reset_index(drop=True)
 
 
@@ -330,6 +330,14 @@ def _factor_frame(framework: str, _stamp) -> pd.DataFrame:
     a = load_areas(framework)
     a["code"] = geography.harmonise(a["la_code"])
     return a.sort_values("published").drop_duplicates("code", keep="last") if framework == "2023" else a
+
+
+def factors_for_download(fac: pd.DataFrame) -> pd.DataFrame:
+    """:func:`area_factors_vs_distribution` as its download holds it: every value a number in the row's unit
+    (the unit its own column), the percentile from 0 to 100."""
+    out = fac.copy()
+    out["national percentile"] = (100 * out["national percentile"].astype(float)).round(1)
+    return out.rename(columns={"national percentile": "national percentile (0-100)"})
 
 
 def shown_factors(fac: pd.DataFrame) -> pd.DataFrame:
@@ -776,7 +784,7 @@ def shown_gaps(gaps: pd.DataFrame):
     """:func:`source_gaps` as report 01 shows it, with the links of its area and report columns (from the top
     of the site): (frame, links)."""
     shown = gaps.drop(columns=["code", "report url"]).assign(report="Ofsted report")
-    shown["published"] = shown["published"].map(long_date)
+    shown = shown.rename(columns={"published": "report published"})
     return shown, {"area": profile_links(gaps["code"]), "report": list(gaps["report url"])}
 
 

@@ -20,6 +20,8 @@ TEMPLATES_DIR = PACKAGE_DIR / "render" / "templates"
 CODEBOOK = PACKAGE_DIR / "letters" / "codebook.yaml"
 # a report table's data travels from the kernel to the HTML export under this mimetype (then a CSV file)
 TABLE_CSV_MIME = "application/vnd.sendstats.table+csv"
+TABLE_NAME_MIME = "application/vnd.sendstats.table-name"  # what the table's CSV file is called
+TABLE_XLSX_MIME = "application/vnd.sendstats.table+xlsx"  # the table as a workbook, base64
 RENDER_ENV = "SENDSTATS_RENDER"  # JSON handed to a report's kernel: parameters, needs, render time, commit
 
 

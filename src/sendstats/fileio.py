@@ -126,3 +126,16 @@ def replace_folder(staging: Path, target: Path) -> None:
             raise
         staging = old
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def xlsx_base64(df, sheet: str) -> str:
+    """``df`` as an .xlsx workbook (base64 text, to travel in a notebook's output), headers and cells under the
+    same formula rule as the CSV (:func:`spreadsheet_safe`), every text cell written as text."""
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    safe = spreadsheet_safe(df)
+    safe.to_excel(buf, index=False, sheet_name=sheet, engine="xlsxwriter",
+                  engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}})  # fmt: skip
+    return base64.b64encode(buf.getvalue()).decode()

@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from .fileio import csv_text
-from .wording import and_list, format_p, outcome_label, pct, safe_href, vs_label
+from .fileio import csv_text, xlsx_base64
+from .wording import and_list, format_p, long_date, outcome_label, pct, safe_href, vs_label
 from .wording import label as term_label
 from .wording import md as md  # re-exported: the notebooks call plots.md
 
@@ -289,10 +289,13 @@ class Table:
     integers as integers, shares as percentages, p-values as '< 0.001'), and carrying its data as CSV with
     the same headers, which the HTML export writes next to the page with a download link."""
 
-    def __init__(self, df, caption: str, percent, uuid, links=None):
+    def __init__(self, df, caption: str, percent, uuid, links=None, name=None, data=None):
         import hashlib
 
         from .data import registry
+
+        self.name = slug(name or caption)
+        self._given_download = data
 
         if "fit_note" in df.columns and not df["fit_note"].fillna("").astype(str).str.len().any():
             df = df.drop(columns="fit_note")  # no fit warned: no empty "fit warning" column
@@ -318,7 +321,7 @@ class Table:
             elif c in P_COLUMNS:
                 fmt[lab] = format_p
             elif col.dtype.kind == "M":
-                fmt[lab] = lambda v: "–" if pd.isna(v) else v.strftime("%d %b %Y")
+                fmt[lab] = lambda v: long_date(v) or "–"  # one date style on every page: '8 July 2024
             elif col.dtype.kind == "f":
                 whole = col.dropna().pipe(lambda v: bool(len(v)) and bool((v == v.round()).all()))
                 fmt[lab] = "{:.0f}" if whole else "{:.3f}"
@@ -327,7 +330,13 @@ class Table:
         download = shown.assign(**{c: (shown[c].astype(float) * 100).round(1) for c in pct_cols})
         linked = {registry.label(c): list(u) for c, u in (links or {}).items()}
         download = download.assign(**{f"{c} (link)": [safe_href(u) or "" for u in urls] for c, urls in linked.items()})
-        self.csv = csv_text(download.rename(columns={c: f"{c} (%)" for c in pct_cols}))
+        self.csv = csv_text(
+            (
+                _for_analysis(self._given_download)
+                if self._given_download is not None
+                else download.rename(columns={c: f"{c} (%)" for c in pct_cols})
+            ),
+        )
         import html
 
         shown = shown.assign(**{c: [_anchor(t, u) for t, u in zip(shown[c], urls)] for c, urls in linked.items()})
@@ -341,9 +350,32 @@ class Table:
         self.styler = sty.set_uuid(uuid or hashlib.sha256(caption.encode()).hexdigest()[:8])
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from .config import TABLE_CSV_MIME
+        from .config import TABLE_CSV_MIME, TABLE_NAME_MIME
 
-        return {"text/html": self.styler.to_html(), TABLE_CSV_MIME: self.csv}
+        return {"text/html": self.styler.to_html(), TABLE_CSV_MIME: self.csv, TABLE_NAME_MIME: self.name}
+
+
+def slug(text: str, words: int = 6) -> str:
+    """A table's file name part from its name or caption: its first ``words`` words, lower case, hyphenated
+    ('By Ofsted region, 2016 framework. ...' -> 'by-ofsted-region-2016-framework')."""
+    first = re.split(r"(?<=[.;:])\s", str(text).strip(), maxsplit=1)[0]
+    parts = re.findall(r"[a-z0-9]+", first.lower())[:words]
+    return "-".join(parts) or "table"
+
+
+def _for_analysis(df):
+    """A frame as an analysis-ready download: human headers (from the registry), numbers as numbers, dates as
+    ISO dates (YYYY-MM-DD), codes as their words."""
+    from .data import registry
+
+    out = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
+    for c in out.columns:
+        col = out[c]
+        if col.dtype.kind == "M":
+            out[c] = col.dt.strftime("%Y-%m-%d")
+        elif col.dtype == object or str(col.dtype) in ("string", "category"):
+            out[c] = col.map(registry.value_label, na_action="ignore")
+    return out
 
 
 def _anchor(text, url) -> str:
@@ -355,11 +387,22 @@ def _anchor(text, url) -> str:
     return f'<a href="{html.escape(u, quote=True)}">{t}</a>' if u else t
 
 
-def table(df, caption: str, *, percent=("share", "ci_low", "ci_high"), uuid: str | None = None, links=None) -> Table:
+def table(
+    df,
+    caption: str,
+    *,
+    percent=("share", "ci_low", "ci_high"),
+    uuid: str | None = None,
+    links=None,
+    name=None,
+    data=None,
+) -> Table:
     """A report table (see :class:`Table`); ``percent`` columns are shares shown as percentages; ``links``:
     {column: the URL of each row's cell} (a page of the site or an http(s) source; anything else is shown
-    unlinked); the download gets each link column's URLs beside it."""
-    return Table(df, caption, tuple(percent), uuid, links)
+    unlinked); the download gets each link column's URLs beside it. ``name``: what the downloaded file is
+    called after the page's name (default: the caption's first words); ``data``: the frame the download holds
+    when ``df`` is already formatted for reading (numbers as numbers, dates as ISO dates). Returns the table."""
+    return Table(df, caption, tuple(percent), uuid, links, name, data)
 
 
 def outcome_figure(data, by: str, framework: str, *, title=None):
@@ -816,7 +859,7 @@ class AreaList:
         )[self.COLUMNS].copy()
         d["area"] = [a + (" (former council)" if s != "current" else "") for a, s in zip(d["area"], self.df["status"])]
         for c in ("last full inspection", "monitoring inspection due by", "next full inspection due by"):
-            d[c] = [("" if pd.isna(v) else f"{v.day} {v:%b %Y}") for v in d[c]]
+            d[c] = [long_date(v) for v in d[c]]
         d["years since"] = ["" if v is None or v != v else f"{v:.1f}" for v in d["years since"]]
         d["weaknesses"] = ["" if pd.isna(v) else str(int(v)) for v in d["weaknesses"]]
         return d
@@ -824,7 +867,7 @@ class AreaList:
     def _repr_mimebundle_(self, include=None, exclude=None):
         import html
 
-        from .config import TABLE_CSV_MIME
+        from .config import TABLE_CSV_MIME, TABLE_NAME_MIME, TABLE_XLSX_MIME
 
         e = html.escape
         d = self._shown()
@@ -867,8 +910,15 @@ class AreaList:
             f"<tbody>{''.join(rows)}</tbody></table>"
             f"<script>{AREA_SCRIPT}</script></div>"
         )
-        csv = csv_text(d)
-        return {"text/html": page, TABLE_CSV_MIME: csv}
+        raw = self.df.assign(evidence=d["evidence"])[self.COLUMNS].copy()
+        raw["area"] = d["area"]
+        ready = _for_analysis(raw)
+        return {
+            "text/html": page,
+            TABLE_CSV_MIME: csv_text(ready),
+            TABLE_NAME_MIME: "every-local-area",
+            TABLE_XLSX_MIME: xlsx_base64(ready, "areas"),
+        }
 
 
 class KeyFindings:

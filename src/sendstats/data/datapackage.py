@@ -43,6 +43,22 @@ def _frame_for_csv(name: str, df):
     return out
 
 
+def _frame_for_parquet(name: str, df):
+    """Values as the package declares them, typed: the schema's field order, dates as dates (Arrow date32, not
+    timestamps), months as YYYY-MM, lists joined by ';' (as in the CSV)."""
+    import pandas as pd
+
+    out = df[[c.name for c in registry.TABLES[name].columns]].copy()
+    for c in registry.TABLES[name].columns:
+        if c.dtype == "datetime64[ns]":
+            out[c.name] = pd.Series([v.date() if pd.notna(v) else None for v in out[c.name]], dtype=object)
+        elif c.dtype == "period[M]":
+            out[c.name] = out[c.name].astype("string")
+        elif c.dtype == "object":
+            out[c.name] = out[c.name].map(lambda v: ";".join(map(str, v)) if v is not None else None)
+    return out
+
+
 LICENCE_NAMES = {"Open Government Licence v3.0": "OGL-UK-3.0", "MIT": "MIT"}
 
 
@@ -124,15 +140,7 @@ def export(target, fmt: str = "csv") -> Path:
             if fmt == "csv":
                 (staging / f"{name}.csv").write_bytes(csv_text(_frame_for_csv(name, df)).encode())
             else:
-                df.assign(
-                    **{c.name: df[c.name].map(list) for c in registry.TABLES[name].columns if c.dtype == "object"}
-                ).assign(
-                    **{
-                        c.name: df[c.name].astype("string")
-                        for c in registry.TABLES[name].columns
-                        if c.dtype == "period[M]"
-                    }
-                ).to_parquet(staging / f"{name}.parquet", index=False)
+                _frame_for_parquet(name, df).to_parquet(staging / f"{name}.parquet", index=False)
         (staging / "datapackage.json").write_text(json.dumps(descriptor(fmt), indent=2, ensure_ascii=False) + "\n")
         replace_folder(staging, target)
     except OSError as e:  # a full disk, a folder that vanished: nothing of the export is left behind

@@ -284,22 +284,33 @@ def _plain_page(title: str, body: str, head: str = "", output: str = "index") ->
     )
 
 
-CSV_MIME = config.TABLE_CSV_MIME
+CSV_MIME, NAME_MIME, XLSX_MIME = config.TABLE_CSV_MIME, config.TABLE_NAME_MIME, config.TABLE_XLSX_MIME
 NO_ALT = "Figure (no description was given)"
 
 
-def take_tables(nb, base: str) -> dict[str, str]:
-    """Take each table's CSV out of the notebook as the attachment ``<base>.table-N.csv`` (the template links
-    it under the table). Returns {file name: CSV text}."""
+def take_tables(nb, base: str) -> dict[str, str | bytes]:
+    """Take each table's CSV out of the notebook as the attachment ``<base>.<its name>.csv`` (the name its
+    table gave, e.g. ``02_factors_and_wsoa.secondary-model.csv``; the template links it under the table).
+    Returns {file name: CSV text}."""
     files, k = {}, 0
     for cell in nb.cells:
         for o in cell.get("outputs", []):
             data = o.get("data", {})
             if CSV_MIME in data:
                 k += 1
-                name = f"{base}.table-{k}.csv"
+                stem = f"{base}.{data.pop(NAME_MIME, None) or f'table-{k}'}"
+                name, n = f"{stem}.csv", 1
+                while name in files:  # two tables of one name: -2, -3
+                    n += 1
+                    name = f"{stem}-{n}.csv"
                 files[name] = "\ufeff" + data.pop(CSV_MIME)  # a BOM: spreadsheets then read it as UTF-8
                 o.setdefault("metadata", {}).update(sendstats_download=name, sendstats_table=k)
+                if XLSX_MIME in data:  # the same table as a workbook (bytes, carried as base64)
+                    import base64
+
+                    xlsx = name[: -len(".csv")] + ".xlsx"
+                    files[xlsx] = base64.b64decode(data.pop(XLSX_MIME))
+                    o["metadata"]["sendstats_download_xlsx"] = xlsx
     return files
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import config
 from ..data import store
 from ..errors import ParameterError, SendstatsError
-from ..fileio import atomic_text
+from ..fileio import atomic_bytes, atomic_text
 from . import cache, catalogue, execute, export, provenance
 
 # kept importable under the old name (notebooks and users call report.footer())
@@ -145,8 +145,8 @@ def render(
                 return
             target = out_dir / f"{job['output']}.html"
             try:
-                for name, text in res.get("files", {}).items():  # the tables' CSVs first, then the page
-                    atomic_text(target.parent / name, text)
+                for name, data in res.get("files", {}).items():  # the tables' CSVs first, then the page
+                    (atomic_bytes if isinstance(data, bytes) else atomic_text)(target.parent / name, data)
                 atomic_text(target, res["html"])
                 atomic_text(cache.log_path(out_dir, job["output"]), res.get("log", ""))  # warnings: here, not the page
                 cache.write(
