@@ -163,3 +163,31 @@ def test_outcomes_sort_by_severity_then_date(driver, rendered):
     assert areas.outcome_order("systemic_failings", pd.Timestamp("2024-01-01")) < areas.outcome_order(
         "positive", pd.Timestamp("2026-01-01")
     )
+
+
+def test_a_town_or_former_district_finds_its_area_and_a_misspelling_is_helped(driver, rendered):
+    """Typing a town (Kendal, a ward's name) or a former district (Kettering, Harrogate) leaves the area it lies
+    in; nothing found ("Kingstn") offers the closest names, and choosing one filters to it."""
+    from selenium.webdriver.common.by import By
+
+    driver.get((rendered / "areas.html").as_uri())
+    box = driver.find_element(By.ID, "area-filter")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#area-table tbody tr")
+    for typed, area in [
+        ("Kendal", "Westmorland and Furness"),
+        ("Kettering", "North Northamptonshire"),
+        ("Harrogate", "North Yorkshire"),
+        ("Canterbury", "Kent"),
+        ("Carlisle", "Cumberland"),
+    ]:
+        box.clear()
+        box.send_keys(typed)
+        shown = [r.find_element(By.TAG_NAME, "th").text for r in rows if r.is_displayed()]
+        assert area in shown, (typed, shown)
+    box.clear()
+    box.send_keys("Kingstn")
+    assert not [r for r in rows if r.is_displayed()]
+    offers = driver.find_elements(By.CSS_SELECTOR, "#area-suggest button")
+    assert "Kingston upon Thames" in [b.text for b in offers]
+    next(b for b in offers if b.text == "Kingston upon Thames").click()
+    assert [r.find_element(By.TAG_NAME, "th").text for r in rows if r.is_displayed()] == ["Kingston upon Thames"]

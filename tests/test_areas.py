@@ -329,3 +329,27 @@ def test_a_profile_answers_first():
     assert "\u201cThe local area partnership\u2019s arrangements lead to inconsistent experiences" in text
     slough = areas.profile_summary("E06000039")
     assert "no outcome in the sources" in slough and "In the report's words" not in slough
+
+
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("Canterbury", "E10000016"),  # a district of Kent
+        ("Harrogate", "E06000065"),  # a former district of North Yorkshire
+        ("Carlisle", "E06000063"),  # a former district of Cumbria, now in Cumberland
+        ("Kendal", "E06000064"),  # a town (its wards: Kendal East, North...) in Westmorland and Furness
+        ("Kettering", "E06000061"),  # a former district of Northamptonshire, now North Northamptonshire
+        ("Christchurch", "E06000058"),  # a former Dorset district, now in BCP
+    ],
+)
+def test_a_town_or_former_district_finds_its_area(typed, code):
+    """Checked by hand against the bundled ONS lookups (ward and district to upper-tier council) and the orders
+    that replaced the councils."""
+    assert areas.resolve_area(typed) == code
+
+
+def test_a_misspelt_name_suggests_the_closest_names():
+    with pytest.raises(ParameterError, match=r"close matches: Kingston upon Hull \(E06000010\), Kingston upon Thames"):
+        areas.resolve_area("Kingstn")
+    with pytest.raises(ParameterError, match="is a place in 16 areas"):
+        areas.resolve_area("Abbey")  # a ward name in many areas: say so, do not guess

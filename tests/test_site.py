@@ -138,7 +138,9 @@ def test_a_profile_shows_its_trends_and_groups_the_bundled_reports_in_its_footer
     assert section is not None
     alts = [i["alt"] for i in soup.find_all("img") if i["alt"].startswith("Line charts")]
     assert len(alts) == 1 and "Kingston upon Thames 88.2 in 2015" in alts[0]
-    # the 55 bundled 2023 reports are one row, its sha256 recomputed here from the manifest
+    # on a page that reads them all (report 01), the 55 bundled 2023 reports are one row of the footer, its
+    # sha256 recomputed here from the manifest (a profile lists only its own area's: the test below)
+    soup = _soup(rendered / "01_inspection_outcomes.html")
     with open(RAW / "MANIFEST.csv", encoding="utf-8", newline="") as f:
         rows = sorted(
             (r["path"], r["sha256"])
@@ -149,3 +151,13 @@ def test_a_profile_shows_its_trends_and_groups_the_bundled_reports_in_its_footer
     foot = soup.find("footer").get_text(" ")
     assert f"ofsted/reports_2023_framework/ ({len(rows)} files)" in foot and digest in foot
     assert not any(p in foot for p, _ in rows)  # no report listed on its own
+
+
+def test_a_profiles_provenance_lists_only_its_own_letters_and_reports(rendered):
+    """Every profile used to list Kingston's 2018 letter and all 55 bundled reports; now only the area's own."""
+    bury = (rendered / "areas" / "E08000002.html").read_text(encoding="utf-8")
+    footer = bury[bury.index('class="sendstats-provenance"') :]
+    assert "80443_bury__area-send-full-inspection" in footer and "kingston-upon-thames_2018" not in footer
+    assert "(55 files)" not in footer
+    kingston = (rendered / "areas" / "E09000021.html").read_text(encoding="utf-8")
+    assert "letters/kingston-upon-thames_2018-10-23.txt" in kingston[kingston.index('class="sendstats-provenance"') :]

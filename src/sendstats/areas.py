@@ -14,7 +14,7 @@ from . import stats
 from .data import geography, registry
 from .data.boundaries import REPLACED_ON, SUCCESSORS
 from .data.ingest.ofsted import CORRECTED
-from .data.names import display_name, normalise_one
+from .data.names import display_name, normalise, normalise_one
 from .data.store import data_date
 from .errors import ParameterError
 from .outcomes import load_areas, load_inspections
@@ -132,9 +132,71 @@ def resolve_area(area: str) -> str:
         if hits:
             hits = sorted(hits, key=lambda c: label[c])
             raise ParameterError(f"area {area!r} matches {len(hits)} areas: {listed(hits)}; give the full name or code")
-    close = difflib.get_close_matches(key, list(every), n=5, cutoff=0.5)
-    hint = "; close matches: " + listed(every[c] for c in close) if close else ""
-    raise ParameterError(f"unknown area {area!r}: not a name or 9-digit code of an inspected area{hint}")
+    by_place = _place_area(key)  # a town or former district ("Kettering", "Kendal")
+    if by_place:
+        return by_place
+    hint = "; close matches: " + listed(every[c] for c in close_spellings(key, list(every))) if key else ""
+    raise ParameterError(
+        f"unknown area {area!r}: not a name, a town or district in an area, or a 9-digit code of an inspected area"
+        + (hint if hint.endswith(")") else "")
+    )
+
+
+def close_spellings(key: str, names: list[str], n: int = 5) -> list[str]:
+    """The ``names`` closest to a misspelt ``key``, scored on the whole name and on its start as long as what
+    was typed ("kingstn" is close to "kingston upon thames" though the whole names differ in length)."""
+
+    def score(name: str) -> float:
+        whole = difflib.SequenceMatcher(None, key, name).ratio()
+        start = difflib.SequenceMatcher(None, key, name[: len(key) + 1]).ratio()
+        return max(whole, start)
+
+    scored = sorted(((score(m), m) for m in names), key=lambda t: (-t[0], t[1]))
+    return [m for sc, m in scored[:n] if sc >= 0.6]
+
+
+def _place_area(key: str) -> str | None:
+    """The area a town or former district lies in (a normalised name): a district of that name, else a ward of
+    that name, else wards whose names begin with it ("kendal": Kendal East, Kendal North...), when they all lie
+    in one area. Several areas: a ParameterError naming them."""
+    places = _places(*_stamps("place_names"))
+    for hits in (
+        places[(places["key"] == key) & (places["kind"] == "district")],
+        places[places["key"] == key],
+        places[places["key"].str.startswith(key + " ")],
+    ):
+        found = sorted(set(hits["area_code"]))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = dict(zip(area_index()["code"], area_index()["area"]))
+            listed = ", ".join(f"{names.get(c, c)} ({c})" for c in found)
+            raise ParameterError(f"{key!r} is a place in {len(found)} areas: {listed}; give the area's name or code")
+    return None
+
+
+@lru_cache(maxsize=2)
+def _places(_stamp) -> pd.DataFrame:
+    from .data.store import load_table
+
+    p = load_table("place_names")
+    return p.assign(key=normalise(p["place"]))
+
+
+def place_words() -> dict[str, list[str]]:
+    """Code -> the districts and towns (the first word of each ward's name, such as Kendal) a person may type
+    for the area, for the areas page's filter."""
+    p = _places(*_stamps("place_names"))
+    first = p["key"].str.split().str[0]
+    generic = {"north", "south", "east", "west", "central", "upper", "lower", "st", "great", "little", "new", "old"}
+    keep = (p["kind"] == "district") | ~first.isin(generic)
+    words = p["key"].where(p["kind"] == "district", first)[keep]
+    out: dict[str, list[str]] = {}
+    for code, w in zip(p["area_code"][keep], words):
+        out.setdefault(code, [])
+        if w not in out[code]:
+            out[code].append(w)
+    return out
 
 
 CODE_SHAPE = re.compile(r"^[A-Z]\d{8}$")  # what a typed 9-digit ONS code looks like (known or not)

@@ -793,14 +793,59 @@ AREA_SCRIPT = """(function () {
   });
   box.addEventListener('input', function () {
     var words = box.value.toLowerCase().match(/[a-z0-9]+/g) || [], n = 0;
+    function hits(attr) {
+      return Array.prototype.filter.call(body.rows, function (row) {
+        var names = ' ' + row.getAttribute(attr);
+        return words.every(function (w) { return names.indexOf(' ' + w) >= 0; });
+      });
+    }
+    // an area's own names first; only when none matches, the towns and districts that lie in areas
+    var found = hits('data-names');
+    if (!found.length) found = hits('data-places');
     Array.prototype.forEach.call(body.rows, function (row) {
-      var names = ' ' + row.getAttribute('data-names');
-      var show = words.every(function (w) { return names.indexOf(' ' + w) >= 0; });
+      var show = found.indexOf(row) >= 0;
       row.hidden = !show;
       if (show) n++;
     });
     count.textContent = n + (n === 1 ? ' area' : ' areas') + ' shown';
+    suggest(n === 0 ? box.value.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim() : '');
   });
+  // nothing found: the names closest to what was typed, by edit distance on the name's start
+  var hint = document.getElementById('area-suggest');
+  function distance(a, b) {
+    var prev = [], i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      var cur = [i];
+      for (j = 1; j <= b.length; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+  function suggest(typed) {
+    hint.textContent = '';
+    if (!typed) return;
+    var scored = Array.prototype.map.call(body.rows, function (row) {
+      var name = row.cells[0].textContent, low = name.toLowerCase();
+      return [Math.min(distance(typed, low), distance(typed, low.slice(0, typed.length))), name];
+    }).filter(function (s) { return s[0] <= Math.max(1, Math.floor(typed.length / 3)); });
+    scored.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); });
+    if (!scored.length) return;
+    hint.appendChild(document.createTextNode('Did you mean: '));
+    scored.slice(0, 5).forEach(function (s, k) {
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = s[1];
+      b.addEventListener('click', function () {
+        box.value = s[1];
+        box.dispatchEvent(new Event('input'));
+      });
+      if (k) hint.appendChild(document.createTextNode(', '));
+      hint.appendChild(b);
+    });
+  }
   table.querySelectorAll('th button').forEach(function (button) {
     button.addEventListener('click', function () {
       var col = +button.getAttribute('data-col'), head = button.parentNode;
@@ -828,7 +873,8 @@ AREA_SCRIPT = """(function () {
 class AreaList:
     """The areas page's table: one row per area (:func:`sendstats.areas.summary`), each area's name linking to
     its profile, a filter box (each word typed must begin a word of the area's name, another name it goes by,
-    or its code: "hull" finds Kingston upon Hull, not Solihull) and sortable columns, written by a small inline
+    or its code: "hull" finds Kingston upon Hull, not Solihull; when no area's own names match, the towns and
+    districts in ``places`` do: "kendal" finds Westmorland and Furness) and sortable columns, written by a small inline
     script (no external code: it works offline). Every value is escaped here, once. Carries its data as CSV
     (the page's download), the same columns as shown."""
 
@@ -847,8 +893,8 @@ class AreaList:
         "evidence",
     ]
 
-    def __init__(self, summary, caption: str, aliases: dict[str, list[str]]):
-        self.df, self.caption, self.aliases = summary, caption, aliases
+    def __init__(self, summary, caption: str, aliases: dict[str, list[str]], places=None):
+        self.df, self.caption, self.aliases, self.places = summary, caption, aliases, places or {}
 
     def _shown(self):
         d = self.df.assign(
@@ -899,11 +945,15 @@ class AreaList:
                 tag = "th" if c == "area" else "td"
                 label = "" if tag == "th" else f' data-label="{e(c, quote=True)}"'  # a phone's card names each value
                 cells.append(f"<{tag}{' scope=row' if tag == 'th' else ''}{label}{key}>{text}</{tag}>")
-            rows.append(f'<tr data-names="{e(names, quote=True)}">{"".join(cells)}</tr>')
+            places = " ".join(re.findall(r"[a-z0-9]+", " ".join(self.places.get(code, [])).lower()))
+            rows.append(
+                f'<tr data-names="{e(names, quote=True)}" data-places="{e(places, quote=True)}">{"".join(cells)}</tr>'
+            )
         page = (
             '<div class="sendstats-areas"><p id="area-controls" hidden><label for="area-filter">Filter by area name'
-            ' or code: </label><input type="search" id="area-filter" autocomplete="off" aria-controls="area-table"> '
-            f'<span id="area-count" role="status">{len(d)} areas shown</span></p>'
+            ", code, town or district: </label>"
+            '<input type="search" id="area-filter" autocomplete="off" aria-controls="area-table"> '
+            f'<span id="area-count" role="status">{len(d)} areas shown</span> <span id="area-suggest"></span></p>'
             f"<noscript><p>The table below lists all {len(d)} areas; filtering and sorting it need JavaScript."
             "</p></noscript>"
             f'<table id="area-table"><caption>{e(self.caption)}</caption><thead><tr>{head}</tr></thead>'

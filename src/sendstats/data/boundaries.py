@@ -43,6 +43,22 @@ REORG_2023 = {
     },  # Westmorland and Furness: Barrow, Eden, S. Lakeland
 }
 
+# districts whose area today is not their 2016 county's one successor (Northamptonshire split on 1 April 2021,
+# The Northamptonshire (Structural Changes) Order 2020; Christchurch joined Bournemouth and Poole in BCP on
+# 1 April 2019, the rest of Dorset county became the Dorset unitary); Cumbria's are in REORG_2023
+DISTRICT_AREAS = {
+    "E07000150": "E06000061",  # Corby -> North Northamptonshire
+    "E07000152": "E06000061",  # East Northamptonshire
+    "E07000153": "E06000061",  # Kettering
+    "E07000156": "E06000061",  # Wellingborough
+    "E07000151": "E06000062",  # Daventry -> West Northamptonshire
+    "E07000154": "E06000062",  # Northampton
+    "E07000155": "E06000062",  # South Northamptonshire
+    "E07000048": "E06000058",  # Christchurch -> Bournemouth, Christchurch and Poole
+    "E06000028": "E06000058",  # Bournemouth
+    "E06000029": "E06000058",  # Poole
+    **{d: area for area, v in REORG_2023.items() for d in v["districts"]},
+}
 # (district, CCG short code in April 2021, sub-ICB location from 1 July 2022): Glossop (High Peak) moved from
 # Tameside and Glossop to Derby and Derbyshire; West Birmingham from Black Country and West Birmingham to
 # Birmingham and Solihull.

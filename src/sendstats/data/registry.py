@@ -90,6 +90,7 @@ OVERVIEW = "Data to Insight 2023-framework workbook and weekly snapshots"
 SNAPSHOTS = "Data to Insight weekly snapshots"
 MI = "Ofsted MI, January-August 2023"
 LSOA = "ONS LSOA-CCG-LAD lookups 2016-2021"
+PLACES = "ONS ward-PCON-LAD-UTLA lookup December 2019; ONS LAD-county lookup April 2016"
 ICB = "ONS LSOA-CCG-LAD lookup April 2021; NHS sub-ICB location to ICB lookup July 2022"
 SEN2 = "DfE SEN2 2014-2022; 2023-2024 from the 2025 release (timeliness_20_week.csv)"
 APPEALS = "DfE/MoJ SEND Tribunal appeal rate 2014-2024 (2025 release)"
@@ -880,6 +881,28 @@ def better(name: str) -> str:
     return f"{b} is better" if b else ""
 
 
+PLACE_NAMES = (
+    C(
+        "place",
+        "string",
+        "place",
+        "a district (2016 or 2019) or ward (December 2019) name",
+        source=LSOA,
+        nullable=False,
+    ),
+    C("kind", "string", "kind of place", "district or ward", source="derived", check=("isin", ["district", "ward"])),
+    C(
+        "area_code",
+        "string",
+        "area code",
+        "the current local area (May 2023 boundaries) the place lies in: its upper-tier council's, the successor's"
+        " where the council was replaced (Northamptonshire's and Cumbria's districts by name; Christchurch: BCP)",
+        source="derived",
+        nullable=False,
+    ),
+)
+
+
 # one row per local authority and calendar year: the two measures the area profiles chart over time
 AREA_YEARS = (
     C("la_code", "string", "area code", "9-digit ONS code as DfE published it that year", source=SEN2, nullable=False),
@@ -1312,6 +1335,13 @@ TABLES = {
             (rf.LA_LOOKUP,),
             LA_LOOKUP,
             "Upper-tier local authorities: codes, names, statistical neighbours, population aged 0-25.",
+        ),
+        Table(
+            "place_names",
+            "data.tables:place_names",
+            (rf.UTLA19, rf.COUNTY16),
+            PLACE_NAMES,
+            "District and ward names with the current local area each lies in (finding an area by a town).",
         ),
         Table(
             "area_years",

@@ -30,3 +30,32 @@ def inspections_2023(documents):
 
 def la_lookup():
     return ofsted.read_la_lookup(sources.raw_path(ofsted.LA_LOOKUP))
+
+
+def place_names():
+    """Every district (2016 and 2019) and ward (December 2019) name, with the current area it lies in: how a
+    person finds a council by a town or a former district ("Kettering", "Kendal", "Harrogate")."""
+    import pandas as pd
+
+    from .boundaries import DISTRICT_AREAS, SUCCESSION, SUCCESSORS
+    from .ingest._common import read_csv
+
+    def area(district: str, upper: str) -> str:
+        if district in DISTRICT_AREAS:
+            return DISTRICT_AREAS[district]
+        if district[:3] in ("E06", "E08", "E09"):  # a unitary, metropolitan district or London borough
+            upper = district
+        upper = SUCCESSION.get(upper, upper)
+        return SUCCESSORS[upper][0] if len(SUCCESSORS.get(upper, [])) == 1 else upper
+
+    wards = read_csv(sources.raw_path(rawfiles.UTLA19), dtype=str)
+    counties = read_csv(sources.raw_path(rawfiles.COUNTY16), dtype=str)
+    shire = counties[counties["CTY16CD"].str.startswith("E10")]
+    rows = [
+        *((n, "district", area(d, u)) for n, d, u in zip(shire["LAD16NM"], shire["LAD16CD"], shire["CTY16CD"])),
+        *((n, "district", area(d, u)) for n, d, u in zip(wards["LAD19NM"], wards["LAD19CD"], wards["UTLA19CD"])),
+        *((n, "ward", area(d, u)) for n, d, u in zip(wards["WD19NM"], wards["LAD19CD"], wards["UTLA19CD"])),
+    ]
+    out = pd.DataFrame(rows, columns=["place", "kind", "area_code"]).astype("string")
+    out = out[out["area_code"].str.match(r"^E(06|08|09|10)")]  # England's upper-tier councils only
+    return out.drop_duplicates().sort_values(["place", "kind", "area_code"]).reset_index(drop=True)

@@ -67,7 +67,7 @@ def key(report, params: dict, table_keys: dict, code: str | None = None) -> str:
         json.dumps(params, sort_keys=True).encode(),
         json.dumps(_file_params(report, params), sort_keys=True).encode(),
         json.dumps({n: table_keys[n] for n in report.needs}, sort_keys=True).encode(),
-        json.dumps(data_files(report.needs), sort_keys=True).encode(),
+        json.dumps(data_files(report.needs, params.get("area")), sort_keys=True).encode(),
         (code or code_key(report.path)).encode(),
     ):
         h.update(hashlib.sha256(part).digest())

@@ -5,6 +5,7 @@ file behind those tables with its publisher, licence, source URL and sha256. Eve
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import os
@@ -103,13 +104,47 @@ def _link(url: str) -> str:
     return f'<a href="{e(url, quote=True)}">{e(url)}</a>' if url.startswith(("https://", "http://")) else e(url)
 
 
-def data_files(needs) -> list[dict]:
-    """Manifest rows of the raw files behind the tables ``needs``, from the build record."""
+def data_files(needs, area: str | None = None) -> list[dict]:
+    """Manifest rows of the raw files behind the tables ``needs``, from the build record. For one area's page
+    (``area``: its code), an inspection letter or report enters only if it is that area's own (the tables read
+    every bundled document, but a profile shows only its area's)."""
+    from ..data.rawfiles import LETTERS_DIR, REPORTS_2023_DIR
     from ..data.store import read_record
 
     rec = read_record()
     rels = {rel for n in needs for rel in rec.get(n, {}).get("sources", {})}
+    if area:
+        own = _documents_of(area)
+        rels = {r for r in rels if not r.startswith((LETTERS_DIR + "/", REPORTS_2023_DIR + "/")) or r in own}
     return sources.rows_for(rels)
+
+
+def _documents_of(code: str) -> set[str]:
+    """The bundled letters and reports (their paths in data/raw) of the area ``code`` (its former council's
+    letters too, as its profile carries that council's inspection)."""
+    from .. import areas
+
+    whose = _document_areas(areas._stamps("documents"))
+    return {path for path, c in whose.items() if c in (code, areas.former_council(code))}
+
+
+@functools.lru_cache(maxsize=2)
+def _document_areas(_stamp) -> dict[str, str | None]:
+    """Each bundled document's path in data/raw -> the code of the area it is about (by the documents table)."""
+    from .. import areas
+    from ..data.rawfiles import LETTERS_DIR, REPORTS_2023_DIR
+    from ..data.store import load_table
+    from ..errors import ParameterError
+
+    docs = load_table("documents")
+    out: dict[str, str | None] = {}
+    for source, name, framework in zip(docs["source"], docs["area"], docs["framework"]):
+        try:
+            code = areas.resolve_area(name)
+        except ParameterError:  # a name that no longer resolves is no area's
+            code = None
+        out[f"{LETTERS_DIR if str(framework) == '2016' else REPORTS_2023_DIR}/{source}"] = code
+    return out
 
 
 GROUP_AT = 5  # a folder the pipeline reads whole with this many files or more is one row of the footer
@@ -163,7 +198,7 @@ def footer(needs=None):
     needs = needs or ctx.get("needs") or sorted(read_record())
     params = ctx.get("parameters")
     e = html.escape
-    files = data_files(needs)
+    files = data_files(needs, (params or {}).get("area") if isinstance(params, dict) else None)
     rows = "".join(
         f"<tr><td>{e(r['title'])}</td><td>{e(r['publisher'])}</td><td>{e(r['original_publication'])}</td>"
         f"<td>{e(r['licence'])}</td><td>{_link(r['url'])}</td>"
