@@ -125,7 +125,9 @@ def rendered(tmp_path_factory, built):
             r = run_cli("report", "--output-dir", str(out), env={**EPOCH, "SENDSTATS_DATA": str(built)})
             assert r.returncode == 0, r.stderr
             (out.parent / "left-behind.json").write_text(json.dumps(r.left_behind))
-    assert sorted(p.stem for p in out.glob("*.html")) == sorted(CORE + ["analysis_plan", "areas", "index", "strobe"])
+    assert sorted(p.stem for p in out.glob("*.html")) == sorted(
+        CORE + ["analysis_plan", "areas", "glossary", "index", "strobe"]
+    )
     assert len(list((out / "areas").glob("*.html"))) == 156  # 153 current areas and 3 former councils
     return out
 

@@ -212,7 +212,7 @@ def test_hostile_csv_values_round_trip_through_pandas_and_a_spreadsheet(tmp_path
 
 @pytest.mark.parametrize(
     "page, css", [("index.html", "assets/"), ("analysis_plan.html", "assets/"), ("strobe.html", "assets/"),
-                  ("data/dictionary.html", "../assets/")],
+                  ("glossary.html", "assets/"), ("data/dictionary.html", "../assets/")],
 )  # fmt: skip
 def test_every_other_page_of_the_site_is_citable_too(rendered, page, css):
     """The index, the docs and the data dictionary carry the citation tags, the shared style sheet and How to
@@ -223,3 +223,13 @@ def test_every_other_page_of_the_site_is_citable_too(rendered, page, css):
     assert soup.find("link", rel="stylesheet")["href"] == css + "sendstats.css"
     bib = soup.find(id="how-to-cite").find_parent("section").pre.get_text()
     assert bib.startswith("@misc{sendstats_") and f"  version = {{{meta['citation_version']}}},\n" in bib
+
+
+def test_the_glossary_explains_the_terms_a_reader_meets(rendered):
+    soup = _soup(rendered / "glossary.html")
+    terms = {b.get_text(strip=True).rstrip(".") for b in soup.select("main p strong")}
+    for term in ("Written Statement of Action (WSoA)", "Revisit", "Full inspection and monitoring inspection",
+                 "The 20-week rate", "The appeal rate", "CCG and coterminous", "LSOA"):  # fmt: skip
+        assert term in terms, term
+    assert soup.find("a", href="glossary.html") is None  # the page does not link itself
+    assert _soup(rendered / "index.html").find("a", href="glossary.html")

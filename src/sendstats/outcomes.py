@@ -179,7 +179,12 @@ def describe_overall(overall, framework: str) -> str:
         for _, r in overall.iterrows()
     ]
     n, miss = overall["n"].iat[0], overall["n_no_outcome"].iat[0]
-    tail = f" {plural(miss, 'inspection')} without a published outcome in the sources are not counted." if miss else ""
+    tail = (
+        f" {plural(miss, 'inspection')} without a published outcome in the sources {'is' if miss == 1 else 'are'}"
+        " not counted."
+        if miss
+        else ""
+    )
     return f"Of {n} inspections with an outcome: " + "; ".join(parts) + "." + tail
 
 
@@ -215,7 +220,9 @@ def describe_2023_years(y23, as_at=None, basis="inspected") -> str:
             f" {verb.split()[-1]} by {as_at}"
         )
     if none:
-        notes.append(f"{plural(none, 'inspection')} without a published outcome are not in the shares")
+        notes.append(
+            f"{plural(none, 'inspection')} without a published outcome {'is' if none == 1 else 'are'} not in the shares"
+        )
     return f"Inspections with an outcome, counted {basis_text}: {years}." + (
         " " + "; ".join(notes) + "." if notes else ""
     )

@@ -232,6 +232,7 @@ def _write_if_changed(target: Path, text: str) -> None:
 DOCS = {
     "analysis_plan": "Analysis plan",
     "strobe": "STROBE checklist",
+    "glossary": "Glossary",
 }  # docs/<name>.md of the checkout -> <name>.html, a page of the site
 
 
@@ -518,6 +519,12 @@ def write_index(out_dir: Path, catalogue: dict) -> Path:
             '<li><a href="strobe.html">STROBE checklist</a>: where the reports answer each item of the reporting'
             " standard for observational studies</li>"
             if (out_dir / "strobe.html").exists()
+            else ""
+        )
+        + (
+            '<li><a href="glossary.html">Glossary</a>: WSoA, revisit, the three outcomes, monitoring and full'
+            " inspections, the 20-week and appeal rates, coterminous, LSOA</li>"
+            if (out_dir / "glossary.html").exists()
             else ""
         )
         + "</ul>"
