@@ -116,3 +116,17 @@ def test_a_malformed_build_record_means_rebuild_not_traceback(data_copy, record)
     (data_copy / "processed" / "BUILD.json").write_text(record)
     r = run_cli("data", "build")
     assert r.returncode == 0 and "Traceback" not in r.stderr and "wsoa_areas: 82 rows" in r.stdout, r.stderr
+
+
+def test_a_cached_raw_read_cannot_skip_the_guard():
+    """Reproduces the bypass: geography kept raw reads for the process keyed by year only, so after one
+    unguarded read a builder that does not declare the file was handed the cached frame and neither the guard
+    nor the sha256 check fired. Now every call checks each file it reads first."""
+    from sendstats.data import geography
+
+    geography.lsoa_areas(2016)  # read once, outside any builder
+    with sources.reading("a table that declares only the ODS", [ODS_REL]):
+        with pytest.raises(DataError, match="does not declare"):
+            geography.lsoa_areas(2016)
+        with pytest.raises(DataError, match="does not declare"):
+            geography.icb_lsoas()

@@ -18,8 +18,6 @@ unitary (metropolitan, London or unitary). Known code changes handled here:
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from ..errors import DataError
@@ -52,7 +50,11 @@ def lookup_year(date) -> int | None:
     return min(y, max(rf.CCG_YEARS))
 
 
-@cache
+def _upper_file(year: int) -> str:
+    return rf.COUNTY16 if year <= 2018 else rf.UTLA19 if year == 2019 else rf.COUNTY20
+
+
+@sources.cached_reads(lambda year: [_upper_file(year)])
 def _upper_map(year: int) -> pd.DataFrame:
     if year <= 2018:
         return g.read_lad_to_upper(sources.raw_path(rf.COUNTY16), "LAD16CD", "CTY16CD")
@@ -61,7 +63,7 @@ def _upper_map(year: int) -> pd.DataFrame:
     return g.read_lad_to_upper(sources.raw_path(rf.COUNTY20), "LAD20CD", "CTY20CD")
 
 
-@cache
+@sources.cached_reads(lambda year: [rf.ccg_lookup_path(year), _upper_file(year)])
 def lsoa_areas(year: int) -> pd.DataFrame:
     """lsoa, ccg_code, ccg_name, lad, area_code (upper tier, harmonised) as at 1 April ``year``."""
     path = sources.raw_path(rf.ccg_lookup_path(year))
@@ -114,7 +116,7 @@ RATING_YEAR = 2016  # NHS England's 2015/16 CCG ratings describe the CCGs of the
 RATING_SLIVER = 0.05  # "any CCG holding 5% or more of the area's LSOAs" (the plan's third revision)
 
 
-@cache
+@sources.cached_reads(lambda: [rf.CCG_RATINGS, rf.ccg_lookup_path(RATING_YEAR), _upper_file(RATING_YEAR)])
 def _ccg_ratings() -> pd.DataFrame:
     """Each LSOA's April 2016 CCG and whether each published list names that CCG as rated inadequate."""
     ratings = g.read_ccg_ratings(sources.raw_path(rf.CCG_RATINGS))
@@ -189,7 +191,7 @@ def council_as_inspected(area_code: str, date, populations: dict) -> dict:
     }
 
 
-@cache
+@sources.cached_reads(lambda: [rf.ccg_lookup_path(2021), _upper_file(2021), rf.SUB_ICB_ICB])
 def icb_lsoas() -> pd.DataFrame:
     """Every LSOA with its SEND local area (April 2023 unitaries from their districts) and its sub-ICB location
     and ICB as at 1 July 2022: the April 2021 CCG of each LSOA became a sub-ICB location with the same short
@@ -236,7 +238,7 @@ def icb_structure(area_code: str, date) -> dict:
     }
 
 
-@cache
+@sources.cached_reads(lambda: [rf.IMD19])
 def _imd() -> pd.DataFrame:
     return g.read_imd(sources.raw_path(rf.IMD19)).set_index("lsoa")
 
@@ -245,7 +247,7 @@ def _imd_summary(ranks: pd.Series) -> tuple[float, float]:
     return float((ranks <= MOST_DEPRIVED_DECILE_MAX_RANK).mean()), float(ranks.mean())
 
 
-@cache
+@sources.cached_reads(lambda: [rf.IMD19, rf.ccg_lookup_path(2019), _upper_file(2019)])
 def _imd_reference() -> pd.DataFrame:
     """IMD summaries of every upper-tier area on the 2019 geography: the national distribution."""
     df = lsoa_areas(2019)[["lsoa", "area_code"]].join(_imd()["imd_rank"], on="lsoa", validate="many_to_one")

@@ -205,6 +205,29 @@ def check(rel: str, *, fresh: bool = False) -> Path:
 raw_path = check  # every reader reaches raw files through this check
 
 
+def cached_reads(files):
+    """A decorator: keep what a raw-file reader returns for the process, keyed by its arguments and by the
+    content (manifest sha256) of the raw files ``files(*args)`` names; every call passes :func:`check` on each
+    of those files first. So a cached read can never skip the guard or the hash check: a builder that may not
+    read a file is refused it whatever read it before (a plain ``functools.cache`` handed it the frame)."""
+    import functools
+
+    def wrap(func):
+        kept: dict = {}
+
+        @functools.wraps(func)
+        def inner(*args):
+            key = (args, tuple(entry(rel)["sha256"] for rel in files(*args) if check(rel)))
+            if key not in kept:
+                kept[key] = func(*args)
+            return kept[key]
+
+        inner.cache_clear = kept.clear
+        return inner
+
+    return wrap
+
+
 def verify() -> list[tuple[str, str]]:
     """Check every manifest file's sha256, and look for files on disk that the manifest lacks. Returns
     (path, problem) pairs; empty when all match."""
