@@ -32,6 +32,15 @@ def _alive(pids):
     return {p for p in pids if (s := proc_stat(p)) and s[1][0] != "Z"}
 
 
+def _cmdline(pid) -> bytes:
+    """A process's command line, or nothing if it ended meanwhile (a short-lived helper can go between the
+    listing and the read)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _start_render(tmp_path):
     """A cold render of the whole site from the repository's data, whose tables the ``built`` fixture has
     brought up to date first (so no build runs in the command, nor in another test process meanwhile)."""
@@ -49,7 +58,7 @@ def _wait_for_kernels(proc, n=2, timeout=60):
     seen, t0 = set(), time.time()
     while time.time() - t0 < timeout:
         seen |= _descendants(proc.pid)
-        kernels = [p for p in _alive(seen) if b"ipykernel" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        kernels = [p for p in _alive(seen) if b"ipykernel" in _cmdline(p)]
         if len(kernels) >= n:
             time.sleep(0.5)
             return seen | _descendants(proc.pid)

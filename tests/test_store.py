@@ -130,3 +130,21 @@ def test_a_cached_raw_read_cannot_skip_the_guard():
             geography.lsoa_areas(2016)
         with pytest.raises(DataError, match="does not declare"):
             geography.icb_lsoas()
+
+
+def test_one_build_at_a_time_per_data_folder(data_copy):
+    """Two processes that find a table stale used to build it at once and swap in folders whose build record
+    described the other's files; now a build waits for the one under way."""
+    import subprocess
+    import sys
+    import time
+
+    with store._build_lock():
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "sendstats.cli", "data", "build", "--force"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(3)
+        assert waiting.poll() is None  # blocked on the lock
+    assert waiting.wait(timeout=300) == 0, waiting.stderr.read()
+    assert store.stale(list(registry.TABLES)) == []

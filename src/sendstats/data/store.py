@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -170,10 +171,35 @@ def clean_stale_staging(parent: Path) -> list[Path]:
     return gone
 
 
-def build(names=None, *, check_all: bool = False) -> dict[str, int]:
+@contextmanager
+def _build_lock():
+    """One build at a time per data folder (an exclusive ``flock`` on ``data/interim/build.lock``): two processes
+    that find the same table stale (two report kernels, a test and a command) build it one after the other, so
+    neither swaps in a folder whose build record describes the other's files."""
+    import fcntl
+
+    path = config.interim_dir() / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build(names=None, *, check_all: bool = False, only_stale: bool = False) -> dict[str, int]:
     """Build the named tables (default all), and any table they are built from that is missing or out of
     date, and swap them in together. Their raw files (``check_all``: every registered table's) are checked
-    against the manifest first. Returns rows per table built."""
+    against the manifest first. ``only_stale``: of the named tables, only those still stale once this process
+    holds the build lock (another may have built them meanwhile). Returns rows per table built."""
+    with _build_lock():
+        if only_stale:
+            names = stale(list(registry.TABLES) if names is None else list(names))
+        return _build(names, check_all=check_all)
+
+
+def _build(names=None, *, check_all: bool = False) -> dict[str, int]:
     names = list(registry.TABLES) if names is None else list(names)
     for n in names:
         _table(n)
@@ -232,7 +258,7 @@ def build(names=None, *, check_all: bool = False) -> dict[str, int]:
 def update() -> dict[str, int]:
     """What `sendstats data build` does: check every raw file from its bytes, then build the tables that are
     missing or out of date (and nothing else). Returns rows per table built (empty when all are current)."""
-    return build(stale(list(registry.TABLES)), check_all=True)
+    return build(list(registry.TABLES), check_all=True, only_stale=True)
 
 
 _LOADED: dict = {}  # (data folder, table) -> (key, frame): a table read once per process and key
@@ -253,7 +279,7 @@ def load_table(name: str):
     path = processed_dir() / f"{name}.parquet"
     key = table_key(name)
     if not _current(name, read_record(), processed_dir()):
-        build([name])
+        build([name], only_stale=True)
     hit = _LOADED.get((str(path), name))
     if hit is None or hit[0] != key:
         hit = (key, pd.read_parquet(path))

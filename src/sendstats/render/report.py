@@ -59,7 +59,7 @@ def plan(jobs, out_dir: Path, *, force: bool = False) -> tuple[list[dict], list[
     needs = sorted({n for rep, _, _ in resolved for n in rep.needs})
     stale = store.stale(needs)
     if stale:
-        store.build(stale)
+        store.build(stale, only_stale=True)
     table_keys = {n: store.table_key(n) for n in needs}
     todo, skipped = [], []
     code_keys = {}  # one per notebook: the 156 profiles share theirs
