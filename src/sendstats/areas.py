@@ -71,6 +71,13 @@ def _area_index(key16, key23) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=2)
+def _name_keys(key16, key23) -> dict[str, str]:
+    """Each area's normalised name -> its code (made once per version of the tables: normalising is slow)."""
+    idx = _area_index(key16, key23)
+    return dict(zip(normalise(idx["area"]), idx["code"]))
+
+
+@lru_cache(maxsize=2)
 def _aliases(key16, key23, key_lookup) -> dict[str, str]:
     """Normalised other names -> code: the lookup's official names and its ``also_known_as`` (e.g. "Hull",
     "BCP"), for the areas of :func:`area_index`."""
@@ -78,14 +85,15 @@ def _aliases(key16, key23, key_lookup) -> dict[str, str]:
 
     codes = set(_area_index(key16, key23)["code"])
     lk = load_table("la_lookup")
-    out = {}
+    pairs = []
     for name, aka, code in zip(lk["name"], lk["also_known_as"], geography.harmonise(lk["la_code"])):
         if code not in codes:
             continue
         others = [name] + ([a.strip(" '\"") for a in str(aka).strip("[]").split(",")] if isinstance(aka, str) else [])
-        for n in others:
-            if n:
-                out.setdefault(normalise_one(n), code)
+        pairs += [(n, code) for n in others if n]
+    out: dict[str, str] = {}
+    for key, code in zip(normalise(pd.Series([n for n, _ in pairs], dtype="string")), [c for _, c in pairs]):
+        out.setdefault(key, code)  # one normalising pass: it is slow name by name
     return out
 
 
@@ -109,7 +117,7 @@ def resolve_area(area: str) -> str:
     if code in label:
         return code
     key = normalise_one(a)
-    names = {normalise_one(n): c for n, c in zip(idx["area"], idx["code"])}
+    names = _name_keys(*_stamps("inspections_2016", "inspections_2023"))
     if key in names:
         return names[key]
     aliases = _aliases(*_stamps("inspections_2016", "inspections_2023", "la_lookup"))
@@ -196,6 +204,23 @@ def place_words() -> dict[str, list[str]]:
         out.setdefault(code, [])
         if w not in out[code]:
             out[code].append(w)
+    return out
+
+
+def codes_of(names) -> list[str | None]:
+    """The area code of each name (an area's name or another name it goes by, as :func:`resolve_area` reads
+    it), or None where it names no single area; made for many names at once (one normalising pass)."""
+    by_name = _name_keys(*_stamps("inspections_2016", "inspections_2023"))
+    by_alias = _aliases(*_stamps("inspections_2016", "inspections_2023", "la_lookup"))
+    out: list[str | None] = []
+    for name, key in zip(names, normalise(pd.Series(list(names), dtype="string"))):
+        code = by_name.get(key) or by_alias.get(key)
+        if code is None:
+            try:
+                code = resolve_area(name)
+            except ParameterError:
+                code = None
+        out.append(code)
     return out
 
 

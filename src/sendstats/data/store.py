@@ -91,9 +91,20 @@ def table_key(table: str) -> str:
 
 def read_record() -> dict:
     """The build record (table -> its key, rows, sources, sha256 and size when written). A missing, unreadable or
-    malformed record, or a malformed entry, reads as no record for those tables: they are rebuilt."""
+    malformed record, or a malformed entry, reads as no record for those tables: they are rebuilt. Read-only
+    (parsed once per version of the file: a render's plan reads it for every page)."""
+    path = processed_dir() / BUILD_RECORD
     try:
-        rec = json.loads((processed_dir() / BUILD_RECORD).read_text())
+        st = path.stat()
+    except OSError:
+        return {}
+    return _parsed_record(str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+@lru_cache(maxsize=4)
+def _parsed_record(path: str, *_stamp) -> dict:
+    try:
+        rec = json.loads(Path(path).read_text())
     except (OSError, ValueError):
         return {}
     return {k: v for k, v in rec.items() if isinstance(v, dict)} if isinstance(rec, dict) else {}
@@ -209,7 +220,7 @@ def _build(names=None, *, check_all: bool = False) -> dict[str, int]:
     if not order:
         return {}
     target = processed_dir()
-    record = read_record()
+    record = dict(read_record())  # this build's record: the entries it rebuilds are replaced, not changed
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         clean_stale_staging(target.parent)

@@ -134,15 +134,10 @@ def _document_areas(_stamp) -> dict[str, str | None]:
     from .. import areas
     from ..data.rawfiles import LETTERS_DIR, REPORTS_2023_DIR
     from ..data.store import load_table
-    from ..errors import ParameterError
 
     docs = load_table("documents")
     out: dict[str, str | None] = {}
-    for source, name, framework in zip(docs["source"], docs["area"], docs["framework"]):
-        try:
-            code = areas.resolve_area(name)
-        except ParameterError:  # a name that no longer resolves is no area's
-            code = None
+    for source, code, framework in zip(docs["source"], areas.codes_of(docs["area"]), docs["framework"]):
         out[f"{LETTERS_DIR if str(framework) == '2016' else REPORTS_2023_DIR}/{source}"] = code
     return out
 
