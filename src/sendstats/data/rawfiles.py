@@ -10,7 +10,6 @@ LA_LOOKUP = "lookups/la_lookup_d2i.csv"
 # weekly saved copies of Data to Insight's published outcomes page: the bundled archive, plus single pages
 # added with `sendstats data add-snapshot`
 SNAPSHOTS_DIR = "ofsted/snapshots_2023_framework"
-SNAPSHOT_ARCHIVE = SNAPSHOTS_DIR + "/area_send_2023_framework_snapshots.tar.xz"
 SUB_ICB_ICB = "lookups/sub_icb_to_icb_july_2022.csv"
 REPORTS_2023_DIR = "ofsted/reports_2023_framework"
 LETTERS_DIR = "letters"

@@ -21,7 +21,6 @@ MAX_BYTES = 25 * 1024 * 1024
 
 
 MAX_HOPS = 5
-DEADLINE = 60.0  # seconds for one whole download, however slowly the server sends
 
 
 def _target(url: str, allowed_hosts) -> tuple[str, str, int, str]:

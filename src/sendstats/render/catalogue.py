@@ -1,9 +1,9 @@
 """The report catalogue (``notebooks/reports.yaml``): which reports exist, what tables they need, and their
 parameters, checked here before any kernel starts.
 
-Parameter kinds beyond the plain types are registered by name (:func:`register_kind`) as ``"module:function"``
-strings, so the renderer never imports domain code; the ``area`` kind is the domain's
-:func:`sendstats.areas.resolve_area`, imported only when an area parameter is given.
+Parameter kinds beyond the plain types are named in :data:`KINDS` as ``"module:function"`` strings; the
+``area`` kind is the domain's :func:`sendstats.areas.resolve_area`, imported only when an area parameter is
+given.
 """
 
 from __future__ import annotations
@@ -26,12 +26,6 @@ KINDS: dict[str, str] = {"area": "sendstats.areas:resolve_area"}
 # values a kind's resolver has already returned in this process, (kind, value): a resolved value resolves to
 # itself, so a render of every profile need not import the resolver's module (pandas) to check 156 codes
 RESOLVED: set[tuple[str, object]] = set()
-
-
-def register_kind(name: str, resolver: str) -> None:
-    """A parameter kind: ``resolver`` ("module:function") takes the value and returns the value to use, or
-    raises ParameterError."""
-    KINDS[name] = resolver
 
 
 @dataclass(frozen=True)

@@ -22,16 +22,9 @@ from pathlib import Path
 
 from .. import config
 from ..data import store
-from ..errors import ParameterError, SendstatsError
+from ..errors import ParameterError
 from ..fileio import atomic_bytes, atomic_text
 from . import cache, catalogue, execute, export, provenance
-
-# kept importable under the old name (notebooks and users call report.footer())
-footer = provenance.footer
-
-
-class ReportError(SendstatsError):
-    """A notebook failed while executing; names the report, the cell and the error."""
 
 
 def check_output_dir(out_dir: Path) -> Path:
