@@ -177,7 +177,8 @@ def _place_area(key: str) -> str | None:
         if len(found) == 1:
             return found[0]
         if found:
-            names = dict(zip(area_index()["code"], area_index()["area"]))
+            idx = area_index()
+            names = dict(zip(idx["code"], idx["area"]))
             listed = ", ".join(f"{names.get(c, c)} ({c})" for c in found)
             raise ParameterError(f"{key!r} is a place in {len(found)} areas: {listed}; give the area's name or code")
     return None
@@ -241,7 +242,7 @@ def area_codes(spec: str) -> list[str]:
 def known(code: str) -> str:
     """``code`` when it is an inspected area's harmonised code; otherwise the ParameterError
     :func:`resolve_area` gives (with close matches). Every function here that takes a code checks it first."""
-    if isinstance(code, str) and code in set(area_index()["code"]):
+    if isinstance(code, str) and code in _area_index(*_stamps("inspections_2016", "inspections_2023"))["code"].values:
         return code
     resolve_area(str(code))  # a name or an old code: say which code to use instead
     raise ParameterError(f"{code!r} is a name or an old code: give the area's code, {resolve_area(str(code))}")

@@ -1,10 +1,12 @@
-"""Atomic writing: a file (or a folder of files) appears whole or not at all."""
+"""Atomic writing: a file (or a folder of files) appears whole or not at all; and the lock that makes one
+process wait for another."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -139,3 +141,31 @@ def xlsx_base64(df, sheet: str) -> str:
     safe.to_excel(buf, index=False, sheet_name=sheet, engine="xlsxwriter",
                   engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}})  # fmt: skip
     return base64.b64encode(buf.getvalue()).decode()
+
+
+_HELD: dict[str, int] = {}  # lock file -> how deep this process holds it
+
+
+@contextmanager
+def exclusive_lock(path: Path):
+    """Hold an exclusive ``flock`` on the file ``path`` (made if missing): another process asking for it waits.
+    Re-entrant within a process (a holder that asks again does not wait for itself)."""
+    import fcntl
+
+    key = str(Path(path).resolve())
+    if _HELD.get(key):
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        _HELD[key] = 1
+        try:
+            yield
+        finally:
+            _HELD[key] = 0
+            fcntl.flock(fh, fcntl.LOCK_UN)

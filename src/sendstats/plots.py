@@ -304,14 +304,7 @@ class Table:
         for c in ("unit", "effect_name"):  # '... vs wsoa_2016=no WSoA' -> '... vs 2016 WSoA = no WSoA'
             if c in df.columns:
                 df = df.assign(**{c: df[c].map(vs_label)})
-        shown = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
-        shown = shown.apply(
-            lambda col: (
-                col.map(registry.value_label)
-                if col.dtype == object or str(col.dtype) in ("string", "str", "category")
-                else col
-            )
-        )
+        shown = _labelled(df)
         fmt = {}
         for c in df.columns:
             lab = registry.label(c) if isinstance(c, str) else c
@@ -363,18 +356,26 @@ def slug(text: str, words: int = 6) -> str:
     return "-".join(parts) or "table"
 
 
-def _for_analysis(df):
-    """A frame as an analysis-ready download: human headers (from the registry), numbers as numbers, dates as
-    ISO dates (YYYY-MM-DD), codes as their words."""
+def _labelled(df):
+    """``df`` as a reader sees it: human headers and coded values as words (both from the registry)."""
     from .data import registry
 
     out = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
+    return out.apply(
+        lambda col: (
+            col.map(registry.value_label)
+            if col.dtype == object or str(col.dtype) in ("string", "str", "category")
+            else col
+        )
+    )
+
+
+def _for_analysis(df):
+    """A frame as an analysis-ready download: :func:`_labelled`, numbers as numbers, dates as ISO dates."""
+    out = _labelled(df)
     for c in out.columns:
-        col = out[c]
-        if col.dtype.kind == "M":
-            out[c] = col.dt.strftime("%Y-%m-%d")
-        elif col.dtype == object or str(col.dtype) in ("string", "category"):
-            out[c] = col.map(registry.value_label, na_action="ignore")
+        if out[c].dtype.kind == "M":
+            out[c] = out[c].dt.strftime("%Y-%m-%d")
     return out
 
 
@@ -686,9 +687,10 @@ def _map_svg(cells: tuple, title: str, order: tuple, where: str) -> str:
     return re.sub(r"\s*\n\s*(?=[MLCQz]\b)", " ", compact_svg(svg, decimals=1))
 
 
+@lru_cache(maxsize=16)
 def _svg_polygons(svg: str) -> dict:
     """Each area's shapes in the SVG's own coordinates (from the ``area-<code>-<n>`` groups' paths), as one
-    shapely geometry per area code."""
+    shapely geometry per area code; once per map (every profile of a region shares its map). Read-only."""
     from shapely.geometry import MultiPolygon, Polygon
 
     rings: dict = {}
@@ -732,12 +734,12 @@ def area_on_map(categories, code: str, *, title: str, order, where: str = "Engla
     inline style, which an ordinary style sheet rule would lose to.)"""
     from IPython.display import SVG
 
-    svg = _map_svg(tuple(zip(categories["area_code"], categories["category"])), title, tuple(order), where)
-    j = svg.index(">", svg.index("<svg")) + 1
+    base = _map_svg(tuple(zip(categories["area_code"], categories["category"])), title, tuple(order), where)
+    shapes = _svg_polygons(base)
+    j = base.index(">", base.index("<svg")) + 1
     style = f'g[id^="area-{code}-"] path {{stroke: #000000 !important; stroke-width: 2.5px !important}}'
-    svg = svg[:j] + f"<style>{style}</style>" + svg[j:]
+    svg = base[:j] + f"<style>{style}</style>" + base[j:]
     names = dict(zip(categories["area_code"], categories["area"]))
-    shapes = _svg_polygons(svg)
     me = categories[categories["area_code"] == code]
     outlined = labelled = ""
     if code in shapes:

@@ -253,34 +253,12 @@ def verify() -> list[tuple[str, str]]:
     return problems
 
 
-_LOCK_DEPTH = ContextVar("manifest_lock_depth", default=0)
-
-
-@contextmanager
 def manifest_lock():
-    """Hold the manifest for one process's read-check-write (an exclusive ``flock`` on
-    ``data/interim/manifest.lock``): two ``add-snapshot`` runs at once both land, one after the other.
-    Re-entrant within a process."""
-    import fcntl
+    """Hold the manifest for one process's read-check-write (``data/interim/manifest.lock``): two
+    ``add-snapshot`` runs at once both land, one after the other. Re-entrant within a process."""
+    from ..fileio import exclusive_lock
 
-    depth = _LOCK_DEPTH.get()
-    if depth:
-        token = _LOCK_DEPTH.set(depth + 1)
-        try:
-            yield
-        finally:
-            _LOCK_DEPTH.reset(token)
-        return
-    path = config.interim_dir() / "manifest.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        token = _LOCK_DEPTH.set(1)
-        try:
-            yield
-        finally:
-            _LOCK_DEPTH.reset(token)
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return exclusive_lock(config.interim_dir() / "manifest.lock")
 
 
 def add(rel: str, data: bytes, row: dict) -> Path:

@@ -28,13 +28,12 @@ import json
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
 
 from .. import config, deps
 from ..errors import DataError
-from ..fileio import replace_folder
+from ..fileio import exclusive_lock, replace_folder
 from . import registry, sources
 
 BUILD_RECORD = "BUILD.json"
@@ -182,21 +181,11 @@ def clean_stale_staging(parent: Path) -> list[Path]:
     return gone
 
 
-@contextmanager
 def _build_lock():
-    """One build at a time per data folder (an exclusive ``flock`` on ``data/interim/build.lock``): two processes
-    that find the same table stale (two report kernels, a test and a command) build it one after the other, so
-    neither swaps in a folder whose build record describes the other's files."""
-    import fcntl
-
-    path = config.interim_dir() / "build.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    """One build at a time per data folder (``data/interim/build.lock``): two processes that find the same
+    table stale (two report kernels, a test and a command) build it one after the other, so neither swaps in a
+    folder whose build record describes the other's files."""
+    return exclusive_lock(config.interim_dir() / "build.lock")
 
 
 def build(names=None, *, check_all: bool = False, only_stale: bool = False) -> dict[str, int]:

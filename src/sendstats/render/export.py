@@ -253,9 +253,16 @@ def write_docs(out_dir: Path) -> None:
         if src is None or not src.is_file():
             continue
         body = mistune.create_markdown(escape=True, plugins=["table"])(src.read_text(encoding="utf-8"))
-        nav = '<nav aria-label="Site"><a href="index.html">\u2190 All sendstats reports</a></nav>'
+        nav = _back_to_index(name)
         page = _plain_page(f"{title}: sendstats", f"{nav}<main>{body}</main>", output=name)
         _write_if_changed(out_dir / f"{name}.html", page)
+
+
+def _back_to_index(output: str) -> str:
+    """A plain page's link back to the index, from the page ``output`` (its path in the site, no ``.html``)."""
+    return (
+        f'<nav aria-label="Site"><a href="{"../" * output.count("/")}index.html">\u2190 All sendstats reports</a></nav>'
+    )
 
 
 def _plain_page(title: str, body: str, head: str = "", output: str = "index") -> str:
@@ -569,7 +576,7 @@ def write_data(out_dir: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".data-", dir=out_dir))
     try:
         datapackage.export(staging / "data")
-        nav = '<nav aria-label="Site"><a href="../index.html">\u2190 All sendstats reports</a></nav>'
+        nav = _back_to_index("data/dictionary")
         dictionary = _plain_page(
             "Data dictionary: sendstats", nav + registry.dictionary_html(), output="data/dictionary"
         )
