@@ -57,8 +57,11 @@ def test_parameters_are_coerced_and_checked():
         "as_at": "2021-03-31",
         "basis": "published",
         "include_predecessors": False,
+        "counting": "ofsted",
         "basis_2023": "inspected",
     }
+    with pytest.raises(ParameterError, match=r"counting='nao' is not one of"):
+        catalogue.resolve("01_inspection_outcomes", {"counting": "nao"})
     with pytest.raises(ParameterError, match="unknown parameter"):
         catalogue.resolve("01_inspection_outcomes", {"areaa": "x"})
     with pytest.raises(ParameterError, match=r"framework='2017' is not one of"):

@@ -39,6 +39,55 @@ def test_predecessor_rules():
     assert sendstats.outcome_summary(as_at="2016-12-31")["n_predecessors"].iat[0] == 0  # not yet inspected
 
 
+def _hand_count(as_at: str, notes_areas: list) -> tuple:
+    """Reports published by ``as_at`` in the main sheet of Ofsted's file, plus the Notes sheet's areas named
+    (Dorset: inspected January 2017, WSoA; Northamptonshire: May 2017, no WSoA), as (reports, WSoA)."""
+    raw = pd.read_excel(ODS, sheet_name="Area_SEND_up_to_31_Aug_2022", header=4, engine="calamine")
+    notes = " ".join(pd.read_excel(ODS, sheet_name="Notes", header=None, engine="calamine")[1].dropna().astype(str))
+    assert "Dorset were inspected in January 2017 and required a WSoA" in notes
+    assert "Northamptonshire were inspected in May 2017 and did not require a WSoA" in notes
+    rows = raw[raw["Inspection publication date"] <= pd.Timestamp(as_at)]
+    wsoa = (rows["Inspection outcome: written statement of action required?"] == "Yes").sum()
+    return len(rows) + len(notes_areas), int(wsoa) + ("Dorset" in notes_areas)
+
+
+def test_counting_conventions_reproduce_published_counts():
+    """Every published report: written evidence SCN0712 to the House of Commons Education Committee's SEND
+    inquiry (published by the committee, 2019) says "91 local area reports have now been published and 46 local
+    areas have been issued a requirement to produce a written statement of action (28 May)". Dorset had been
+    abolished on 1 April 2019, so only the every-published-report convention gives it. Ofsted's convention:
+    its official statistics as at 31 March 2021 say 116 of 151 areas inspected, 59 with a WSoA (Northamptonshire
+    still existed that day; Dorset did not)."""
+    every = sendstats.outcome_summary(as_at="2019-05-28", counting="every_inspection").iloc[0]
+    assert (every["n"], every["n_wsoa"]) == _hand_count("2019-05-28", ["Dorset", "Northamptonshire"]) == (91, 46)
+    ofsted = sendstats.outcome_summary(as_at="2019-05-28").iloc[0]
+    assert (ofsted["n"], ofsted["n_wsoa"]) == _hand_count("2019-05-28", ["Northamptonshire"]) == (90, 45)
+    o21 = sendstats.outcome_summary(as_at="2021-03-31").iloc[0]
+    assert (o21["n"], o21["n_wsoa"]) == _hand_count("2021-03-31", ["Northamptonshire"]) == (116, 59)
+    # with no as_at, every report in the file: 149 current areas and the 2 abolished ones
+    assert sendstats.outcome_summary(counting="every_inspection")["n"].iat[0] == 151
+    # the sentence says which convention gave its number
+    text = sendstats.outcomes.describe_overall(
+        sendstats.outcome_summary(as_at="2019-05-28", counting="every_inspection"), "2016", "every_inspection"
+    )
+    assert text.startswith("Of 91 inspected areas (including 2 predecessor areas), 46 (51%")
+    assert "WSoA, counted as every published report (areas abolished since their inspection are kept)." in text
+    assert "as Ofsted counts" in sendstats.outcomes.describe_overall(ofsted.to_frame().T, "2016")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"counting": "nao"},
+        {"counting": "every_inspection", "framework": "2023"},
+        {"counting": "every_inspection", "include_predecessors": False},
+    ],
+)
+def test_counting_refuses_what_it_cannot_count(fields):
+    with pytest.raises(ParameterError, match="counting"):
+        sendstats.outcome_summary(**fields)
+
+
 def test_2023_by_year_inspected():
     s = sendstats.outcome_summary("2023", by="year", basis="inspected")
     y23 = s[s["year"] == 2023]

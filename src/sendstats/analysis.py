@@ -306,10 +306,12 @@ def map_frames(scope: Scope = PLAN) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per SEND local area on the May 2023 geography (``area_shapes``): its 2016-framework result (WSoA
     required or not; a successor council takes its former council's result, flagged ``via_former``) and its
     latest 2023-framework outcome, each counting inspections published (``basis="inspected"``: started) by the
-    scope's ``as_at``. Returns (2016 frame, 2023 frame), each with area_code, area, category."""
+    scope's ``as_at``. Returns (2016 frame, 2023 frame), each with area_code, area, category. The maps are
+    drawn on today's councils, each showing its former council's result, so ``counting`` (whether an abolished
+    area is counted) leaves them as they are."""
     from .data.store import table_key
 
-    scope = scope.only("map_frames", "as_at", "basis", "include_predecessors")
+    scope = scope.only("map_frames", "as_at", "basis", "include_predecessors", "counting")
     keys = tuple(table_key(n) for n in ("area_shapes", "inspections_2016", "inspections_2023"))
     m16, m23 = _map_frames(keys, scope.as_at, scope.date_column, scope.include_predecessors)
     return m16.copy(), m23.copy()

@@ -8,7 +8,7 @@ from .data.store import load_table
 from .errors import ParameterError
 from .scope import Scope
 from .stats import proportion
-from .vocabulary import OUTCOME_LEVELS, REVISIT_SHOWN
+from .vocabulary import COUNTINGS, OUTCOME_LEVELS, REVISIT_SHOWN
 from .wording import md, outcome_label, pct, plural
 
 # The 2016-framework file covers inspections carried out by 31 Aug 2022 (published by 31 Oct 2022):
@@ -57,10 +57,11 @@ def basis_date(df: pd.DataFrame, date_col: str) -> pd.Series:
     return df[date_col].fillna(df["inspection_month"].dt.end_time.dt.normalize())
 
 
-def _filter_2016(df, as_at, date_col, include_predecessors):
+def _filter_2016(df, as_at, date_col, include_predecessors, counting="ofsted"):
     ref = FILE_DATE_2016 if as_at is None else as_at
     dated = basis_date(df, date_col)
-    keep_pred = df["predecessor"] & (df["ceased"] >= ref) & (dated <= ref) & include_predecessors
+    exists = (df["ceased"] >= ref) | (counting == "every_inspection")
+    keep_pred = df["predecessor"] & exists & (dated <= ref) & include_predecessors
     keep_main = ~df["predecessor"] & (True if as_at is None else (dated <= as_at))
     return df[keep_main | keep_pred]
 
@@ -96,7 +97,9 @@ def outcome_summary(scope="2016", by=None, **fields) -> pd.DataFrame:
     before). A predecessor area counts only if it still existed on ``as_at`` (Dorset until 31 Mar 2019,
     Northamptonshire until 31 Mar 2021) and had been inspected by the end of its inspection month (only the
     month is published). With no ``as_at`` the 2016 figures are as at the file's date (predecessors not
-    counted: Ofsted's 149 areas). ``by``: None, ``"region"``, ``"year"`` (calendar year of the basis date)
+    counted: Ofsted's 149 areas). ``counting="every_inspection"`` keeps a predecessor after it was abolished,
+    as evidence to Parliament counted published reports (151 with no ``as_at``).
+    ``by``: None, ``"region"``, ``"year"`` (calendar year of the basis date)
     or another column of :func:`load_inspections`.
     """
     scope = Scope.of(scope, **fields)
@@ -162,15 +165,18 @@ def outcome_summary(scope="2016", by=None, **fields) -> pd.DataFrame:
     return out
 
 
-def describe_overall(overall, framework: str) -> str:
-    """One plain-English paragraph for the overall table."""
+def describe_overall(overall, framework: str, counting: str = "ofsted") -> str:
+    """One plain-English paragraph for the overall table; the 2016 sentence says which counting convention
+    (:data:`sendstats.vocabulary.COUNTINGS`) gave its number."""
     if str(framework) == "2016":
         r = overall.iloc[0].to_dict()
         r.update({k: int(r[k]) for k in ("n", "n_wsoa", "n_predecessors")})
         pred = f" (including {plural(r['n_predecessors'], 'predecessor area')})" if r["n_predecessors"] else ""
+        how, rule = COUNTINGS[counting]
         return (
             f"Of {r['n']} inspected areas{pred}, {r['n_wsoa']} ({pct(r['share'])}; 95% CI "
-            f"{pct(r['ci_low'])} to {pct(r['ci_high'])}) were required to write a WSoA. The interval describes "
+            f"{pct(r['ci_low'])} to {pct(r['ci_high'])}) were required to write a WSoA, counted {how} ({rule})."
+            " The interval describes "
             "uncertainty if these areas are seen as a sample of how areas perform; it says nothing about causes."
         )
     parts = [
@@ -230,18 +236,18 @@ def describe_2023_years(y23, as_at=None, basis="inspected") -> str:
 
 def inspections_as_at(scope="2016", **fields):
     """The inspections :func:`outcome_summary` counts, with a ``year`` column (of the basis date): the
-    scope's ``as_at``, ``basis``, ``include_predecessors`` (2016) and ``exclude_regions``."""
+    scope's ``as_at``, ``basis``, ``include_predecessors`` and ``counting`` (2016) and ``exclude_regions``."""
     scope = Scope.of(scope, **fields).only("inspections_as_at", *_HONOURED)
     df = _add_year(load_inspections(scope.framework), scope.date_column)
     if scope.framework == "2016":
-        df = _filter_2016(df, scope.as_at, scope.date_column, scope.include_predecessors)
+        df = _filter_2016(df, scope.as_at, scope.date_column, scope.include_predecessors, scope.counting)
     elif scope.as_at is not None:
         df = df[df[scope.date_column] <= scope.as_at]
     return scope.without_excluded_regions(df)
 
 
 # the fields the outcome summaries honour (the sliver and the 2023 inspection choice are the models')
-_HONOURED = ("as_at", "basis", "include_predecessors", "exclude_regions")
+_HONOURED = ("as_at", "basis", "include_predecessors", "counting", "exclude_regions")
 
 
 def year_labels(df: pd.DataFrame) -> pd.DataFrame:

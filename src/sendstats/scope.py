@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
-from .vocabulary import BASES, FRAMEWORKS, INSPECTION_CHOICES, REGIONS
+from .vocabulary import BASES, COUNTINGS, FRAMEWORKS, INSPECTION_CHOICES, REGIONS
 
 DEFAULT_SLIVER = 0.05
 
@@ -63,8 +63,10 @@ class Scope:
     on or before this date; None: everything in the files); basis ("published" or "inspected");
     exclude_regions (Ofsted regions left out); sliver (CCGs serving less than this share of an area's LSOAs
     are ignored in the CCG structure of the primary model); include_predecessors (Dorset and
-    Northamptonshire while they existed); inspection ("first" or "latest" 2023-framework inspection of a
-    re-inspected area)."""
+    Northamptonshire while they existed); counting ("ofsted": an area counts only while it exists, as Ofsted's
+    statistics count; "every_inspection": Dorset and Northamptonshire kept after they were abolished, as
+    evidence to Parliament's committees counted; 2016 framework only); inspection ("first" or "latest"
+    2023-framework inspection of a re-inspected area)."""
 
     framework: str = "2016"
     as_at: pd.Timestamp | None = None
@@ -72,6 +74,7 @@ class Scope:
     exclude_regions: tuple = ()
     sliver: float = DEFAULT_SLIVER
     include_predecessors: bool = True
+    counting: str = "ofsted"
     inspection: str = "first"
 
     def __post_init__(self):
@@ -96,6 +99,18 @@ class Scope:
         set_("sliver", sliver)
         if not isinstance(self.include_predecessors, bool):
             raise ParameterError(f"include_predecessors must be True or False, got {self.include_predecessors!r}")
+        if self.counting not in COUNTINGS:
+            raise ParameterError(f"counting must be one of {list(COUNTINGS)}, got {self.counting!r}")
+        if self.counting != "ofsted" and self.framework != "2016":
+            raise ParameterError(
+                "counting is about the 2016 framework's abolished areas (Dorset, Northamptonshire); the 2023"
+                f" framework's table holds current areas only, got counting={self.counting!r} with framework 2023"
+            )
+        if self.counting != "ofsted" and not self.include_predecessors:
+            raise ParameterError(
+                f"counting={self.counting!r} keeps the abolished areas, include_predecessors=False leaves them"
+                " out: choose one"
+            )
         if self.inspection not in INSPECTION_CHOICES:
             raise ParameterError(f"inspection must be one of {list(INSPECTION_CHOICES)}, got {self.inspection!r}")
 

@@ -1,5 +1,6 @@
 """The package's vocabularies, each in one place: frameworks, outcome and revisit levels, Ofsted's regions,
-the date bases and the 2023-framework inspection choices. Readers, frames, checks and figures read them here."""
+the date bases, the counting conventions and the 2023-framework inspection choices. Readers, frames, checks
+and figures read them here."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ FRAMEWORKS = ("2016", "2023")
 # as_at and years count by publication date or by inspection start
 BASES = {"published": "published", "inspected": "inspection_start"}
 INSPECTION_CHOICES = ("first", "latest")  # which 2023-framework inspection of a re-inspected area
+# How 2016-framework inspections of areas abolished since (Dorset, 31 Mar 2019; Northamptonshire, 31 Mar 2021)
+# are counted: Ofsted's statistics count the areas that exist on the date counted; evidence to Parliament's
+# committees counted every published inspection report. Each convention's words, for the sentence it changes.
+COUNTINGS = {
+    "ofsted": ("as Ofsted counts", "an area abolished before the date counted is left out"),
+    "every_inspection": ("as every published report", "areas abolished since their inspection are kept"),
+}
 REVISIT_LEVELS = ["No", "Some", "Yes"]  # ordered: Yes > Some > No
 REVISIT_SHOWN = ["Yes", "Some", "No"]  # the order tables and charts show them in
 OUTCOME_LEVELS = ["positive", "inconsistent", "systemic_failings"]

@@ -88,13 +88,15 @@ def _load(path: str, mtime_ns: int) -> dict[str, Report]:
 
 
 def _named_choices(name: str, where: str) -> list:
-    """``regions`` (Ofsted's regions), ``factors-2016`` / ``factors-2023`` (the factors a screen may take, from
-    their declarations), ``revisit-factors`` (the 2016 factors plus the revisit frame's own)."""
+    """``regions`` (Ofsted's regions), ``countings`` (the counting conventions), ``factors-2016`` /
+    ``factors-2023`` (the factors a screen may take, from their declarations),
+    ``revisit-factors`` (the 2016 factors plus the revisit frame's own)."""
     from .. import vocabulary
     from ..data import registry
 
     named = {
         "regions": list(vocabulary.REGIONS),
+        "countings": list(vocabulary.COUNTINGS),
         "factors-2016": registry.factor_choices("2016"),
         "factors-2023": registry.factor_choices("2023"),
         "revisit-factors": ["n_weaknesses", "years_to_revisit", *registry.factor_choices("2016")],
