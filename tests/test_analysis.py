@@ -6,35 +6,36 @@ import pandas as pd
 import pytest
 
 import sendstats
-from sendstats import Scope, analysis, stats
+from sendstats import Scope, stats
+from sendstats.questions import first_2023, outcome_2023, revisits, transition, wsoa
 
 
 @pytest.fixture(scope="module")
 def sens():
     """Report 02's sensitivity table, computed once for the tests of this module that read it."""
-    return analysis.sensitivity()
+    return wsoa.sensitivity()
 
 
 def test_revisits_as_at_filters_by_the_revisits_own_publication():
     assert (
-        len(analysis.revisits(Scope(as_at="2019-12-31")))
+        len(revisits.revisits(Scope(as_at="2019-12-31")))
         == 15
         == sendstats.revisit_summary(as_at="2019-12-31")["n"].iat[0]
     )
-    assert len(analysis.revisits()) == 46
+    assert len(revisits.revisits()) == 46
 
 
 def test_sliver_zero_reproduces_the_area_table_and_five_percent_drops_slivers():
     a = sendstats.load_areas().set_index("la_code")
-    m0 = analysis.ccg_measures(0).set_index("la_code")
+    m0 = wsoa.ccg_measures(0).set_index("la_code")
     assert (m0["n_ccgs"] == a.loc[m0.index, "n_ccgs"]).all()
     assert (m0["coterminous"] == a.loc[m0.index, "ccg_coterminous"].astype(bool)).all()
-    m5 = analysis.ccg_measures(0.05).set_index("la_code")
+    m5 = wsoa.ccg_measures(0.05).set_index("la_code")
     assert m0.loc["E10000025", "n_ccgs"] == 3 and m5.loc["E10000025", "n_ccgs"] == 1  # Oxfordshire
     from sendstats.errors import ParameterError
 
     with pytest.raises(ParameterError):
-        analysis.ccg_measures(0.7)
+        wsoa.ccg_measures(0.7)
 
 
 def _formula_frame(a):
@@ -57,11 +58,11 @@ def test_primary_model_matches_an_independent_formula_fit(sens):
     and the estimate as first specified, each against a formula fit written here."""
     import statsmodels.formula.api as smf
 
-    a = analysis.primary_frame()
+    a = wsoa.primary_frame()
     assert len(a) == 149 and int(a["wsoa"].sum()) == 82
     d = _formula_frame(a)
     fit = smf.logit("y ~ x + C(region) + yr + imd + C(atype, Treatment('single')) + lpop", data=d).fit(disp=False)
-    got = analysis.primary_model().iloc[0]
+    got = wsoa.primary_model().iloc[0]
     assert got["term"] == "not_coterminous" and got["n_used"] == 149
     assert got["odds_ratio"] == pytest.approx(np.exp(fit.params["x"]), rel=1e-6)
     lo, hi = np.exp(fit.conf_int().loc["x"])
@@ -82,14 +83,14 @@ def test_the_secondary_model_says_it_is_not_the_estimand():
     mediators it adjusts for and the confounders it leaves out, and points to the primary estimate (the revised
     model's 1.82, 0.79 to 4.18, on 149 areas, as fitted in the test above)."""
     factors = ["ccg_coterminous", "ehcp_20wk_pct", "appeal_rate", "imd_share_most_deprived_decile"]
-    areas = analysis.areas_2016()
-    text = analysis.describe_secondary_model(stats.logistic(areas, "wsoa", factors), analysis.primary_model(), factors)
+    areas = wsoa.areas_2016()
+    text = wsoa.describe_secondary_model(stats.logistic(areas, "wsoa", factors), wsoa.primary_model(), factors)
     assert text.startswith("This is a secondary, descriptive model, not the answer to the primary question")
     assert "% new EHC plans within 20 weeks (year before) and SEND Tribunal appeal rate % (year before)" in text
     assert "leaves out Ofsted region, year the inspection started, area type and population aged 0-25 (log)" in text
     assert "odds ratio 1.82 (95% CI 0.79 to 4.18; n = 149)" in text
-    chosen = ["ccg_coterminous", *analysis.CONFOUNDERS]  # every confounder, no mediator: nothing to warn of
-    plain = analysis.describe_secondary_model(stats.logistic(areas, "wsoa", chosen), analysis.primary_model(), chosen)
+    chosen = ["ccg_coterminous", *wsoa.CONFOUNDERS]  # every confounder, no mediator: nothing to warn of
+    plain = wsoa.describe_secondary_model(stats.logistic(areas, "wsoa", chosen), wsoa.primary_model(), chosen)
     assert "mediators" not in plain and "leaves out" not in plain
 
 
@@ -103,7 +104,7 @@ def test_split_and_shared_ccgs_are_two_exposures_of_one_model(sens):
     sh = load_table("ccg_shares_2016")
     sh["share"] = sh["lsoas_in_area"] / sh["area_lsoas"]
     kept = sh[sh["share"] >= 0.05].groupby("la_code").size()  # every area's main CCG holds over 5%
-    a = analysis.primary_frame()
+    a = wsoa.primary_frame()
     split = a["la_code"].map(kept) > 1
     assert int(split.sum()) == int((a["ccg_mechanism"] == "split").sum()) == 27
     assert int((a["not_coterminous"].astype(bool) & ~split).sum()) == int((a["ccg_mechanism"] == "shared").sum()) == 43
@@ -119,7 +120,7 @@ def test_split_and_shared_ccgs_are_two_exposures_of_one_model(sens):
 
 
 def test_mantel_haenszel_by_formula():
-    a = analysis.primary_frame()
+    a = wsoa.primary_frame()
     got = stats.mantel_haenszel(a, "not_coterminous", "wsoa", "london")
     num = den = 0.0
     for _, g in a.groupby("london"):
@@ -133,11 +134,9 @@ def test_mantel_haenszel_by_formula():
 
 
 def test_mice_is_pooled_by_rubins_rules():
-    a = analysis.primary_frame()
+    a = wsoa.primary_frame()
     a = a.assign(dmo_yes=a["dmo_in_post"].map({"Yes": 1.0, "Recruiting": 0.0, "No": 0.0}).astype(float))
-    res = analysis.mice_model(
-        a.dropna(subset=["not_coterminous", *analysis.CONFOUNDERS]), analysis.CONFOUNDERS, n_imputations=10
-    )
+    res = wsoa.mice_model(a.dropna(subset=["not_coterminous", *wsoa.CONFOUNDERS]), wsoa.CONFOUNDERS, n_imputations=10)
     i, fits = res["index"], res["results"]
     b = np.array([np.asarray(f.params)[i] for f in fits])
     w = np.array([np.asarray(f.bse)[i] ** 2 for f in fits])
@@ -185,7 +184,7 @@ def test_sensitivity_has_every_specification_with_its_n(sens):
         "maximum likelihood (the primary fit again)",
     ]
     assert (again["odds_ratio"] == s["odds_ratio"].iat[0]).all()
-    text = analysis.describe_sensitivity(s)
+    text = wsoa.describe_sensitivity(s)
     n = len(want)
     assert (
         f"Across the {n} specifications below (2 of them rows that repeat the primary fit, so {n - 2} distinct" in text
@@ -200,7 +199,7 @@ def test_sensitivity_has_every_specification_with_its_n(sens):
     cl = s[s["specification"].str.startswith("cluster-robust")].iloc[0]
     assert cl["odds_ratio"] == pytest.approx(s["odds_ratio"].iat[0], rel=1e-9) and cl["ci_low"] != s["ci_low"].iat[0]
     assert "132 clusters" in cl["method"]  # distinct main CCGs of the 149 areas
-    assert analysis.primary_frame()["main_ccg_name"].nunique() == 132
+    assert wsoa.primary_frame()["main_ccg_name"].nunique() == 132
 
 
 def test_negative_control_counts_the_complete_lists_by_hand():
@@ -214,24 +213,24 @@ def test_negative_control_counts_the_complete_lists_by_hand():
     complete = set(lists.loc[lists["status"] == "complete", "code"])
     w = load_table("weaknesses")
     hit = {c for c, ts in zip(w["code"], w["themes"]) if c in complete and {"local_offer", "annual_reviews"} & set(ts)}
-    nc = analysis.negative_control()
+    nc = wsoa.negative_control()
     assert len(nc) == len(complete) == 51 and nc.attrs["n_wsoa"] == 82
     assert set(nc.loc[nc["council_only_weakness"], "la_code"]) == hit and len(hit) == 19
     d = _formula_frame(nc)
     m = FirthLogisticRegression().fit(d[["x", "yr", "imd"]].to_numpy(), nc["council_only_weakness"].astype(float))
-    got = analysis.negative_control_model(nc).iloc[0]
+    got = wsoa.negative_control_model(nc).iloc[0]
     assert got["odds_ratio"] == pytest.approx(float(np.exp(m.coef_[0])), rel=1e-6)
-    primary = analysis.primary_model()
-    text = analysis.describe_negative_control(nc, analysis.negative_control_model(nc), primary)
+    primary = wsoa.primary_model()
+    text = wsoa.describe_negative_control(nc, wsoa.negative_control_model(nc), primary)
     assert f"odds ratio is {got['odds_ratio']:.2f} (95% CI {got['ci_low']:.2f} to {got['ci_high']:.2f}" in text
     # the plan's reading (third revision) by the size against the primary on the log scale, not by p alone
     share = np.log(got["odds_ratio"]) / np.log(primary.iloc[0]["odds_ratio"])
     assert f"{share:.0%} of the primary estimate" in text
     assert ("uninformative at best" in text) == (share > 2 / 3)
     assert "as expected if the primary model's confounding is handled" not in text
-    assert "much smaller" in analysis.negative_control_reading(1.05, 2.0)
-    assert "about half" in analysis.negative_control_reading(np.exp(0.5 * np.log(2.0)), 2.0)
-    assert "uninformative" in analysis.negative_control_reading(1.9, 2.0)
+    assert "much smaller" in wsoa.negative_control_reading(1.05, 2.0)
+    assert "about half" in wsoa.negative_control_reading(np.exp(0.5 * np.log(2.0)), 2.0)
+    assert "uninformative" in wsoa.negative_control_reading(1.9, 2.0)
     assert "selected on the primary outcome" in text and "would have been detected with 80% power" in text
 
 
@@ -244,7 +243,7 @@ def test_report_02_opens_with_the_primary_model(rendered):
     soup.find("nav").decompose()  # the contents list repeats the headings
     soup.find(id="key-findings").find_next("ul").decompose()  # and the key findings their sentences
     text = soup.get_text(" ")
-    r = analysis.primary_model().iloc[0]
+    r = wsoa.primary_model().iloc[0]
     sentence = (
         f"{r['odds_ratio']:.2f} times the odds of being required to write a WSoA (95% CI {r['ci_low']:.2f} to "
         f"{r['ci_high']:.2f}; p = {format_p(r['p_value'])}; n = {int(r['n_used'])}"
@@ -256,17 +255,17 @@ def test_report_02_opens_with_the_primary_model(rendered):
 
 
 def test_transition_every_matchable_area():
-    t = analysis.transition()
+    t = transition.transition()
     assert len(t) == 95 and int(t["via_predecessor"].sum()) == 5 and t["key"].is_unique
-    assert len(analysis.transition(Scope("2023", inspection="latest"))) == 95
+    assert len(transition.transition(Scope("2023", inspection="latest"))) == 95
     with pytest.raises(Exception, match="inspection must be one of"):
-        analysis.transition(Scope("2023", inspection="second"))
-    sel = analysis.selection_2016()
+        transition.transition(Scope("2023", inspection="second"))
+    sel = transition.selection_2016()
     assert len(sel) == 149 and int(sel["inspected_2023"].sum()) == 91
 
 
 def test_first_inspection_sample():
-    a = analysis.areas_2023_first()
+    a = first_2023.areas_2023_first()
     assert len(a) == 95 and a["la_code"].is_unique
     assert a.attrs["n_reinspections_left_out"] == 1 and a.attrs["n_no_outcome"] == 1
     assert a[a["area"] == "Cornwall"]["inspection_start"].iat[0] == pd.Timestamp("2023-02-06")
@@ -276,10 +275,10 @@ def test_time_to_revisit_is_read_by_cohort():
     """Report 03's median time to revisit per inspection-year cohort with its censoring (the referee's round 2,
     item 7): counts from the frame itself, and for a cohort without censoring the Kaplan-Meier median is the
     middle observed time."""
-    t = analysis.revisit_times()
+    t = revisits.revisit_times()
     km = stats.kaplan_meier(t["years"], t["revisited"])
     cx = stats.cox(t, "years", "revisited", ["n_weaknesses", "inspection_year"])
-    text = analysis.describe_revisit_times(t, km, cx)
+    text = revisits.describe_revisit_times(t, km, cx)
     for year, g in t.groupby("inspection_year"):
         cens = int((~g["revisited"].astype(bool)).sum())
         assert f"{int(year)}: {len(g)} areas, {cens} censored, median " in text
@@ -296,7 +295,7 @@ def test_report_06_says_which_inspections_came_after_the_icb_mergers_and_which_l
     when = first["inspection_start"].fillna(first["published"])
     after = int((when >= pd.Timestamp("2026-04-01")).sum())
     no_rate = first[first["ehcp_20wk_pct"].isna() & (when.dt.year == 2026)]
-    text = analysis.describe_areas_2023(analysis.areas_2023_first(), Scope("2023"))
+    text = first_2023.describe_areas_2023(first_2023.areas_2023_first(), Scope("2023"))
     assert f"{after} of these inspections are dated" in text and after == 2
     assert f"{len(no_rate)} areas (inspected in 2026) have no 20-week rate" in text and len(no_rate) == 14
 
@@ -322,10 +321,10 @@ def _ordered_fit(d, exposed, extra=()):
 
 
 def test_report_06_primary_and_sensitivity_rows_refitted_directly():
-    a = analysis.areas_2023_first()
-    hist = analysis.with_history(a)
-    sv = analysis.sensitivity_2023(hist).set_index("specification")
-    primary = analysis.primary_model_2023(a).iloc[0]
+    a = first_2023.areas_2023_first()
+    hist = transition.with_history(a)
+    sv = outcome_2023.sensitivity_2023(hist).set_index("specification")
+    primary = outcome_2023.primary_model_2023(a).iloc[0]
     fit = _ordered_fit(a, a["multi_sub_icb"])
     assert primary["odds_ratio"] == pytest.approx(float(np.exp(fit.params["exposed"])), rel=1e-3)
     assert (
@@ -351,7 +350,7 @@ def test_report_06_primary_and_sensitivity_rows_refitted_directly():
         f"for 14 areas whose year before the inspection is not published yet (lag {min(lags)} to {max(lags)} years)"
         in spec.index[0]
     )
-    filled = analysis.mediators_last_published(a).set_index("la_code")
+    filled = outcome_2023.mediators_last_published(a).set_index("la_code")
     leeds = late.loc[late["area"] == "Leeds", "la_code"].iat[0]
     want = years[(years["la_code"] == leeds) & (years["year"] == last[leeds])]["ehcp_20wk_pct_in_year"].iat[0]
     assert filled.loc[leeds, "ehcp_20wk_pct"] == pytest.approx(float(want))
@@ -366,14 +365,14 @@ def test_report_06_history_counts_and_inverse_probability_weights_by_hand():
     from scipy.optimize import minimize
     from scipy.special import expit
 
-    a = analysis.areas_2023_first()
-    hist = analysis.with_history(a)
-    t = analysis.transition()
-    assert int((~t["wsoa"]).sum()) == int((hist["history_2016"] == analysis.HISTORY_LEVELS[0]).sum()) == 43
+    a = first_2023.areas_2023_first()
+    hist = transition.with_history(a)
+    t = transition.transition()
+    assert int((~t["wsoa"]).sum()) == int((hist["history_2016"] == first_2023.HISTORY_LEVELS[0]).sum()) == 43
     yes = t["wsoa"] & (t["revisit_outcome"].astype(object) == "Yes")
-    assert int(yes.sum()) == int((hist["history_2016"] == analysis.HISTORY_LEVELS[1]).sum()) == 11
+    assert int(yes.sum()) == int((hist["history_2016"] == first_2023.HISTORY_LEVELS[1]).sum()) == 11
     assert hist["years_since_2016"].isna().sum() == 3  # the former councils' successors: no 2016 date in the file
-    sel = analysis.selection_2016()
+    sel = transition.selection_2016()
     m = smf.logit(
         "i ~ y16 + w + C(region)",
         data=sel.assign(
@@ -430,17 +429,17 @@ def test_readings_follow_the_plans_third_revision():
     assert stats.way({"ci_low": 1.2, "ci_high": 3.0}, "y") == "higher odds of y"
     assert stats.way({"ci_low": 0.6, "ci_high": 2.3}, "y") == "its interval includes 1"
 
-    a = analysis.areas_2023_first()
-    hist = analysis.with_history(a)
-    primary = analysis.primary_model_2023(a)
-    hm = analysis.history_model_2023(hist)
-    text = analysis.describe_history_2023(hm, primary, hist)
+    a = first_2023.areas_2023_first()
+    hist = transition.with_history(a)
+    primary = outcome_2023.primary_model_2023(a)
+    hm = outcome_2023.history_model_2023(hist)
+    text = outcome_2023.describe_history_2023(hm, primary, hist)
     n = int(hm.iloc[0]["n_used"])
-    refit = analysis.primary_model_2023(hist.dropna(subset=["history_2016", "years_since_2016"])).iloc[0]
+    refit = outcome_2023.primary_model_2023(hist.dropna(subset=["history_2016", "years_since_2016"])).iloc[0]
     assert int(refit["n_used"]) == n
     assert f"against {refit['odds_ratio']:.2f} (95% CI {refit['ci_low']:.2f}" in text and f"same {n} areas" in text
-    sens = analysis.sensitivity_2023(hist)
+    sens = outcome_2023.sensitivity_2023(hist)
     cc = sens[sens["specification"].str.contains("complete cases")].iloc[0]
     assert f"{len(a) - cc['n_used']} areas dropped for a missing value" in cc["specification"]
-    split = analysis.history_split(hist)
+    split = transition.history_split(hist)
     assert split["n_used"].nunique() == 1 and set(split["fit"]) == {"adjusted", "adjusted and weighted"}

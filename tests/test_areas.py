@@ -203,12 +203,13 @@ def test_a_value_shared_by_most_areas_sits_mid_rank_and_says_which_way_is_better
 
 
 def test_a_profiles_map_outlines_the_area_over_the_shapes_own_edges_and_labels_its_borders():
-    from sendstats import analysis, plots
+    from sendstats import plots
+    from sendstats.questions import maps
 
-    _, m23 = analysis.map_frames()
+    _, m23 = maps.map_frames()
     region = areas.area_index().set_index("code")["region"]
     mine = m23[m23["area_code"].map(region) == "North West"]
-    shown = plots.area_on_map(mine, "E08000001", title="t", order=analysis.MAP_2023, where="North West")
+    shown = plots.area_on_map(mine, "E08000001", title="t", order=maps.MAP_2023, where="North West")
     svg = shown.svg.data
     # matplotlib writes each shape's white edge inline; only an !important rule beats it
     assert 'style="fill: ' in svg and "stroke: #000000 !important" in svg

@@ -63,7 +63,7 @@ def test_tables_identical_to_their_builders_output():
 def test_each_factor_is_declared_once_and_read_everywhere():
     """The catalogue's factor choices, the factor tables' raw files and the plan's roles come from the
     declarations; the two factors added by declaration are in both factor tables."""
-    from sendstats import analysis
+    from sendstats.questions import wsoa
     from sendstats.render import catalogue
 
     for report, fw in (("02_factors_and_wsoa", "2016"), ("06_factors_2023", "2023")):
@@ -74,15 +74,15 @@ def test_each_factor_is_declared_once_and_read_everywhere():
         names = {c.name for c in registry.TABLES[t].columns}
         assert {"area_type", "population_0_25", "lookup_reason"} <= names
     # the plan's confounders from the declarations: area type and population through their model terms
-    assert analysis.CONFOUNDERS == [
+    assert wsoa.CONFOUNDERS == [
         "region",
         "inspection_year",
         "imd_share_most_deprived_decile",
         "area_type_model",
         "log_population_0_25",
     ]
-    assert analysis.FIRST_CONFOUNDERS == analysis.CONFOUNDERS[:3]
-    assert analysis.MEDIATORS == ["ehcp_20wk_pct", "appeal_rate"]
+    assert wsoa.FIRST_CONFOUNDERS == wsoa.CONFOUNDERS[:3]
+    assert wsoa.MEDIATORS == ["ehcp_20wk_pct", "appeal_rate"]
     assert "population_0_25" in areas.NUMERIC_PROFILE
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sendstats import analysis
 from sendstats.questions import robustness as rb
+from sendstats.questions import wsoa
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +25,13 @@ def test_the_2016_curve_has_every_combination_once(curve):
     assert curve["excludes_1"].sum() == ((curve["ci_low"] > 1) | (curve["ci_high"] < 1)).sum()
     # the primary (revised, 5%, linear) is one of them, equal to the model's own fit
     row = curve[(curve["confounders"] == "revised") & (curve["sliver"] == "5%") & (curve["year"] == "linear")]
-    assert row["odds_ratio"].iat[0] == pytest.approx(analysis.primary_model().iloc[0]["odds_ratio"])
+    assert row["odds_ratio"].iat[0] == pytest.approx(wsoa.primary_model().iloc[0]["odds_ratio"])
 
 
 def test_year_as_categories_matches_a_formula_fit(curve):
     import statsmodels.formula.api as smf
 
-    a = analysis.primary_frame()
+    a = wsoa.primary_frame()
     d = a.assign(
         y=a["wsoa"].astype(float),
         x=a["not_coterminous"].astype(float),
@@ -59,7 +59,7 @@ def test_the_random_intercept_fit_matches_a_laplace_approximation_written_here()
     log SD of the region effects), its mode found and its Hessian taken here with scipy and numpy only."""
     from scipy.optimize import minimize
 
-    a = analysis.primary_frame()
+    a = wsoa.primary_frame()
     z = lambda s: (s - s.mean()) / s.std()
     atype = a["area_type"].astype(str)
     X = np.column_stack(
@@ -106,7 +106,7 @@ def test_the_random_intercept_fit_matches_a_laplace_approximation_written_here()
                 + neg_log_post(best.x - e_i - e_j)
             ) / (4 * h * h)
     sd = np.sqrt(np.linalg.inv(H)[1, 1])
-    got = rb.random_intercept(a, analysis.EXPOSURE, method="map")
+    got = rb.random_intercept(a, wsoa.EXPOSURE, method="map")
     assert got["n_used"] == 149
     assert np.log(got["odds_ratio"]) == pytest.approx(best.x[1], abs=0.02)
     assert np.log(got["ci_high"] / got["ci_low"]) / (2 * 1.959964) == pytest.approx(sd, rel=0.05)

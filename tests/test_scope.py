@@ -4,8 +4,9 @@ import pandas as pd
 import pytest
 
 import sendstats
-from sendstats import Scope, analysis
+from sendstats import Scope
 from sendstats.errors import ParameterError
+from sendstats.questions import first_2023, revisits, transition, wsoa
 from sendstats.scope import parse_date
 
 LONDON_2019 = Scope(as_at="2019-12-31", exclude_regions=["London"])
@@ -50,35 +51,35 @@ def _expected_areas(as_at: str, region: str) -> int:
 
 def test_primary_model_and_sensitivity_use_the_same_sample_as_the_page(built):
     n = _expected_areas("2019-12-31", "London")
-    areas = analysis.areas_2016(LONDON_2019)
+    areas = wsoa.areas_2016(LONDON_2019)
     assert len(areas) == n == 83 and not areas["london"].any()
-    primary = analysis.primary_model(LONDON_2019)
+    primary = wsoa.primary_model(LONDON_2019)
     assert primary["n_used"].iat[0] + primary["n_dropped"].iat[0] == n
     assert not primary["term"].str.contains("London").any()
-    sens = analysis.sensitivity(LONDON_2019)
+    sens = wsoa.sensitivity(LONDON_2019)
     assert (sens["n_used"] <= n).all() and sens["n_used"].iat[0] == primary["n_used"].iat[0]
     assert sens.loc[0, "odds_ratio"] == pytest.approx(primary["odds_ratio"].iat[0])
     void = sens[sens["specification"].str.contains("London")]
     assert len(void) == 2 and void["method"].str.contains("already left out").all()
     # the page's own sliver reaches the headline and the sensitivity table's primary row
-    s10 = analysis.sensitivity(LONDON_2019.replace(sliver=0.10))
+    s10 = wsoa.sensitivity(LONDON_2019.replace(sliver=0.10))
     assert s10["specification"].iat[0].endswith("(sliver 10%)")
     assert s10["odds_ratio"].iat[0] == pytest.approx(
-        analysis.primary_model(LONDON_2019.replace(sliver=0.1))["odds_ratio"].iat[0]
+        wsoa.primary_model(LONDON_2019.replace(sliver=0.1))["odds_ratio"].iat[0]
     )
 
 
 def test_a_field_a_function_cannot_honour_is_refused(built):
     with pytest.raises(ParameterError, match="takes a Scope"):
-        analysis.primary_model("2019-12-31")
+        wsoa.primary_model("2019-12-31")
     with pytest.raises(ParameterError, match="2016 framework"):
-        analysis.revisits(Scope("2023"))
+        revisits.revisits(Scope("2023"))
     with pytest.raises(ParameterError, match="sliver"):
-        analysis.areas_2023_first(Scope("2023", sliver=0.1))
+        first_2023.areas_2023_first(Scope("2023", sliver=0.1))
     with pytest.raises(ParameterError, match="sliver"):
         sendstats.outcome_summary(Scope(sliver=0.1))
     with pytest.raises(ParameterError, match="inspection"):
-        analysis.transition(Scope("2023", as_at="2024-01-01"))
+        transition.transition(Scope("2023", as_at="2024-01-01"))
 
 
 def test_the_revisit_rule_is_the_same_everywhere(built):
@@ -87,13 +88,13 @@ def test_the_revisit_rule_is_the_same_everywhere(built):
     s = Scope(as_at="2020-06-30")
     i = sendstats.load_inspections("2016")
     by_hand = i[i["wsoa"] & ~i["predecessor"] & (i["published"] <= s.as_at) & (i["revisit_published"] <= s.as_at)]
-    assert sendstats.revisit_summary(s)["n"].iat[0] == len(analysis.revisits(s)) == len(by_hand)
-    assert int(analysis.revisit_times(s)["revisited"].sum()) == len(by_hand)
+    assert sendstats.revisit_summary(s)["n"].iat[0] == len(revisits.revisits(s)) == len(by_hand)
+    assert int(revisits.revisit_times(s)["revisited"].sum()) == len(by_hand)
 
 
 def test_exclude_regions_reaches_the_2023_sample(built):
-    every = analysis.areas_2023_first()
-    out = analysis.areas_2023_first(Scope("2023", exclude_regions=["London"]))
+    every = first_2023.areas_2023_first()
+    out = first_2023.areas_2023_first(Scope("2023", exclude_regions=["London"]))
     assert len(out) == len(every) - int((every["region"] == "London").sum()) and out.attrs["n_region_left_out"] > 0
 
 
@@ -130,12 +131,12 @@ def test_an_iso_date_or_a_date_object_reads_the_same():
 
 def test_every_scoped_function_takes_the_scopes_fields_as_keywords():
     """As outcome_summary does: revisits(as_at=...) was a TypeError, transition("first") a bad example."""
-    by_keyword = analysis.revisits(as_at="2019-12-31")
-    assert by_keyword.equals(analysis.revisits(Scope(as_at="2019-12-31")))
-    assert len(by_keyword) < len(analysis.revisits())
-    latest = analysis.transition(inspection="latest")
-    assert latest.equals(analysis.transition(Scope("2023", inspection="latest")))
+    by_keyword = revisits.revisits(as_at="2019-12-31")
+    assert by_keyword.equals(revisits.revisits(Scope(as_at="2019-12-31")))
+    assert len(by_keyword) < len(revisits.revisits())
+    latest = transition.transition(inspection="latest")
+    assert latest.equals(transition.transition(Scope("2023", inspection="latest")))
     with pytest.raises(ParameterError, match="transition takes a Scope, a framework name or the scope's fields"):
-        analysis.transition("first")
+        transition.transition("first")
     with pytest.raises(ParameterError, match="does not use scope field"):
-        analysis.transition(sliver=0.1)
+        transition.transition(sliver=0.1)

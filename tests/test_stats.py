@@ -283,9 +283,9 @@ def _ordered_logit_loglik(y: np.ndarray, X: np.ndarray, k: int) -> float:
 
 
 def test_a_factor_of_several_levels_is_tested_as_a_whole_in_the_2023_screen():
-    from sendstats import analysis
+    from sendstats.questions import first_2023
 
-    a = analysis.areas_2023_first()
+    a = first_2023.areas_2023_first()
     sc = stats.screen(a, "outcome", ["region", "dmo_in_post", "n_sub_icbs"], ordered=True).set_index("factor")
     region = sc.loc["region"]
     assert region["test"].startswith("likelihood-ratio test of its 8 levels")
@@ -310,10 +310,10 @@ def test_the_minimum_detectable_odds_ratio_of_the_primary_fit_has_80_percent_pow
     effects) with the exposure's odds ratio set to it, refitted with statsmodels directly, and tested."""
     import statsmodels.api as sm
 
-    from sendstats import analysis
+    from sendstats.questions import wsoa
 
-    a = analysis.primary_frame().dropna(subset=["not_coterminous", "region", "inspection_year"])
-    mde = stats.mde_from_fit(analysis.primary_model().iloc[0])
+    a = wsoa.primary_frame().dropna(subset=["not_coterminous", "region", "inspection_year"])
+    mde = stats.mde_from_fit(wsoa.primary_model().iloc[0])
     z = lambda s: (s - s.mean()) / s.std()
     X = pd.concat(
         [
@@ -454,9 +454,9 @@ def test_cut_models_use_one_method_for_every_cut_and_the_rule_reads_the_cuts():
     hand = minimize(penalised, np.zeros(2), method="BFGS").x
     assert cuts["odds_ratio"].iat[1] == pytest.approx(np.exp(hand[1]), rel=1e-4)
     # report 03: the revisit outcome on the number of weaknesses, each cut by its own statsmodels logit
-    from sendstats import analysis
+    from sendstats.questions import revisits
 
-    rev = analysis.revisits()
+    rev = revisits.revisits()
     cuts = stats.cut_models(rev, "revisit_outcome", ["n_weaknesses"], standardise=False)
     ors = []
     for levels in (["Some", "Yes"], ["Yes"]):
@@ -471,15 +471,15 @@ def test_cut_models_use_one_method_for_every_cut_and_the_rule_reads_the_cuts():
     lead = stats.describe_cut_estimates(cuts, model, "each additional significant weakness", "a better revisit outcome")
     assert lead.startswith("The proportional-odds assumption is not supported for each additional significant weakness")
     assert f"{ors[0]:.2f}" in lead and f"{ors[1]:.2f}" in lead
-    assert analysis.describe_per_step(model, "additional significant weakness", tail="", cuts=cuts).startswith(lead)
+    assert revisits.describe_per_step(model, "additional significant weakness", tail="", cuts=cuts).startswith(lead)
 
 
 def test_the_kaplan_meier_median_interval_is_the_log_log_one():
     """Report 03's cohort medians carry 95% intervals (issue 33 item 6): the median's interval is the set of event
     times whose log(-log S) lies within 1.96 Greenwood standard errors of log(-log 0.5), computed here by hand."""
-    from sendstats import analysis
+    from sendstats.questions import revisits
 
-    t = analysis.revisit_times()
+    t = revisits.revisit_times()
     km = stats.kaplan_meier(t["years"], t["revisited"])
     T, E = t["years"].to_numpy(), t["revisited"].astype(bool).to_numpy()
     times, s, g, inside = np.unique(T[E]), 1.0, 0.0, []

@@ -628,7 +628,7 @@ def england_map(categories, *, title: str, order, ax=None, where: str = "England
 
 def causal_diagram(confounders, ax=None):
     """The analysis plan's causal diagram (docs/analysis_plan.md): the ``confounders`` (their names, e.g. the
-    primary model's :data:`sendstats.analysis.CONFOUNDERS`; shown by their labels), exposure, mediators and
+    primary model's :data:`sendstats.questions.wsoa.CONFOUNDERS`; shown by their labels), exposure, mediators and
     outcome."""
     confounders = [term_label(c) for c in confounders]
     if ax is None:

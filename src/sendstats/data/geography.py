@@ -327,7 +327,7 @@ def reference_date_2023(row) -> pd.Timestamp:
 def ccg_shares(inspections_2016: pd.DataFrame) -> pd.DataFrame:
     """Builder of the ``ccg_shares_2016`` table: for each 2016-framework inspection (as at its factor date),
     every CCG serving any of the area's LSOAs, with the LSOAs it serves in the area and in all. From these the
-    CCG measures can be recomputed ignoring slivers (:func:`sendstats.analysis.ccg_measures`)."""
+    CCG measures can be recomputed ignoring slivers (:func:`sendstats.questions.wsoa.ccg_measures`)."""
     rows = []
     for _, r in inspections_2016.iterrows():
         when = reference_date(r)

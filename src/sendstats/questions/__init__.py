@@ -1,5 +1,9 @@
 """The research questions, one module per question; each module's docstring names the report it serves.
 
 The house reads straight down: the command line and the renderer call these modules; these call the
-statistics (:mod:`sendstats.stats`), the letters and the wording, and the data layer. ``sendstats.analysis``
-holds the questions not yet moved here (issue 31 moves them step by step)."""
+statistics (:mod:`sendstats.stats`), the letters and the wording, and the data layer. From the bottom up:
+``wsoa`` (report 02's sample and models, the base the other model modules share), ``first_2023`` (the sample of
+reports 04 and 06), ``revisits`` (03), ``transition`` (04), ``outcome_2023`` (06), ``letter_themes`` (05), ``maps``
+(01 and the profiles), ``oversight`` and ``robustness`` (the co-primary direct measure and its checks, 02 and
+06), ``samples`` (the flow diagrams) and ``plan`` (the plan's wording). ``sendstats.analysis`` re-exports the
+moved functions for one release."""

@@ -2,7 +2,7 @@
 02's opening section; the analysis plan's third revision, 6 December 2026).
 
 Two co-primary estimates answer the headline question: the structural one (not served by one coterminous CCG,
-:func:`sendstats.analysis.primary_model`) and the direct one (the area's main CCG rated inadequate in NHS
+:func:`sendstats.questions.wsoa.primary_model`) and the direct one (the area's main CCG rated inadequate in NHS
 England's 2015/16 assessment, :func:`direct_model`), one Bonferroni family of two. The other rows of
 :func:`oversight_table` are exploratory or, for the inspectors' own words, descriptive and selected on the
 outcome."""
@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
-from .. import analysis, stats
+from .. import stats
 from ..data import geography, registry
 from ..scope import PLAN, Scope, scoped
 from ..wording import and_list, long_date, p_is
+from . import first_2023, outcome_2023, wsoa
 
-EXPOSURE = analysis.EXPOSURE
+EXPOSURE = wsoa.EXPOSURE
 DIRECT = "ccg_rated_inadequate"  # the plan's direct measure: main CCG on the HSJ list
 FAMILY = 2  # the co-primary family: structural and direct (Bonferroni)
 SHARE_UNIT = 10  # the share of LSOAs in an inadequate CCG, per 10 percentage points
@@ -50,15 +51,15 @@ def _no_officer(a: pd.DataFrame) -> pd.DataFrame:
 
 
 def direct_model(
-    scope: Scope = PLAN, *, data=None, exposure: str = DIRECT, confounders=analysis.CONFOUNDERS
+    scope: Scope = PLAN, *, data=None, exposure: str = DIRECT, confounders=wsoa.CONFOUNDERS
 ) -> pd.DataFrame:
     """WSoA on the direct measure of oversight (``exposure``, by default the area's main CCG in April 2016 rated
     inadequate, HSJ list), adjusted for the revised primary model's confounders (or ``confounders``), on the
-    scope's areas (or ``data``, a frame of :func:`sendstats.analysis.areas_2016`).
+    scope's areas (or ``data``, a frame of :func:`sendstats.questions.wsoa.areas_2016`).
 
     Returns a DataFrame, one row per term, exposure first, with the columns of :func:`sendstats.stats.logistic`
     (term, unit, odds_ratio, ci_low, ci_high, p_value, n_used, n_dropped, n_events, method)."""
-    a = analysis.primary_frame(scope) if data is None else data
+    a = wsoa.primary_frame(scope) if data is None else data
     return stats.logistic(a, "wsoa", [exposure, *confounders])
 
 
@@ -86,21 +87,21 @@ def direct_sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
 
     Returns a DataFrame, one row per specification: specification, odds_ratio, ci_low, ci_high, p_value,
     n_used, n_dropped, n_events, method, unit (what one step of the exposure is)."""
-    a = analysis.primary_frame(scope)
+    a = wsoa.primary_frame(scope)
     rows = []
 
     def add(spec, row, unit="rated inadequate vs not"):
         rows.append({"specification": spec, **row, "unit": unit})
 
     add(
-        f"co-primary: main CCG rated inadequate (HSJ list), adjusted for {analysis.adjusted_for()}",
+        f"co-primary: main CCG rated inadequate (HSJ list), adjusted for {wsoa.adjusted_for()}",
         _exposure_row(direct_model(data=a), DIRECT),
     )
     share = a.assign(inadequate_share_10pp=a["inadequate_ccg_share"] * 100 / SHARE_UNIT)
     add(
         "share of the area's LSOAs in a CCG rated inadequate",
         _exposure_row(
-            stats.logistic(share, "wsoa", ["inadequate_share_10pp", *analysis.CONFOUNDERS], standardise=False),
+            stats.logistic(share, "wsoa", ["inadequate_share_10pp", *wsoa.CONFOUNDERS], standardise=False),
             "inadequate_share_10pp",
         ),
         f"per {SHARE_UNIT} percentage points",
@@ -122,8 +123,8 @@ def direct_sensitivity(scope: Scope = PLAN) -> pd.DataFrame:
         else {**dict.fromkeys(ESTIMATE, np.nan), "n_used": len(early), "method": "not estimable: too few areas"},
     )
     add(
-        f"adjusted for the pre-specified confounders only ({analysis.adjusted_for(analysis.FIRST_CONFOUNDERS)})",
-        _exposure_row(direct_model(data=a, confounders=analysis.FIRST_CONFOUNDERS), DIRECT),
+        f"adjusted for the pre-specified confounders only ({wsoa.adjusted_for(wsoa.FIRST_CONFOUNDERS)})",
+        _exposure_row(direct_model(data=a, confounders=wsoa.FIRST_CONFOUNDERS), DIRECT),
     )
     return pd.DataFrame(rows)
 
@@ -134,10 +135,10 @@ def co_primary(scope: Scope = PLAN) -> pd.DataFrame:
 
     Returns a DataFrame, one row per measure: measure, odds_ratio, ci_low, ci_high (95%), p_value,
     ci_low_adj, ci_high_adj (97.5%), p_adj (Bonferroni), n_used, n_dropped, n_events, method."""
-    a = analysis.primary_frame(scope)
+    a = wsoa.primary_frame(scope)
     rows = []
     for measure, fit, term in (
-        ("structure: not served by one coterminous CCG", analysis.primary_model(data=a), analysis.EXPOSURE),
+        ("structure: not served by one coterminous CCG", wsoa.primary_model(data=a), wsoa.EXPOSURE),
         ("NHS England's rating: main CCG rated inadequate (2015/16)", direct_model(data=a), DIRECT),
     ):
         r = _exposure_row(fit, term)
@@ -160,9 +161,9 @@ def oversight_table(scope: Scope = PLAN, co: pd.DataFrame | None = None) -> pd.D
     means the weaker oversight goes with a WSoA, except the last row (see its measure)."""
     from ..letters import area_themes
 
-    a = analysis.primary_frame(scope)
+    a = wsoa.primary_frame(scope)
     co = co_primary(scope) if co is None else co
-    adj = analysis.adjusted_for()
+    adj = wsoa.adjusted_for()
     rows = [
         _row(
             "not served by one coterminous CCG",
@@ -179,12 +180,12 @@ def oversight_table(scope: Scope = PLAN, co: pd.DataFrame | None = None) -> pd.D
             "confirmatory (co-primary, pre-specified in the third revision)",
         ),
     ]
-    mech = stats.logistic(a, "wsoa", ["ccg_mechanism", *analysis.CONFOUNDERS])
-    for level in analysis.CCG_MECHANISMS[1:]:
+    mech = stats.logistic(a, "wsoa", ["ccg_mechanism", *wsoa.CONFOUNDERS])
+    for level in wsoa.CCG_MECHANISMS[1:]:
         rows.append(
             _row(
                 f"{level} CCG",
-                analysis.MECHANISM_WORDS[level].split(": ", 1)[1],
+                wsoa.MECHANISM_WORDS[level].split(": ", 1)[1],
                 f"every area in scope; against coterminous, one model of both; adjusted for {adj}",
                 _pick(mech, f"ccg_mechanism={level}"),
                 "exploratory",
@@ -196,7 +197,7 @@ def oversight_table(scope: Scope = PLAN, co: pd.DataFrame | None = None) -> pd.D
             _row(
                 f"no {registry.label(c)} (recruiting or none)",
                 "the health system's named lead for SEND",
-                f"areas inspected from 2019 (DfE collected it from then); adjusted for {analysis.adjusted_for(few)}"
+                f"areas inspected from 2019 (DfE collected it from then); adjusted for {wsoa.adjusted_for(few)}"
                 " only (few areas)",
                 _pick(stats.logistic(_no_officer(a), "wsoa", [f"no_{c}", *few]), f"no_{c}"),
                 "exploratory",
@@ -287,28 +288,28 @@ def describe_oversight(table: pd.DataFrame, co: pd.DataFrame) -> str:
 
 def oversight_table_2023(areas: pd.DataFrame) -> pd.DataFrame:
     """Every measure of the NHS partner's oversight the sources hold for the 2023 framework, one row each
-    (report 06's opening table; ``areas``: :func:`sendstats.analysis.areas_2023_first`): the structure of the ICB
-    era (more than one sub-ICB location, the primary exposure; more than one ICB), the designated medical and
-    clinical officers, and, descriptive and written after the outcome was decided, the share of each bundled
-    report's recommendations that name the ICB as a responsible body.
+    (report 06's opening table; ``areas``: :func:`sendstats.questions.first_2023.areas_2023_first`): the
+    structure of the ICB era (more than one sub-ICB location, the primary exposure; more than one ICB), the
+    designated medical and clinical officers, and, descriptive and written after the outcome was decided, the
+    share of each bundled report's recommendations that name the ICB as a responsible body.
 
     Returns a DataFrame with the columns of :func:`oversight_table`; each odds ratio is of a worse outcome
     (proportional odds), above 1 meaning the weaker oversight goes with a worse outcome."""
-    adj = analysis.adjusted_for()
+    adj = wsoa.adjusted_for()
     a = _no_officer(areas).assign(multi_icb=(areas["n_icbs"] > 1).astype("boolean"))
     rows = [
         _row(
             "more than one sub-ICB location",
             "structure: the former CCGs that serve the area's LSOAs (July 2022 boundaries)",
             f"each area's first 2023 inspection; adjusted for {adj}",
-            _pick(analysis.primary_model_2023(a), analysis.EXPOSURE_2023),
+            _pick(outcome_2023.primary_model_2023(a), first_2023.EXPOSURE_2023),
             "confirmatory (report 06's primary, revised model)",
         ),
         _row(
             "more than one ICB",
             "structure: the area's NHS partner is more than one integrated care board",
             f"each area's first 2023 inspection; adjusted for {adj}",
-            _pick(stats.ordinal(a, "outcome", ["multi_icb", *analysis.CONFOUNDERS]), "multi_icb"),
+            _pick(stats.ordinal(a, "outcome", ["multi_icb", *wsoa.CONFOUNDERS]), "multi_icb"),
             "exploratory",
         ),
     ]
@@ -318,11 +319,11 @@ def oversight_table_2023(areas: pd.DataFrame) -> pd.DataFrame:
                 f"no {registry.label(c)} (recruiting or none)",
                 "the health system's named lead for SEND (SEN2, the January before the inspection)",
                 f"each area's first 2023 inspection; adjusted for {adj}",
-                _pick(stats.ordinal(a, "outcome", [f"no_{c}", *analysis.CONFOUNDERS]), f"no_{c}"),
+                _pick(stats.ordinal(a, "outcome", [f"no_{c}", *wsoa.CONFOUNDERS]), f"no_{c}"),
                 "exploratory",
             )
         )
-    bodies = analysis.responsible_bodies_2023().dropna(subset=["share_naming_icb", "outcome"])
+    bodies = outcome_2023.responsible_bodies_2023().dropna(subset=["share_naming_icb", "outcome"])
     bodies = bodies.assign(icb_share_10pp=bodies["share_naming_icb"] * 100 / SHARE_UNIT)
     fit = stats.ordinal(bodies, "outcome", ["icb_share_10pp"], standardise=False)
     rows.append(

@@ -2,7 +2,7 @@
 specification curves of the primary estimates (reports 02 and 06), year as categories and as a spline, and
 region as a random intercept.
 
-Every function here refits a model of :mod:`sendstats.analysis` or :mod:`sendstats.questions.oversight` with one
+Every function here refits a model of :mod:`sendstats.questions.wsoa` or :mod:`sendstats.questions.oversight` with one
 choice changed; none chooses a specification."""
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from .. import analysis, stats
+from .. import stats
 from ..scope import PLAN, PLAN_2023, Scope, scoped
+from . import first_2023, wsoa
 
 YEAR_CODINGS = ("linear", "categories", "spline")  # how inspection year enters a model
 SPLINE_DF = 3  # the natural cubic spline's degrees of freedom (the plan's third revision)
-CONFOUNDER_SETS = {"pre-specified": analysis.FIRST_CONFOUNDERS, "revised": analysis.CONFOUNDERS}
+CONFOUNDER_SETS = {"pre-specified": wsoa.FIRST_CONFOUNDERS, "revised": wsoa.CONFOUNDERS}
 SLIVERS_2016 = (0.0, 0.05, 0.10)
 SLIVERS_2023 = (None, 0.05)  # none (the primary) and the 2016 analysis's 5% rule
 CURVE_COLUMNS = ["confounders", "sliver", "year", "odds_ratio", "ci_low", "ci_high", "p_value", "n_used", "method"]
@@ -75,13 +76,13 @@ def spec_curve_2016(scope: Scope = PLAN) -> pd.DataFrame:
     excludes_1."""
     rows = []
     for (name, conf), sliver, coding in itertools.product(CONFOUNDER_SETS.items(), SLIVERS_2016, YEAR_CODINGS):
-        frame, terms = with_year(analysis.primary_frame(scope.replace(sliver=sliver)), coding, conf)
+        frame, terms = with_year(wsoa.primary_frame(scope.replace(sliver=sliver)), coding, conf)
         rows.append(
             {
                 "confounders": name,
                 "sliver": f"{sliver:.0%}",
                 "year": coding,
-                **_fit("logistic", frame, analysis.EXPOSURE, terms),
+                **_fit("logistic", frame, wsoa.EXPOSURE, terms),
             }
         )
     return _sorted(rows)
@@ -92,7 +93,7 @@ def spec_curve_direct(scope: Scope = PLAN) -> pd.DataFrame:
     """The direct measure's estimate (main CCG rated inadequate) under every combination of confounder set,
     year coding and list (HSJ; Clarke Willmott). Columns as :func:`spec_curve_2016`, with the list in the
     ``sliver`` column's place named ``list``."""
-    a = analysis.primary_frame(scope)
+    a = wsoa.primary_frame(scope)
     rows = []
     lists = {"HSJ": "ccg_rated_inadequate", "Clarke Willmott": "ccg_rated_inadequate_cw"}
     for (name, conf), coding, (source, col) in itertools.product(CONFOUNDER_SETS.items(), YEAR_CODINGS, lists.items()):
@@ -106,12 +107,14 @@ def spec_curve_2023(scope: Scope = PLAN_2023) -> pd.DataFrame:
     """Report 06's primary estimate under every combination of confounder set, sliver (:data:`SLIVERS_2023`)
     and year coding (linear; categories: the framework has four years, too few for a spline). Columns as
     :func:`spec_curve_2016`."""
-    a = analysis.areas_2023_first(scope)
+    a = first_2023.areas_2023_first(scope)
     outside = 1 - a["main_sub_icb_share"].astype(float)
     rows = []
     for (name, conf), sliver, coding in itertools.product(CONFOUNDER_SETS.items(), SLIVERS_2023, YEAR_CODINGS[:2]):
         frame = (
-            a if sliver is None else a.assign(**{analysis.EXPOSURE_2023: (outside >= sliver - 1e-12).astype("boolean")})
+            a
+            if sliver is None
+            else a.assign(**{first_2023.EXPOSURE_2023: (outside >= sliver - 1e-12).astype("boolean")})
         )
         frame, terms = with_year(frame, coding, conf)
         label = "none" if sliver is None else f"{sliver:.0%}"
@@ -120,7 +123,7 @@ def spec_curve_2023(scope: Scope = PLAN_2023) -> pd.DataFrame:
                 "confounders": name,
                 "sliver": label,
                 "year": coding,
-                **_fit("ordinal", frame, analysis.EXPOSURE_2023, terms),
+                **_fit("ordinal", frame, first_2023.EXPOSURE_2023, terms),
             }
         )
     return _sorted(rows)
@@ -145,7 +148,7 @@ def describe_spec_curve(curve: pd.DataFrame, what: str) -> str:
     )
 
 
-def random_intercept(a: pd.DataFrame, exposure: str, confounders=analysis.CONFOUNDERS, *, method: str = "vb") -> dict:
+def random_intercept(a: pd.DataFrame, exposure: str, confounders=wsoa.CONFOUNDERS, *, method: str = "vb") -> dict:
     """The logistic model of a WSoA on ``exposure`` and ``confounders`` with region as a random intercept
     instead of a fixed effect: statsmodels' ``BinomialBayesMixedGLM`` with its default priors (normal, SD 2, on
     the fixed effects; on the log SD of the region effects, normal, SD 1), numbers per SD, complete cases.
@@ -198,11 +201,11 @@ def further_rows(scope: Scope = PLAN) -> pd.DataFrame:
 
     Returns a DataFrame, one row per exposure and specification: exposure, specification, odds_ratio, ci_low,
     ci_high, p_value, n_used, method."""
-    a = analysis.primary_frame(scope)
+    a = wsoa.primary_frame(scope)
     rows = []
-    for name, exposure in (("structure", analysis.EXPOSURE), ("rating", "ccg_rated_inadequate")):
+    for name, exposure in (("structure", wsoa.EXPOSURE), ("rating", "ccg_rated_inadequate")):
         for coding in YEAR_CODINGS[1:]:
-            frame, terms = with_year(a, coding, analysis.CONFOUNDERS)
+            frame, terms = with_year(a, coding, wsoa.CONFOUNDERS)
             words = (
                 "year as categories" if coding == "categories" else f"year as a natural cubic spline ({SPLINE_DF} df)"
             )

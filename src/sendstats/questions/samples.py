@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import analysis
 from ..outcomes import inspections_as_at, load_inspections
 from ..scope import DEFAULT_SLIVER, PLAN, PLAN_2023, Scope, scoped
 from ..wording import plural
+from . import first_2023, outcome_2023, wsoa
 
 MISSING = "missing a value the model needs"
 
@@ -31,9 +31,9 @@ def flow_2016(scope: Scope = PLAN) -> pd.DataFrame:
     kept = inspections_as_at(scope.replace(exclude_regions=(), sliver=DEFAULT_SLIVER))  # regions: the next step
     gone = every[~every["la_code"].isin(kept["la_code"])]
     former = int(gone["predecessor"].sum())
-    areas = analysis.areas_2016(scope)
-    structural = analysis.primary_model(data=analysis.primary_frame(scope)).iloc[0]
-    direct = direct_model(data=analysis.primary_frame(scope)).iloc[0]
+    areas = wsoa.areas_2016(scope)
+    structural = wsoa.primary_model(data=wsoa.primary_frame(scope)).iloc[0]
+    direct = direct_model(data=wsoa.primary_frame(scope)).iloc[0]
     why = [f"{plural(former, 'former council')} that no longer existed then" if former else ""]
     why.append(f"{len(gone) - former} not yet published" if len(gone) > former else "")
     models = (
@@ -60,9 +60,9 @@ def flow_2016(scope: Scope = PLAN) -> pd.DataFrame:
 def flow_2023(scope: Scope = PLAN_2023) -> pd.DataFrame:
     """Report 06's flow: every 2023-framework inspection in the sources, those with a published outcome, each
     area's first, the scope's, the primary model's. Columns as :func:`flow_2016`."""
-    areas = analysis.areas_2023_first(scope)
+    areas = first_2023.areas_2023_first(scope)
     at = areas.attrs
-    model = analysis.primary_model_2023(areas).iloc[0]
+    model = outcome_2023.primary_model_2023(areas).iloc[0]
     total = at["n_inspections"] + at["n_no_outcome"]
     first = at["n_inspections"] - at["n_reinspections_left_out"]
     return pd.DataFrame(

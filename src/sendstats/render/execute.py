@@ -100,8 +100,8 @@ def kernel(cwd: Path):
 
 # what every report imports: loaded by a new kernel while its worker loads papermill and nbconvert
 WARM_UP = (
-    "import pandas, matplotlib.pyplot, sendstats.plots, sendstats.stats, sendstats.analysis,"
-    " sendstats.render.provenance"
+    "import pandas, matplotlib.pyplot, sendstats.plots, sendstats.stats,"
+    " sendstats.questions.wsoa, sendstats.questions.outcome_2023, sendstats.render.provenance"
 )
 
 
