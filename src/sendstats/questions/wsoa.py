@@ -105,7 +105,7 @@ def adjusted_for(confounders=CONFOUNDERS) -> str:
     return and_list(label(c) for c in confounders)
 
 
-def ccg_measures(sliver: float = 0.05) -> pd.DataFrame:
+def ccg_measures(sliver: float = DEFAULT_SLIVER) -> pd.DataFrame:
     """CCG structure of each 2016-framework inspection ignoring 'sliver' CCGs: those serving less than
     ``sliver`` of the area's LSOAs. Columns la_code, n_ccgs (CCGs kept), coterminous (one CCG kept, and less
     than ``sliver`` of that CCG's LSOAs lie outside the area; with sliver 0: none). ``sliver=0`` gives the
@@ -210,7 +210,7 @@ def confounder_checks(areas: pd.DataFrame, scope: Scope) -> str:
     )
 
 
-def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, seed: int = 20160501) -> dict:
+def mice_model(a: pd.DataFrame, covariates: list[str], n_imputations: int = 20, seed: int = stats.SEED) -> dict:
     """The primary model with ``dmo_yes`` (DMO in post, 1/0) imputed by chained equations
     (:func:`sendstats.stats.mice_logistic`); returns the exposure's odds ratio, CI and p."""
     return stats.mice_logistic(
