@@ -23,6 +23,7 @@ from sendstats.data.ingest._common import read_csv
 from sendstats.errors import DataError, ParameterError
 from sendstats.fileio import spreadsheet_safe
 from sendstats.render import export, provenance
+from sendstats.wording import md
 
 LOOKUP = "lookups/la_lookup_d2i.csv"
 HOSTILE = 'O\'Brien & <Sons> $\\href{x}$ https://evil.example/x [x](javascript:alert(1)) =HYPERLINK("http://e")'
@@ -194,7 +195,7 @@ def test_a_header_only_curated_file_is_an_error(data_copy):
 def test_a_hostile_name_is_text_in_markdown_and_in_a_figure():
     from nbconvert.filters.markdown import markdown2html
 
-    page = markdown2html(f"# {plots.md(HOSTILE)}\n\n{plots.md(HOSTILE)}")
+    page = markdown2html(f"# {md(HOSTILE)}\n\n{md(HOSTILE)}")
     assert not re.findall(r'<a [^>]*href="(?!#)', page), page  # no link but the heading's own anchor
     assert "<b" not in page and "&amp;#" not in page and '<span class="math' not in page
     heading = re.search(r"<h1[^>]*>(.*?)<a class=\"anchor-link\"", page).group(1)
@@ -215,7 +216,7 @@ def test_the_page_title_is_escaped_once():
     import nbformat
 
     name = "A < B & O'Brien"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# " + plots.md(name))])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# " + md(name))])
     page = export.to_html(nb, export.page_title(nb, "x"))
     assert "<title>A &lt; B &amp; O'Brien</title>" in page
 

@@ -1,5 +1,8 @@
-"""The house style and the few figure types the reports use. Functions take tidy frames (``data=``),
-return the matplotlib Axes, and never call ``plt.show()`` or choose a backend."""
+"""The house style and the few figure types the reports use: figures only (the tables, key findings and other
+page parts are :mod:`sendstats.render.page`). Functions take tidy frames (``data=``), never call
+``plt.show()`` or choose a backend, and return what they drew, each with its alt text: the matplotlib Axes,
+the two Axes of a specification curve, or an SVG figure for the charts drawn as SVG (each docstring's
+Returns section says which)."""
 
 from __future__ import annotations
 
@@ -11,18 +14,17 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from .fileio import csv_text, xlsx_base64
-from .wording import and_list, format_p, long_date, outcome_label, pct, safe_href, vs_label
+from .wording import and_list, outcome_label, pct
 from .wording import label as term_label
-from .wording import md as md  # re-exported: the notebooks call plots.md
 
 
 def setup() -> None:
-    """House style; in a notebook, SVG figures without a date and with a fixed hash salt, and a seeded global
-    random generator (reproducible)."""
-    import numpy as np
+    """House style; in a notebook, SVG figures without a date and with a fixed hash salt (reproducible). No
+    global random state is set: a figure that draws at random (:func:`strip`) has a generator of its own.
 
-    np.random.seed(0)  # seaborn's jitter draws from numpy's global generator: same figure on every render
+    Returns
+    -------
+    None"""
     sns.set_theme(style="whitegrid", context="notebook")
     plt.rcParams["svg.hashsalt"] = "sendstats"
     plt.rcParams["svg.fonttype"] = "none"  # text stays text: selectable, searchable, and much faster to write
@@ -57,13 +59,19 @@ def setup() -> None:
 
 
 SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}  # none: same figure, same bytes
+
+
 SVG_ATTRIBUTE = re.compile(r'(\s[\w:-]+=")([^"]*)"')
 
 
 def compact_svg(svg: str, decimals: int = 2) -> str:
     """A figure's SVG with the coordinates in its attributes (paths, positions, transforms) cut to ``decimals``
     of a point, far below what a screen shows: about a tenth of a profile page. Text (labels, which may hold
-    data) is left exactly as drawn."""
+    data) is left exactly as drawn.
+
+    Returns
+    -------
+    str: the SVG text"""
     long = re.compile(rf"(\d\.\d{{{decimals}}})\d+")
     return SVG_ATTRIBUTE.sub(lambda m: m.group(1) + long.sub(r"\1", m.group(2)) + '"', svg)
 
@@ -100,7 +108,11 @@ def share_with_ci(
     data, y: str, *, share="share", low="ci_low", high="ci_high", n="n", title=None, xlabel=None, ax=None
 ):
     """Horizontal point-and-interval plot of a share with its confidence interval, one row per ``y``,
-    labelled with the denominator."""
+    labelled with the denominator.
+
+    Returns
+    -------
+    matplotlib.axes.Axes, with its alt text"""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.45 * len(data) + 1.2))
     from .data import registry
@@ -164,7 +176,11 @@ def trend(data, measures: dict, *, name: str, title: str):
     """Small multiples of measures over years: one panel per measure of ``data`` (columns measure, year, area,
     region, neighbours, England: :func:`sendstats.areas.trends`), the area against the three medians. Drawn as
     SVG text directly (a line chart is a few polylines; matplotlib's SVG writer took a third of a profile's
-    time), as a display object carrying its alt text."""
+    time), as a display object carrying its alt text.
+
+    Returns
+    -------
+    an SVG figure with its alt text (drawn as SVG, one small chart per measure)"""
     import html
 
     from IPython.display import SVG
@@ -232,7 +248,11 @@ def trend(data, measures: dict, *, name: str, title: str):
 
 
 def running_total(data, *, x: str, y: str, total: int, title: str):
-    """A running total over time (one point per row, in order) against a line at ``total``."""
+    """A running total over time (one point per row, in order) against a line at ``total``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes, with its alt text"""
     _, ax = plt.subplots(figsize=(7, 3.5))
     pos = range(len(data))
     ax.step(list(pos), data[y], where="post", color="#0072B2")
@@ -250,15 +270,57 @@ def running_total(data, *, x: str, y: str, total: int, title: str):
     )
 
 
+def strip(data: pd.DataFrame, x: str, y: str, order, title: str, ax=None):
+    """A strip chart: one point per row of ``data`` at its ``x`` value, one row of points per level of ``y``
+    (in ``order``), spread vertically by a jitter drawn from a generator of its own with the package's seed
+    (:data:`sendstats.stats.SEED`), so the figure is the same on every render and no global state is touched.
+    Axis labels are the columns' labels; the alt text gives each level's count, median and range.
+
+    Returns
+    -------
+    matplotlib.axes.Axes, with its alt text"""
+    import numpy as np
+
+    from .stats import SEED
+
+    rng = np.random.default_rng(SEED)
+    ax = ax or plt.subplots(figsize=(7, 1 + 0.6 * len(order)))[1]
+    parts = []
+    for row, level in enumerate(order):
+        values = data.loc[data[y] == level, x].dropna()
+        ax.scatter(values, row + rng.uniform(-0.2, 0.2, len(values)), s=18, color="C0", alpha=0.8)
+        if len(values):
+            parts.append(
+                f"{level}: {len(values)} areas, median {values.median():.0f} (range {values.min()} to {values.max()})"
+            )
+    ax.set_yticks(range(len(order)), [str(o) for o in order])
+    ax.invert_yaxis()
+    ax.set_xlabel(term_label(x))
+    ax.set_ylabel(term_label(y))
+    ax.set_title(title)
+    return alt(
+        ax,
+        f"Strip chart: {title}. {term_label(x)} of each row, one row of points per {term_label(y)}: "
+        + "; ".join(parts)
+        + ".",
+    )
+
+
 def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=None, ylabel="number of areas", ax=None):
-    """Bar chart of counts (e.g. the distribution of the number of weaknesses)."""
+    """Bar chart of counts (e.g. the distribution of the number of weaknesses).
+
+    Returns
+    -------
+    matplotlib.axes.Axes, with its alt text"""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     from .data import registry
 
     shown = {v: registry.value_label(str(v)) for v in data[hue].unique()} if hue else {}
     palette = {v: COLOURS[t] for v, t in shown.items()} if shown and all(t in COLOURS for t in shown.values()) else None
-    sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, color=None if hue else "#0072B2", palette=palette)
+    sns.barplot(
+        data=data, x=x, y=y, hue=hue, ax=ax, color=None if hue else "#0072B2", palette=palette, errorbar=None
+    )  # one count per bar: no error bar, so no bootstrap and no random draw
 
     ax.set_xticks(ax.get_xticks(), [registry.value_label(t.get_text()) for t in ax.get_xticklabels()])
     ax.set_xlabel(xlabel or registry.label(x))
@@ -281,83 +343,12 @@ def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=N
     )
 
 
-P_COLUMNS = ("p_value", "q_value_bh", "mw_p_value")
+def labelled(df):
+    """``df`` as a reader sees it: human headers and coded values as words (both from the registry).
 
-
-class Table:
-    """A report table: displayed as an HTML table (human headers from the registry, values escaped,
-    integers as integers, shares as percentages, p-values as '< 0.001'), and carrying its data as CSV with
-    the same headers, which the HTML export writes next to the page with a download link."""
-
-    def __init__(self, df, caption: str, percent, uuid, links=None, name=None, data=None):
-        import hashlib
-
-        from .data import registry
-
-        self.name = slug(name or caption)
-        self._given_download = data
-
-        if "fit_note" in df.columns and not df["fit_note"].fillna("").astype(str).str.len().any():
-            df = df.drop(columns="fit_note")  # no fit warned: no empty "fit warning" column
-        self.df, self.caption = df, caption
-        df = df.assign(**{c: df[c].map(term_label) for c in ("term", "factor") if c in df.columns})
-        for c in ("unit", "effect_name"):  # '... vs wsoa_2016=no WSoA' -> '... vs 2016 WSoA = no WSoA'
-            if c in df.columns:
-                df = df.assign(**{c: df[c].map(vs_label)})
-        shown = _labelled(df)
-        fmt = {}
-        for c in df.columns:
-            lab = registry.label(c) if isinstance(c, str) else c
-            col = df[c]
-            if c in percent:
-                fmt[lab] = lambda v: "–" if v != v else f"{v:.1%}"
-            elif c in P_COLUMNS:
-                fmt[lab] = format_p
-            elif col.dtype.kind == "M":
-                fmt[lab] = lambda v: long_date(v) or "–"  # one date style on every page: '8 July 2024
-            elif col.dtype.kind == "f":
-                whole = col.dropna().pipe(lambda v: bool(len(v)) and bool((v == v.round()).all()))
-                fmt[lab] = "{:.0f}" if whole else "{:.3f}"
-        # the download holds what the page shows: shares in per cent (one decimal), the unit in the header
-        pct_cols = {registry.label(c) if isinstance(c, str) else c for c in df.columns if c in percent}
-        download = shown.assign(**{c: (shown[c].astype(float) * 100).round(1) for c in pct_cols})
-        linked = {registry.label(c): list(u) for c, u in (links or {}).items()}
-        download = download.assign(**{f"{c} (link)": [safe_href(u) or "" for u in urls] for c, urls in linked.items()})
-        self.csv = csv_text(
-            (
-                _for_analysis(self._given_download)
-                if self._given_download is not None
-                else download.rename(columns={c: f"{c} (%)" for c in pct_cols})
-            ),
-        )
-        import html
-
-        shown = shown.assign(**{c: [_anchor(t, u) for t, u in zip(shown[c], urls)] for c, urls in linked.items()})
-        sty = (
-            shown.style.format(fmt, na_rep="–", escape="html")
-            .format(lambda v: v, subset=list(linked), escape=None)  # already escaped, with its link
-            .format_index(escape="html", axis=1)
-            .hide(axis="index")
-            .set_caption(html.escape(caption))
-        )
-        self.styler = sty.set_uuid(uuid or hashlib.sha256(caption.encode()).hexdigest()[:8])
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        from .config import TABLE_CSV_MIME, TABLE_NAME_MIME
-
-        return {"text/html": self.styler.to_html(), TABLE_CSV_MIME: self.csv, TABLE_NAME_MIME: self.name}
-
-
-def slug(text: str, words: int = 6) -> str:
-    """A table's file name part from its name or caption: its first ``words`` words, lower case, hyphenated
-    ('By Ofsted region, 2016 framework. ...' -> 'by-ofsted-region-2016-framework')."""
-    first = re.split(r"(?<=[.;:])\s", str(text).strip(), maxsplit=1)[0]
-    parts = re.findall(r"[a-z0-9]+", first.lower())[:words]
-    return "-".join(parts) or "table"
-
-
-def _labelled(df):
-    """``df`` as a reader sees it: human headers and coded values as words (both from the registry)."""
+    Returns
+    -------
+    pandas.DataFrame: the frame with coded values as a reader names them"""
     from .data import registry
 
     out = df.rename(columns=lambda c: registry.label(c) if isinstance(c, str) else c)
@@ -370,45 +361,13 @@ def _labelled(df):
     )
 
 
-def _for_analysis(df):
-    """A frame as an analysis-ready download: :func:`_labelled`, numbers as numbers, dates as ISO dates."""
-    out = _labelled(df)
-    for c in out.columns:
-        if out[c].dtype.kind == "M":
-            out[c] = out[c].dt.strftime("%Y-%m-%d")
-    return out
-
-
-def _anchor(text, url) -> str:
-    """A table cell's HTML: ``text`` escaped once, inside a link to ``url`` when :func:`safe_href` allows it."""
-    import html
-
-    t = "–" if text is None or pd.isna(text) else html.escape(str(text))
-    u = safe_href(url)
-    return f'<a href="{html.escape(u, quote=True)}">{t}</a>' if u else t
-
-
-def table(
-    df,
-    caption: str,
-    *,
-    percent=("share", "ci_low", "ci_high"),
-    uuid: str | None = None,
-    links=None,
-    name=None,
-    data=None,
-) -> Table:
-    """A report table (see :class:`Table`); ``percent`` columns are shares shown as percentages; ``links``:
-    {column: the URL of each row's cell} (a page of the site or an http(s) source; anything else is shown
-    unlinked); the download gets each link column's URLs beside it. ``name``: what the downloaded file is
-    called after the page's name (default: the caption's first words); ``data``: the frame the download holds
-    when ``df`` is already formatted for reading (numbers as numbers, dates as ISO dates). Returns the table."""
-    return Table(df, caption, tuple(percent), uuid, links, name, data)
-
-
 def outcome_figure(data, by: str, framework: str, *, title=None):
     """The figure for an ``outcome_summary(..., by=by)`` frame: WSoA share with intervals (2016), or
-    each outcome's share with intervals, side by side per group (2023)."""
+    each outcome's share with intervals, side by side per group (2023).
+
+    Returns
+    -------
+    matplotlib.axes.Axes, with its alt text"""
     if str(framework) == "2016":
         return share_with_ci(
             data, by, title=title, xlabel="share of areas required to write a WSoA (95% Wilson interval)"
@@ -443,7 +402,11 @@ def outcome_figure(data, by: str, framework: str, *, title=None):
 
 
 def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log scale)", ax=None):
-    """Forest plot of odds ratios: one row per ``label`` with its interval; a line at 1 (no association)."""
+    """Forest plot of odds ratios: one row per ``label`` with its interval; a line at 1 (no association).
+
+    Returns
+    -------
+    matplotlib.axes.Axes, with its alt text"""
     import numpy as np
 
     d = data.dropna(subset=["odds_ratio", "ci_low", "ci_high"])
@@ -629,7 +592,11 @@ def england_map(categories, *, title: str, order, ax=None, where: str = "England
 def causal_diagram(confounders, ax=None):
     """The analysis plan's causal diagram (docs/analysis_plan.md): the ``confounders`` (their names, e.g. the
     primary model's :data:`sendstats.questions.wsoa.CONFOUNDERS`; shown by their labels), exposure, mediators and
-    outcome."""
+    outcome.
+
+    Returns
+    -------
+    matplotlib.axes.Axes, with its alt text"""
     confounders = [term_label(c) for c in confounders]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 1.2 + 0.6 * len(confounders)))
@@ -731,7 +698,11 @@ def area_on_map(categories, code: str, *, title: str, order, where: str = "Engla
     """A map of ``categories`` (all of England, or the areas of one region: ``where`` names it) with one area
     outlined in black and labelled, and the areas that border it labelled, as an SVG display object carrying
     its alt text. (The outline's style is ``!important``: matplotlib writes each shape's white edge as an
-    inline style, which an ordinary style sheet rule would lose to.)"""
+    inline style, which an ordinary style sheet rule would lose to.)
+
+    Returns
+    -------
+    an SVG figure with its alt text"""
     from IPython.display import SVG
 
     base = _map_svg(tuple(zip(categories["area_code"], categories["category"])), title, tuple(order), where)
@@ -775,266 +746,3 @@ class _WithAlt:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"image/svg+xml": self.svg.data}, {"image/svg+xml": {"alt": self.alt}}
-
-
-# The areas page's filter and sort, inline (no external code). A row shows when every word typed begins a
-# word of its data-names; a heading's button sorts by its column (data-sort where given), blanks last.
-AREA_SCRIPT = """(function () {
-  var box = document.getElementById('area-filter'), table = document.getElementById('area-table'),
-      count = document.getElementById('area-count'), body = table.tBodies[0];
-  // the controls exist only once this script runs: without it the page is the complete table, with a note
-  document.getElementById('area-controls').hidden = false;
-  table.querySelectorAll('thead th').forEach(function (head, i) {
-    var button = document.createElement('button');
-    button.type = 'button';
-    button.setAttribute('data-col', i);
-    button.textContent = head.textContent;
-    head.textContent = '';
-    head.setAttribute('aria-sort', 'none');
-    head.appendChild(button);
-  });
-  box.addEventListener('input', function () {
-    var words = box.value.toLowerCase().match(/[a-z0-9]+/g) || [], n = 0;
-    function hits(attr) {
-      return Array.prototype.filter.call(body.rows, function (row) {
-        var names = ' ' + row.getAttribute(attr);
-        return words.every(function (w) { return names.indexOf(' ' + w) >= 0; });
-      });
-    }
-    // an area's own names first; only when none matches, the towns and districts that lie in areas
-    var found = hits('data-names');
-    if (!found.length) found = hits('data-places');
-    Array.prototype.forEach.call(body.rows, function (row) {
-      var show = found.indexOf(row) >= 0;
-      row.hidden = !show;
-      if (show) n++;
-    });
-    count.textContent = n + (n === 1 ? ' area' : ' areas') + ' shown';
-    suggest(n === 0 ? box.value.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim() : '');
-  });
-  // nothing found: the names closest to what was typed, by edit distance on the name's start
-  var hint = document.getElementById('area-suggest');
-  function distance(a, b) {
-    var prev = [], i, j;
-    for (j = 0; j <= b.length; j++) prev[j] = j;
-    for (i = 1; i <= a.length; i++) {
-      var cur = [i];
-      for (j = 1; j <= b.length; j++) {
-        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      }
-      prev = cur;
-    }
-    return prev[b.length];
-  }
-  function suggest(typed) {
-    hint.textContent = '';
-    if (!typed) return;
-    var scored = Array.prototype.map.call(body.rows, function (row) {
-      var name = row.cells[0].textContent, low = name.toLowerCase();
-      return [Math.min(distance(typed, low), distance(typed, low.slice(0, typed.length))), name];
-    }).filter(function (s) { return s[0] <= Math.max(1, Math.floor(typed.length / 3)); });
-    scored.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); });
-    if (!scored.length) return;
-    hint.appendChild(document.createTextNode('Did you mean: '));
-    scored.slice(0, 5).forEach(function (s, k) {
-      var b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = s[1];
-      b.addEventListener('click', function () {
-        box.value = s[1];
-        box.dispatchEvent(new Event('input'));
-      });
-      if (k) hint.appendChild(document.createTextNode(', '));
-      hint.appendChild(b);
-    });
-  }
-  table.querySelectorAll('th button').forEach(function (button) {
-    button.addEventListener('click', function () {
-      var col = +button.getAttribute('data-col'), head = button.parentNode;
-      var up = head.getAttribute('aria-sort') !== 'ascending';
-      table.querySelectorAll('thead th').forEach(function (h) { h.setAttribute('aria-sort', 'none'); });
-      head.setAttribute('aria-sort', up ? 'ascending' : 'descending');
-      function key(row) {
-        var cell = row.cells[col];
-        return cell.hasAttribute('data-sort') ? cell.getAttribute('data-sort') : cell.textContent.toLowerCase();
-      }
-      var rows = Array.prototype.slice.call(body.rows);
-      rows.sort(function (a, b) {
-        var x = key(a), y = key(b);
-        if (x === y) return 0;
-        if (x === '') return 1;
-        if (y === '') return -1;
-        return (x < y ? -1 : 1) * (up ? 1 : -1);
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
-    });
-  });
-})();"""
-
-
-class AreaList:
-    """The areas page's table: one row per area (:func:`sendstats.areas.summary`), each area's name linking to
-    its profile, a filter box (each word typed must begin a word of the area's name, another name it goes by,
-    or its code: "hull" finds Kingston upon Hull, not Solihull; when no area's own names match, the towns and
-    districts in ``places`` do: "kendal" finds Westmorland and Furness) and sortable columns, written by a small inline
-    script (no external code: it works offline). Every value is escaped here, once. Carries its data as CSV
-    (the page's download), the same columns as shown."""
-
-    COLUMNS = [
-        "area",
-        "code",
-        "region",
-        "2016 result",
-        "weaknesses",
-        "revisit (sufficient progress)",
-        "2023-framework outcomes",
-        "last full inspection",
-        "years since",
-        "monitoring inspection due by",
-        "next full inspection due by",
-        "evidence",
-    ]
-
-    def __init__(self, summary, caption: str, aliases: dict[str, list[str]], places=None):
-        self.df, self.caption, self.aliases, self.places = summary, caption, aliases, places or {}
-
-    def _shown(self):
-        d = self.df.assign(
-            evidence=[
-                "; ".join(filter(None, [safe_href(p) or "", safe_href(r) or ""]))
-                for p, r in zip(self.df["ofsted_page"], self.df["latest_report"])
-            ]
-        )[self.COLUMNS].copy()
-        d["area"] = [a + (" (former council)" if s != "current" else "") for a, s in zip(d["area"], self.df["status"])]
-        for c in ("last full inspection", "monitoring inspection due by", "next full inspection due by"):
-            d[c] = [long_date(v) for v in d[c]]
-        d["years since"] = ["" if v is None or v != v else f"{v:.1f}" for v in d["years since"]]
-        d["weaknesses"] = ["" if pd.isna(v) else str(int(v)) for v in d["weaknesses"]]
-        return d
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        import html
-
-        from .config import TABLE_CSV_MIME, TABLE_NAME_MIME, TABLE_XLSX_MIME
-
-        e = html.escape
-        d = self._shown()
-        sort_keys = {
-            "last full inspection": self.df["last full inspection"].dt.strftime("%Y-%m-%d").fillna(""),
-            "monitoring inspection due by": self.df["monitoring inspection due by"].dt.strftime("%Y-%m-%d").fillna(""),
-            "next full inspection due by": self.df["next full inspection due by"].dt.strftime("%Y-%m-%d").fillna(""),
-            "years since": self.df["years since"].map(lambda v: "" if v is None or v != v else f"{v:08.2f}"),
-            "weaknesses": self.df["weaknesses"].map(lambda v: "" if pd.isna(v) else f"{int(v):03d}"),
-            "2023-framework outcomes": self.df["outcome_order"],  # by severity, then latest first
-        }
-        head = "".join(f'<th scope="col">{e(c)}</th>' for c in d.columns)  # the script adds the sort buttons
-        rows = []
-        for i, r in d.iterrows():
-            code = self.df.at[i, "code"]
-            names = " ".join(re.findall(r"[a-z0-9]+", " ".join([r["area"], code, *self.aliases.get(code, [])]).lower()))
-            cells = []
-            for c in d.columns:
-                key = f' data-sort="{e(sort_keys[c][i], quote=True)}"' if c in sort_keys else ""
-                text = e(str(r[c]))
-                if c == "area" and self.df.at[i, "profile"]:
-                    text = f'<a href="areas/{e(code, quote=True)}.html">{text}</a>'
-                if c == "evidence":  # the area's own Ofsted page (2016 letters) and latest 2023 report
-                    text = "; ".join(
-                        _anchor(what, self.df.at[i, col])
-                        for what, col in (("Ofsted page", "ofsted_page"), ("2023 report", "latest_report"))
-                        if safe_href(self.df.at[i, col])
-                    )
-                tag = "th" if c == "area" else "td"
-                label = "" if tag == "th" else f' data-label="{e(c, quote=True)}"'  # a phone's card names each value
-                cells.append(f"<{tag}{' scope=row' if tag == 'th' else ''}{label}{key}>{text}</{tag}>")
-            places = " ".join(re.findall(r"[a-z0-9]+", " ".join(self.places.get(code, [])).lower()))
-            rows.append(
-                f'<tr data-names="{e(names, quote=True)}" data-places="{e(places, quote=True)}">{"".join(cells)}</tr>'
-            )
-        page = (
-            '<div class="sendstats-areas"><p id="area-controls" hidden><label for="area-filter">Filter by area name'
-            ", code, town or district: </label>"
-            '<input type="search" id="area-filter" autocomplete="off" aria-controls="area-table"> '
-            f'<span id="area-count" role="status">{len(d)} areas shown</span> <span id="area-suggest"></span></p>'
-            f"<noscript><p>The table below lists all {len(d)} areas; filtering and sorting it need JavaScript."
-            "</p></noscript>"
-            f'<table id="area-table"><caption>{e(self.caption)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-            f"<script>{AREA_SCRIPT}</script></div>"
-        )
-        raw = self.df.assign(evidence=d["evidence"])[self.COLUMNS].copy()
-        raw["area"] = d["area"]
-        ready = _for_analysis(raw)
-        return {
-            "text/html": page,
-            TABLE_CSV_MIME: csv_text(ready),
-            TABLE_NAME_MIME: "every-local-area",
-            TABLE_XLSX_MIME: xlsx_base64(ready, "areas"),
-        }
-
-
-class KeyFindings:
-    """The sentences a core report opens with, as an official statistics bulletin does: created under the
-    page's "Key findings" heading, then each section adds the opening sentence of the paragraph it generated
-    from its own result (:meth:`add`), with a link to that section. The list is one display updated in place
-    (a Jupyter display id), so it sits at the top of the page while its sentences come from the cells that
-    compute them: no sentence is written twice, none is typed."""
-
-    MOST = 5
-
-    def __init__(self):
-        from IPython.display import Markdown, display
-
-        self.items: list[tuple[str, str]] = []
-        self._markdown = Markdown
-        self.handle = display(Markdown(self._text()), display_id=True)
-
-    def _text(self) -> str:
-        from .wording import slug
-
-        if not self.items:
-            return "The key findings are added here as the sections below are computed."
-        return "\n".join(f"- {s} ([{section}](#{slug(section)}))" for s, section in self.items)
-
-    def add(self, paragraph: str, section: str, sentences: int = 1) -> None:
-        """Add the opening sentence (or ``sentences``) of ``paragraph``, generated from a result, linked to the
-        heading ``section`` of this page; at most :attr:`MOST` findings."""
-        from .wording import first_sentence
-
-        if len(self.items) >= self.MOST:
-            raise ValueError(f"a page opens with at most {self.MOST} key findings; {section!r} is one too many")
-        self.items.append((first_sentence(paragraph, sentences), section))
-        self.handle.update(self._markdown(self._text()))
-
-    def show(self, paragraph: str, section: str, sentences: int = 1) -> None:
-        """Display ``paragraph`` (Markdown) where the section states it, and :meth:`add` its opening."""
-        from IPython.display import display
-
-        display(self._markdown(paragraph))
-        self.add(paragraph, section, sentences)
-
-
-def key_findings() -> KeyFindings:
-    """Start the page's key findings (see :class:`KeyFindings`)."""
-    return KeyFindings()
-
-
-def show_contrasts(screen) -> None:
-    """Under a factor screen (:func:`sendstats.stats.screen`): the rule for its factors of more than two
-    levels and its sparse levels, and their level-by-level table, when it has any."""
-    from IPython.display import Markdown, display
-
-    from .stats import describe_contrasts
-
-    con = screen.attrs.get("contrasts")
-    if con is None or not len(con):
-        return
-    display(Markdown(describe_contrasts(screen)))
-    display(
-        table(
-            con,
-            "Factors of more than two levels, level by level (odds ratio against the factor's first level, from the"
-            " fit of the factor's test), and levels too small to estimate. Denominator: the areas at each level.",
-            percent=(),
-        )
-    )
