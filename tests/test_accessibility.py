@@ -146,7 +146,7 @@ def test_outcomes_sort_by_severity_then_date(driver, rendered):
     inconsistent, then typically positive: not the alphabet's order."""
     from selenium.webdriver.common.by import By
 
-    from sendstats import areas
+    from sendstats.questions import coverage
 
     driver.get((rendered / "areas.html").as_uri())
     driver.find_element(By.XPATH, "//th/button[text()='2023-framework outcomes']").click()
@@ -160,7 +160,7 @@ def test_outcomes_sort_by_severity_then_date(driver, rendered):
     assert ranks == sorted(ranks) and ranks[0] == 0
     worst = [pd.Timestamp(c.rsplit("(", 1)[1].rstrip(")")) for c, k in zip(latest, ranks) if k == 0]
     assert worst == sorted(worst, reverse=True)
-    assert areas.outcome_order("systemic_failings", pd.Timestamp("2024-01-01")) < areas.outcome_order(
+    assert coverage.outcome_order("systemic_failings", pd.Timestamp("2024-01-01")) < coverage.outcome_order(
         "positive", pd.Timestamp("2026-01-01")
     )
 

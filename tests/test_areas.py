@@ -6,9 +6,9 @@ import re
 import pandas as pd
 import pytest
 
-from sendstats import areas
 from sendstats.data.store import load_table
 from sendstats.errors import ParameterError
+from sendstats.questions import areas, coverage, profiles
 from sendstats.render import catalogue
 from sendstats.wording import by_unit, ordinal, plural
 
@@ -47,7 +47,7 @@ def _old(code):
 
 
 def test_kingstons_story_is_its_2018_inspection_wsoa_and_no_revisit():
-    t = areas.timeline("E09000021")
+    t = profiles.timeline("E09000021")
     r = _old("E09000021")
     assert r["inspection_start"] == pd.Timestamp("2018-09-17") and r["wsoa"] and r["n_weaknesses"] == 4
     assert t["event"].tolist() == ["inspection began", "letter published", "not revisited"]
@@ -56,7 +56,7 @@ def test_kingstons_story_is_its_2018_inspection_wsoa_and_no_revisit():
 
 
 def test_cumberland_carries_cumbrias_2016_inspection_and_its_own_2023_one():
-    t = areas.timeline("E06000063")
+    t = profiles.timeline("E06000063")
     cumbria = _old("E10000006")
     first = t.iloc[0]
     assert first["council"] == "Cumbria (the former council)" and first["framework"] == "2016"
@@ -82,25 +82,25 @@ def test_a_monitoring_date_is_never_shown_as_a_full_inspections():
     rest = i[i["outcome"].isin(["positive", "inconsistent"]) & i["next_inspection_by"].notna()]
     assert (rest["next_full_by"] == rest["next_inspection_by"]).all() and rest["next_monitoring_by"].isna().all()
     # past due: each current area's latest inspection whose full inspection was due before the data's date
-    s = areas.summary()
+    s = coverage.summary()
     latest = i.dropna(subset=["outcome"]).sort_values("published").drop_duplicates("la_code", keep="last")
     latest = latest[latest["la_code"].isin(s.loc[s["status"] == "current", "code"])]
     years = latest["outcome"].map({"positive": 5, "inconsistent": 3, "systemic_failings": 3})
     due = [d + pd.DateOffset(years=int(y)) for d, y in zip(latest["inspection_start"], years)]
     by_hand = sorted(a for a, d in zip(latest["area"], due) if pd.notna(d) and d < s.attrs["as_at"])
-    late = areas.past_due(s)
+    late = coverage.past_due(s)
     assert sorted(late["area"]) == by_hand and len(late) == 7
-    plymouth = areas.timeline("E06000026")
+    plymouth = profiles.timeline("E06000026")
     assert plymouth["event"].tolist()[-2:] == ["monitoring inspection due by", "next full inspection due by"]
 
 
 def test_cornwall_shows_both_2023_inspections():
-    t = areas.timeline("E06000052")
+    t = profiles.timeline("E06000052")
     assert t["event"].tolist().count("report published") == 2 and "re-inspection began" in t["event"].tolist()
 
 
 def test_the_areas_table_has_every_current_area_and_each_former_council():
-    s = areas.summary()
+    s = coverage.summary()
     shapes = set(load_table("area_shapes")["area_code"])
     assert len(s) == 156 and set(s.loc[s["status"] == "current", "code"]) == shapes
     assert sorted(s.loc[s["status"] != "current", "code"]) == ["E10000006", "E10000009", "E10000021"]
@@ -116,20 +116,20 @@ def test_the_areas_table_has_every_current_area_and_each_former_council():
     codes23 = set(i23["la_code"].replace({"E10000023": "E06000065", "E10000027": "E06000066"}))
     inspected = s[(s["status"] == "current") & (s["2023-framework outcomes"] != "not inspected yet")]
     assert set(inspected["code"]) == codes23 & shapes
-    text = areas.describe_summary(s)
+    text = coverage.describe_summary(s)
     assert f"{len(codes23 & shapes)} of the 153 current areas have had a 2023-framework inspection" in text
 
 
 def test_a_profile_shows_the_factors_of_its_inspections_framework():
-    f23 = areas.area_factors_vs_distribution("E06000063")  # Cumberland: 2023 framework only
+    f23 = profiles.area_factors_vs_distribution("E06000063")  # Cumberland: 2023 framework only
     assert f23.attrs["framework"] == "2023" and "number of ICBs serving the area" in set(f23["factor"])
     assert "number of CCGs serving the area" not in set(f23["factor"])
-    f16 = areas.area_factors_vs_distribution("E09000021")  # Kingston: 2016 only
+    f16 = profiles.area_factors_vs_distribution("E09000021")  # Kingston: 2016 only
     assert "number of CCGs serving the area" in set(f16["factor"])
 
 
 def test_numbers_read_by_their_unit():
-    shown = areas.shown_factors(areas.area_factors_vs_distribution("E09000021")).set_index("factor")
+    shown = profiles.shown_factors(profiles.area_factors_vs_distribution("E09000021")).set_index("factor")
     assert shown.at["% new EHC plans within 20 weeks (year before)", "area"] == "88.7%"
     assert shown.at["mean IMD rank of LSOAs (higher = less deprived)", "area"] == "23,519"
     assert shown.at["number of CCGs serving the area", "area"] == "1"
@@ -161,7 +161,7 @@ def _sen2_rows():
 
 def test_a_profiles_trend_is_the_published_rate_beside_its_regions_median():
     rows = _sen2_rows()
-    t = areas.trends("E09000021")  # Kingston upon Thames, a London borough
+    t = profiles.trends("E09000021")  # Kingston upon Thames, a London borough
     mine = t[t["measure"] == "ehcp_20wk_pct_in_year"].set_index("year")
     kingston = {int(r["time_period"]): r["no_exc_20week_rate"] for r in rows if r["new_la_code"] == "E09000021"}
     assert mine.at[2017, "area"] == pytest.approx(float(kingston[2017]))
@@ -178,15 +178,15 @@ def test_a_profiles_trend_is_the_published_rate_beside_its_regions_median():
     # the profile's factor (the rate of the year before the inspection, 2018) is the same number as the trend's
     a16 = load_table("areas_2016").set_index("la_code")
     assert a16.at["E09000021", "ehcp_20wk_pct"] == pytest.approx(mine.at[2017, "area"])
-    assert 2014 not in mine.index and t.attrs["left_out"] == {areas.TREND_MEASURES["ehcp_20wk_pct_in_year"]: [2014]}
-    assert len(areas.statistical_neighbours("E09000021")) == 10 and set(mine["n_neighbours"]) <= set(range(11))
+    assert 2014 not in mine.index and t.attrs["left_out"] == {profiles.TREND_MEASURES["ehcp_20wk_pct_in_year"]: [2014]}
+    assert len(profiles.statistical_neighbours("E09000021")) == 10 and set(mine["n_neighbours"]) <= set(range(11))
 
 
 def test_a_council_created_since_2016_has_its_own_figures_only_from_its_first_year():
-    t = areas.trends("E06000063")  # Cumberland, from April 2023
+    t = profiles.trends("E06000063")  # Cumberland, from April 2023
     have = t.loc[t["area"].notna(), "year"]
     assert have.min() == 2023
-    assert "Cumberland" in areas.describe_trends(t, "Cumberland")
+    assert "Cumberland" in profiles.describe_trends(t, "Cumberland")
 
 
 def test_a_value_shared_by_most_areas_sits_mid_rank_and_says_which_way_is_better():
@@ -196,7 +196,7 @@ def test_a_value_shared_by_most_areas_sits_mid_rank_and_says_which_way_is_better
     col = a["n_ccgs"].dropna().astype(float)
     expected = (col < 1).mean() + 0.5 * (col == 1).mean()
     assert (col == 1).mean() > 0.5  # the tie the old percentile put at 0
-    fac = areas.area_factors_vs_distribution("E09000021").set_index("factor")
+    fac = profiles.area_factors_vs_distribution("E09000021").set_index("factor")
     assert fac.at["number of CCGs serving the area", "national percentile"] == pytest.approx(expected)
     assert fac.at["% new EHC plans within 20 weeks (year before)", "better"] == "higher is better"
     assert fac.at["number of CCGs serving the area", "better"] == "no better direction"
@@ -220,17 +220,21 @@ def test_a_profiles_map_outlines_the_area_over_the_shapes_own_edges_and_labels_i
 
 
 def test_one_count_of_areas_inspected_under_2023_on_the_areas_page_and_report_01():
-    s = areas.summary()
+    s = coverage.summary()
     shapes = set(load_table("area_shapes")["area_code"])
     i23 = load_table("inspections_2023")
     n = len(set(i23["la_code"].replace({"E10000023": "E06000065", "E10000027": "E06000066"})) & shapes)
-    page = areas.describe_summary(s)
-    report = areas.describe_coverage(
-        s, areas.coverage_by_month(s), areas.time_since_inspection(s), areas.past_due(s), areas.never_revisited(s)
+    page = coverage.describe_summary(s)
+    report = coverage.describe_coverage(
+        s,
+        coverage.coverage_by_month(s),
+        coverage.time_since_inspection(s),
+        coverage.past_due(s),
+        coverage.never_revisited(s),
     )
     claim = f"{n} of the 153 current areas have had a 2023-framework inspection"
     assert claim in page and claim in report
-    never = len(areas.never_revisited(s))
+    never = len(coverage.never_revisited(s))
     assert f"{never} current areas (on today's boundaries" in page and f"{never} current areas (on today's" in report
 
 
@@ -241,12 +245,12 @@ def test_cambridgeshires_dates_come_from_the_written_answer_and_the_gaps_are_nam
     c = i[(i["la_code"] == "E10000003") & (i["published"] == "2025-05-13")].iloc[0]
     assert (c["inspection_start"], c["inspection_end"]) == (pd.Timestamp("2025-01-27"), pd.Timestamp("2025-01-31"))
     assert "written question 92647" in c["source_note"] and pd.isna(c["missing_reason"])
-    text = areas.describe_gaps(areas.source_gaps())
+    text = coverage.describe_gaps(coverage.source_gaps())
     assert "dates of Buckinghamshire and Thurrock" in text and "outcome of Slough's inspection" in text
     assert "for Cambridgeshire" in text
 
     def began_2023(code):
-        tl = areas.timeline(code)
+        tl = profiles.timeline(code)
         return tl.loc[(tl["framework"] == "2023") & (tl["event"] == "inspection began"), "detail"].iat[0]
 
     assert began_2023("E06000034") == "start date not in any source"  # Thurrock
@@ -278,13 +282,20 @@ def test_a_correction_that_conflicts_or_matches_nothing_stops_the_build(tmp_path
 
 
 @pytest.mark.parametrize(
-    "fn", ["timeline", "area_factors_vs_distribution", "statistical_neighbours", "trends", "area_name"]
+    "fn",
+    [
+        profiles.timeline,
+        profiles.area_factors_vs_distribution,
+        profiles.statistical_neighbours,
+        profiles.trends,
+        areas.area_name,
+    ],
 )
 def test_every_area_function_refuses_an_unknown_code_with_one_parameter_error(fn):
     with pytest.raises(ParameterError, match="unknown area code 'E99999999': no inspected area has this code$"):
-        getattr(areas, fn)("E99999999")  # used to be an empty frame, a KeyError, or "matches 5 areas: Ealing..."
+        fn("E99999999")  # used to be an empty frame, a KeyError, or "matches 5 areas: Ealing..."
     with pytest.raises(ParameterError, match="give the area's code, E06000065"):
-        getattr(areas, fn)("E10000023")  # North Yorkshire's old code
+        fn("E10000023")  # North Yorkshire's old code
 
 
 def test_areas_are_deduplicated_and_an_empty_list_is_refused(tmp_path):
@@ -308,7 +319,7 @@ def test_areas_are_named_as_ofsted_names_them():
     assert display_name("Herefordshire, County of") == "Herefordshire" and display_name("St. Helens") == "St Helens"
     names = dict(zip(areas.area_index()["code"], areas.area_index()["area"]))
     assert names["E06000010"] == "Kingston upon Hull" and names["E08000013"] == "St Helens"
-    assert areas.summary().set_index("code").at["E06000010", "area"] == "Kingston upon Hull"
+    assert coverage.summary().set_index("code").at["E06000010", "area"] == "Kingston upon Hull"
     assert areas.resolve_area("Kingston Upon Hull, City of") == "E06000010"
 
 
@@ -316,19 +327,19 @@ def test_a_profile_answers_first():
     """The summary a profile opens with, checked against the tables read directly."""
     i16, i23 = load_table("inspections_2016"), load_table("inspections_2023")
     k = i16[i16["la_code"] == "E09000021"].iloc[0]
-    text = areas.profile_summary("E09000021")  # Kingston upon Thames: WSoA, never revisited, no 2023 inspection
+    text = profiles.profile_summary("E09000021")  # Kingston upon Thames: WSoA, never revisited, no 2023 inspection
     said = f"letter published {k['published'].day} November 2018: Written Statement of Action required, 4 significant"
     assert said + " weaknesses; not revisited" in text
     assert "**2023 framework:** not inspected by 29 June 2026" in text
     c = i23[i23["area"] == "Cumberland"].sort_values("published").iloc[-1]
-    text = areas.profile_summary("E06000063")
+    text = profiles.profile_summary("E06000063")
     assert (
         f"**Latest inspection (2023 framework):** inconsistent; report published {c['published'].day} September 2025"
         in text
     )
     assert "(its former council, Cumbria)" in text and c["report_url"] in text
     assert "\u201cThe local area partnership\u2019s arrangements lead to inconsistent experiences" in text
-    slough = areas.profile_summary("E06000039")
+    slough = profiles.profile_summary("E06000039")
     assert "no outcome in the sources" in slough and "In the report's words" not in slough
 
 

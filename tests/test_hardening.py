@@ -258,9 +258,9 @@ def test_a_profile_of_a_hostile_name_shows_it_as_text_everywhere(data_copy, tmp_
     the page title, a table cell and a figure's text."""
     from bs4 import BeautifulSoup
 
-    from sendstats import areas
+    from sendstats.questions import profiles
 
-    neighbour = areas.statistical_neighbours("E09000021").iloc[0]
+    neighbour = profiles.statistical_neighbours("E09000021").iloc[0]
     other = '<img src=x onerror="alert(1)"><script>alert(2)</script> ' + HOSTILE.replace("O'Brien", "McBride")
     _rename(data_copy, "Kingston upon Thames", HOSTILE)
     _rename(data_copy, neighbour["area"], other)

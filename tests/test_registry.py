@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from sendstats import areas
 from sendstats.data import registry, store
+from sendstats.questions import profiles
 
 
 def test_data_dictionary_is_generated_from_the_registry():
@@ -83,7 +83,7 @@ def test_each_factor_is_declared_once_and_read_everywhere():
     ]
     assert wsoa.FIRST_CONFOUNDERS == wsoa.CONFOUNDERS[:3]
     assert wsoa.MEDIATORS == ["ehcp_20wk_pct", "appeal_rate"]
-    assert "population_0_25" in areas.NUMERIC_PROFILE
+    assert "population_0_25" in profiles.NUMERIC_PROFILE
 
 
 def test_area_type_and_population_match_the_lookup_by_hand(built):

@@ -164,7 +164,7 @@ def _main(argv=None) -> int:
                 if args.core_only:
                     codes = ()
                 elif args.areas and (spec := ",".join(args.areas)).strip().lower() != "all":
-                    from . import areas
+                    from .questions import areas
 
                     codes = areas.area_codes(spec)
                 res = report.render_all(args.output_dir, area_codes=codes, **opts)

@@ -174,9 +174,9 @@ TREND_LINES = {
 
 def trend(data, measures: dict, *, name: str, title: str):
     """Small multiples of measures over years: one panel per measure of ``data`` (columns measure, year, area,
-    region, neighbours, England: :func:`sendstats.areas.trends`), the area against the three medians. Drawn as
-    SVG text directly (a line chart is a few polylines; matplotlib's SVG writer took a third of a profile's
-    time), as a display object carrying its alt text.
+    region, neighbours, England: :func:`sendstats.questions.profiles.trends`), the area against the three
+    medians. Drawn as SVG text directly (a line chart is a few polylines; matplotlib's SVG writer took a third
+    of a profile's time), as a display object carrying its alt text.
 
     Returns
     -------
@@ -300,7 +300,7 @@ def strip(data: pd.DataFrame, x: str, y: str, order, title: str, ax=None):
     ax.set_title(title)
     return alt(
         ax,
-        f"Strip chart: {title}. {term_label(x)} of each row, one row of points per {term_label(y)}: "
+        f"Strip chart: {title}. The {term_label(x)} of each area, one row of points per {term_label(y)}: "
         + "; ".join(parts)
         + ".",
     )

@@ -7,12 +7,12 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ..areas import area_index
 from ..data import geography
 from ..data.boundaries import SUCCESSORS
 from ..outcomes import basis_date, load_inspections
 from ..scope import PLAN, Scope, scoped
 from ..wording import plural
+from .areas import area_index
 
 # --- maps ----------------------------------------------------------------------------------------------
 MAP_2016 = ["WSoA required", "no WSoA", "not inspected"]

@@ -2,7 +2,7 @@
 parameters, checked here before any kernel starts.
 
 Parameter kinds beyond the plain types are named in :data:`KINDS` as ``"module:function"`` strings; the
-``area`` kind is the domain's :func:`sendstats.areas.resolve_area`, imported only when an area parameter is
+``area`` kind is the domain's :func:`sendstats.questions.areas.resolve_area`, imported only when an area parameter is
 given.
 """
 
@@ -22,7 +22,7 @@ from ..scope import DATA_START, parse_date
 
 CATALOGUE = "reports.yaml"
 TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list}
-KINDS: dict[str, str] = {"area": "sendstats.areas:resolve_area"}
+KINDS: dict[str, str] = {"area": "sendstats.questions.areas:resolve_area"}
 # values a kind's resolver has already returned in this process, (kind, value): a resolved value resolves to
 # itself, so a render of every profile need not import the resolver's module (pandas) to check 156 codes
 RESOLVED: set[tuple[str, object]] = set()

@@ -220,8 +220,8 @@ AREA_SCRIPT = """(function () {
 
 
 class AreaList:
-    """The areas page's table: one row per area (:func:`sendstats.areas.summary`), each area's name linking to
-    its profile, a filter box (each word typed must begin a word of the area's name, another name it goes by,
+    """The areas page's table: one row per area (:func:`sendstats.questions.coverage.summary`), each area's name
+    linking to its profile, a filter box (each word typed must begin a word of the area's name, another name it goes by,
     or its code: "hull" finds Kingston upon Hull, not Solihull; when no area's own names match, the towns and
     districts in ``places`` do: "kendal" finds Westmorland and Furness) and sortable columns, written by a small inline
     script (no external code: it works offline). Every value is escaped here, once. Carries its data as CSV

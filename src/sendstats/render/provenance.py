@@ -122,18 +122,18 @@ def data_files(needs, area: str | None = None) -> list[dict]:
 def _documents_of(code: str) -> set[str]:
     """The bundled letters and reports (their paths in data/raw) of the area ``code`` (its former council's
     letters too, as its profile carries that council's inspection)."""
-    from .. import areas
+    from ..questions import areas
 
-    whose = _document_areas(areas._stamps("documents"))
+    whose = _document_areas(areas.table_stamps("documents"))
     return {path for path, c in whose.items() if c in (code, areas.former_council(code))}
 
 
 @functools.lru_cache(maxsize=2)
 def _document_areas(_stamp) -> dict[str, str | None]:
     """Each bundled document's path in data/raw -> the code of the area it is about (by the documents table)."""
-    from .. import areas
     from ..data.rawfiles import LETTERS_DIR, REPORTS_2023_DIR
     from ..data.store import load_table
+    from ..questions import areas
 
     docs = load_table("documents")
     out: dict[str, str | None] = {}

@@ -199,7 +199,7 @@ def _all_areas(out_dir) -> list[str]:
             return saved["codes"]
     except (OSError, ValueError, AttributeError):
         pass
-    from .. import areas
+    from ..questions import areas
 
     codes = areas.area_codes("all")
     try:
