@@ -139,9 +139,9 @@ def _main(argv=None) -> int:
         elif args.cmd == "list":
             from .render import catalogue
 
-            for name, rep in catalogue.reports().items():
-                print(f"{name}{' (core)' if rep.core else ''}: {rep.description}")
-                for k, spec in rep.parameters.items():
+            for name, entry in catalogue.reports().items():
+                print(f"{name}{' (core)' if entry.core else ''}: {entry.description}")
+                for k, spec in entry.parameters.items():
                     kind = f", {spec['kind']}" if spec.get("kind") else ""
                     print(f"    {k} ({spec['type']}{kind}, default {spec.get('default')!r}): {spec.get('help', '')}")
         elif args.cmd == "report":
@@ -160,7 +160,7 @@ def _main(argv=None) -> int:
                     raise ParameterError("-p needs a report NAME (parameters differ between reports)")
                 if args.areas and args.core_only:
                     raise ParameterError("--areas and --core-only: give one (--core-only renders no area profile)")
-                codes = None  # the whole site
+                codes: tuple | list | None = None  # None: the whole site
                 if args.core_only:
                     codes = ()
                 elif args.areas and (spec := ",".join(args.areas)).strip().lower() != "all":
@@ -184,8 +184,8 @@ def _main(argv=None) -> int:
         say(f"sendstats: error: {e}", err=True)
         return 2
     except OSError as e:  # a full disk, a file-size limit, a folder that vanished: one line, previous outputs whole
-        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
-        print(f"sendstats: error: cannot write or read {where}{e.strerror or e}", file=sys.stderr)
+        place = f"{e.filename}: " if getattr(e, "filename", None) else ""
+        print(f"sendstats: error: cannot write or read {place}{e.strerror or e}", file=sys.stderr)
         return 1
     return 0
 

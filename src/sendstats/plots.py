@@ -231,7 +231,8 @@ def trend(data, measures: dict, *, name: str, title: str):
         else:
             parts.append(f"{what}: no published value for {name}")
     width = len(measures) * (w + 20)
-    legend, lx = [], left
+    legend: list[str] = []
+    lx: float = left
     for key, st in TREND_LINES.items():
         dash = f' stroke-dasharray="{st["dash"]}"' if st["dash"] else ""
         legend.append(

@@ -74,7 +74,7 @@ PREDECESSORS = {
 # longer existed). Bournemouth and Poole have no code in the table and merged into BCP in 2019; the table's
 # Dorset row is the pre-2019 county before April 2019 (footnote 6) and the new unitary after;
 # Northamptonshire (split 2021) and Cumbria (split 2023) are not in the current lookup.
-APPEAL_CROSSWALK = {
+APPEAL_CROSSWALK: dict[str, list[tuple[int | None, str | None]]] = {
     "bournemouth": [(2018, "E06000028")],
     "poole": [(2018, "E06000029")],
     "dorset": [(2018, "E10000009"), (None, "E06000059")],

@@ -1623,7 +1623,7 @@ def schema(name: str):
 
     t = TABLES[name]
     frame = _frame_checks(pa)
-    checks = []
+    checks: list = []
     for c in t.checks:
         checks += frame[c] if isinstance(frame[c], list) else [frame[c]]
     cols = {

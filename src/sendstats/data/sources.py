@@ -110,7 +110,7 @@ def expand(rels) -> list[str]:
     return out
 
 
-def sha256(path: Path) -> str:
+def sha256(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

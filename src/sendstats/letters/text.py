@@ -47,7 +47,7 @@ class Letter:
 @dataclass
 class Record:
     framework: str
-    area: str
+    area: str | None  # None only until checked: a document without its area is a LetterError
     inspection_start: dt.date | None
     inspection_end: dt.date | None
     letter_date: dt.date | None
@@ -143,7 +143,7 @@ def _sections(text: str, headings: list[str]) -> dict:
     """heading -> text up to the next known heading (first occurrence of each heading on a line of its own)."""
     norm = lambda s: re.sub(r"\s+", " ", s).strip().lower()
     lines = text.splitlines()
-    marks = []
+    marks: list = []
     for h in headings:
         for i, ln in enumerate(lines):
             if norm(ln) == norm(h) and all(i != m for _, m in marks):
@@ -199,7 +199,8 @@ def bullets(block: str) -> list[str]:
     """Bulleted items ("-", "■", "•") of a block: continuation lines and indented sub-bullets join their item;
     an item broken by a page break (the next 'bullet' starts in lower case or with a digit after blank lines,
     and the item had not ended) is rejoined."""
-    items, blank = [], 0
+    items: list[str] = []
+    blank = 0
     for ln in block.splitlines():
         if not ln.strip():
             blank += 1
@@ -232,7 +233,9 @@ def paragraphs(block: str) -> list[str]:
         body_lines = {ln for ln in lines[:inner] if ln}
         lines = [ln for ln in lines[inner + 1 :] if ln not in body_lines]
     lines = [ln for ln in lines if not ln.lower().startswith("areas for")]
-    items, cur, blank = [], [], True
+    items: list[str] = []
+    cur: list[str] = []
+    blank = True
     for i, ln in enumerate(lines):
         if not ln or ln.startswith("Inspection report:"):
             blank = True
@@ -410,7 +413,8 @@ def extract(letter: Letter) -> Record:
     flat = re.sub(r"\s+", " ", t)
     if letter.framework == "2016":
         area = re.search(r"Joint local area SEND inspection in ([^\n]+)", t)
-        start, end = _date_range(re.search(r"Between ([^,]+)", flat).group(1) if "Between " in flat else "")
+        between = re.search(r"Between ([^,]+)", flat)
+        start, end = _date_range(between.group(1) if between else "")
         ld = re.search(rf"^\s*(\d{{1,2}}) ({MONTHS}) (\d{{4}})\s*$", t, re.M)
         wsoa = bool(
             re.search(
@@ -421,7 +425,8 @@ def extract(letter: Letter) -> Record:
         m = re.search(r"areas? of significant weakness:?\s*\n(.*?)(?:\n\s*Yours sincerely|\Z)", t, re.S)
         if wsoa and m:
             weak = bullets(m.group(1))
-        strengths, dev = {}, {}
+        strengths: dict[str, list[str]] = {}
+        dev: dict[str, list[str]] = {}
         for h in HEADINGS_2016[1:]:
             body = letter.sections.get(h, "")
             parts = re.split(r"^\s*(Strengths|Areas for development|Areas for improvement)\s*$", body, flags=re.M)

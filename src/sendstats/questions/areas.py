@@ -134,8 +134,10 @@ def resolve_area(area: str) -> str:
         if len(hits) == 1:
             return hits.pop()
         if hits:
-            hits = sorted(hits, key=lambda c: label[c])
-            raise ParameterError(f"area {area!r} matches {len(hits)} areas: {listed(hits)}; give the full name or code")
+            ordered = sorted(hits, key=lambda c: label[c])
+            raise ParameterError(
+                f"area {area!r} matches {len(ordered)} areas: {listed(ordered)}; give the full name or code"
+            )
     by_place = _place_area(key)  # a town or former district ("Kettering", "Kendal")
     if by_place:
         return by_place

@@ -80,7 +80,7 @@ def sensitivity_2023(data: pd.DataFrame) -> pd.DataFrame:
     sliver = (outside >= DEFAULT_SLIVER - 1e-12).astype("boolean").where(outside.notna())
     filled = mediators_last_published(data)
     lags = filled.loc[filled["mediator_lag"] > 0, "mediator_lag"]
-    specs = [
+    specs: list[tuple[str, pd.DataFrame, dict]] = [
         (
             f"{REVISED}: adjusted for {adjusted_for()}; more than one sub-ICB location (no sliver rule)",
             data,

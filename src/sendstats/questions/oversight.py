@@ -264,7 +264,7 @@ def describe_oversight(table: pd.DataFrame, co: pd.DataFrame) -> str:
         f" {s['ci_high_adj']:.2f}, {p_is(s['p_adj'])}; rating {d['ci_low_adj']:.2f} to {d['ci_high_adj']:.2f},"
         f" {p_is(d['p_adj'])}. "
     )
-    ways = {}
+    ways: dict[bool, list[str]] = {}
     for _, r in table.iloc[:-1].iterrows():
         ways.setdefault(bool(r["odds_ratio"] > 1), []).append(r["measure"])
         text += f"{r['measure'][0].upper() + r['measure'][1:]}: {_direction(r, 'with a WSoA', 'against a WSoA')}. "

@@ -213,7 +213,8 @@ def statistical_neighbours(code: str) -> pd.DataFrame:
         c3 = c3.strip()
         n = by3.loc[c3] if c3 in by3.index else None
         ncode = n["code"] if n is not None else None
-        ocode = ncode if ncode in old.index else former_council(ncode)  # a new council: its former council's
+        # a new council: its former council's 2016 inspection
+        ocode = ncode if ncode in old.index or ncode is None else former_council(ncode)
         o = old.loc[ocode] if ocode in old.index else None
         w = new.loc[ncode] if ncode in new.index else None
         rows.append(

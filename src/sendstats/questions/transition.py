@@ -200,8 +200,8 @@ def history_split(hist: pd.DataFrame) -> pd.DataFrame:
     n_level (areas at that level), method."""
     same = same_rows(hist, ["history_2016", "inspection_weight"])
     rows = []
-    for fit, kw in (("adjusted", {}), ("adjusted and weighted", {"weights": "inspection_weight"})):
-        m = stats.ordinal(same, "outcome", ["history_2016", *CONFOUNDERS], **kw)
+    for fit, weights in (("adjusted", None), ("adjusted and weighted", "inspection_weight")):
+        m = stats.ordinal(same, "outcome", ["history_2016", *CONFOUNDERS], weights=weights)
         for level in HISTORY_LEVELS[1:]:
             r = m[m["term"] == f"history_2016={level}"].iloc[0]
             rows.append(

@@ -21,7 +21,7 @@ from ..errors import ParameterError
 from ..scope import DATA_START, parse_date
 
 CATALOGUE = "reports.yaml"
-TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list}
+TYPES: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list}
 KINDS: dict[str, str] = {"area": "sendstats.questions.areas:resolve_area"}
 # values a kind's resolver has already returned in this process, (kind, value): a resolved value resolves to
 # itself, so a render of every profile need not import the resolver's module (pandas) to check 156 codes
@@ -63,11 +63,11 @@ def _load(path: str, mtime_ns: int) -> dict[str, Report]:
     if not isinstance(doc, dict) or not isinstance(doc.get("reports"), dict):
         raise ParameterError(f"{p}: expected a mapping 'reports:' of report name -> entry")
     out = {}
-    for name, e in doc["reports"].items():
+    for name, entry in doc["reports"].items():
         for key in ("title", "description", "needs", "parameters"):
-            if key not in e:
+            if key not in entry:
                 raise ParameterError(f"{p}: report {name} lacks {key!r}")
-        for pname, spec in e["parameters"].items():
+        for pname, spec in entry["parameters"].items():
             if spec.get("type") not in TYPES:
                 raise ParameterError(f"{p}: report {name}, parameter {pname}: type must be one of {list(TYPES)}")
             if isinstance(spec.get("choices"), str):  # a named vocabulary: its one home is the package
@@ -76,12 +76,12 @@ def _load(path: str, mtime_ns: int) -> dict[str, Report]:
                 spec["default"] = _named_default(spec["default"], f"{p}: report {name}, parameter {pname}")
         out[name] = Report(
             name,
-            e["title"],
-            e["description"],
-            bool(e.get("core", False)),
-            tuple(e["needs"]),
-            e["parameters"],
-            e.get("output"),
+            entry["title"],
+            entry["description"],
+            bool(entry.get("core", False)),
+            tuple(entry["needs"]),
+            entry["parameters"],
+            entry.get("output"),
             p.parent / f"{name}.ipynb",
         )
     return out

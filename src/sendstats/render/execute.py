@@ -42,7 +42,8 @@ def _lean_imports() -> None:
     jsonschema skips that checker. Called by :func:`run` before it imports papermill (a no-op after)."""
     import sys
 
-    sys.modules.setdefault("rfc3987_syntax", None)
+    # None in sys.modules makes an import fail (documented Python behaviour); typeshed types values as modules
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def worker_init(main_pid: int) -> None:
@@ -205,8 +206,9 @@ def run(job: dict) -> dict:
         return {**export.page(nb, job), "seconds": time.perf_counter() - t0}
     except Exception as e:  # a failing cell, a dead kernel, a timeout: reported per report, the others go on
         if type(e).__name__ == "PapermillExecutionError":
+            cell, name, value = (getattr(e, a) for a in ("cell_index", "ename", "evalue"))
             return {
-                "error": f"report {job['output']} failed in cell {e.cell_index + 1} ({e.ename}: {e.evalue}); "
+                "error": f"report {job['output']} failed in cell {cell + 1} ({name}: {value}); "
                 "previous HTML (if any) left in place"
             }
         global _KERNEL, _CLIENT

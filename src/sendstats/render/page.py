@@ -37,7 +37,7 @@ class Table:
             if c in df.columns:
                 df = df.assign(**{c: df[c].map(vs_label)})
         shown = labelled(df)
-        fmt = {}
+        fmt: dict[str, object] = {}
         for c in df.columns:
             lab = registry.label(c) if isinstance(c, str) else c
             col = df[c]

@@ -54,7 +54,8 @@ def plan(jobs, out_dir: Path, *, force: bool = False) -> tuple[list[dict], list[
     if stale:
         store.build(stale, only_stale=True)
     table_keys = {n: store.table_key(n) for n in needs}
-    todo, skipped = [], []
+    todo: list[dict] = []
+    skipped: list[Path] = []
     code_keys = {}  # one per notebook: the 156 profiles share theirs
     for rep, params, output in resolved:
         if rep.path not in code_keys:
@@ -213,7 +214,7 @@ def _all_areas(out_dir) -> list[str]:
 def render_all(out_dir=None, *, area_codes=None, **opts) -> dict:
     """The whole site: every core report, the areas page and every area's profile, then the index.
     ``area_codes``: only these profiles (and no areas page); ``()``: the core reports alone."""
-    jobs = [(n, {}) for n in catalogue.core()]
+    jobs: list[tuple[str, dict]] = [(n, {}) for n in catalogue.core()]
     if area_codes is None:
         jobs += [(n, {}) for n in export.SITE]  # the areas page links every profile: rendered with them all
         area_codes = _all_areas(out_dir)

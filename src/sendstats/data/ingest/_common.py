@@ -10,14 +10,14 @@ import pandas as pd
 from ...errors import DataError
 
 
-def read_sheet(path: Path, sheet: str, **kwargs) -> pd.DataFrame:
+def read_sheet(path: Path, sheet: str | int, **kwargs) -> pd.DataFrame:
     """Read one sheet with calamine; any failure becomes a DataError naming the file and sheet."""
     try:
         return pd.read_excel(path, sheet_name=sheet, engine="calamine", **kwargs)
     except FileNotFoundError:
         raise DataError(path, "file not found") from None
     except (ValueError, KeyError) as e:  # calamine/pandas say "Worksheet named ... not found"
-        if "not found" in str(e).lower() and sheet in str(e):
+        if "not found" in str(e).lower() and str(sheet) in str(e):
             raise DataError(path, f"sheet {sheet!r} not found") from None
         raise DataError(path, f"cannot read sheet {sheet!r}: {e}") from None
     except Exception as e:  # corrupt / truncated / not a spreadsheet

@@ -25,7 +25,7 @@ NO_VALUE = {"", "nan", "NaN", "None", "01/01/1900"}  # Data to Insight: 01/01/19
 NO_NEXT_DATE = {"Last inspection date not provided", "Next inspection time frame not found"}
 
 
-def outcome_sentences(text: str) -> str:
+def outcome_sentences(text: str) -> str | None:
     """The source's outcome text as the report's summary of its outcome: HTML entities, non-breaking and
     repeated spaces made plain; the sentences about what comes next are kept as written. The scraper's
     "Inspection outcome section not found." is no text (None)."""

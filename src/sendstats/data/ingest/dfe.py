@@ -126,7 +126,8 @@ def read_appeals(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:
     body = body[
         (body[0].str.strip() != "") & (body[2].str.strip() != "") & ~body[0].str.contains("England|^\\d", regex=True)
     ]
-    by_name, by_code3 = {}, {}
+    by_name: dict[str, tuple[str, str]] = {}
+    by_code3: dict[str, tuple[str, str]] = {}
     for _, r in lookup.iterrows():
         names = [r["name"], *str(r["also_known_as"] or "").strip("[]").split(",")]
         for n in clean_la_name(pd.Series(names)).dropna():
@@ -154,7 +155,8 @@ def read_appeals(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:
                     f"local authority {r[0]!r} (code {code3 or 'blank'}) matches no name or code in the LA lookup",
                     where=where,
                 )
-            vals, reasons = [], []
+            vals: list[float | None] = []
+            reasons: list[str | None] = []
             for c in (col, col + 1):
                 v = r[c].strip().replace(",", "")
                 if v in APPEAL_SYMBOLS:
@@ -235,7 +237,7 @@ def read_dsg(path: Path, lookup: pd.DataFrame) -> pd.DataFrame:
     df = read_sheet(path, "Sheet 1")
     require_columns(df, ["time_period", "geographic_level", "la_name", "deficit", "financial_year"], path)
     la = df[df["geographic_level"] == "Local authority"].copy()
-    names = {}
+    names: dict = {}
     for col in ("name", "also_known_as"):
         for n, code in zip(clean_la_name(lookup[col].dropna()), lookup.loc[lookup[col].notna(), "la_code"]):
             names.setdefault(n, code)

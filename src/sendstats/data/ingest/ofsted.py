@@ -46,7 +46,7 @@ def _check_codes(codes: pd.Series, path, where) -> None:
         )
 
 
-def _ods_hyperlinks(path: Path, sheet: str) -> list[str | None]:
+def _ods_hyperlinks(path: Path, sheet: str) -> list[tuple[str, str | None]]:
     """Targets of column A's HYPERLINK formulas, one per non-empty data row (odfpy; calamine cannot see them)."""
     try:
         doc = odf_load(str(path))
@@ -55,7 +55,7 @@ def _ods_hyperlinks(path: Path, sheet: str) -> list[str | None]:
     tables = [t for t in doc.spreadsheet.getElementsByType(Table) if t.getAttribute("name") == sheet]
     if not tables:
         raise DataError(path, f"sheet {sheet!r} not found")
-    links = []
+    links: list[tuple[str, str | None]] = []
     for row in tables[0].getElementsByType(TableRow):
         cells = row.getElementsByType(TableCell)
         if len(cells) < 2:
@@ -274,7 +274,7 @@ def read_mi_2023(path: Path) -> pd.DataFrame:
 def read_overview_2023(path: Path) -> pd.DataFrame:
     """Data to Insight's workbook: one row per area inspected under the 2023 framework (its latest inspection
     up to November 2025)."""
-    df = read_sheet(path, 0, dtype=str)
+    df = read_sheet(path, 0, dtype=str)  # the first sheet, whatever it is called
     require_columns(df, OVERVIEW_COLUMNS, path)
     return d2i_columns(df[OVERVIEW_COLUMNS], path, "first sheet")
 

@@ -178,12 +178,20 @@ def parse_page(html: bytes, where) -> tuple[pd.Timestamp, pd.DataFrame]:
     return when, df
 
 
+def _member_bytes(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    """A regular file's bytes from an archive (the caller lists regular files only)."""
+    fh = tar.extractfile(member)
+    if fh is None:
+        raise tarfile.TarError(f"{member.name} is not a regular file")
+    return fh.read()
+
+
 def read_archive(path: Path) -> list[tuple[str, pd.Timestamp, pd.DataFrame]]:
     """Every ``*.html`` page in a .tar.xz archive of snapshots -> (name, date, table) per page."""
     try:
         with tarfile.open(path, "r:*") as tar:
             members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.endswith(".html")), key=str)
-            pages = [(m.name, tar.extractfile(m).read()) for m in members]
+            pages = [(m.name, _member_bytes(tar, m)) for m in members]
     except (tarfile.TarError, OSError, EOFError) as e:
         raise DataError(path, f"cannot read as a tar archive of snapshots ({type(e).__name__}: {e})") from None
     if not pages:
