@@ -52,3 +52,13 @@ def test_zenodo_metadata_agrees_with_citation_cff():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     assert zen["title"] == cff["title"] and zen["license"] == cff["license"] and zen["upload_type"] == "software"
     assert [c["name"] for c in zen["creators"]] == [a["name"] for a in cff["authors"]]
+
+
+def test_every_package_folder_ships_in_the_wheel():
+    """pyproject.toml lists the packages by hand: a new folder of modules left off the list would be missing
+    from the wheel (and a stale build/ folder can hide that), so every folder with an __init__.py is listed."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    src = ROOT / "src"
+    found = {".".join(p.parent.relative_to(src).parts) for p in src.rglob("__init__.py")}
+    assert found - listed == set(), f"package folders not in pyproject.toml: {sorted(found - listed)}"
+    assert {"sendstats.stats", "sendstats.data.registry", "sendstats.questions"} <= listed

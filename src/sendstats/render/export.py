@@ -577,11 +577,48 @@ def write_data(out_dir: Path) -> None:
     try:
         datapackage.export(staging / "data")
         nav = _back_to_index("data/dictionary")
-        dictionary = _plain_page(
-            "Data dictionary: sendstats", nav + registry.dictionary_html(), output="data/dictionary"
-        )
+        dictionary = _plain_page("Data dictionary: sendstats", nav + dictionary_html(), output="data/dictionary")
         (staging / "data" / "dictionary.html").write_text(dictionary, encoding="utf-8")
         (staging / "data" / "keys.json").write_text(json.dumps(keys, sort_keys=True) + "\n")
         replace_folder(staging / "data", target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def dictionary_html() -> str:
+    """The data dictionary's content (escaped): the ``<main>`` element of the site's dictionary page, from the
+    table registry (the page frame is :func:`page`'s)."""
+    import html
+
+    from ..data import registry
+
+    e = html.escape
+    parts = ["<main><h1>Data dictionary</h1><p>Every processed table, from the table registry.</p>"]
+    for t in registry.TABLES.values():
+        parts.append(
+            f'<h2 id="{e(t.name)}">{e(t.name)}</h2><p>{e(t.description)} Raw files: '
+            f"{e(', '.join(t.raw) or 'none of its own')}."
+            + (f" Built from: {e(', '.join(t.needs))}." if t.needs else "")
+            + f' Download: <a href="{e(t.name)}.csv">{e(t.name)}.csv</a></p>'
+            "<table><thead><tr><th>column</th><th>label</th><th>type</th><th>unit</th><th>description</th>"
+            "<th>source</th></tr></thead><tbody>"
+        )
+        parts += [
+            f"<tr><td><code>{e(c.name)}</code></td><td>{e(c.label)}</td><td>{e(registry.type_word(c))}</td><td>{e(c.unit)}</td>"
+            f"<td>{e(c.description)}</td><td>{e(c.source)}</td></tr>"
+            for c in t.columns
+        ]
+        parts.append("</tbody></table>")
+    parts.append(
+        '<h2 id="corrections">Corrections applied</h2><p>Values the published sources leave out, filled in'
+        " inspections_2023 from data/raw/curated/corrections_2023.csv, each with its source (also in the row's"
+        " source note).</p><table><thead><tr><th>area code</th><th>inspection published</th><th>field</th>"
+        "<th>value</th><th>source</th></tr></thead><tbody>"
+    )
+    parts += [
+        f'<tr><td>{e(a)}</td><td>{e(p)}</td><td><code>{e(f)}</code></td><td>{e(v)}</td><td><a href="{e(u)}">'
+        f"{e(s)}</a></td></tr>"
+        for a, p, f, v, s, u in registry.corrections()
+    ]
+    parts.append("</tbody></table></main>")
+    return "".join(parts)
