@@ -106,3 +106,34 @@ def test_area_type_and_population_match_the_lookup_by_hand(built):
             by_hand[t] += 1
     assert int((a["area_type"] == "London borough").sum()) == by_hand["London Borough"] == 33
     assert int((a["area_type"] == "metropolitan district").sum()) == by_hand["Metropolitan District"] == 36
+
+
+def test_a_column_name_means_one_thing_in_every_table():
+    """Issue 31: 129 names were declared 262 times and six meant two things (``label("published")`` gave "letter
+    published" for a 2023 column). Now each name is declared once in the source (``C`` for a column one table
+    holds, its factor's ``F``, or ``COLUMNS`` for one several tables hold, listed with ``col``), and every table
+    holding a name shows the same label and unit."""
+    import ast
+    from collections import Counter, defaultdict
+
+    from sendstats.data.registry import columns
+
+    meaning = defaultdict(set)
+    for t in registry.TABLES.values():
+        for c in t.columns:
+            meaning[c.name].add((c.label, c.unit))
+    assert {n: m for n, m in meaning.items() if len(m) > 1} == {}
+    src = ROOT / "src" / "sendstats" / "data" / "registry"
+    calls = [
+        n.args[1] if n.func.id == "F" else n.args[0]
+        for f in ("inspections.py", "tables.py", "factors.py")
+        for n in ast.walk(ast.parse((src / f).read_text()))
+        if isinstance(n, ast.Call) and getattr(n.func, "id", "") in ("C", "F")
+    ]
+    # the reason columns are made by one helper, each name once: _reason("ccg_reason", ...)
+    declared = Counter(ast.literal_eval(a) for a in calls if isinstance(a, ast.Constant))
+    assert [n for n, k in declared.items() if k > 1] == [] and not set(declared) & set(columns.COLUMNS)
+    assert len(columns.COLUMNS) == 17 and sum(len(t.columns) for t in registry.TABLES.values()) == 262
+    assert registry.label("published") == registry.TABLES["inspections_2023"].column("published").label
+    assert registry.TABLES["place_names"].column("place_kind").label == "kind of place"
+    assert registry.TABLES["weakness_coding"].column("weakness_row").label == "weakness row"

@@ -56,6 +56,6 @@ def place_names():
         *((n, "district", area(d, u)) for n, d, u in zip(wards["LAD19NM"], wards["LAD19CD"], wards["UTLA19CD"])),
         *((n, "ward", area(d, u)) for n, d, u in zip(wards["WD19NM"], wards["LAD19CD"], wards["UTLA19CD"])),
     ]
-    out = pd.DataFrame(rows, columns=["place", "kind", "area_code"]).astype("string")
+    out = pd.DataFrame(rows, columns=["place", "place_kind", "area_code"]).astype("string")
     out = out[out["area_code"].str.match(r"^E(06|08|09|10)")]  # England's upper-tier councils only
-    return out.drop_duplicates().sort_values(["place", "kind", "area_code"]).reset_index(drop=True)
+    return out.drop_duplicates().sort_values(["place", "place_kind", "area_code"]).reset_index(drop=True)

@@ -144,7 +144,8 @@ def document_items_table() -> pd.DataFrame:
 def weakness_coding_table(weaknesses: pd.DataFrame) -> pd.DataFrame:
     """Builder of the ``weakness_coding`` table: the hand-coded weaknesses coded automatically."""
     coded = code(weaknesses["summary"].tolist())[["item_no", "theme", "matched"]]
-    return coded.astype({"item_no": "int64", "theme": "string", "matched": "string"})
+    coded = coded.rename(columns={"item_no": "weakness_row"})  # here the item is a row of the weaknesses table
+    return coded.astype({"weakness_row": "int64", "theme": "string", "matched": "string"})
 
 
 def area_themes(weaknesses: pd.DataFrame | None = None, status=("complete",)) -> pd.DataFrame:

@@ -139,8 +139,8 @@ def agreement(weaknesses: pd.DataFrame | None = None, codebook=None) -> pd.DataF
 
         auto = load_table("weakness_coding")
     else:
-        auto = code(w["summary"].tolist(), codebook)
-    auto_sets = auto.groupby("item_no")["theme"].apply(set)
+        auto = code(w["summary"].tolist(), codebook).rename(columns={"item_no": "weakness_row"})
+    auto_sets = auto.groupby("weakness_row")["theme"].apply(set)
     rows = []
     for theme in [t["theme"] for t in (codebook if isinstance(codebook, list) else load_codebook(codebook))]:
         hand = w["themes"].map(lambda ts, theme=theme: theme in ts).to_numpy()

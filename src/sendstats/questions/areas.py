@@ -167,7 +167,7 @@ def _place_area(key: str) -> str | None:
     in one area. Several areas: a ParameterError naming them."""
     places = _places(*table_stamps("place_names"))
     for hits in (
-        places[(places["key"] == key) & (places["kind"] == "district")],
+        places[(places["key"] == key) & (places["place_kind"] == "district")],
         places[places["key"] == key],
         places[places["key"].str.startswith(key + " ")],
     ):
@@ -196,8 +196,8 @@ def place_words() -> dict[str, list[str]]:
     p = _places(*table_stamps("place_names"))
     first = p["key"].str.split().str[0]
     generic = {"north", "south", "east", "west", "central", "upper", "lower", "st", "great", "little", "new", "old"}
-    keep = (p["kind"] == "district") | ~first.isin(generic)
-    words = p["key"].where(p["kind"] == "district", first)[keep]
+    keep = (p["place_kind"] == "district") | ~first.isin(generic)
+    words = p["key"].where(p["place_kind"] == "district", first)[keep]
     out: dict[str, list[str]] = {}
     for code, w in zip(p["area_code"][keep], words):
         out.setdefault(code, [])

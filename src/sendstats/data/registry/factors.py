@@ -71,8 +71,8 @@ FACTORS = (
         "factors as at",
         "date the factors are taken as at: inspection start (2016 predecessors: first"
         " day of the month; 2023 inspections without dates: the publication date)",
-        "date",
-        "derived",
+        unit="date",
+        source="derived",
         nullable=False,
     ),
     F(
@@ -81,8 +81,8 @@ FACTORS = (
         "Int64",
         "CCG lookup year",
         "year of the 1 April LSOA-CCG lookup used",
-        "year",
-        LSOA,
+        unit="year",
+        source=LSOA,
     ),
     C(
         "ccg_reason",
@@ -98,8 +98,8 @@ FACTORS = (
         "Int64",
         "LSOAs in the area",
         "number of LSOAs (2011) in the area",
-        "count",
-        LSOA,
+        unit="count",
+        source=LSOA,
     ),
     F(
         CCG_FACTOR(screened=True, profile=True, checked=True, defaults=("screen-2016", "revisit-2016")),
@@ -107,9 +107,9 @@ FACTORS = (
         "Int64",
         "number of CCGs serving the area",
         "number of CCGs serving any of the area's LSOAs",
-        "count",
-        LSOA,
-        ("in_range", 1, 12),
+        unit="count",
+        source=LSOA,
+        check=("in_range", 1, 12),
     ),
     F(
         CCG_FACTOR(),
@@ -133,9 +133,9 @@ FACTORS = (
         "float64",
         "share of LSOAs in the main CCG",
         "share of the area's LSOAs in its main CCG",
-        "share 0-1",
-        LSOA,
-        ("in_range", 0, 1),
+        unit="share 0-1",
+        source=LSOA,
+        check=("in_range", 0, 1),
     ),
     F(
         CCG_FACTOR("exposure", screened=True, defaults=("screen-2016", "model-2016", "revisit-2016")),
@@ -143,8 +143,8 @@ FACTORS = (
         "boolean",
         "one CCG, coterminous (no sliver rule)",
         "one CCG serves exactly the area's LSOAs",
-        "yes/no",
-        LSOA,
+        unit="yes/no",
+        source=LSOA,
     ),
     F(
         CCG_FACTOR(screened=True, defaults=("screen-2016",)),
@@ -152,8 +152,8 @@ FACTORS = (
         "boolean",
         "main CCG also serves other areas",
         "the main CCG also serves LSOAs of other local areas",
-        "yes/no",
-        LSOA,
+        unit="yes/no",
+        source=LSOA,
     ),
     _reason("ccg_rating_reason", "NHS England's CCG rating"),
     F(
@@ -172,8 +172,8 @@ FACTORS = (
         "main CCG rated inadequate by NHS England (2015/16)",
         "the area's main CCG in April 2016 is one of the 26 CCGs rated inadequate in NHS England's 2015/16 annual"
         " assessment, as listed by the Health Service Journal (the plan's direct measure of oversight)",
-        "yes/no",
-        RATING,
+        unit="yes/no",
+        source=RATING,
     ),
     F(
         RATING_FACTOR(),
@@ -182,8 +182,8 @@ FACTORS = (
         "main CCG rated inadequate (Clarke Willmott's list)",
         "as the main CCG rated inadequate, from Clarke Willmott LLP's list of 25 (it has North Kirklees and lacks"
         " North Hampshire and Northumberland): the plan's sensitivity row",
-        "yes/no",
-        RATING,
+        unit="yes/no",
+        source=RATING,
     ),
     F(
         RATING_FACTOR(profile=True),
@@ -192,9 +192,9 @@ FACTORS = (
         "share of LSOAs in a CCG rated inadequate (2015/16)",
         "share of the inspected council's LSOAs whose April 2016 CCG NHS England rated inadequate for 2015/16 (HSJ"
         " list)",
-        "share 0-1",
-        RATING,
-        ("in_range", 0, 1),
+        unit="share 0-1",
+        source=RATING,
+        check=("in_range", 0, 1),
     ),
     F(
         RATING_FACTOR(),
@@ -203,8 +203,8 @@ FACTORS = (
         "any CCG holding 5% or more rated inadequate",
         "a CCG holding 5% or more of the area's LSOAs on the April 2016 lookup was rated inadequate for 2015/16"
         " (HSJ list)",
-        "yes/no",
-        RATING,
+        unit="yes/no",
+        source=RATING,
     ),
     C(
         "icb_reason",
@@ -220,9 +220,9 @@ FACTORS = (
         "Int64",
         "number of ICBs serving the area",
         "number of integrated care boards serving any of the area's LSOAs (July 2022 boundaries)",
-        "count",
-        ICB,
-        ("in_range", 1, 6),
+        unit="count",
+        source=ICB,
+        check=("in_range", 1, 6),
     ),
     F(
         ICB_FACTOR("exposure", screened=True, profile=True, defaults=("screen-2023",)),
@@ -230,9 +230,9 @@ FACTORS = (
         "Int64",
         "number of sub-ICB locations serving the area",
         "number of sub-ICB locations (the former CCGs) serving any of the area's LSOAs",
-        "count",
-        ICB,
-        ("in_range", 1, 12),
+        unit="count",
+        source=ICB,
+        check=("in_range", 1, 12),
     ),
     F(
         ICB_FACTOR(),
@@ -248,9 +248,9 @@ FACTORS = (
         "float64",
         "main ICB's share of the area",
         "share of the area's LSOAs served by its main ICB",
-        "share 0-1",
-        ICB,
-        ("in_range", 0, 1),
+        unit="share 0-1",
+        source=ICB,
+        check=("in_range", 0, 1),
     ),
     F(
         ICB_FACTOR(),
@@ -258,9 +258,9 @@ FACTORS = (
         "float64",
         "main sub-ICB location's share of the area",
         "share of the area's LSOAs served by its main sub-ICB location (for report 06's sliver rule)",
-        "share 0-1",
-        ICB,
-        ("in_range", 0, 1),
+        unit="share 0-1",
+        source=ICB,
+        check=("in_range", 0, 1),
     ),
     F(
         ICB_FACTOR(screened=True, profile=True, defaults=("screen-2023",)),
@@ -268,9 +268,9 @@ FACTORS = (
         "Int64",
         "local areas sharing the main ICB",
         "number of SEND local areas whose main ICB is this area's main ICB (1: the ICB serves this area alone)",
-        "count",
-        ICB,
-        ("in_range", 1, 20),
+        unit="count",
+        source=ICB,
+        check=("in_range", 1, 20),
     ),
     F(
         Factor("dmo_dco_reason", DMO_FILES),
@@ -278,8 +278,8 @@ FACTORS = (
         "Int64",
         "SEN2 year used for DMO/DCO",
         "SEN2 year (January census) used: latest at or before the inspection year",
-        "year",
-        "DfE SEN2 DMO/DCO file",
+        unit="year",
+        source="DfE SEN2 DMO/DCO file",
     ),
     *(
         F(
@@ -307,8 +307,8 @@ FACTORS = (
         "Int64",
         "EHC-plan figures year",
         "calendar year of the EHC-plan figures: the year before the inspection started",
-        "year",
-        SEN2,
+        unit="year",
+        source=SEN2,
     ),
     F(
         Factor(
@@ -325,9 +325,9 @@ FACTORS = (
         "float64",
         "% new EHC plans within 20 weeks (year before)",
         "% of new EHC plans issued within 20 weeks, excluding exceptions",
-        "%",
-        SEN2,
-        ("in_range", 0, 100),
+        unit="%",
+        source=SEN2,
+        check=("in_range", 0, 100),
     ),
     _reason("ehcp_20wk_pct_reason", "the 20-week rate"),
     F(
@@ -336,9 +336,9 @@ FACTORS = (
         "float64",
         "% new EHC plans within 20 weeks, incl. exceptions",
         "% of new EHC plans issued within 20 weeks, including exceptions",
-        "%",
-        SEN2,
-        ("in_range", 0, 100),
+        unit="%",
+        source=SEN2,
+        check=("in_range", 0, 100),
     ),
     _reason("ehcp_20wk_inc_exc_pct_reason", "the 20-week rate including exceptions"),
     F(
@@ -355,9 +355,9 @@ FACTORS = (
         "float64",
         "change in the 20-week rate over two years (pp)",
         "the 20-week rate minus its value two years earlier",
-        "percentage points",
-        SEN2,
-        ("in_range", -100, 100),
+        unit="percentage points",
+        source=SEN2,
+        check=("in_range", -100, 100),
     ),
     _reason("ehcp_20wk_change_2y_reason", "the two-year change"),
     F(
@@ -367,9 +367,9 @@ FACTORS = (
         "EHC plans per 1,000 aged 0-25",
         "EHC plans in the January census of the inspection year (latest at or before it, from 2019) per 1,000"
         " population aged 0-25 (the D2I lookup's single ONS estimate, year not stated: a cross-sectional denominator)",
-        "per 1,000",
-        "DfE EHC plans 2025 release (caseload.csv); D2I LA lookup",
-        ("in_range", 0, 1000),
+        unit="per 1,000",
+        source="DfE EHC plans 2025 release (caseload.csv); D2I LA lookup",
+        check=("in_range", 0, 1000),
     ),
     F(
         Factor("ehcp_per_1000_reason", ZIP_FILES),
@@ -377,8 +377,8 @@ FACTORS = (
         "Int64",
         "EHC-plan census year",
         "year of the January census used for EHC plans per 1,000",
-        "year",
-        "DfE EHC plans 2025 release (caseload.csv)",
+        unit="year",
+        source="DfE EHC plans 2025 release (caseload.csv)",
     ),
     _reason("ehcp_per_1000_reason", "EHC plans per 1,000"),
     F(
@@ -387,8 +387,8 @@ FACTORS = (
         "Int64",
         "appeals year",
         "calendar year of the appeal figures: the year before the inspection started",
-        "year",
-        APPEALS,
+        unit="year",
+        source=APPEALS,
     ),
     F(
         Factor(
@@ -405,9 +405,9 @@ FACTORS = (
         "SEND Tribunal appeal rate % (year before)",
         "SEND Tribunal appeals registered / total appealable decisions x"
         " 100 (recomputed from the counts; the published rate is rounded)",
-        "%",
-        APPEALS,
-        ("in_range", 0, 100),
+        unit="%",
+        source=APPEALS,
+        check=("in_range", 0, 100),
     ),
     F(
         Factor("appeal_reason", ZIP_FILES),
@@ -415,8 +415,8 @@ FACTORS = (
         "float64",
         "SEND Tribunal appeals registered",
         "number of SEND Tribunal appeals registered in the appeals year",
-        "count",
-        APPEALS,
+        unit="count",
+        source=APPEALS,
     ),
     _reason("appeal_reason", "the appeal rate"),
     F(
@@ -432,9 +432,9 @@ FACTORS = (
         "float64",
         "share of LSOAs in the most deprived IMD decile",
         "share of the area's LSOAs in the most deprived national IMD 2019 decile",
-        "share 0-1",
-        IMD,
-        ("in_range", 0, 1),
+        unit="share 0-1",
+        source=IMD,
+        check=("in_range", 0, 1),
     ),
     F(
         Factor("imd_reason", IMD_FILES, screened=True, profile=True),
@@ -442,9 +442,9 @@ FACTORS = (
         "float64",
         "mean IMD rank of LSOAs (higher = less deprived)",
         "mean IMD 2019 rank of the area's LSOAs (1 = most deprived of 32,844)",
-        "rank",
-        IMD,
-        ("in_range", 1, 32844),
+        unit="rank",
+        source=IMD,
+        check=("in_range", 1, 32844),
     ),
     F(
         Factor("imd_reason", IMD_FILES, checked=True),
@@ -452,9 +452,9 @@ FACTORS = (
         "Int64",
         "IMD quintile (1 = most deprived)",
         "national quintile of upper-tier areas on the share in the most deprived decile (1 = most deprived)",
-        "quintile",
-        IMD,
-        ("in_range", 1, 5),
+        unit="quintile",
+        source=IMD,
+        check=("in_range", 1, 5),
     ),
     _reason("imd_reason", "IMD"),
     F(
@@ -463,8 +463,8 @@ FACTORS = (
         "Int64",
         "DSG financial year (ending March)",
         "financial year of the DSG figure, by the year of its 31 March end: the last that ended before the inspection",
-        "year",
-        DSG,
+        unit="year",
+        source=DSG,
     ),
     F(
         Factor(
@@ -482,9 +482,9 @@ FACTORS = (
         "DSG deficit as % of DSG income (last year ended)",
         "cumulative dedicated schools grant deficit as a % of total DSG income"
         " (positive = in deficit; mostly high-needs, i.e. SEND, spending)",
-        "%",
-        DSG,
-        ("in_range", -100, 100),
+        unit="%",
+        source=DSG,
+        check=("in_range", -100, 100),
     ),
     _reason("dsg_reason", "the DSG deficit"),
     _reason("lookup_reason", "the area's type or population"),
@@ -509,9 +509,9 @@ FACTORS = (
         " not state, the same for every inspection of a council; for a council that no longer exists or was created"
         " in 2023 (the former Dorset and Northamptonshire, Cumberland, Westmorland and Furness) today's councils'"
         " estimates apportioned by the share of their April 2021 LSOAs inside it",
-        "people",
-        D2I,
-        ("ge", 0),
+        unit="people",
+        source=D2I,
+        check=("ge", 0),
     ),
 )
 

@@ -69,8 +69,32 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
-def C(name, dtype, label, description, unit="", source="", check=(), nullable=True, unique=False) -> Column:
-    return Column(name, dtype, label, description, unit, source, tuple(check), nullable, unique)
+def C(
+    name: str,
+    dtype: str,
+    label: str,
+    description: str,
+    *,
+    unit: str = "",
+    source: str = "",
+    check=(),
+    nullable: bool = True,
+    unique: bool = False,
+) -> Column:
+    """A column held by one table only, declared where the table lists it (a column that more than one table
+    holds is declared once in :mod:`.columns`): name, storage type, human label and description, then the
+    named fields."""
+    return Column(
+        name=name,
+        dtype=dtype,
+        label=label,
+        description=description,
+        unit=unit,
+        source=source,
+        check=tuple(check),
+        nullable=nullable,
+        unique=unique,
+    )
 
 
 def F(factor: Factor, *args, **kw) -> Column:

@@ -5,6 +5,7 @@ inspection tables in :mod:`.inspections` and the factors in :mod:`.factors`)."""
 from __future__ import annotations
 
 from .. import rawfiles as rf
+from .columns import col
 from .factors import FACTOR_FILES, FACTORS
 from .fields import APPEALS, CODE_PATTERN, CURATED, D2I, DOCS, LSOA, ODS, SEN2, C, Column, Table
 from .inspections import INSPECTIONS_2016, INSPECTIONS_2023
@@ -18,12 +19,17 @@ PLACE_NAMES = (
         source=LSOA,
         nullable=False,
     ),
-    C("kind", "string", "kind of place", "district or ward", source="derived", check=("isin", ["district", "ward"])),
     C(
-        "area_code",
+        "place_kind",
         "string",
-        "area code",
-        "the current local area (May 2023 boundaries) the place lies in: its upper-tier council's, the successor's"
+        "kind of place",
+        "district or ward",
+        source="derived",
+        check=("isin", ["district", "ward"]),
+    ),
+    col(
+        "area_code",
+        note="the current local area (May 2023 boundaries) the place lies in: its upper-tier council's, the successor's"
         " where the council was replaced (Northamptonshire's and Cumbria's districts by name; Christchurch: BCP)",
         source="derived",
         nullable=False,
@@ -33,15 +39,15 @@ PLACE_NAMES = (
 
 # one row per local authority and calendar year: the two measures the area profiles chart over time
 AREA_YEARS = (
-    C("la_code", "string", "area code", "9-digit ONS code as DfE published it that year", source=SEN2, nullable=False),
-    C("year", "Int64", "year", "calendar year", "year", SEN2, nullable=False),
+    col("la_code", note="9-digit ONS code as DfE published it that year", source=SEN2, nullable=False),
+    C("year", "Int64", "year", "calendar year", unit="year", source=SEN2, nullable=False),
     C(
         "ehcp_20wk_pct_in_year",
         "float64",
         "% new EHC plans within 20 weeks",
         "new EHC plans issued within 20 weeks in the calendar year, excluding exceptions, as DfE publishes it",
-        "%",
-        SEN2,
+        unit="%",
+        source=SEN2,
         check=("in_range", 0, 100),
     ),
     C(
@@ -49,18 +55,18 @@ AREA_YEARS = (
         "float64",
         "SEND Tribunal appeal rate %",
         "SEND Tribunal appeals registered as a % of appealable decisions in the calendar year (from the counts)",
-        "%",
-        APPEALS,
+        unit="%",
+        source=APPEALS,
     ),
 )
 
 
 LA_LOOKUP = (
     C("la_code_3", "string", "DfE code", "3-digit DfE local authority code", source=D2I, nullable=False, unique=True),
-    C("la_code", "string", "area code", "9-digit ONS code (former councils: their 2023 code)", source=D2I),
+    col("la_code", note="9-digit ONS code (former councils: their 2023 code)", source=D2I),
     C("name", "string", "area", "ONS name of the local authority", source=D2I),
     C("also_known_as", "string", "also known as", "other names of the authority", source=D2I),
-    C("ofsted_urn", "Int64", "Ofsted URN", "Ofsted unique reference number", source=D2I),
+    col("ofsted_urn", source=D2I),
     C("region_name", "string", "region", "region name in the lookup", source=D2I),
     C(
         "stat_neighbours_3",
@@ -69,20 +75,13 @@ LA_LOOKUP = (
         "the 10 DfE children's services statistical neighbours, as comma-separated 3-digit codes, nearest first",
         source=D2I,
     ),
-    C(
-        "population_0_25",
-        "Int64",
-        "population aged 0-25",
-        "ONS population estimate aged 0-25 (year not stated)",
-        "people",
-        D2I,
-    ),
+    col("population_0_25", note="ONS population estimate aged 0-25 (year not stated)", source=D2I),
     C("la_type", "string", "authority type", "ONS local authority type", source=D2I),
 )
 
 
 # columns the two hand-coded tables share
-_CURATED_AREA = C("area", "string", "area", "area name", source=CURATED, nullable=False)
+_CURATED_AREA = col("area", note="area name", source=CURATED, nullable=False)
 
 
 _CURATED_STATUS = C(
@@ -100,8 +99,8 @@ _OFFICIAL = C(
     "Int64",
     "official number of weaknesses",
     "Ofsted's number of significant weaknesses for the area",
-    "count",
-    ODS,
+    unit="count",
+    source=ODS,
 )  # noqa: E501
 
 
@@ -110,8 +109,8 @@ _MATCHES = C(
     "boolean",
     "count matches Ofsted's",
     "the number of weaknesses found equals Ofsted's number",
-    "yes/no",
-    "derived",
+    unit="yes/no",
+    source="derived",
 )  # noqa: E501
 
 
@@ -136,13 +135,13 @@ WEAKNESSES = (
         "Int64",
         "weakness number",
         "number of the weakness within the area's list",
-        "count",
-        CURATED,
+        unit="count",
+        source=CURATED,
         nullable=False,
     ),  # noqa: E501
     C("summary", "string", "weakness", "one-line summary of the significant weakness", source=CURATED, nullable=False),
     C("themes", "object", "themes (hand-coded)", "list of codebook themes assigned by hand", source=CURATED),
-    C("source_url", "string", "source", "where the list of weaknesses was found", "URL", CURATED),
+    col("source_url", note="where the list of weaknesses was found", source=CURATED),
     _CURATED_STATUS,
     _OFFICIAL,
     _MATCHES,
@@ -157,36 +156,35 @@ WSOA_AREAS = (
         "int64",
         "official number (as recorded by the coder)",
         "number of weaknesses the coder read in Ofsted's file",
-        "count",
-        CURATED,
+        unit="count",
+        source=CURATED,
     ),  # noqa: E501
     C(
         "nweak_found",
         "int64",
         "weaknesses found (as recorded by the coder)",
         "number of weaknesses the coder found",
-        "count",
-        CURATED,
+        unit="count",
+        source=CURATED,
     ),  # noqa: E501
     _CURATED_STATUS,
-    C("source_url", "string", "source", "where the list was found", "URL", CURATED),
+    col("source_url", source=CURATED),
     C("note", "string", "coder's note", "how the list was found or why not", source=CURATED),
     _OFFICIAL,
-    C("n_found", "int64", "weaknesses in the dataset", "rows of the area in the weaknesses table", "count", "derived"),
+    C(
+        "n_found",
+        "int64",
+        "weaknesses in the dataset",
+        "rows of the area in the weaknesses table",
+        unit="count",
+        source="derived",
+    ),
     _MATCHES,
 )
 
 
 DOCUMENTS = (
-    C(
-        "source",
-        "string",
-        "document",
-        "file name of the bundled letter or report",
-        source=DOCS,
-        nullable=False,
-        unique=True,
-    ),
+    col("source", source=DOCS, nullable=False, unique=True),
     C(
         "framework",
         "string",
@@ -196,38 +194,20 @@ DOCUMENTS = (
         check=("isin", ["2016", "2023"]),
         nullable=False,
     ),
-    C("area", "string", "area", "area named in the document", source=DOCS),
-    C(
-        "inspection_start",
-        "datetime64[ns]",
-        "inspection start",
-        "first day of the inspection, as the document gives it",
-        "date",
-        DOCS,
-    ),
-    C(
-        "inspection_end",
-        "datetime64[ns]",
-        "inspection end",
-        "last day of the inspection, as the document gives it",
-        "date",
-        DOCS,
-    ),
-    C("letter_date", "datetime64[ns]", "letter date", "date of the 2016-framework letter", "date", DOCS),
+    col("area", note="area named in the document", source=DOCS),
+    col("inspection_start", note="first day of the inspection, as the document gives it", source=DOCS),
+    col("inspection_end", note="last day of the inspection, as the document gives it", source=DOCS),
+    C("letter_date", "datetime64[ns]", "letter date", "date of the 2016-framework letter", unit="date", source=DOCS),
     C(
         "wsoa_required",
         "boolean",
         "WSoA required (letter)",
         "the letter requires a written statement of action",
-        "yes/no",
-        DOCS,
-    ),
-    C(
-        "outcome",
-        "string",
-        "2023 outcome (report)",
-        "the report's outcome: positive / inconsistent / systemic_failings",
+        unit="yes/no",
         source=DOCS,
+    ),
+    col(
+        "outcome", dtype="string", note="the report's outcome: positive / inconsistent / systemic_failings", source=DOCS
     ),
     C("icb", "string", "integrated care board", "the ICB named in the report", source=DOCS),
     C(
@@ -237,90 +217,59 @@ DOCUMENTS = (
         "header, or page footer when the header's dates are blank",
         source=DOCS,
     ),
-    C("ofsted_urn", "Int64", "Ofsted URN", "Ofsted URN from the report's file name (2023 reports)", source=DOCS),
-    C(
+    col("ofsted_urn", note="Ofsted URN from the report's file name (2023 reports)", source=DOCS),
+    col(
         "published",
-        "datetime64[ns]",
-        "report published",
-        "publication date in the report's file name (2023 reports; with the URN it identifies the inspection)",
-        "date",
-        DOCS,
+        note="publication date in the report's file name (2023 reports; with the URN it identifies the inspection)",
+        source=DOCS,
     ),
+    col("n_weaknesses", note="number of significant weaknesses listed", source=DOCS),
+    col("n_priority_actions", note="number of areas for priority action listed", source=DOCS),
     C(
-        "n_weaknesses",
+        "n_improvements",
         "Int64",
-        "significant weaknesses (letter)",
-        "number of significant weaknesses listed",
-        "count",
-        DOCS,
+        "areas for improvement",
+        "number of areas for improvement listed",
+        unit="count",
+        source=DOCS,
     ),
-    C(
-        "n_priority_actions",
-        "Int64",
-        "areas for priority action",
-        "number of areas for priority action listed",
-        "count",
-        DOCS,
-    ),
-    C("n_improvements", "Int64", "areas for improvement", "number of areas for improvement listed", "count", DOCS),
 )
 
 
 # columns the document item tables share
-_ITEM_NO = C("item_no", "int64", "item number", "position of the item in its list", "count", DOCS, nullable=False)
+_ITEM_NO = C(
+    "item_no", "int64", "item number", "position of the item in its list", unit="count", source=DOCS, nullable=False
+)
 
 
-_REPORT_OUTCOME = C("outcome", "string", "2023 outcome (report)", "the report's outcome", source=DOCS)
+_REPORT_OUTCOME = col("outcome", dtype="string", note="the report's outcome", source=DOCS)
 
 
 DOCUMENT_ITEMS = (
-    C("source", "string", "document", "file name of the bundled letter or report", source=DOCS, nullable=False),
-    C("area", "string", "area", "area named in the document", source=DOCS),
+    col("source", source=DOCS, nullable=False),
+    col("area", note="area named in the document", source=DOCS),
     _REPORT_OUTCOME,
-    C(
-        "kind",
-        "string",
-        "kind of item",
-        "weakness (2016 letter), priority action or improvement (2023 report)",
-        source=DOCS,
-        check=("isin", ["weakness", "priority action", "improvement"]),
-        nullable=False,
-    ),
+    col("kind", source=DOCS, check=("isin", ["weakness", "priority action", "improvement"]), nullable=False),
     _ITEM_NO,
-    C("item", "string", "item", "the text of the item", source=DOCS, nullable=False),
-    C(
-        "theme",
-        "string",
-        "theme",
-        "codebook theme matched (other: none matched)",
-        source="sendstats codebook.yaml",
-        nullable=False,
-    ),
-    C(
-        "matched",
-        "string",
-        "matched phrase",
-        "the phrase that matched the theme's pattern",
-        source="sendstats codebook.yaml",
-    ),
+    col("item", source=DOCS, nullable=False),
+    col("theme", note="codebook theme matched (other: none matched)", source="sendstats codebook.yaml", nullable=False),
+    col("matched", source="sendstats codebook.yaml"),
 )
 
 
 RECOMMENDATIONS = (
-    C("source", "string", "document", "file name of the bundled 2023 report", source=DOCS, nullable=False),
-    C("area", "string", "area", "area named in the report", source=DOCS),
+    col("source", note="file name of the bundled 2023 report", source=DOCS, nullable=False),
+    col("area", note="area named in the report", source=DOCS),
     _REPORT_OUTCOME,
-    C(
+    col(
         "kind",
-        "string",
-        "kind of item",
-        "priority action or improvement",
+        note="priority action or improvement",
         source=DOCS,
         check=("isin", ["priority action", "improvement"]),
         nullable=False,
     ),
     _ITEM_NO,
-    C("item", "string", "item", "the text of the recommendation", source=DOCS, nullable=False),
+    col("item", note="the text of the recommendation", source=DOCS, nullable=False),
     C(
         "responsible_body",
         "string",
@@ -343,42 +292,26 @@ RECOMMENDATIONS = (
 
 WEAKNESS_CODING = (
     C(
-        "item_no",
+        "weakness_row",
         "int64",
         "weakness row",
         "row of the weakness in the weaknesses table",
-        "count",
-        "derived",
+        unit="count",
+        source="derived",
         nullable=False,
     ),
-    C(
-        "theme",
-        "string",
-        "theme (automatic)",
-        "codebook theme matched automatically (other: none matched)",
-        source="sendstats codebook.yaml",
-        nullable=False,
-    ),
-    C("matched", "string", "matched phrase", "the phrase that matched", source="sendstats codebook.yaml"),
+    col("theme", source="sendstats codebook.yaml", nullable=False),
+    col("matched", note="the phrase that matched", source="sendstats codebook.yaml"),
 )
 
 
 CCG_SHARES = (
-    C(
-        "la_code",
-        "string",
-        "area code",
-        "9-digit code of the 2016-framework area (as in the Ofsted file)",
-        source=ODS,
-        nullable=False,
-    ),
-    C(
+    col("la_code", note="9-digit code of the 2016-framework area (as in the Ofsted file)", source=ODS, nullable=False),
+    col(
         "ccg_lookup_year",
-        "int64",
-        "CCG lookup year",
-        "year of the 1 April LSOA-CCG lookup in force at the inspection",
-        "year",
-        LSOA,
+        dtype="int64",
+        note="year of the 1 April LSOA-CCG lookup in force at the inspection",
+        source=LSOA,
     ),
     C(
         "ccg_code",
@@ -393,20 +326,25 @@ CCG_SHARES = (
         "int64",
         "LSOAs of the area it serves",
         "number of the area's LSOAs the CCG serves",
-        "count",
-        LSOA,
+        unit="count",
+        source=LSOA,
     ),
-    C("area_lsoas", "int64", "LSOAs in the area", "number of LSOAs in the area", "count", LSOA),
-    C("ccg_lsoas", "int64", "LSOAs the CCG serves", "number of LSOAs the CCG serves in all areas", "count", LSOA),
+    C("area_lsoas", "int64", "LSOAs in the area", "number of LSOAs in the area", unit="count", source=LSOA),
+    C(
+        "ccg_lsoas",
+        "int64",
+        "LSOAs the CCG serves",
+        "number of LSOAs the CCG serves in all areas",
+        unit="count",
+        source=LSOA,
+    ),
 )
 
 
 AREA_SHAPES = (
-    C(
+    col(
         "area_code",
-        "string",
-        "area code",
-        "9-digit ONS code of the SEND local area (2023 geography; replaced codes harmonised)",
+        note="9-digit ONS code of the SEND local area (2023 geography; replaced codes harmonised)",
         source="ONS LAD May 2023 boundaries; county lookup April 2020",
         nullable=False,
         unique=True,
@@ -416,16 +354,16 @@ AREA_SHAPES = (
         "int64",
         "districts",
         "number of May 2023 districts the area is made of",
-        "count",
-        "ONS LAD May 2023 boundaries",
+        unit="count",
+        source="ONS LAD May 2023 boundaries",
     ),
     C(
         "geometry_wkt",
         "string",
         "boundary",
         "the area's boundary (union of its districts), simplified, WGS84, as WKT",
-        "WKT",
-        "ONS LAD May 2023 boundaries",
+        unit="WKT",
+        source="ONS LAD May 2023 boundaries",
     ),
 )
 
