@@ -129,7 +129,7 @@ def test_mann_whitney_and_screen_columns():
     d = a.dropna(subset=["ehcp_20wk_pct"])
     ref = st.mannwhitneyu(d.loc[d.wsoa, "ehcp_20wk_pct"], d.loc[~d.wsoa, "ehcp_20wk_pct"], alternative="two-sided")
     assert mw["p_value"] == pytest.approx(ref.pvalue) and mw["n_used"] == len(d)
-    s = stats.screen(a, "wsoa", ["ehcp_20wk_pct", "ccg_coterminous", "region"])
+    s = stats.screen(a, "wsoa", ["ehcp_20wk_pct", "ccg_coterminous", "region"]).table
     assert list(s["q_value_bh"]) == pytest.approx(list(stats.bh(s["p_value"])))
     assert {"n_used", "n_dropped", "effect", "ci_low", "ci_high", "test", "mw_p_value"} <= set(s.columns)
     # a numeric factor's p comes from the same logistic fit as its interval: p < .05 exactly when the CI excludes 1
@@ -150,9 +150,9 @@ def test_share_by_denominators():
 def test_kaplan_meier_by_hand():
     # times 1, 2, 2 (censored), 3, 4 (censored): S(1) = 4/5, S(2) = 4/5 * 3/4 = 0.6, S(3) = 0.6 * 1/2 = 0.3
     km = stats.kaplan_meier([1, 2, 2, 3, 4], [1, 1, 0, 1, 0])
-    assert list(km["time"]) == [1, 2, 3] and list(km["at_risk"]) == [5, 4, 2]
-    assert list(km["survival"]) == pytest.approx([0.8, 0.6, 0.3])
-    assert km.attrs["median"] == 3 and km.attrs["n_events"] == 3
+    assert list(km.table["time"]) == [1, 2, 3] and list(km.table["at_risk"]) == [5, 4, 2]
+    assert list(km.table["survival"]) == pytest.approx([0.8, 0.6, 0.3])
+    assert km.median == 3 and (km.n, km.n_events, km.n_censored) == (5, 3, 2)
 
 
 def test_cox_matches_a_hand_maximised_partial_likelihood():
@@ -286,7 +286,8 @@ def test_a_factor_of_several_levels_is_tested_as_a_whole_in_the_2023_screen():
     from sendstats.questions import first_2023
 
     a = first_2023.areas_2023_first()
-    sc = stats.screen(a, "outcome", ["region", "dmo_in_post", "n_sub_icbs"], ordered=True).set_index("factor")
+    result = stats.screen(a, "outcome", ["region", "dmo_in_post", "n_sub_icbs"], ordered=True)
+    sc = result.table.set_index("factor")
     region = sc.loc["region"]
     assert region["test"].startswith("likelihood-ratio test of its 8 levels")
     # the likelihood-ratio test recomputed by hand: a model with the region dummies against thresholds only
@@ -295,7 +296,7 @@ def test_a_factor_of_several_levels_is_tested_as_a_whole_in_the_2023_screen():
     X = pd.get_dummies(used["region"].astype(str), drop_first=True).to_numpy(float)
     lr = 2 * (_ordered_logit_loglik(y, X, 3) - _ordered_logit_loglik(y, X[:, :0], 3))
     assert region["p_value"] == pytest.approx(st.chi2.sf(lr, 7), rel=1e-3)
-    con = sc.attrs["contrasts"]
+    con = result.contrasts
     assert len(con[con["factor"] == "region"]) == 7 and region["p_value"] not in set(con["p_value"])
     # DMO in post: "Recruiting" is held by one area, so it is not estimable and the test is Yes against No
     dmo = sc.loc["dmo_in_post"]
@@ -490,8 +491,42 @@ def test_the_kaplan_meier_median_interval_is_the_log_log_one():
         se = np.sqrt(g) / abs(np.log(s)) if 0 < s < 1 else np.inf
         if abs((np.log(-np.log(s)) - np.log(-np.log(0.5))) / se) <= 1.959964:
             inside.append(u)
-    lo, hi = km.attrs["median_ci"]
+    lo, hi = km.median_ci
     assert lo == pytest.approx(min(inside))
     later = times[times > max(inside)]
     assert hi == pytest.approx(max(inside)) or hi == pytest.approx(later[0])  # the last time inside, or the next
-    assert lo <= km.attrs["median"] <= hi
+    assert lo <= km.median <= hi
+
+
+def test_results_have_one_shape_each():
+    """Issue 31 item 5: a proportion of two numbers is a Series, of arrays a DataFrame from its own function; the
+    screen, the Kaplan-Meier estimate and the ordinal fit are frozen result objects, nothing in ``attrs``; every
+    public statistics function documents what it returns."""
+    import dataclasses
+    import inspect
+
+    z = 1.959963984540054
+    k, n = np.array([82, 0, 3]), np.array([149, 0, 3])
+    got = stats.proportions(k, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    assert got["ci_low"].to_numpy()[[0, 2]] == pytest.approx((centre - half)[[0, 2]])
+    assert got["ci_high"].to_numpy()[[0, 2]] == pytest.approx((centre + half)[[0, 2]])
+    assert np.isnan(got.at[1, "share"]) and isinstance(stats.proportion(82, 149), pd.Series)
+    with pytest.raises(ParameterError, match="use proportions"):
+        stats.proportion([82], [149])
+    km = stats.kaplan_meier([1, 2, 3], [1, 0, 1])
+    scr = stats.screen(
+        pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6, 7, 8], "y": [False, True, False, True, True, False, True, True]}),
+        "y",
+        ["x"],
+    )
+    for result in (km, scr):
+        assert dataclasses.is_dataclass(result) and dataclasses.fields(result)[0].name == "table"
+        assert result.table.attrs == {}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        km.median = 0
+    public = [getattr(stats, n) for n in dir(stats) if not n.startswith("_") and inspect.isfunction(getattr(stats, n))]
+    assert len(public) > 40 and [f.__name__ for f in public if "Returns" not in (f.__doc__ or "")] == []

@@ -307,6 +307,32 @@ def strip(data: pd.DataFrame, x: str, y: str, order, title: str, ax=None):
     )
 
 
+def time_to_event(km, *, title: str, xlabel: str, ylabel: str, who: str, event: str, since: str):
+    """The Kaplan-Meier share that has had the event (one minus survival) as a step chart, from a
+    :class:`sendstats.stats.KaplanMeier`; the alt text gives how many had the event, how many are censored and
+    the median (``who``: "WSoA areas"; ``event``: "revisited"; ``since``: what the time counts from).
+
+    Returns
+    -------
+    matplotlib.axes.Axes, with its alt text"""
+    import numpy as np
+
+    _, ax = plt.subplots(figsize=(7, 3.5))
+    ax.step(np.r_[0, km.table["time"]], 1 - np.r_[1, km.table["survival"]], where="post", color="C0")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1)
+    ax.set_title(title)
+    half = (
+        f"half had been {event} after {km.median:.1f} years" if km.median == km.median else "the median is not reached"
+    )
+    return alt(
+        ax,
+        f"Step chart: the Kaplan-Meier share of the {km.n} {who} {event}, against {since}; {km.n_events} {event},"
+        f" {km.n_censored} censored at the end of the data; {half}.",
+    )
+
+
 def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=None, ylabel="number of areas", ax=None):
     """Bar chart of counts (e.g. the distribution of the number of weaknesses).
 

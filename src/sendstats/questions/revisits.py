@@ -110,14 +110,14 @@ def revisit_times(scope: Scope = PLAN) -> pd.DataFrame:
     )
 
 
-def describe_revisit_times(times: pd.DataFrame, km: pd.DataFrame, cx: pd.DataFrame) -> str:
+def describe_revisit_times(times: pd.DataFrame, km: stats.KaplanMeier, cx: pd.DataFrame) -> str:
     """Report 03's time to revisit in words: the Kaplan-Meier median for all WSoA areas and for each
     inspection-year cohort (with how many of each are censored, since later cohorts wait longer and hold the
     censored areas), then the Cox model's hazard ratios. ``km``: :func:`stats.kaplan_meier` of ``times``;
     ``cx``: :func:`stats.cox` on n_weaknesses and inspection_year."""
 
     def median(m):
-        v, (lo, hi) = m.attrs["median"], m.attrs["median_ci"]
+        v, (lo, hi) = m.median, m.median_ci
         if v != v:
             return "not reached"
         ci = f"{lo:.1f} to {hi:.1f}" if hi == hi else f"{lo:.1f} to not reached"
@@ -126,9 +126,8 @@ def describe_revisit_times(times: pd.DataFrame, km: pd.DataFrame, cx: pd.DataFra
     cohorts = []
     for year, g in times.groupby("inspection_year", sort=True):
         k = stats.kaplan_meier(g["years"], g["revisited"])
-        cens = k.attrs["n"] - k.attrs["n_events"]
-        cohorts.append(f"{int(year)}: {k.attrs['n']} areas, {cens} censored, median {median(k)}")
-    n_cens = km.attrs["n"] - km.attrs["n_events"]
+        cohorts.append(f"{int(year)}: {k.n} areas, {k.n_censored} censored, median {median(k)}")
+    n_cens = km.n_censored
     late = times.loc[~times["revisited"].astype(bool), "inspection_year"]
     where = (
         f" All {n_cens} censored areas were inspected in {int(late.min())}-{int(late.max())}, so the overall median"
@@ -142,7 +141,7 @@ def describe_revisit_times(times: pd.DataFrame, km: pd.DataFrame, cx: pd.DataFra
     )
     return (
         f"Kaplan-Meier median time from the inspection letter to the revisit letter: {median(km)} for all"
-        f" {km.attrs['n']} WSoA areas ({n_cens} not revisited by the end of the data are censored, not dropped)."
+        f" {km.n} WSoA areas ({n_cens} not revisited by the end of the data are censored, not dropped)."
         f"{where} By inspection year: " + "; ".join(cohorts) + ". In the Cox model, per additional weakness the"
         f" rate of revisit was {hr(0)}, and per later inspection year {hr(1)}: revisits paused in 2020-21, so later"
         " WSoAs waited longer. These are associations."

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..fileio import csv_text, xlsx_base64
 from ..plots import labelled
+from ..stats import ScreenResult
 from ..wording import format_p, long_date, safe_href, vs_label
 from ..wording import label as term_label
 
@@ -366,15 +367,15 @@ def key_findings() -> KeyFindings:
     return KeyFindings()
 
 
-def show_contrasts(screen) -> None:
+def show_contrasts(screen: ScreenResult) -> None:
     """Under a factor screen (:func:`sendstats.stats.screen`): the rule for its factors of more than two
     levels and its sparse levels, and their level-by-level table, when it has any."""
     from IPython.display import Markdown, display
 
     from ..stats import describe_contrasts
 
-    con = screen.attrs.get("contrasts")
-    if con is None or not len(con):
+    con = screen.contrasts
+    if not len(con):
         return
     display(Markdown(describe_contrasts(screen)))
     display(

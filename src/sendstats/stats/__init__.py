@@ -10,6 +10,7 @@ from .models import (  # noqa: F401
     LOG,
     PO_RATIO,
     UNINFORMATIVE_SPAN,
+    OrdinalFit,
     cut_models,
     describe_cut_estimates,
     describe_cuts,
@@ -20,6 +21,7 @@ from .models import (  # noqa: F401
     fit_notes_text,
     logistic,
     ordinal,
+    ordinal_fit,
     proportional_odds_check,
     separated_levels,
     way,
@@ -44,6 +46,7 @@ from .robust import (  # noqa: F401
 )
 from .screen import (  # noqa: F401
     SPARSE,
+    ScreenResult,
     describe_contrasts,
     describe_screen,
     ordinal_joint_test,
@@ -51,6 +54,7 @@ from .screen import (  # noqa: F401
     sparse_split,
 )
 from .survival import (  # noqa: F401
+    KaplanMeier,
     cox,
     kaplan_meier,
 )
@@ -69,6 +73,7 @@ from .tables import (  # noqa: F401
     mid_rank,
     permutation_chi2_p,
     proportion,
+    proportions,
     share_by,
     table_test,
 )

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import logging
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,11 @@ _WARNING_SENTENCES = {
 @contextlib.contextmanager
 def fit_notes(what: str):
     """Catch the warnings of a fit: their text goes to the render log (logger ``sendstats.fits``), and the
-    yielded list collects one human sentence per kind ("unreliable: ..."), for the result's ``note``."""
+    yielded list collects one human sentence per kind ("unreliable: ..."), for the result's ``note``.
+
+    Returns
+    -------
+    a context manager; on leaving, the fit's warnings are logged in words"""
     notes: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -216,6 +221,15 @@ def _ordered_models():
     return LogitOrderedModel, WeightedOrderedModel
 
 
+@dataclass(frozen=True)
+class OrdinalFit:
+    """A proportional-odds fit: ``table`` (the rows :func:`ordinal` returns) and ``llf``, the fit's
+    log-likelihood (NaN when the model could not be estimated), for a likelihood-ratio test."""
+
+    table: pd.DataFrame
+    llf: float
+
+
 def ordinal(
     df: pd.DataFrame,
     outcome: str,
@@ -227,10 +241,31 @@ def ordinal(
 ) -> pd.DataFrame:
     """Proportional-odds (ordered logit, statsmodels OrderedModel) of an ordered categorical ``outcome``.
     Odds ratios > 1 mean higher categories (the order of the outcome's categories) are more likely.
-    Same columns as :func:`logistic`; ``n_events`` is the number of areas in the outcome's highest level.
-    ``cluster``: cluster-robust Wald intervals by that column's groups; ``weights``: a column of case weights
-    (inverse-probability weights), each area's log-likelihood multiplied by its weight, with robust (sandwich,
-    HC0) intervals."""
+    ``n_events`` is the number of areas in the outcome's highest level. ``cluster``: cluster-robust Wald
+    intervals by that column's groups; ``weights``: a column of case weights (inverse-probability weights),
+    each area's log-likelihood multiplied by its weight, with robust (sandwich, HC0) intervals.
+
+    Returns
+    -------
+    pandas.DataFrame with the columns of :func:`logistic`, one row per term (the fit and its log-likelihood:
+    :func:`ordinal_fit`)."""
+    return ordinal_fit(df, outcome, predictors, standardise=standardise, cluster=cluster, weights=weights).table
+
+
+def ordinal_fit(
+    df: pd.DataFrame,
+    outcome: str,
+    predictors,
+    *,
+    standardise: bool = True,
+    cluster: str | None = None,
+    weights: str | None = None,
+) -> OrdinalFit:
+    """:func:`ordinal`'s fit with its log-likelihood.
+
+    Returns
+    -------
+    OrdinalFit"""
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     extra = [c for c in (cluster, weights) if c]
     used, dropped = complete_cases(df, [outcome, *predictors, *extra])
@@ -242,7 +277,7 @@ def ordinal(
     X = X.loc[:, X.std() > 0]
     base = {"n_used": len(used), "n_dropped": dropped, "n_events": int((y == y.cat.categories[-1]).sum())}
     if len(y.cat.categories) < 2 or X.empty:
-        return _not_estimable(predictors, base, "not estimable")
+        return OrdinalFit(_not_estimable(predictors, base, "not estimable"), float("nan"))
     if cluster and weights:
         raise ParameterError("ordinal: give cluster or weights, not both (the weighted fit's interval is HC0)")
     plain, weighted = _ordered_models()
@@ -260,12 +295,15 @@ def ordinal(
         b, ci, p = np.full(k, np.nan), np.full((k, 2), np.nan), np.full(k, np.nan)
         method = "not estimable: separation or no convergence (a level with a single outcome)"
     out = _or_rows(X.columns, units, b, ci, p, base, method)
-    out.attrs["llf"] = float(res.llf) if method.startswith("proportional-odds") else float("nan")
-    return out
+    return OrdinalFit(out, float(res.llf) if method.startswith("proportional-odds") else float("nan"))
 
 
 def describe_model(model, outcome_text: str) -> str:
-    """Plain English under a multivariable model table."""
+    """Plain English under a multivariable model table.
+
+    Returns
+    -------
+    str: prose"""
     r0 = model.iloc[0]
     parts = [
         f"{label(r['term'])} {r['odds_ratio']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f}, {r['unit']})"
@@ -282,7 +320,11 @@ def describe_model(model, outcome_text: str) -> str:
 
 def fit_notes_text(frame, name: str = "specification") -> str:
     """One sentence per estimate whose fit warned (its ``fit_note``), naming it; the warnings' own text is in
-    the render log. The names and notes are the package's own words, not data."""
+    the render log. The names and notes are the package's own words, not data.
+
+    Returns
+    -------
+    str: one sentence per estimate with a fit warning ('' without)"""
     rows = frame[frame["fit_note"].fillna("").astype(str) != ""] if "fit_note" in frame else frame.iloc[:0]
     return "".join(f'The estimate "{r[name]}" is {r["fit_note"]}. ' for _, r in rows.iterrows())
 
@@ -293,7 +335,11 @@ def cut_models(df: pd.DataFrame, outcome: str, predictors, *, standardise: bool 
     method: Firth's penalised likelihood for all when any cut is separated, else maximum likelihood for all (so
     cut odds ratios are comparable). Under proportional odds the cuts' odds ratios agree
     (:func:`proportional_odds_check`). One row per cut and term: cut, term, odds_ratio, ci_low, ci_high,
-    p_value, n_used, n_events, method."""
+    p_value, n_used, n_events, method.
+
+    Returns
+    -------
+    pandas.DataFrame: the rows of :func:`logistic` for each cut, with the cut's name in ``cut``"""
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     used, _ = complete_cases(df, [outcome, *predictors])
     levels = list(used[outcome].cat.categories)
@@ -335,7 +381,11 @@ def proportional_odds_check(cuts: pd.DataFrame, term: str) -> dict:
 
 def way(c: dict, higher: str) -> str:
     """Which way one estimate points, from its sign and interval: 'higher odds of {higher}', 'lower odds of
-    {higher}', or 'its interval includes 1'."""
+    {higher}', or 'its interval includes 1'.
+
+    Returns
+    -------
+    str: the words for the direction of an odds ratio"""
     if c["ci_low"] > 1:
         return f"higher odds of {higher}"
     if c["ci_high"] < 1:
@@ -357,7 +407,11 @@ def _cut_list(rows: pd.DataFrame, word: str, higher: str | None = None) -> str:
 def describe_cuts(cuts: pd.DataFrame, model: pd.DataFrame, what: str) -> str:
     """The sentence on the proportional-odds check of the ordinal ``model``'s first term (``what``: its
     words, e.g. 'areas served by more than one sub-ICB location'): each cut's odds ratio and interval, the
-    plan's rule, and, when it fires, that the cut-specific estimates are the ones to read."""
+    plan's rule, and, when it fires, that the cut-specific estimates are the ones to read.
+
+    Returns
+    -------
+    str: prose"""
     r = model.iloc[0]
     check = proportional_odds_check(cuts, r["term"])
     if check["rows"].empty or check["ratio"] != check["ratio"]:
@@ -394,7 +448,11 @@ def describe_cut_estimates(
 ) -> str:
     """When the plan's proportional-odds rule fires for the ordinal ``model``'s first term: the sentence that
     reads its cut-specific estimates instead of the single odds ratio (which it names as their average); ''
-    when the rule does not fire."""
+    when the rule does not fire.
+
+    Returns
+    -------
+    str: prose ('' when there is nothing to say)"""
     r = model.iloc[0]
     check = proportional_odds_check(cuts, r["term"])
     if check["supported"] or check["rows"].empty:
@@ -409,7 +467,11 @@ def describe_cut_estimates(
 
 
 def separated_levels(df: pd.DataFrame, row: str, col: str) -> list[str]:
-    """Levels of ``row`` whose every unit has the same ``col`` (near-separation in a model of ``col``)."""
+    """Levels of ``row`` whose every unit has the same ``col`` (near-separation in a model of ``col``).
+
+    Returns
+    -------
+    list of str: each separated level with the outcome all its areas had"""
     t = crosstab(df, row, col)
     return [
         f"{r}: all {int(t.loc[r].sum())} {t.columns[t.loc[r].to_numpy().argmax()]}"
@@ -419,7 +481,11 @@ def separated_levels(df: pd.DataFrame, row: str, col: str) -> list[str]:
 
 
 def describe_separation(levels: list[str]) -> str:
-    """The sentence on near-separated levels (:func:`separated_levels`), or '' when there are none."""
+    """The sentence on near-separated levels (:func:`separated_levels`), or '' when there are none.
+
+    Returns
+    -------
+    str: prose ('' without separation)"""
     if not levels:
         return ""
     return (

@@ -11,7 +11,11 @@ from .tables import SEED, cell_counts, complete_cases, is_numeric
 
 def min_detectable_or_per_sd(n: int, outcome_share: float, *, alpha: float = 0.05, power: float = 0.8) -> float:
     """The odds ratio per SD of a numeric factor detectable with ``power`` (Hsieh's approximation: the log odds
-    ratio per SD has standard error 1 / sqrt(n r (1 - r)))."""
+    ratio per SD has standard error 1 / sqrt(n r (1 - r))).
+
+    Returns
+    -------
+    float: the minimum detectable odds ratio per SD (NaN when none reaches the power)"""
     from scipy import stats as st
 
     if n <= 0 or not 0 < outcome_share < 1:
@@ -40,7 +44,11 @@ def mde_for(df: pd.DataFrame, factor: str, outcome: str) -> float:
 
 def approx_power(n: int, exposure_share: float, outcome_share: float, odds_ratio: float, alpha: float = 0.05) -> float:
     """Power of the two-sided Wald test of a 2 x 2 log odds ratio from the expected cells: the standard error
-    under no association for the critical value and under the alternative for the spread."""
+    under no association for the critical value and under the alternative for the spread.
+
+    Returns
+    -------
+    float: the power (0-1)"""
     from scipy import stats as st
 
     def se(orr):
@@ -57,7 +65,11 @@ def min_detectable_or(
     """The smallest odds ratio (above 1) that a two-sided test at ``alpha`` detects with ``power`` for a binary
     exposure held by ``exposure_share`` of ``n`` units and an outcome in ``outcome_share`` of them, from the
     normal approximation of :func:`approx_power` (a test checks it against :func:`simulated_power`). NaN when
-    a share is 0 or 1 or no odds ratio up to 1,000 reaches the power."""
+    a share is 0 or 1 or no odds ratio up to 1,000 reaches the power.
+
+    Returns
+    -------
+    float: the minimum detectable odds ratio (NaN when no odds ratio reaches the power)"""
     from scipy.optimize import brentq
 
     p, r = float(exposure_share), float(outcome_share)
@@ -73,7 +85,11 @@ def mde_from_fit(row, *, alpha: float = 0.05, power: float = 0.8) -> float:
     """The smallest odds ratio (above 1) the fit in ``row`` (a model row with odds_ratio, ci_low, ci_high) would
     detect with ``power`` in a two-sided test at ``alpha``: exp((z_a + z_b) SE), with SE the log odds ratio's
     standard error read back from the fit's own 95% interval (so the covariates, the design and the method of
-    the estimate reported are all in it). A test checks it against a simulation of the adjusted design."""
+    the estimate reported are all in it). A test checks it against a simulation of the adjusted design.
+
+    Returns
+    -------
+    float: the minimum detectable odds ratio at the power given (NaN without a standard error)"""
     from scipy import stats as st
 
     se = se_from_ci(row)
@@ -82,7 +98,11 @@ def mde_from_fit(row, *, alpha: float = 0.05, power: float = 0.8) -> float:
 
 def se_from_ci(row) -> float:
     """The standard error of a log odds ratio read back from its 95% interval (``row``'s ci_low, ci_high); NaN
-    when the interval is not finite and positive."""
+    when the interval is not finite and positive.
+
+    Returns
+    -------
+    float: the standard error of the log odds ratio (NaN without a finite interval)"""
     from scipy import stats as st
 
     lo, hi = float(row["ci_low"]), float(row["ci_high"])
@@ -93,7 +113,11 @@ def se_from_ci(row) -> float:
 
 def describe_power(row, mde: float) -> str:
     """What a fit could detect and what its interval rules out, for a sentence beside the estimate: ``mde``
-    from :func:`mde_from_fit` of the same ``row``."""
+    from :func:`mde_from_fit` of the same ``row``.
+
+    Returns
+    -------
+    str: prose"""
     if mde != mde:
         return "The fit gives no finite interval, so it says nothing about the size of an association. "
     lo, hi = row["ci_low"], row["ci_high"]
@@ -116,7 +140,11 @@ def min_detectable_or_ordinal(
 ) -> float:
     """The smallest proportional-odds ratio for a binary exposure (held by ``exposure_share`` of ``n``) that a
     two-sided Wald test at ``alpha`` detects with ``power``, for an ordered outcome with these category shares:
-    Whitehead's (1993) formula, log OR = sqrt(3 (z_a + z_b)^2 / (n p (1 - p) (1 - sum of cubed shares)))."""
+    Whitehead's (1993) formula, log OR = sqrt(3 (z_a + z_b)^2 / (n p (1 - p) (1 - sum of cubed shares))).
+
+    Returns
+    -------
+    float: the minimum detectable odds ratio (NaN when none reaches the power)"""
     from scipy import stats as st
 
     shares = np.asarray(category_shares, dtype=float)
@@ -139,7 +167,11 @@ def simulated_power(
     seed: int = SEED,
 ) -> float:
     """Power of the Wald test of a 2 x 2 log odds ratio by simulation (fixed seed): the exposure split as given,
-    the outcome drawn with the probabilities of :func:`cell_counts`, a Haldane 0.5 added to every cell."""
+    the outcome drawn with the probabilities of :func:`cell_counts`, a Haldane 0.5 added to every cell.
+
+    Returns
+    -------
+    float: the share of simulated fits whose Wald test rejects (0-1)"""
     from scipy import stats as st
 
     rng = np.random.default_rng(seed)

@@ -15,7 +15,11 @@ def e_value(odds_ratio: float, ci_low: float, ci_high: float, *, common: bool = 
     """VanderWeele and Ding's (2017) E-value of an odds ratio and of its confidence limit nearest 1: the
     risk-ratio association an unmeasured confounder would need with both exposure and outcome to explain the
     estimate away. ``common``: the outcome is common (over 15%), so the odds ratio is first taken to an
-    approximate risk ratio by its square root. An interval including 1 has a limit E-value of 1."""
+    approximate risk ratio by its square root. An interval including 1 has a limit E-value of 1.
+
+    Returns
+    -------
+    dict: point (the estimate's E-value), limit (the nearer confidence limit's), common"""
 
     def e(or_):
         rr = math.sqrt(or_) if common else or_
@@ -27,7 +31,11 @@ def e_value(odds_ratio: float, ci_low: float, ci_high: float, *, common: bool = 
 
 
 def describe_e_value(ev: dict, what: str) -> str:
-    """The E-value sentence (:func:`e_value`) for the estimate of ``what``."""
+    """The E-value sentence (:func:`e_value`) for the estimate of ``what``.
+
+    Returns
+    -------
+    str: prose"""
     scale = " (odds ratio taken to a risk ratio by its square root: the outcome is common)" if ev["common"] else ""
     limit = (
         "its confidence interval includes 1, so the limit's E-value is 1: no confounding is needed to move the"
@@ -106,7 +114,11 @@ def bayes_logistic(
 def inverse_probability_weights(fit: pd.DataFrame, indicator: str, covariates, at: pd.DataFrame) -> pd.Series:
     """Stabilised inverse-probability weights for the rows of ``at``: the overall share with ``indicator``
     divided by each row's probability of it, from a maximum-likelihood logistic model of ``indicator`` on
-    ``covariates`` (numbers as they are, categories as dummies) fitted on ``fit`` (complete cases)."""
+    ``covariates`` (numbers as they are, categories as dummies) fitted on ``fit`` (complete cases).
+
+    Returns
+    -------
+    pandas.Series ``weight``, one per row of ``at`` (stabilised by the overall share)"""
     import statsmodels.api as sm
 
     covariates = list(covariates)
@@ -122,7 +134,11 @@ def inverse_probability_weights(fit: pd.DataFrame, indicator: str, covariates, a
 
 def weight_summary(w: pd.Series) -> pd.DataFrame:
     """The distribution of a set of weights: n, minimum, quartiles, maximum and the effective sample size
-    (sum of weights squared over the sum of squared weights)."""
+    (sum of weights squared over the sum of squared weights).
+
+    Returns
+    -------
+    pandas.DataFrame, one row: n, minimum, quartiles, maximum and the effective sample size"""
     w = w.dropna().astype(float)
     q = w.quantile([0.25, 0.5, 0.75])
     return pd.DataFrame(

@@ -3,12 +3,14 @@ family's false discovery rate, and the sentences that read it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
 from ..wording import ci, format_p, label, outcome_label, plural
-from .models import logistic, ordinal
+from .models import logistic, ordinal, ordinal_fit
 from .power import mde_for
 from .tables import bh, complete_cases, is_numeric, mann_whitney, table_test
 
@@ -21,7 +23,11 @@ def _is_categorical(s: pd.Series) -> bool:
 
 def sparse_split(df: pd.DataFrame, factor: str, outcome: str) -> tuple[pd.DataFrame, dict]:
     """The rows of a categorical ``factor`` whose level at least :data:`SPARSE` areas (with the outcome known)
-    hold, and the levels left out with their counts: the screen's rule for levels too small to estimate."""
+    hold, and the levels left out with their counts: the screen's rule for levels too small to estimate.
+
+    Returns
+    -------
+    tuple: (the rows without the sparse levels, {sparse level: areas})"""
     used, _ = complete_cases(df, [factor, outcome])
     counts = used[factor].value_counts()
     thin = {str(k): int(v) for k, v in counts.items() if 0 < v < SPARSE}
@@ -37,15 +43,20 @@ def ordinal_joint_test(df: pd.DataFrame, outcome: str, factor: str) -> dict:
     """The likelihood-ratio test of all levels of a categorical ``factor`` together in a proportional-odds
     model of ``outcome`` (the fit of :func:`ordinal`, against the thresholds-only model, whose log-likelihood is
     the outcome's own multinomial one): statistic, df, p_value, and the fit's contrasts (each level against the
-    first, Wald CI)."""
+    first, Wald CI).
+
+    Returns
+    -------
+    dict: statistic, df, p_value, contrasts (the fit's rows)"""
     from scipy import stats as st
 
-    m = ordinal(df, outcome, [factor])
+    fit = ordinal_fit(df, outcome, [factor])
+    m = fit.table
     used, _ = complete_cases(df, [outcome, factor])
     n_j = used[outcome].value_counts().to_numpy()
     n_j = n_j[n_j > 0]
     null = float((n_j * np.log(n_j / n_j.sum())).sum())
-    lr = 2 * (m.attrs.get("llf", float("nan")) - null)
+    lr = 2 * (fit.llf - null)
     k = int(m["odds_ratio"].notna().sum())
     p = float(st.chi2.sf(lr, k)) if k and lr == lr else float("nan")
     return {"statistic": lr, "df": k, "p_value": p, "contrasts": m}
@@ -87,14 +98,28 @@ def _screen_row(factor, kind, n_used, n_dropped, test, p_value, effect_name="", 
     return row | {"effect_name": effect_name, "effect": est[0], "ci_low": est[1], "ci_high": est[2]}
 
 
-def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ScreenResult:
+    """A factor screen (:func:`screen`). ``table``: one row per factor (factor, kind, n_used, n_dropped, test,
+    p_value, q_value_bh, effect_name, effect, ci_low, ci_high, mw_p_value where computed, min_detectable_or).
+    ``contrasts``: the factors of more than two levels level by level, and the levels too small to estimate
+    (factor, contrast, n_level, odds_ratio, ci_low, ci_high, p_value, method)."""
+
+    table: pd.DataFrame
+    contrasts: pd.DataFrame
+
+
+def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) -> ScreenResult:
     """Each factor against the outcome, one at a time, with Benjamini-Hochberg q-values across the screen.
 
     Boolean outcome: a numeric factor gets a univariable logistic odds ratio per SD with its p-value from the
     same fit (the p-value used, so p and interval agree), and the Mann-Whitney p in its own column
     (``mw_p_value``); a categorical or boolean factor gets :func:`table_test` (Fisher exact for 2 x 2).
     Ordered outcome (``ordered=True``): a proportional-odds model per factor (Wald p).
-    Columns: factor, kind, n_used, n_dropped, test, p_value, q_value_bh, effect_name, effect, ci_low, ci_high."""
+
+    Returns
+    -------
+    ScreenResult: the table and the contrasts."""
     rows, contrasts, mdes = [], [], []
     if ordered:
         top = outcome_label(str(df[outcome].cat.categories[-1]))
@@ -156,10 +181,10 @@ def screen(df: pd.DataFrame, outcome: str, factors, *, ordered: bool = False) ->
     out = pd.DataFrame(rows)
     out.insert(out.columns.get_loc("p_value") + 1, "q_value_bh", bh(out["p_value"]))
     out["min_detectable_or"] = mdes
-    out.attrs["contrasts"] = pd.DataFrame(
+    con = pd.DataFrame(
         contrasts, columns=["factor", "contrast", "n_level", "odds_ratio", "ci_low", "ci_high", "p_value", "method"]
     )
-    return out
+    return ScreenResult(out, con)
 
 
 def _effect_text(r) -> str:
@@ -167,11 +192,15 @@ def _effect_text(r) -> str:
     return f"{r['effect_name']} {ci(r)}" if r["effect"] == r["effect"] else r["effect_name"]
 
 
-def describe_contrasts(screen) -> str:
-    """The rule behind a screen's factors of more than two levels and its sparse levels, from its contrasts
-    (``screen.attrs['contrasts']``); '' when the screen has neither."""
-    c = screen.attrs.get("contrasts")
-    if c is None or not len(c):
+def describe_contrasts(result: ScreenResult) -> str:
+    """The rule behind a screen's factors of more than two levels and its sparse levels, from its contrasts;
+    '' when the screen has neither.
+
+    Returns
+    -------
+    str: Markdown prose ('' when the screen has no contrasts)"""
+    c = result.contrasts
+    if not len(c):
         return ""
     joint = [f for f in dict.fromkeys(c.loc[c["odds_ratio"].notna(), "factor"])]
     thin = c[c["odds_ratio"].isna()]
@@ -192,8 +221,13 @@ def describe_contrasts(screen) -> str:
     return text.strip()
 
 
-def describe_screen(screen, outcome_text: str) -> str:
-    """Plain English under a factor screen: what passed the BH threshold, what it does and does not show."""
+def describe_screen(result: ScreenResult, outcome_text: str) -> str:
+    """Plain English under a factor screen: what passed the BH threshold, what it does and does not show.
+
+    Returns
+    -------
+    str: prose"""
+    screen = result.table
     sig = screen[screen["q_value_bh"] < 0.05]
     n = len(screen)
     if sig.empty:

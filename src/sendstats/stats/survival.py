@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -9,26 +11,49 @@ from .models import design
 from .tables import complete_cases
 
 
-def kaplan_meier(time, event) -> pd.DataFrame:
-    """Kaplan-Meier estimate (statsmodels SurvfuncRight): one row per distinct event time with at_risk,
-    events and survival (the share not yet having had the event), plus the median and its 95% interval
-    (Brookmeyer-Crowley, log-log transformed; an unreached limit is NaN) in ``attrs`` (median, median_ci)."""
+@dataclass(frozen=True)
+class KaplanMeier:
+    """A Kaplan-Meier estimate: ``table`` one row per distinct event time (time, at_risk, events, survival: the
+    share not yet having had the event); ``median`` and ``median_ci`` (95%, Brookmeyer-Crowley, log-log
+    transformed; NaN where not reached); ``n`` (all) and ``n_events`` (the rest are censored)."""
+
+    table: pd.DataFrame
+    median: float
+    median_ci: tuple[float, float]
+    n: int
+    n_events: int
+
+    @property
+    def n_censored(self) -> int:
+        return self.n - self.n_events
+
+
+def kaplan_meier(time, event) -> KaplanMeier:
+    """Kaplan-Meier estimate of the time to an event (statsmodels SurvfuncRight).
+
+    Returns
+    -------
+    KaplanMeier"""
     from statsmodels.duration.survfunc import SurvfuncRight
 
     t, e = np.asarray(time, float), np.asarray(event, float)
     sf = SurvfuncRight(t, e)
-    out = pd.DataFrame({"time": sf.surv_times, "at_risk": sf.n_risk, "events": sf.n_events, "survival": sf.surv_prob})
-    out.attrs["median"] = float(sf.quantile(0.5)) if (sf.surv_prob <= 0.5).any() else float("nan")
+    table = pd.DataFrame({"time": sf.surv_times, "at_risk": sf.n_risk, "events": sf.n_events, "survival": sf.surv_prob})
+    median = float(sf.quantile(0.5)) if (sf.surv_prob <= 0.5).any() else float("nan")
     with np.errstate(all="ignore"):
         lo, hi = sf.quantile_ci(0.5, method="cloglog")
-    out.attrs["median_ci"] = tuple(float(v) if v is not None and np.isfinite(v) else float("nan") for v in (lo, hi))
-    out.attrs["n"], out.attrs["n_events"] = len(t), int(e.sum())
-    return out
+    lo, hi = (float(v) if v is not None and np.isfinite(v) else float("nan") for v in (lo, hi))
+    return KaplanMeier(table, median, (lo, hi), len(t), int(e.sum()))
 
 
 def cox(df: pd.DataFrame, time: str, event: str, predictors) -> pd.DataFrame:
     """Cox proportional hazards (statsmodels PHReg, Breslow ties): one row per predictor with hazard_ratio,
-    ci_low, ci_high (95% Wald), p_value (same fit), n_used, n_dropped, n_events."""
+    ci_low, ci_high (95% Wald), p_value (same fit), n_used, n_dropped, n_events.
+
+    Returns
+    -------
+    pandas.DataFrame, one row per predictor: term, unit, hazard_ratio, ci_low, ci_high, p_value, n_used,
+    n_dropped, n_events"""
     import statsmodels.api as sm
 
     predictors = list(predictors)

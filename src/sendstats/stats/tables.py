@@ -25,11 +25,25 @@ def mid_rank(values, v: float) -> float:
 
 
 def proportion(successes, n, alpha: float = 0.05) -> pd.Series:
-    """Estimate ``successes / n`` with a Wilson score interval (default 95%).
+    """Estimate ``successes / n`` (two numbers) with a Wilson score interval (default 95%); for many at once,
+    :func:`proportions`.
 
-    Returns a Series: successes, n, share, ci_low, ci_high. ``n == 0`` gives NaN share and interval.
-    Array-like inputs give a DataFrame with one row per element.
-    """
+    Returns
+    -------
+    pandas.Series: successes, n, share, ci_low, ci_high. ``n == 0`` gives NaN share and interval."""
+    if np.ndim(successes) or np.ndim(n):
+        raise ParameterError("proportion takes two numbers; for arrays use proportions(successes, n)")
+    return proportions([successes], [n], alpha).iloc[0]
+
+
+def proportions(successes, n, alpha: float = 0.05) -> pd.DataFrame:
+    """Estimates ``successes / n`` element by element (array-likes of equal length), each with a Wilson score
+    interval (default 95%).
+
+    Returns
+    -------
+    pandas.DataFrame, one row per element: successes, n, share, ci_low, ci_high (NaN share and interval where
+    ``n == 0``)."""
     from statsmodels.stats.proportion import proportion_confint  # heavy: imported on first use
 
     k = np.asarray(successes, dtype=float)
@@ -40,10 +54,7 @@ def proportion(successes, n, alpha: float = 0.05) -> pd.Series:
         share = np.where(m > 0, k / np.where(m > 0, m, 1), np.nan)
         lo, hi = proportion_confint(k, np.where(m > 0, m, 1), alpha=alpha, method="wilson")
     lo, hi = np.where(m > 0, lo, np.nan), np.where(m > 0, hi, np.nan)
-    cols = {"successes": k.astype(int), "n": m.astype(int), "share": share, "ci_low": lo, "ci_high": hi}
-    if k.ndim == 0:
-        return pd.Series({c: v.item() for c, v in cols.items()})
-    return pd.DataFrame(cols)
+    return pd.DataFrame({"successes": k.astype(int), "n": m.astype(int), "share": share, "ci_low": lo, "ci_high": hi})
 
 
 # --- association between a factor and an outcome ---------------------------------------------------------
@@ -59,13 +70,21 @@ def complete_cases(df: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, int
 
 
 def crosstab(df: pd.DataFrame, row: str, col: str) -> pd.DataFrame:
-    """Counts of ``row`` x ``col`` over rows where both are known (categories kept in their order)."""
+    """Counts of ``row`` x ``col`` over rows where both are known (categories kept in their order).
+
+    Returns
+    -------
+    pandas.DataFrame: counts, ``row`` levels by ``col`` levels (complete cases)"""
     used, _ = complete_cases(df, [row, col])
     return pd.crosstab(used[row], used[col], dropna=False)
 
 
 def cramers_v(table) -> float:
-    """Cramér's V (no bias correction) of a contingency table."""
+    """Cramér's V (no bias correction) of a contingency table.
+
+    Returns
+    -------
+    float: Cramér's V (NaN for a table with a single row or column)"""
     from scipy.stats.contingency import association
 
     t = np.asarray(table)
@@ -133,14 +152,22 @@ def table_test(df: pd.DataFrame, row: str, col: str, *, n_resamples: int = 9999)
 
 
 def describe_table_test(test: dict) -> str:
-    """One line for a :func:`table_test` of a table larger than 2 x 2: the test, its p, Cramer's V and n."""
+    """One line for a :func:`table_test` of a table larger than 2 x 2: the test, its p, Cramer's V and n.
+
+    Returns
+    -------
+    str: prose"""
     return f"{test['test']}: {p_is(test['p_value'])}; Cramér's V = {test['effect']:.2f}, n = {test['n_used']}."
 
 
 def permutation_chi2_p(xi, yi, statistic: float, n_resamples: int = 9999, seed: int = SEED) -> float:
     """Monte Carlo permutation p-value of Pearson's chi-square for integer codes ``xi``, ``yi``: the column
     codes are shuffled ``n_resamples`` times (fixed seed) with the margins kept, and
-    p = (1 + number of shuffles with a statistic at least as large) / (n_resamples + 1). Vectorised."""
+    p = (1 + number of shuffles with a statistic at least as large) / (n_resamples + 1). Vectorised.
+
+    Returns
+    -------
+    float: the Monte Carlo p-value"""
     xi, yi = np.asarray(xi), np.asarray(yi)
     nx, ny, n = int(xi.max()) + 1, int(yi.max()) + 1, len(xi)
     expected = np.outer(np.bincount(xi, minlength=nx), np.bincount(yi, minlength=ny)) / n
@@ -155,7 +182,11 @@ def permutation_chi2_p(xi, yi, statistic: float, n_resamples: int = 9999, seed: 
 
 def mann_whitney(df: pd.DataFrame, factor: str, outcome: str) -> dict:
     """Mann-Whitney U of a numeric ``factor`` between the two levels of a boolean ``outcome``: medians per
-    group, two-sided p, and the rank-biserial correlation (P(X_true > X_false) - P(X_true < X_false))."""
+    group, two-sided p, and the rank-biserial correlation (P(X_true > X_false) - P(X_true < X_false)).
+
+    Returns
+    -------
+    dict: n_used, n_dropped, p_value, rank_biserial, median_true, median_false"""
     from scipy.stats import mannwhitneyu
 
     used, dropped = complete_cases(df, [factor, outcome])
@@ -184,7 +215,11 @@ def mann_whitney(df: pd.DataFrame, factor: str, outcome: str) -> dict:
 def kruskal_by(df: pd.DataFrame, value: str, group: str) -> dict:
     """Kruskal-Wallis test of a numeric ``value`` across the levels of ``group`` (levels without data dropped):
     H, p (chi-square approximation, ties corrected), the epsilon-squared effect size H / (n - 1), n_used,
-    n_dropped, and the median per group."""
+    n_dropped, and the median per group.
+
+    Returns
+    -------
+    dict: statistic, p_value, epsilon2, n_used, n_dropped, medians (per group)"""
     from scipy.stats import kruskal
 
     used, dropped = complete_cases(df, [value, group])
@@ -211,7 +246,11 @@ def kruskal_by(df: pd.DataFrame, value: str, group: str) -> dict:
 
 
 def bh(p_values) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values); NaN stays NaN."""
+    """Benjamini-Hochberg adjusted p-values (q-values); NaN stays NaN.
+
+    Returns
+    -------
+    numpy.ndarray: the Benjamini-Hochberg q-value of each p-value, in the input's order (NaN kept)"""
     from statsmodels.stats.multitest import multipletests
 
     p = np.asarray(p_values, dtype=float)
@@ -228,7 +267,11 @@ def is_numeric(s: pd.Series) -> bool:
 
 def share_by(df: pd.DataFrame, by: str, outcome: str) -> pd.DataFrame:
     """Share of rows with a True ``outcome`` in each level of ``by`` (rows missing ``by`` counted apart), with
-    Wilson 95% intervals: columns by, n, count, share, ci_low, ci_high."""
+    Wilson 95% intervals: columns by, n, count, share, ci_low, ci_high.
+
+    Returns
+    -------
+    pandas.DataFrame, one row per level: the level, n, count, share, ci_low, ci_high"""
     used, _ = complete_cases(df, [by, outcome])
     rows = []
     for level, g in used.groupby(by, observed=True, sort=True):
@@ -249,7 +292,11 @@ def share_by(df: pd.DataFrame, by: str, outcome: str) -> pd.DataFrame:
 def cochran_armitage(df: pd.DataFrame, score: str, outcome: str) -> dict:
     """Cochran-Armitage test for a linear trend in the share of a boolean ``outcome`` across the ordered
     numeric ``score`` (e.g. inspection year): z, two-sided normal p, the trend in share per unit of score
-    (least-squares slope), n_used and n_dropped."""
+    (least-squares slope), n_used and n_dropped.
+
+    Returns
+    -------
+    dict: test, z, p_value, slope (share per unit of score), n_used, n_dropped"""
     from scipy import stats as st
 
     used, dropped = complete_cases(df, [score, outcome])
@@ -360,7 +407,11 @@ def cell_counts(n: int, p: float, r: float, odds_ratio: float):
 
 
 def mantel_haenszel(a: pd.DataFrame, exposure: str, outcome: str, stratum: str) -> dict:
-    """Mantel-Haenszel pooled odds ratio over the strata of ``stratum``, its 95% CI and the MH test p."""
+    """Mantel-Haenszel pooled odds ratio over the strata of ``stratum``, its 95% CI and the MH test p.
+
+    Returns
+    -------
+    dict: odds_ratio, ci_low, ci_high, p_value, n_used, tables (the number of strata)"""
     from statsmodels.stats.contingency_tables import StratifiedTable
 
     used = a.dropna(subset=[exposure, outcome, stratum])
