@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from ..config import RENDER_ENV
+from . import internals
 
 _KERNEL = None
 _CLIENT = None
@@ -171,10 +172,10 @@ def _register_engine() -> None:
                 stderr_file=stderr_file,
             )
             nbc = PapermillNotebookClient(nb_man, **final)
-            nbc.kc = kc  # nbclient connects only when it has no client
+            internals.use_connected_client(nbc, kc)
             return nbc.execute()
 
-    if ENGINE not in papermill_engines._engines:
+    if not internals.engine_registered(ENGINE):
         papermill_engines.register(ENGINE, ReusedClientEngine)
 
 
@@ -248,15 +249,6 @@ def run_all(jobs: list[dict], workers: int, on_result) -> None:
 
 
 def _stop_helpers() -> None:
-    """Stop multiprocessing's fork server and resource tracker and wait for them, so the command returns
-    with no process of its own left (they would otherwise exit just after it, reaped by whoever adopts
-    them). Both ``_stop`` methods are CPython's own (used by its tests); a later start makes new ones."""
-    from multiprocessing import forkserver, resource_tracker
-
-    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
-        stop = getattr(helper, "_stop", None)
-        if stop is not None:
-            try:
-                stop()
-            except (OSError, ChildProcessError):
-                pass
+    """Stop multiprocessing's fork server and resource tracker, so the command returns with no process of
+    its own left (they would otherwise exit just after it, reaped by whoever adopts them)."""
+    internals.stop_multiprocessing_helpers()
