@@ -126,3 +126,24 @@ def test_causal_diagram_names_the_confounders_as_a_reader_does():
     ax = plots.causal_diagram(wsoa.CONFOUNDERS)
     shown = " ".join(t.get_text() for t in ax.texts) + ax.figure.sendstats_alt
     assert "imd_share_most_deprived_decile" not in shown and "region" in shown
+
+
+def test_map_categories_and_colours_have_one_home_keyed_by_code():
+    """Issue 31 item 6: the maps' categories are codes (vocabulary), their words come from one table, and the
+    colours are keyed by the codes, so rewording a label cannot break a colour."""
+    import pandas as pd
+
+    from sendstats import plots, vocabulary
+    from sendstats.questions import maps
+
+    assert set(plots.COLOURS) == set(vocabulary.CATEGORY_LABELS) == {*vocabulary.MAP_2016, *vocabulary.MAP_2023}
+    m16, m23 = maps.map_frames()
+    assert set(m16["category"]) <= set(vocabulary.MAP_2016) and set(m23["category"]) <= set(vocabulary.MAP_2023)
+    cats = pd.DataFrame({"area_code": ["E08000002", "E08000001"], "category": ["systemic_failings", "no_outcome"]})
+    ax = plots.england_map(cats, title="t", order=vocabulary.MAP_2023)
+    assert [t.get_text() for t in ax.get_legend().get_texts()][:3] == [
+        "typically positive (0)",
+        "inconsistent (0)",
+        "widespread or systemic failings (1)",
+    ]
+    assert "no outcome in sources: 1 area" in ax.figure.sendstats_alt

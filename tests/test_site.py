@@ -100,7 +100,7 @@ def test_one_colour_per_outcome_on_every_chart_and_map(rendered):
     soup = _soup(rendered / "01_inspection_outcomes.html")
     svg = [base64.b64decode(i["src"].split(",", 1)[1]).decode() for i in soup.find_all("img")]
     drawn = {c.lower() for s in svg for c in re.findall(r"(?:fill|stroke): ?(#[0-9a-fA-F]{6})", s)}
-    for outcome in ("typically positive", "inconsistent", "widespread or systemic failings", "WSoA required"):
+    for outcome in ("positive", "inconsistent", "systemic_failings", "wsoa"):  # keyed by code, not by label
         assert COLOURS[outcome].lower() in drawn, outcome
     assert not {"#1f77b4", "#ff7f0e", "#2ca02c"} & drawn  # matplotlib's default blue, orange, green
 

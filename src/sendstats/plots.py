@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from .vocabulary import CATEGORY_LABELS
 from .wording import and_list, outcome_label, pct
 from .wording import label as term_label
 
@@ -343,8 +344,8 @@ def count_bars(data, x: str, y: str = "count", *, hue=None, title=None, xlabel=N
         _, ax = plt.subplots(figsize=(7, 3.5))
     from .data import registry
 
-    shown = {v: registry.value_label(str(v)) for v in data[hue].unique()} if hue else {}
-    palette = {v: COLOURS[t] for v, t in shown.items()} if shown and all(t in COLOURS for t in shown.values()) else None
+    codes = [str(v) for v in data[hue].unique()] if hue else []
+    palette = {v: COLOURS[v] for v in codes} if codes and all(v in COLOURS for v in codes) else None
     sns.barplot(
         data=data, x=x, y=y, hue=hue, ax=ax, color=None if hue else "#0072B2", palette=palette, errorbar=None
     )  # one count per bar: no error bar, so no bootstrap and no random draw
@@ -405,7 +406,7 @@ def outcome_figure(data, by: str, framework: str, *, title=None):
     for level, off in offsets.items():
         d = data[data["outcome"].astype(str) == level]
         pos = [groups.index(g) + off for g in d[by].astype(str)]
-        colour = COLOURS[outcome_label(level)]
+        colour = COLOURS[level]
         _intervals(ax, d["share"], d["ci_low"], d["ci_high"], pos, color=colour, label=outcome_label(level))
     n = data.drop_duplicates(by)["n"].tolist()
     ax.set_yticks(range(len(groups)), [f"{g} (n={m})" for g, m in zip(groups, n)])
@@ -551,15 +552,16 @@ def flow(steps, *, title: str):
 
 # One colour per outcome, on every chart and map (Okabe-Ito's colour-blind-safe set; the failings and WSoA
 # colours are the darkest, so they stay apart in greyscale too). Legends list outcomes in this order.
+# Keyed by the category codes of vocabulary.CATEGORY_LABELS, so rewording a label changes no colour.
 COLOURS = {
-    "WSoA required": "#D55E00",
-    "no WSoA": "#56B4E9",
-    "not inspected": "#d5d8dc",
-    "typically positive": "#009E73",
+    "wsoa": "#D55E00",
+    "no_wsoa": "#56B4E9",
+    "not_inspected": "#d5d8dc",
+    "positive": "#009E73",
     "inconsistent": "#E69F00",
-    "widespread or systemic failings": "#882255",
-    "no outcome in sources": "#aab7b8",
-    "not inspected yet": "#eaeded",
+    "systemic_failings": "#882255",
+    "no_outcome": "#aab7b8",
+    "not_inspected_yet": "#eaeded",
 }
 
 
@@ -583,7 +585,9 @@ def _map_text(categories, title: str, order, where: str = "England") -> str:
     counts = categories["category"].value_counts()
     return (
         f"Map of the {len(categories)} SEND local areas of {where} (May 2023 boundaries): {title}. "
-        + "; ".join(f"{c}: {int(counts.get(c, 0))} area{'' if counts.get(c, 0) == 1 else 's'}" for c in order)
+        + "; ".join(
+            f"{CATEGORY_LABELS[c]}: {int(counts.get(c, 0))} area{'' if counts.get(c, 0) == 1 else 's'}" for c in order
+        )
         + "."
     )
 
@@ -610,7 +614,7 @@ def england_map(categories, *, title: str, order, ax=None, where: str = "England
     ax.set_aspect(1 / 0.6)  # longitude is about 0.6 of latitude at 53 degrees north
     ax.set_axis_off()
     counts = categories["category"].value_counts()
-    handles = [Patch(facecolor=COLOURS[c], label=f"{c} ({int(counts.get(c, 0))})") for c in order]
+    handles = [Patch(facecolor=COLOURS[c], label=f"{CATEGORY_LABELS[c]} ({int(counts.get(c, 0))})") for c in order]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
     ax.set_title(title)
     return alt(ax, _map_text(categories, title, order, where))
@@ -761,7 +765,7 @@ def area_on_map(categories, code: str, *, title: str, order, where: str = "Engla
             border = and_list(sorted(names[c] for c in near if c in names))
             labelled = f" Labelled: {names.get(code, code)} and the areas that border it, {border}."
     if len(me):
-        outlined = f" {me['area'].iat[0]} is outlined in black ({me['category'].iat[0]})."
+        outlined = f" {me['area'].iat[0]} is outlined in black ({CATEGORY_LABELS[me['category'].iat[0]]})."
     return _WithAlt(SVG(svg), " ".join((_map_text(categories, title, order, where) + outlined + labelled).split()))
 
 

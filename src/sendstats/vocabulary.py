@@ -18,6 +18,23 @@ COUNTINGS = {
 REVISIT_LEVELS = ["No", "Some", "Yes"]  # ordered: Yes > Some > No
 REVISIT_SHOWN = ["Yes", "Some", "No"]  # the order tables and charts show them in
 OUTCOME_LEVELS = ["positive", "inconsistent", "systemic_failings"]
+OUTCOME_LABELS = {
+    "positive": "typically positive",
+    "inconsistent": "inconsistent",
+    "systemic_failings": "widespread or systemic failings",
+}
+# How an area is shown on the maps and in the tables of areas: a code (what frames hold and colours are keyed by)
+# and the words a reader sees. The maps list their categories in these orders.
+CATEGORY_LABELS = {
+    "wsoa": "WSoA required",
+    "no_wsoa": "no WSoA",
+    "not_inspected": "not inspected",
+    **OUTCOME_LABELS,
+    "no_outcome": "no outcome in sources",
+    "not_inspected_yet": "not inspected yet",
+}
+MAP_2016 = ("wsoa", "no_wsoa", "not_inspected")
+MAP_2023 = (*OUTCOME_LEVELS, "no_outcome", "not_inspected_yet")
 # What each 2023-framework outcome sets next, counted from the inspection's start (the dates Data to Insight's
 # table gives follow it to the day): the next full inspection after 5 or 3 years, and for widespread or systemic
 # failings a monitoring inspection after about 18 months first. The source's own sentences, as the table quotes

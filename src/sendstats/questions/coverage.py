@@ -10,6 +10,7 @@ from ..data import registry
 from ..data.boundaries import REPLACED_ON
 from ..data.ingest.ofsted import CORRECTED
 from ..data.store import data_date
+from ..vocabulary import CATEGORY_LABELS as WORDS  # the words for each category, one home
 from ..wording import and_list, long_date, md, outcome_label, plural
 from .areas import area_index, coded, former_council, profile_links
 
@@ -48,9 +49,9 @@ def summary() -> pd.DataFrame:
         starts = [d for d in began if pd.notna(d)]
         last = max(starts) if starts else pd.NaT
         if o is None:
-            wsoa, revisit = "not inspected", ""
+            wsoa, revisit = WORDS["not_inspected"], ""
         else:
-            wsoa = ("WSoA required" if o["wsoa"] else "no WSoA") + via
+            wsoa = (WORDS["wsoa"] if o["wsoa"] else WORDS["no_wsoa"]) + via
             revisit = (
                 str(o["revisit_outcome"])
                 if o["revisit_status"] == "revisited"
@@ -65,7 +66,9 @@ def summary() -> pd.DataFrame:
                 "2016 result": wsoa,
                 "weaknesses": o["n_weaknesses"] if o is not None and o["wsoa"] else pd.NA,
                 "revisit (sufficient progress)": revisit,
-                "2023-framework outcomes": "; ".join(events) if events else ("" if former else "not inspected yet"),
+                "2023-framework outcomes": "; ".join(events)
+                if events
+                else ("" if former else WORDS["not_inspected_yet"]),
                 "last full inspection": last,
                 "years since": round((asof - last).days / 365.25, 1) if pd.notna(last) and not former else None,
                 "monitoring inspection due by": mine["next_monitoring_by"].iat[-1] if len(mine) else pd.NaT,
@@ -113,7 +116,7 @@ def inspected_2023(s: pd.DataFrame) -> int:
     """From :func:`summary` ``s``: the number of current areas with at least one published 2023-framework
     inspection (with or without a start date in the sources). The one count of "areas inspected under the 2023
     framework" that the areas page and report 01 both state."""
-    return int(_current(s)["2023-framework outcomes"].ne("not inspected yet").sum())
+    return int(_current(s)["2023-framework outcomes"].ne(WORDS["not_inspected_yet"]).sum())
 
 
 def never_revisited_sentence(never: pd.DataFrame) -> str:
@@ -187,7 +190,7 @@ def never_revisited(s: pd.DataFrame) -> pd.DataFrame:
     former council's) with no published revisit, and what the 2023 framework has found there since."""
     cur = _current(s)
     rows = cur[
-        cur["2016 result"].str.startswith("WSoA required")
+        cur["2016 result"].str.startswith(WORDS["wsoa"])
         & cur["revisit (sufficient progress)"].eq(registry.value_label("not_revisited_yet"))
     ]
     cols = ["area", "code", "region", "2016 result", "weaknesses", "2023-framework outcomes"]

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .. import vocabulary
 from ..data import geography
 from ..data.boundaries import SUCCESSORS
 from ..outcomes import basis_date, load_inspections
@@ -15,16 +16,7 @@ from ..wording import plural
 from .areas import area_index
 
 # --- maps ----------------------------------------------------------------------------------------------
-MAP_2016 = ["WSoA required", "no WSoA", "not inspected"]
-
-
-MAP_2023 = [
-    "typically positive",
-    "inconsistent",
-    "widespread or systemic failings",
-    "no outcome in sources",
-    "not inspected yet",
-]
+MAP_2016, MAP_2023 = vocabulary.MAP_2016, vocabulary.MAP_2023  # the maps' categories, in their order (codes)
 
 
 @scoped(PLAN)
@@ -32,7 +24,8 @@ def map_frames(scope: Scope = PLAN) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per SEND local area on the May 2023 geography (``area_shapes``): its 2016-framework result (WSoA
     required or not; a successor council takes its former council's result, flagged ``via_former``) and its
     latest 2023-framework outcome, each counting inspections published (``basis="inspected"``: started) by the
-    scope's ``as_at``. Returns (2016 frame, 2023 frame), each with area_code, area, category. The maps are
+    scope's ``as_at``. Returns (2016 frame, 2023 frame), each with area_code, area, category (a code of
+    :data:`sendstats.vocabulary.CATEGORY_LABELS`, which gives its words). The maps are
     drawn on today's councils, each showing its former council's result, so ``counting`` (whether an abolished
     area is counted) leaves them as they are."""
     from ..data.store import table_key
@@ -47,7 +40,7 @@ def describe_maps(m16: pd.DataFrame, overall16: pd.DataFrame, scope: Scope = PLA
     """What the two maps of :func:`map_frames` count, and why the 2016 map's WSoA areas can differ from the
     councils that wrote one (a successor council takes its former council's result)."""
     via = int(m16["via_former"].sum())
-    shown = int((m16["category"] == "WSoA required").sum())
+    shown = int((m16["category"] == "wsoa").sum())
     wrote = int(overall16["n_wsoa"].sum())
     takes = "takes its" if via == 1 else "take their"
     return (
@@ -65,7 +58,6 @@ def _by(df: pd.DataFrame, as_at, date_col: str) -> pd.DataFrame:
 def _map_frames(keys: tuple, as_at, date_col: str, predecessors: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The frames of :func:`map_frames`; without ``predecessors`` a successor council does not take its
     former council's 2016 result."""
-    from ..data.registry import value_label
     from ..data.store import load_table
 
     shapes = load_table("area_shapes")
@@ -82,7 +74,7 @@ def _map_frames(keys: tuple, as_at, date_col: str, predecessors: bool) -> tuple[
     rows16 = []
     for code in shapes["area_code"]:
         w = by_code.get(code)
-        cat = "not inspected" if w is None or pd.isna(w) else ("WSoA required" if w else "no WSoA")
+        cat = "not_inspected" if w is None or pd.isna(w) else ("wsoa" if w else "no_wsoa")
         rows16.append(
             {
                 "area_code": code,
@@ -96,9 +88,9 @@ def _map_frames(keys: tuple, as_at, date_col: str, predecessors: bool) -> tuple[
     rows23 = []
     for code in shapes["area_code"]:
         if code not in latest.index:
-            cat = "not inspected yet"
+            cat = "not_inspected_yet"
         else:
             o = latest.at[code, "outcome"]
-            cat = "no outcome in sources" if pd.isna(o) else value_label(str(o))
+            cat = "no_outcome" if pd.isna(o) else str(o)
         rows23.append({"area_code": code, "area": names.get(code, code), "category": cat})
     return pd.DataFrame(rows16), pd.DataFrame(rows23)

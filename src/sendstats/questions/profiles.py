@@ -13,6 +13,7 @@ from ..data import geography, registry
 from ..data.names import display_name
 from ..data.store import data_date
 from ..outcomes import load_areas
+from ..vocabulary import CATEGORY_LABELS as WORDS  # the words for each category, one home
 from ..vocabulary import OUTCOME_LEVELS as OUTCOMES
 from ..wording import and_list, by_unit, long_date, md, md_link, ordinal, outcome_label, plural
 from .areas import REVISIT_MEANING, area_index, coded, former_council, known, table_stamps
@@ -222,13 +223,15 @@ def statistical_neighbours(code: str) -> pd.DataFrame:
                 "rank": i,
                 "area": display_name(n["name"]) if n is not None else f"DfE code {c3} (not in lookup)",
                 "code": ncode,
-                "WSoA (2016)": ("WSoA required" if o["wsoa"] else "no WSoA") if o is not None else "not inspected",
+                "WSoA (2016)": (WORDS["wsoa"] if o["wsoa"] else WORDS["no_wsoa"])
+                if o is not None
+                else WORDS["not_inspected"],
                 "revisit": (o["revisit_outcome"] if pd.notna(o["revisit_outcome"]) else o["revisit_status"])
                 if o is not None
                 else "",
-                "2023 outcome": (w["outcome"] if pd.notna(w["outcome"]) else "no outcome in sources")
+                "2023 outcome": (w["outcome"] if pd.notna(w["outcome"]) else WORDS["no_outcome"])
                 if w is not None
-                else "not inspected yet",
+                else WORDS["not_inspected_yet"],
             }
         )
     return pd.DataFrame(rows)
@@ -289,7 +292,7 @@ def profile_summary(code: str) -> str:
                 lines.append(f"**{what.capitalize()} due by:** {long_date(due)}{late}.")
     nb = statistical_neighbours(code)
     if len(nb):
-        done = nb[~nb["2023 outcome"].isin(["not inspected yet"])]
+        done = nb[~nb["2023 outcome"].isin([WORDS["not_inspected_yet"]])]
         counts = done["2023 outcome"].map(lambda v: outcome_label(str(v)) if v in OUTCOMES else str(v)).value_counts()
         spread = and_list([f"{n} {k}" for k, n in counts.items()])
         lines.append(

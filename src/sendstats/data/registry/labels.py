@@ -146,11 +146,11 @@ THEME_LABELS = {
 
 def value_label(value) -> str:
     """Human form of a coded value (reasons and outcome codes)."""
-    from ...vocabulary import OUTCOME_LEVELS
+    from ...vocabulary import OUTCOME_LABELS
 
     text = {
         **REASON_LABELS,
-        **dict(zip(OUTCOME_LEVELS, ["typically positive", "inconsistent", "widespread or systemic failings"])),
+        **OUTCOME_LABELS,
         "not_revisited_yet": "not revisited yet",
         "not_required": "not required",
         "local_authority": "local authority",
