@@ -37,7 +37,9 @@ def main(argv=None) -> int:
         return 130
 
 
-def _main(argv=None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line's arguments: ``data`` (verify, build, add-snapshot, export), ``report``, ``list`` and
+    ``letters`` (fetch, parse)."""
     from . import __version__
 
     ap = argparse.ArgumentParser(prog="sendstats", description=__doc__)
@@ -67,6 +69,20 @@ def _main(argv=None) -> int:
     ex.add_argument(
         "--format", default="csv", choices=["csv", "parquet"], help="file format of the tables (default csv)"
     )
+    _add_report(sub)
+    sub.add_parser("list", help="list the reports and their parameters")
+    let = sub.add_parser("letters", help="inspection letters and reports").add_subparsers(dest="action", required=True)
+    fe = let.add_parser("fetch", help="download letters/reports from the Ofsted area pages in the official file")
+    fe.add_argument("--cache", default=None, help="cache directory (default: data/letters_cache)")
+    fe.add_argument("--limit", type=int, help="only the first N area pages")
+    fe.add_argument("--delay", type=float, default=1.0, help="seconds between requests (default 1)")
+    pa = let.add_parser("parse", help="read and extract documents; failures are listed at the end")
+    pa.add_argument("paths", nargs="*", help="files or folders of .pdf/.txt (default: every bundled letter and report)")
+    return ap
+
+
+def _add_report(sub) -> None:
+    """The ``report`` command's arguments."""
     rep = sub.add_parser(
         "report",
         help="render reports to HTML (without NAME: the whole site, core reports, areas page, every profile, index)",
@@ -89,97 +105,17 @@ def _main(argv=None) -> int:
         help="pin the footer's render time (to SOURCE_DATE_EPOCH, else the git commit time)",
     )
     rep.add_argument("--workers", type=int, help="parallel kernels (default: number of cores)")
-    sub.add_parser("list", help="list the reports and their parameters")
-    let = sub.add_parser("letters", help="inspection letters and reports").add_subparsers(dest="action", required=True)
-    fe = let.add_parser("fetch", help="download letters/reports from the Ofsted area pages in the official file")
-    fe.add_argument("--cache", default=None, help="cache directory (default: data/letters_cache)")
-    fe.add_argument("--limit", type=int, help="only the first N area pages")
-    fe.add_argument("--delay", type=float, default=1.0, help="seconds between requests (default 1)")
-    pa = let.add_parser("parse", help="read and extract documents; failures are listed at the end")
-    pa.add_argument("paths", nargs="*", help="files or folders of .pdf/.txt (default: every bundled letter and report)")
-    args = ap.parse_args(argv)
+
+
+def _main(argv=None) -> int:
+    args = _parser().parse_args(argv)
     if args.data_dir:
         import os
 
         os.environ["SENDSTATS_DATA"] = str(Path(args.data_dir).resolve())
-
+    command = {"data": _data, "report": _report, "list": _list, "letters": _letters}[args.cmd]
     try:
-        if args.cmd == "data" and args.action == "verify":
-            from .data import sources
-
-            problems = sources.verify()
-            for path, why in problems:
-                print(f"sendstats: {path}: {why}", file=sys.stderr)
-            if problems:
-                return 1
-            print(f"all {len(sources.manifest())} raw files match {sources.manifest_path()}; no unlisted files")
-        elif args.cmd == "data" and args.action == "build":
-            from .data import registry, store
-
-            t = time.perf_counter()
-            rows = store.build() if args.force else store.update()
-            took = f" ({time.perf_counter() - t:.1f} s)"
-            if rows:
-                print(", ".join(f"{k}: {v} rows" for k, v in rows.items()) + took)
-            else:
-                print(f"all {len(registry.TABLES)} tables current; every raw file matches the manifest{took}")
-        elif args.cmd == "data" and args.action == "add-snapshot":
-            from .data.ingest import snapshots
-
-            where, when, n = snapshots.add_snapshot(args.path)
-            print(
-                f"added {where} (last updated {when:%Y-%m-%d}, {n} areas) with a manifest row; "
-                "`sendstats data build` includes it"
-            )
-        elif args.cmd == "data" and args.action == "export":
-            from .data import datapackage
-
-            out = datapackage.export(args.dir, args.format)
-            print(f"wrote {len(list(out.iterdir())) - 1} tables and datapackage.json to {out}")
-        elif args.cmd == "list":
-            from .render import catalogue
-
-            for name, entry in catalogue.reports().items():
-                print(f"{name}{' (core)' if entry.core else ''}: {entry.description}")
-                for k, spec in entry.parameters.items():
-                    kind = f", {spec['kind']}" if spec.get("kind") else ""
-                    print(f"    {k} ({spec['type']}{kind}, default {spec.get('default')!r}): {spec.get('help', '')}")
-        elif args.cmd == "report":
-            from .render import report
-
-            if args.workers is not None and args.workers < 1:
-                raise ParameterError(f"--workers must be at least 1, got {args.workers}")
-            opts = dict(force=args.force, progress=True, reproducible=args.reproducible, workers=args.workers)
-            if args.name:
-                if args.areas or args.core_only:
-                    flag = "--areas" if args.areas else "--core-only"
-                    raise ParameterError(f"{flag} chooses which reports of the site to render; give it without a NAME")
-                res = report.render([(args.name, _params(args.param))], args.output_dir, **opts)
-            else:
-                if args.param:
-                    raise ParameterError("-p needs a report NAME (parameters differ between reports)")
-                if args.areas and args.core_only:
-                    raise ParameterError("--areas and --core-only: give one (--core-only renders no area profile)")
-                codes: tuple | list | None = None  # None: the whole site
-                if args.core_only:
-                    codes = ()
-                elif args.areas and (spec := ",".join(args.areas)).strip().lower() != "all":
-                    from .questions import areas
-
-                    codes = areas.area_codes(spec)
-                res = report.render_all(args.output_dir, area_codes=codes, **opts)
-            for e in res["errors"]:
-                print(f"sendstats: error: {e}", file=sys.stderr)
-            pages = res["written"] + res["skipped"]
-            page = pages[0] if args.name and pages else res["index"]  # one report: its own page
-            print(
-                f"rendered {len(res['written'])}, unchanged {len(res['skipped'])}, failed {len(res['errors'])}; "
-                f"open {Path(page).resolve()}"
-            )
-            if res["errors"]:
-                return 1
-        elif args.cmd == "letters":
-            return _letters(args)
+        return command(args)
     except SendstatsError as e:
         say(f"sendstats: error: {e}", err=True)
         return 2
@@ -187,7 +123,91 @@ def _main(argv=None) -> int:
         place = f"{e.filename}: " if getattr(e, "filename", None) else ""
         print(f"sendstats: error: cannot write or read {place}{e.strerror or e}", file=sys.stderr)
         return 1
+
+
+def _data(args) -> int:
+    """``sendstats data verify|build|add-snapshot|export``."""
+    if args.action == "verify":
+        from .data import sources
+
+        problems = sources.verify()
+        for path, why in problems:
+            print(f"sendstats: {path}: {why}", file=sys.stderr)
+        if problems:
+            return 1
+        print(f"all {len(sources.manifest())} raw files match {sources.manifest_path()}; no unlisted files")
+    elif args.action == "build":
+        from .data import registry, store
+
+        t = time.perf_counter()
+        rows = store.build() if args.force else store.update()
+        took = f" ({time.perf_counter() - t:.1f} s)"
+        if rows:
+            print(", ".join(f"{k}: {v} rows" for k, v in rows.items()) + took)
+        else:
+            print(f"all {len(registry.TABLES)} tables current; every raw file matches the manifest{took}")
+    elif args.action == "add-snapshot":
+        from .data.ingest import snapshots
+
+        where, when, n = snapshots.add_snapshot(args.path)
+        print(
+            f"added {where} (last updated {when:%Y-%m-%d}, {n} areas) with a manifest row; "
+            "`sendstats data build` includes it"
+        )
+    elif args.action == "export":
+        from .data import datapackage
+
+        out = datapackage.export(args.dir, args.format)
+        print(f"wrote {len(list(out.iterdir())) - 1} tables and datapackage.json to {out}")
     return 0
+
+
+def _list(args) -> int:
+    """``sendstats list``: the reports and their parameters."""
+    from .render import catalogue
+
+    for name, entry in catalogue.reports().items():
+        print(f"{name}{' (core)' if entry.core else ''}: {entry.description}")
+        for k, spec in entry.parameters.items():
+            kind = f", {spec['kind']}" if spec.get("kind") else ""
+            print(f"    {k} ({spec['type']}{kind}, default {spec.get('default')!r}): {spec.get('help', '')}")
+    return 0
+
+
+def _report(args) -> int:
+    """``sendstats report [NAME]``: one report, or the site (its areas chosen by ``--areas``/``--core-only``)."""
+    from .render import report
+
+    if args.workers is not None and args.workers < 1:
+        raise ParameterError(f"--workers must be at least 1, got {args.workers}")
+    opts = dict(force=args.force, progress=True, reproducible=args.reproducible, workers=args.workers)
+    if args.name:
+        if args.areas or args.core_only:
+            flag = "--areas" if args.areas else "--core-only"
+            raise ParameterError(f"{flag} chooses which reports of the site to render; give it without a NAME")
+        res = report.render([(args.name, _params(args.param))], args.output_dir, **opts)
+    else:
+        if args.param:
+            raise ParameterError("-p needs a report NAME (parameters differ between reports)")
+        if args.areas and args.core_only:
+            raise ParameterError("--areas and --core-only: give one (--core-only renders no area profile)")
+        codes: tuple | list | None = None  # None: the whole site
+        if args.core_only:
+            codes = ()
+        elif args.areas and (spec := ",".join(args.areas)).strip().lower() != "all":
+            from .questions import areas
+
+            codes = areas.area_codes(spec)
+        res = report.render_all(args.output_dir, area_codes=codes, **opts)
+    for e in res["errors"]:
+        print(f"sendstats: error: {e}", file=sys.stderr)
+    pages = res["written"] + res["skipped"]
+    page = pages[0] if args.name and pages else res["index"]  # one report: its own page
+    print(
+        f"rendered {len(res['written'])}, unchanged {len(res['skipped'])}, failed {len(res['errors'])}; "
+        f"open {Path(page).resolve()}"
+    )
+    return 1 if res["errors"] else 0
 
 
 def _letters(args) -> int:
