@@ -62,3 +62,28 @@ def test_every_package_folder_ships_in_the_wheel():
     found = {".".join(p.parent.relative_to(src).parts) for p in src.rglob("__init__.py")}
     assert found - listed == set(), f"package folders not in pyproject.toml: {sorted(found - listed)}"
     assert {"sendstats.stats", "sendstats.data.registry", "sendstats.questions"} <= listed
+
+
+def test_every_module_path_a_docstring_names_exists():
+    """Issue 31 item 7: docstrings named module paths that had moved (``sendstats.factors.FACTORS``). Every
+    ``sendstats.x.y`` in a Sphinx role or in double backticks in the package's source resolves to a module or
+    a name in one."""
+    import importlib
+
+    bad = []
+    for f in (ROOT / "src" / "sendstats").rglob("*.py"):
+        text = f.read_text()
+        for m in re.finditer(r"(?::(?:mod|func|data|class|meth):`|``)(sendstats(?:\.[A-Za-z_]\w*)+)", text):
+            parts = m.group(1).split(".")
+            for i in range(len(parts), 0, -1):
+                try:
+                    obj = importlib.import_module(".".join(parts[:i]))
+                    break
+                except ImportError:
+                    continue
+            try:
+                for name in parts[i:]:
+                    obj = getattr(obj, name)
+            except AttributeError:
+                bad.append(f"{f.relative_to(ROOT)}: {m.group(1)}")
+    assert bad == []

@@ -43,7 +43,7 @@ def load_areas(framework="2016") -> pd.DataFrame:
     """One row per inspected area (2016 framework: 149 + 2 predecessors; 2023 framework: one row per
     inspection, 97 of 96 areas) with its inspection outcome
     columns plus every area factor as at its inspection (``factor_date``): CCG structure, DMO/DCO in post,
-    EHC-plan 20-week timeliness, IMD 2019. Each factor's unit and source: ``sendstats.factors.FACTORS`` and
+    EHC-plan 20-week timeliness, IMD 2019. Each factor's unit and source: ``sendstats.data.registry.FACTORS`` and
     docs/data_dictionary.md. A missing factor has a reason in its ``*_reason`` column (not_applicable,
     suppressed, not_collected_yet, not_published_yet, no_match)."""
     return load_table(f"areas_{_framework(framework)}")

@@ -1,5 +1,5 @@
 """One home for every boundary and code change between 2016 and 2023 (data only; the logic that uses it is
-in :mod:`sendstats.geography`, the readers in :mod:`sendstats.ingest`).
+in :mod:`sendstats.data.geography`, the readers in :mod:`sendstats.data.ingest`).
 
 - Codes replaced without a boundary change (``SUCCESSION``): Buckinghamshire became unitary on 1 April 2020
   (E10000002 -> E06000060; Ofsted's 2022 file still uses E10000002); North Yorkshire and Somerset on

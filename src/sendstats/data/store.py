@@ -4,7 +4,7 @@ The registry (:data:`sendstats.registry.TABLES`) is the only description of the 
 builder (``module:function``), the raw files the builder itself reads (``raw``) and the tables it is built from
 (``needs``). A builder is called with each needed table as a keyword argument of the same name, read from the
 store; builders never call one another. While a builder runs, reading a raw file its table does not declare is
-an error (:func:`sendstats.sources.check`), so no table can depend on a file its key does not cover.
+an error (:func:`sendstats.data.sources.check`), so no table can depend on a file its key does not cover.
 
 A table's key is a sha256 over the source of the package modules its builder depends on
 (:mod:`sendstats.deps`), the package files it reads, the sha256 of each raw file it declares (as on disk now)

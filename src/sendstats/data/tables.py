@@ -1,5 +1,6 @@
 """Builders of the registered tables that are not some domain module's own: each reads its declared raw files
-(:data:`sendstats.registry.TABLES`) and receives any table it needs as an argument (:mod:`sendstats.store`)."""
+(:data:`sendstats.data.registry.TABLES`) and receives any table it needs as an argument
+(:mod:`sendstats.data.store`)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,7 @@
 parameters, checked here before any kernel starts.
 
 Parameter kinds beyond the plain types are named in :data:`KINDS` as ``"module:function"`` strings; the
-``area`` kind is the domain's :func:`sendstats.questions.areas.resolve_area`, imported only when an area parameter is
-given.
+``area`` kind is :func:`sendstats.questions.areas.resolve_area`, imported only when an area parameter is given.
 """
 
 from __future__ import annotations

@@ -1,16 +1,19 @@
 """Render reports: the pipeline's last step, split by job.
 
-- :mod:`sendstats.catalogue`: which reports exist, the tables they need, their parameters (checked here,
-  before any kernel starts);
-- :mod:`sendstats.store`: the tables a report needs are brought up to date first, in this process;
-- :mod:`sendstats.cache`: a report whose inputs are unchanged is skipped;
-- :mod:`sendstats.execute`: notebooks run in parallel workers, one reused kernel each;
-- :mod:`sendstats.export`: normalised notebook -> HTML, and the index page;
-- :mod:`sendstats.provenance`: the footer, written on the kernel side.
+- :mod:`sendstats.render.catalogue`: which reports exist, the tables they need, their parameters (checked
+  here, before any kernel starts);
+- :mod:`sendstats.data.store`: the tables a report needs are brought up to date first, in this process;
+- :mod:`sendstats.render.cache`: a report whose inputs are unchanged is skipped;
+- :mod:`sendstats.render.execute`: notebooks run in parallel workers, one reused kernel each (the private
+  library parts it needs: :mod:`sendstats.render.internals`);
+- :mod:`sendstats.render.export`: normalised notebook -> HTML, the index and the site's plain pages;
+- :mod:`sendstats.render.page`: the tables, key findings and other page parts a notebook displays;
+- :mod:`sendstats.render.provenance`: the footer, written on the kernel side.
 
-Nothing here imports the domain modules (analysis, outcomes, factors): the area parameter kind is resolved
-through the catalogue's kind registry. Output is written to a temporary file and renamed, so a failed render
-leaves the previous HTML in place.
+The renderer sits above the questions: it asks :mod:`sendstats.questions.areas` for every area's code (the
+whole site) and which bundled documents are an area's (a profile's provenance); the ``area`` parameter kind is
+resolved through the catalogue's kind registry. Output is written to a temporary file and renamed, so a failed
+render leaves the previous HTML in place.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ _WARNING_SENTENCES = {
 
 @contextlib.contextmanager
 def fit_notes(what: str):
-    """Catch the warnings of a fit: their text goes to the render log (logger ``sendstats.fits``), and the
+    """Catch the warnings of a fit: their text goes to the render log (the logger named "sendstats.fits"), and the
     yielded list collects one human sentence per kind ("unreliable: ..."), for the result's ``note``.
 
     Returns

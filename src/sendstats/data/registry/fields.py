@@ -63,7 +63,7 @@ class Table:
     package_files: tuple = ()  # files inside the package read by the builder (e.g. letters/codebook.yaml)
     checks: tuple = ()  # names of frame-level checks in FRAME_CHECKS
     unique: tuple = ()
-    needs: tuple = field(default=())  # tables the builder is built from: passed to it by name (sendstats.store)
+    needs: tuple = field(default=())  # tables the builder is built from: passed to it by name (sendstats.data.store)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
