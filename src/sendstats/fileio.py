@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -143,29 +144,31 @@ def xlsx_base64(df, sheet: str) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
-_HELD: dict[str, int] = {}  # lock file -> how deep this process holds it
+_HELD = threading.local()  # per thread: lock file -> how deep this thread holds it
 
 
 @contextmanager
 def exclusive_lock(path: Path):
-    """Hold an exclusive ``flock`` on the file ``path`` (made if missing): another process asking for it waits.
-    Re-entrant within a process (a holder that asks again does not wait for itself)."""
+    """Hold an exclusive ``flock`` on the file ``path`` (made if missing): another process, or another thread of
+    this one, asking for it waits. Re-entrant within a thread (a holder that asks again does not wait for
+    itself)."""
     import fcntl
 
     key = str(Path(path).resolve())
-    if _HELD.get(key):
-        _HELD[key] += 1
+    held = _HELD.__dict__.setdefault("depth", {})
+    if held.get(key):
+        held[key] += 1
         try:
             yield
         finally:
-            _HELD[key] -= 1
+            held[key] -= 1
         return
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as fh:
+    with open(path, "a") as fh:  # its own open file: flock makes a second one wait, in this process too
         fcntl.flock(fh, fcntl.LOCK_EX)
-        _HELD[key] = 1
+        held[key] = 1
         try:
             yield
         finally:
-            _HELD[key] = 0
+            held[key] = 0
             fcntl.flock(fh, fcntl.LOCK_UN)

@@ -11,6 +11,7 @@ import textwrap
 from functools import lru_cache
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 
@@ -95,8 +96,6 @@ def _series_text(labels, values, lows=None, highs=None, fmt="{:.0%}") -> str:
 
 def _intervals(ax, x, lo, hi, pos, **kw):
     """Points at ``x`` with horizontal intervals [lo, hi] at heights ``pos``."""
-    import numpy as np
-
     # a Wilson bound at k = 0 or k = n lands ~1e-16 on the wrong side of the share: clip to zero
     err = [
         np.clip(np.asarray(x, float) - np.asarray(lo, float), 0, None),
@@ -281,8 +280,6 @@ def strip(data: pd.DataFrame, x: str, y: str, order, title: str, ax=None):
     Returns
     -------
     matplotlib.axes.Axes, with its alt text"""
-    import numpy as np
-
     from .stats import SEED
 
     rng = np.random.default_rng(SEED)
@@ -316,8 +313,6 @@ def time_to_event(km, *, title: str, xlabel: str, ylabel: str, who: str, event: 
     Returns
     -------
     matplotlib.axes.Axes, with its alt text"""
-    import numpy as np
-
     _, ax = plt.subplots(figsize=(7, 3.5))
     ax.step(np.r_[0, km.table["time"]], 1 - np.r_[1, km.table["survival"]], where="post", color="C0")
     ax.set_xlabel(xlabel)
@@ -435,8 +430,6 @@ def forest(data, *, label="term", title=None, xlabel="odds ratio (95% CI, log sc
     Returns
     -------
     matplotlib.axes.Axes, with its alt text"""
-    import numpy as np
-
     d = data.dropna(subset=["odds_ratio", "ci_low", "ci_high"])
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.45 * len(d) + 1.3))
@@ -471,8 +464,6 @@ def spec_curve(curve, choices, *, title: str):
     sorted, with their 95% intervals on a log scale (filled where the interval excludes 1), and beneath them an
     indicator panel with one row per level of each choice in ``choices`` (columns of ``curve``), marked where
     the specification uses it. Returns the figure's two Axes (estimates, indicators)."""
-    import numpy as np
-
     n = len(curve)
     ordered = curve.sort_values("specification")  # levels in the order the choices were made
     rows = [(c, level) for c in choices for level in dict.fromkeys(ordered[c])]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from . import rawfiles, sources
 from .ingest import ofsted
+from .registry.fields import CODE_PATTERN
 
 
 def inspections_2016():
@@ -58,5 +59,5 @@ def place_names():
         *((n, "ward", area(d, u)) for n, d, u in zip(wards["WD19NM"], wards["LAD19CD"], wards["UTLA19CD"])),
     ]
     out = pd.DataFrame(rows, columns=["place", "place_kind", "area_code"]).astype("string")
-    out = out[out["area_code"].str.match(r"^E(06|08|09|10)")]  # England's upper-tier councils only
+    out = out[out["area_code"].str.match(CODE_PATTERN)]  # England's upper-tier councils only
     return out.drop_duplicates().sort_values(["place", "place_kind", "area_code"]).reset_index(drop=True)

@@ -587,7 +587,7 @@ def write_data(out_dir: Path) -> None:
 
 def dictionary_html() -> str:
     """The data dictionary's content (escaped): the ``<main>`` element of the site's dictionary page, from the
-    table registry (the page frame is :func:`page`'s)."""
+    table registry (the page frame is :func:`_plain_page`'s)."""
     import html
 
     from ..data import registry

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..fileio import csv_text, xlsx_base64
 from ..plots import labelled
-from ..stats import ScreenResult
+from ..stats import ScreenResult, describe_contrasts
 from ..wording import format_p, long_date, safe_href, vs_label
 from ..wording import label as term_label
 
@@ -371,8 +371,6 @@ def show_contrasts(screen: ScreenResult) -> None:
     """Under a factor screen (:func:`sendstats.stats.screen`): the rule for its factors of more than two
     levels and its sparse levels, and their level-by-level table, when it has any."""
     from IPython.display import Markdown, display
-
-    from ..stats import describe_contrasts
 
     con = screen.contrasts
     if not len(con):

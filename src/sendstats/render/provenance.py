@@ -193,7 +193,7 @@ def footer(needs=None):
     needs = needs or ctx.get("needs") or sorted(read_record())
     params = ctx.get("parameters")
     e = html.escape
-    files = data_files(needs, (params or {}).get("area") if isinstance(params, dict) else None)
+    files = data_files(needs, params.get("area") if isinstance(params, dict) else None)
     rows = "".join(
         f"<tr><td>{e(r['title'])}</td><td>{e(r['publisher'])}</td><td>{e(r['original_publication'])}</td>"
         f"<td>{e(r['licence'])}</td><td>{_link(r['url'])}</td>"

@@ -230,26 +230,17 @@ class OrdinalFit:
     llf: float
 
 
-def ordinal(
-    df: pd.DataFrame,
-    outcome: str,
-    predictors,
-    *,
-    standardise: bool = True,
-    cluster: str | None = None,
-    weights: str | None = None,
-) -> pd.DataFrame:
+def ordinal(df: pd.DataFrame, outcome: str, predictors, **options) -> pd.DataFrame:
     """Proportional-odds (ordered logit, statsmodels OrderedModel) of an ordered categorical ``outcome``.
     Odds ratios > 1 mean higher categories (the order of the outcome's categories) are more likely.
-    ``n_events`` is the number of areas in the outcome's highest level. ``cluster``: cluster-robust Wald
-    intervals by that column's groups; ``weights``: a column of case weights (inverse-probability weights),
-    each area's log-likelihood multiplied by its weight, with robust (sandwich, HC0) intervals.
+    ``n_events`` is the number of areas in the outcome's highest level. ``options``: those of
+    :func:`ordinal_fit` (``standardise``, ``cluster``, ``weights``).
 
     Returns
     -------
     pandas.DataFrame with the columns of :func:`logistic`, one row per term (the fit and its log-likelihood:
     :func:`ordinal_fit`)."""
-    return ordinal_fit(df, outcome, predictors, standardise=standardise, cluster=cluster, weights=weights).table
+    return ordinal_fit(df, outcome, predictors, **options).table
 
 
 def ordinal_fit(
@@ -261,7 +252,10 @@ def ordinal_fit(
     cluster: str | None = None,
     weights: str | None = None,
 ) -> OrdinalFit:
-    """:func:`ordinal`'s fit with its log-likelihood.
+    """:func:`ordinal`'s fit with its log-likelihood. ``standardise``: numeric predictors per SD; ``cluster``:
+    cluster-robust Wald intervals by that column's groups; ``weights``: a column of case weights
+    (inverse-probability weights), each area's log-likelihood multiplied by its weight, with robust (sandwich,
+    HC0) intervals.
 
     Returns
     -------

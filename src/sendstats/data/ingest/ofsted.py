@@ -15,6 +15,7 @@ from ...vocabulary import OUTCOME_LEVELS, REGIONS, REVISIT_LEVELS
 from ..boundaries import PREDECESSORS
 from ..names import normalise
 from ..rawfiles import LA_LOOKUP, MI_2023, ODS_2016, OVERVIEW_2023  # noqa: F401 (re-exported)
+from ..registry.fields import CODE_PATTERN
 from ._common import counts, dates, read_csv, read_sheet, require_columns, require_rows, yes_no
 from .d2i import d2i_columns
 
@@ -34,7 +35,7 @@ COLUMNS_2016 = {
     "Number significant weaknesses where sufficient progress has been made": "n_weaknesses_progress",
     "Number significant weaknesses where sufficient progress has not been made": "n_weaknesses_no_progress",
 }
-CODE_RE = re.compile(r"^E(06|08|09|10)\d{6}$")
+CODE_RE = re.compile(CODE_PATTERN)
 
 
 def _check_codes(codes: pd.Series, path, where) -> None:

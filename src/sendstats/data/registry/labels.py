@@ -3,6 +3,7 @@ outcomes, themes) and units. Every header, axis and prose name reads them here."
 
 from __future__ import annotations
 
+from ...vocabulary import OUTCOME_LABELS
 from .fields import REASON_LABELS, Column
 from .tables import TABLES
 
@@ -144,18 +145,18 @@ THEME_LABELS = {
 }
 
 
-def value_label(value) -> str:
-    """Human form of a coded value (reasons and outcome codes)."""
-    from ...vocabulary import OUTCOME_LABELS
+VALUE_LABELS = {
+    **REASON_LABELS,
+    **OUTCOME_LABELS,
+    "not_revisited_yet": "not revisited yet",
+    "not_required": "not required",
+    "local_authority": "local authority",
+    "icb": "integrated care board",
+    "both": "local authority and ICB",
+    **THEME_LABELS,
+}  # every coded value's words, made once (value_label is called for each cell of a table)
 
-    text = {
-        **REASON_LABELS,
-        **OUTCOME_LABELS,
-        "not_revisited_yet": "not revisited yet",
-        "not_required": "not required",
-        "local_authority": "local authority",
-        "icb": "integrated care board",
-        "both": "local authority and ICB",
-    }
-    text.update(THEME_LABELS)
-    return text.get(value, value) if isinstance(value, str) else value
+
+def value_label(value) -> str:
+    """Human form of a coded value (reasons, outcome codes, themes)."""
+    return VALUE_LABELS.get(value, value) if isinstance(value, str) else value
